@@ -1,0 +1,449 @@
+/* ingest — see ingest.h.
+ * Two passes per file: a validating pass that reads to the end (an invalid
+ * file must produce nothing, and libxml2 only knows validity at the end),
+ * then a converting pass that expands one <unit> subtree at a time. */
+#include "ingest.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/xmlreader.h>
+#include <libxml/xmlschemas.h>
+
+#define NS "urn:kaohe:appraisal:1"
+/* No NOENT (entities stay unexpanded), no DTD loading, no network, and
+ * no HUGE: libxml2's own size limits stay in force. */
+#define READER_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA)
+
+struct ingest_schema {
+    xmlSchemaPtr schema;
+};
+
+static void ignore_errors(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
+
+ingest_schema *ingest_schema_load(const char *xsd_path, char *err, size_t errlen)
+{
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd_path);
+    if (!pc) {
+        snprintf(err, errlen, "%s", xsd_path);
+        return NULL;
+    }
+    xmlSchemaSetParserErrors(pc, ignore_errors, ignore_errors, NULL);
+    xmlSchemaPtr s = xmlSchemaParse(pc);
+    xmlSchemaFreeParserCtxt(pc);
+    if (!s) {
+        snprintf(err, errlen, "%s", xsd_path);
+        return NULL;
+    }
+    ingest_schema *is = xcalloc(1, sizeof *is);
+    is->schema = s;
+    return is;
+}
+
+void ingest_schema_free(ingest_schema *s)
+{
+    if (!s) return;
+    xmlSchemaFree(s->schema);
+    free(s);
+}
+
+/* First error seen while validating; later ones are consequences. */
+typedef struct first_error {
+    bool set;
+    bool schema;             /* validity error rather than well-formedness */
+    int line, col;
+    char text[512];
+} first_error;
+
+static void record_error(void *arg, xmlErrorPtr e)
+{
+    first_error *fe = arg;
+    if (fe->set || !e || e->level < XML_ERR_ERROR) return;
+    fe->set = true;
+    fe->schema = e->domain == XML_FROM_SCHEMASV || e->domain == XML_FROM_SCHEMASP;
+    fe->line = e->line;
+    fe->col = e->int2;
+    snprintf(fe->text, sizeof fe->text, "%s", e->message ? e->message : "?");
+    size_t n = strlen(fe->text);
+    while (n && (fe->text[n - 1] == '\n' || fe->text[n - 1] == ' ')) fe->text[--n] = '\0';
+}
+
+static void format_first_error(sbuf *err, msg_lang lang, const char *path, const first_error *fe)
+{
+    msg_format(err, lang, fe->schema ? "SCHEMA_INVALID" : "XML_MALFORMED", path, fe->line,
+               fe->col > 0 ? fe->col : 1, fe->text);
+    sbuf_printf(err, " [%s]", fe->schema ? "SCHEMA_INVALID" : "XML_MALFORMED");
+}
+
+static xmlTextReaderPtr open_reader(const char *path, msg_lang lang, sbuf *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        msg_format(err, lang, "INPUT_UNREADABLE", path, strerror(errno));
+        sbuf_puts(err, " [INPUT_UNREADABLE]");
+        return NULL;
+    }
+    fclose(f);
+    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, READER_OPTIONS);
+    if (!r) {
+        msg_format(err, lang, "INPUT_UNREADABLE", path, "libxml2");
+        sbuf_puts(err, " [INPUT_UNREADABLE]");
+    }
+    return r;
+}
+
+static bool is_doctype(xmlTextReaderPtr r)
+{
+    return xmlTextReaderNodeType(r) == XML_READER_TYPE_DOCUMENT_TYPE;
+}
+
+static void doctype_error(sbuf *err, msg_lang lang, const char *path, xmlTextReaderPtr r)
+{
+    msg_format(err, lang, "DOCTYPE_REFUSED", path, xmlTextReaderGetParserLineNumber(r),
+               xmlTextReaderGetParserColumnNumber(r));
+    sbuf_puts(err, " [DOCTYPE_REFUSED]");
+}
+
+int ingest_validate(const char *path, const ingest_schema *schema, msg_lang lang, sbuf *err)
+{
+    xmlTextReaderPtr r = open_reader(path, lang, err);
+    if (!r) return -1;
+    first_error fe = { 0 };
+    xmlTextReaderSetStructuredErrorHandler(r, record_error, &fe);
+    int rc = 0;
+    if (xmlTextReaderSetSchema(r, schema->schema) != 0) {
+        msg_format(err, lang, "SCHEMA_UNAVAILABLE", path);
+        rc = -1;
+    }
+    int ret = 1;
+    while (rc == 0 && (ret = xmlTextReaderRead(r)) == 1) {
+        if (is_doctype(r)) {
+            doctype_error(err, lang, path, r);
+            rc = -1;
+        }
+        if (fe.set) break;
+    }
+    if (rc == 0 && (fe.set || ret < 0 || xmlTextReaderIsValid(r) != 1)) {
+        if (!fe.set) {
+            fe.set = true;
+            fe.schema = ret >= 0;
+            fe.line = xmlTextReaderGetParserLineNumber(r);
+            fe.col = xmlTextReaderGetParserColumnNumber(r);
+            snprintf(fe.text, sizeof fe.text, "%s", lang == LANG_EN ? "invalid document" : "文档无效");
+        }
+        format_first_error(err, lang, path, &fe);
+        rc = -1;
+    }
+    xmlFreeTextReader(r);
+    return rc;
+}
+
+/* --- conversion of one expanded <unit> ----------------------------------- */
+
+static const char *attr(xmlNodePtr n, const char *name)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        if (!strcmp((const char *)a->name, name) && a->children && a->children->content)
+            return (const char *)a->children->content;
+    /* an attribute present but empty has no text child */
+    for (xmlAttrPtr a = n->properties; a; a = a->next)
+        if (!strcmp((const char *)a->name, name)) return "";
+    return NULL;
+}
+
+static bool is_el(xmlNodePtr n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+static bool attr_bool(xmlNodePtr n, const char *name, bool dflt)
+{
+    const char *v = attr(n, name);
+    if (!v) return dflt;
+    return !strcmp(v, "true") || !strcmp(v, "1");
+}
+
+static long attr_long(xmlNodePtr n, const char *name, long dflt)
+{
+    const char *v = attr(n, name);
+    long long x;
+    if (!v || !parse_int_range(v, -1000000000LL, 1000000000LL, &x)) return dflt;
+    return (long)x;
+}
+
+static int attr_enum(xmlNodePtr n, const char *name, const char *const *values, int count, int dflt)
+{
+    const char *v = attr(n, name);
+    if (!v) return dflt;
+    for (int i = 0; i < count; i++)
+        if (!strcmp(v, values[i])) return i;
+    return dflt;
+}
+
+static const char *attr_dup(unit *u, xmlNodePtr n, const char *name)
+{
+    return arena_strdup(&u->mem, attr(n, name));
+}
+
+static const char *const grade_names[] = { "", "excellent", "competent", "basic", "incompetent" };
+
+static char *node_text(unit *u, xmlNodePtr n)
+{
+    xmlChar *t = xmlNodeGetContent(n);
+    char *s = arena_strdup(&u->mem, t ? (const char *)t : "");
+    xmlFree(t);
+    return s;
+}
+
+static void read_person_children(unit *u, person *p, xmlNodePtr pn)
+{
+    static const char *const leave[] = { "sick", "personal", "study", "maternity" };
+    static const char *const sanction[] = { "none", "warning", "demerit", "major-demerit", "demotion", "removal" };
+    for (xmlNodePtr c = pn->children; c; c = c->next) {
+        if (is_el(c, "status")) {
+            p->leave_months = (int)attr_long(c, "leaveMonths", 0);
+            p->leave_type = (leave_t)attr_enum(c, "leaveType", leave, 4, LEAVE_SICK);
+            p->probation = attr_bool(c, "probation", false);
+            p->months_in_unit = (int)attr_long(c, "monthsInUnit", 12);
+            p->under_investigation = attr_bool(c, "underInvestigation", false);
+            p->sanction = (sanction_t)attr_enum(c, "sanction", sanction, 6, SANCTION_NONE);
+            p->sanction_year = (int)attr_long(c, "sanctionYear", 0);
+            p->refused = attr_bool(c, "refused", false);
+            p->routine_records = attr_long(c, "routineRecords", 4);
+        } else if (is_el(c, "summary")) {
+            p->summary = node_text(u, c);
+        } else if (is_el(c, "votes")) {
+            p->votes[0] = attr_long(c, "excellent", 0);
+            p->votes[1] = attr_long(c, "competent", 0);
+            p->votes[2] = attr_long(c, "basic", 0);
+            p->votes[3] = attr_long(c, "incompetent", 0);
+        } else if (is_el(c, "scores")) {
+            int n = 0;
+            for (xmlNodePtr k = c->children; k; k = k->next) n += is_el(k, "component");
+            p->components = arena_alloc(&u->mem, (size_t)(n ? n : 1) * sizeof *p->components);
+            p->n_components = 0;
+            for (xmlNodePtr k = c->children; k; k = k->next)
+                if (is_el(k, "component")) {
+                    score_component *sc = &p->components[p->n_components++];
+                    sc->name = attr_dup(u, k, "name");
+                    sc->value = attr_dup(u, k, "value");
+                    if (!sc->name) sc->name = "";
+                    if (!sc->value) sc->value = "";
+                }
+        } else if (is_el(c, "proposal")) {
+            p->proposed = (grade_t)attr_enum(c, "grade", grade_names, 5, GRADE_NONE);
+            p->advanced = attr_bool(c, "advanced", false);
+            p->comment = attr_dup(u, c, "comment");
+        } else if (is_el(c, "history")) {
+            int n = 0;
+            for (xmlNodePtr k = c->children; k; k = k->next) n += is_el(k, "year");
+            p->history = arena_alloc(&u->mem, (size_t)(n ? n : 1) * sizeof *p->history);
+            p->n_history = 0;
+            for (xmlNodePtr k = c->children; k; k = k->next)
+                if (is_el(k, "year")) {
+                    history_year *h = &p->history[p->n_history++];
+                    h->year = (int)attr_long(k, "value", 0);
+                    h->grade = (grade_t)attr_enum(k, "grade", grade_names, 5, GRADE_NONE);
+                }
+        }
+    }
+}
+
+static void read_person(unit *u, person *p, xmlNodePtr pn)
+{
+    static const char *const cats[] = { "civil-servant", "managed", "institution", "other" };
+    static const char *const roles[] = { "staff", "leader", "main-leader" };
+    p->line = xmlGetLineNo(pn);
+    p->id = attr_dup(u, pn, "id");
+    p->name = attr_dup(u, pn, "name");
+    if (!p->id) p->id = "";
+    if (!p->name) p->name = "";
+    p->gender = attr_dup(u, pn, "gender");
+    p->birth = attr_dup(u, pn, "birth");
+    p->ethnicity = attr_dup(u, pn, "ethnicity");
+    p->political = attr_dup(u, pn, "political");
+    p->education = attr_dup(u, pn, "education");
+    p->post = attr_dup(u, pn, "post");
+    p->rank = attr_dup(u, pn, "rank");
+    p->post_since = attr_dup(u, pn, "postSince");
+    p->category = (category_t)attr_enum(pn, "category", cats, 4, CAT_OTHER);
+    p->role = (role_t)attr_enum(pn, "role", roles, 3, ROLE_STAFF);
+    /* SPEC defaults for an absent <status> */
+    p->months_in_unit = 12;
+    p->routine_records = 4;
+    p->bucket = -1;
+    read_person_children(u, p, pn);
+}
+
+static void read_unit_children(unit *u, xmlNodePtr un)
+{
+    static const char *const routine[] = { "good", "poor", "none" };
+    static const char *const perf[] = { "", "excellent", "qualified", "unqualified" };
+    long n_persons = 0;
+    for (xmlNodePtr c = un->children; c; c = c->next) {
+        if (is_el(c, "person")) n_persons++;
+        else if (is_el(c, "establishment")) {
+            u->est_admin = attr_long(c, "admin", 0);
+            u->est_institution = attr_long(c, "institution", 0);
+        } else if (is_el(c, "factors")) {
+            u->target_advanced = attr_bool(c, "targetAdvanced", true);
+            u->ministerial_commendation = attr_bool(c, "ministerialCommendation", false);
+            u->civilized_unit = attr_bool(c, "civilizedUnit", true);
+            u->collective_merit = attr_bool(c, "collectiveMerit", false);
+            u->routine = (routine_t)attr_enum(c, "routineAssessment", routine, 3, ROUTINE_GOOD);
+            u->major_accident = attr_bool(c, "majorAccident", false);
+        } else if (is_el(c, "performance")) {
+            u->perf_grade = (perf_grade_t)attr_enum(c, "grade", perf, 4, PERF_NONE);
+            const char *s = attr(c, "score");
+            u->has_perf_score = s && fix6_parse(s, &u->perf_score);
+        } else if (is_el(c, "quota")) {
+            const char *s = attr(c, "approvedRatio");
+            u->has_approved_ratio = s && fix6_parse(s, &u->approved_ratio);
+        } else if (is_el(c, "contact")) {
+            u->contact_name = attr_dup(u, c, "name");
+            u->contact_phone = attr_dup(u, c, "phone");
+        } else if (is_el(c, "assessment")) {
+            unit_assessment *a = &u->assessment;
+            a->present = true;
+            a->scheme = attr_dup(u, c, "scheme");
+            int n = 0;
+            for (xmlNodePtr k = c->children; k; k = k->next) n += is_el(k, "item");
+            a->items = arena_alloc(&u->mem, (size_t)(n ? n : 1) * sizeof *a->items);
+            a->n_items = 0;
+            for (xmlNodePtr k = c->children; k; k = k->next)
+                if (is_el(k, "item")) {
+                    struct assessment_item *it = &a->items[a->n_items++];
+                    it->ref = attr_dup(u, k, "ref");
+                    const char *pts = attr(k, "points");
+                    it->has_points = pts && fix6_parse(pts, &it->points);
+                    it->count = attr_long(k, "count", 0);
+                }
+        }
+    }
+    u->persons = arena_alloc(&u->mem, (size_t)(n_persons ? n_persons : 1) * sizeof *u->persons);
+    for (xmlNodePtr c = un->children; c; c = c->next)
+        if (is_el(c, "person")) read_person(u, &u->persons[u->n_persons++], c);
+}
+
+static unit *unit_from_node(xmlNodePtr un, const file_header *hdr)
+{
+    static const char *const kinds[] = { "organ", "managed", "institution" };
+    unit *u = xcalloc(1, sizeof *u);
+    u->file = hdr;
+    u->line = xmlGetLineNo(un);
+    u->id = attr_dup(u, un, "id");
+    u->name = attr_dup(u, un, "name");
+    if (!u->id) u->id = "";
+    if (!u->name) u->name = "";
+    u->kind = (unit_kind_t)attr_enum(un, "kind", kinds, 3, KIND_ORGAN);
+    u->series = (int)attr_long(un, "series", 0);
+    /* SPEC defaults for an absent <factors> */
+    u->target_advanced = true;
+    u->civilized_unit = true;
+    u->routine = ROUTINE_GOOD;
+    read_unit_children(u, un);
+    return u;
+}
+
+unit *ingest_unit_from_string(const char *xml, const file_header *hdr)
+{
+    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "unit.xml", NULL,
+                                  READER_OPTIONS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) return NULL;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    unit *u = root && is_el(root, "unit") ? unit_from_node(root, hdr) : NULL;
+    xmlFreeDoc(doc);
+    return u;
+}
+
+/* --- pass 2 -------------------------------------------------------------- */
+
+static void copy_date_attr(xmlTextReaderPtr r, const char *name, char out[11])
+{
+    xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)name);
+    out[0] = '\0';
+    if (v && strlen((const char *)v) == 10) memcpy(out, v, 11);
+    xmlFree(v);
+}
+
+static char *reader_attr_dup(xmlTextReaderPtr r, const char *name)
+{
+    xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)name);
+    char *s = v ? xstrdup((const char *)v) : NULL;
+    xmlFree(v);
+    return s;
+}
+
+static void read_root(xmlTextReaderPtr r, file_header *hdr)
+{
+    char *year = reader_attr_dup(r, "year");
+    char *pol = reader_attr_dup(r, "policy");
+    long long y = 2025;
+    if (year) parse_int_range(year, 1950, 2200, &y);
+    hdr->year = (int)y;
+    snprintf(hdr->policy, sizeof hdr->policy, "%s", pol ? pol : "national");
+    free(year);
+    free(pol);
+}
+
+int ingest_read(const char *path, file_header *hdr, ingest_unit_fn fn, void *arg, msg_lang lang,
+                sbuf *err)
+{
+    memset(hdr, 0, sizeof *hdr);
+    hdr->path = path;
+    hdr->year = 2025;
+    snprintf(hdr->policy, sizeof hdr->policy, "national");
+    xmlTextReaderPtr r = open_reader(path, lang, err);
+    if (!r) return -1;
+    first_error fe = { 0 };
+    xmlTextReaderSetStructuredErrorHandler(r, record_error, &fe);
+    int rc = 0, ret;
+    bool skip = false;   /* after a unit: jump over its subtree so it is freed */
+    while ((ret = skip ? xmlTextReaderNext(r) : xmlTextReaderRead(r)) == 1) {
+        skip = false;
+        if (is_doctype(r)) {
+            doctype_error(err, lang, path, r);
+            rc = -1;
+            break;
+        }
+        if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT) continue;
+        const char *name = (const char *)xmlTextReaderConstLocalName(r);
+        int depth = xmlTextReaderDepth(r);
+        if (depth == 0 && !strcmp(name, "appraisal")) read_root(r, hdr);
+        else if (depth == 1 && !strcmp(name, "authority")) {
+            free(hdr->authority_org);
+            free(hdr->authority_hr);
+            hdr->authority_org = reader_attr_dup(r, "org");
+            hdr->authority_hr = reader_attr_dup(r, "hr");
+        } else if (depth == 1 && !strcmp(name, "schedule")) {
+            copy_date_attr(r, "noticeStart", hdr->notice_start);
+            copy_date_attr(r, "filingDeadline", hdr->filing_deadline);
+            copy_date_attr(r, "filedOn", hdr->filed_on);
+        } else if (depth == 1 && !strcmp(name, "unit")) {
+            xmlNodePtr node = xmlTextReaderExpand(r);
+            if (!node) { ret = -1; break; }
+            rc = fn(unit_from_node(node, hdr), arg);
+            if (rc) break;
+            skip = true;
+        }
+    }
+    if (rc == 0 && (fe.set || ret < 0)) {
+        if (!fe.set) {
+            fe.line = xmlTextReaderGetParserLineNumber(r);
+            fe.col = xmlTextReaderGetParserColumnNumber(r);
+            snprintf(fe.text, sizeof fe.text, "read error");
+        }
+        format_first_error(err, lang, path, &fe);
+        rc = -1;
+    }
+    xmlFreeTextReader(r);
+    return rc;
+}
+
+void ingest_header_free(file_header *hdr)
+{
+    free(hdr->authority_org);
+    free(hdr->authority_hr);
+    hdr->authority_org = hdr->authority_hr = NULL;
+}

@@ -1,0 +1,90 @@
+/* msg — see msg.h. One table keeps both languages side by side so a new code
+ * cannot be added in one language only. */
+#include "msg.h"
+
+#include <string.h>
+
+typedef struct msg_entry {
+    const char *code, *zh, *en;
+} msg_entry;
+
+static const msg_entry catalog[] = {
+    /* rule findings: errors */
+    { "QUOTA_EXCEEDED", "%s：优秀 %ld 人，超过优秀名额 %ld 名",
+      "%s: %ld excellent, more than the %ld places" },
+    { "EXCELLENT_BARRED", "%s（%s）：%s，不得确定为优秀等次",
+      "%s (%s): %s, cannot be excellent" },
+    { "GRADE_NOT_ALLOWED", "%s（%s）：%s，不能确定为“%s”等次",
+      "%s (%s): %s, the grade '%s' is not allowed" },
+    { "DUPLICATE_ID", "编号 %s 在本次运行中已经使用（%s）",
+      "id %s is already used earlier in this run (%s)" },
+    { "RATIO_ABOVE_MAX", "核定优秀比例 %s 超过政策上限 %s",
+      "approved ratio %s is above the policy maximum %s" },
+    { "ADVANCED_EXCEEDED", "先进个人 %ld 人，超过上限 %ld 人",
+      "%ld advanced persons, more than the limit of %ld" },
+    /* rule findings: warnings */
+    { "VOTES_AGAINST", "%s（%s）：民主测评“%s”票 %ld 张，超过总票数 %ld 的三分之一",
+      "%s (%s): '%s' votes %ld of %ld cast, more than one third" },
+    { "NO_ROUTINE_RECORD", "%s（%s）：没有平时考核记录，备案可能延迟",
+      "%s (%s): no routine assessment record, filing may be delayed" },
+    { "FILED_LATE", "备案日期 %s 晚于备案截止日期 %s",
+      "filed on %s, after the filing deadline %s" },
+    { "RANK_TIE", "%s：%s 与 %s 排名相同，按编号顺序确定优秀人选",
+      "%s: %s and %s rank equal; the id order decided the place" },
+    { "NO_CALENDAR", "%d 年没有节假日安排数据，公示期按周一至周五计算工作日",
+      "no holiday calendar for %d: working days counted as Monday to Friday" },
+    { "SCORE_INVALID", "%s（%s）：评分项“%s”的值“%s”无法识别，按 0 分计算",
+      "%s (%s): score component '%s' has unreadable value '%s', counted as 0" },
+    /* run errors */
+    { "USAGE", "用法错误：%s", "usage error: %s" },
+    { "INPUT_UNREADABLE", "%s：无法读取输入文件：%s", "%s: cannot read the input file: %s" },
+    { "XML_MALFORMED", "%s:%d:%d：XML 格式错误：%s", "%s:%d:%d: XML not well-formed: %s" },
+    { "SCHEMA_INVALID", "%s:%d:%d：不符合输入格式规范：%s", "%s:%d:%d: not valid against the schema: %s" },
+    { "DOCTYPE_REFUSED", "%s:%d:%d：拒绝处理含 DOCTYPE 的文件（安全原因）",
+      "%s:%d:%d: a DOCTYPE is refused (security)" },
+    { "POLICY_INVALID", "考核政策无法加载：%s", "cannot load the policy: %s" },
+    { "POLICY_UNKNOWN", "未知的考核政策：%s", "unknown policy: %s" },
+    { "CALENDAR_INVALID", "节假日日历无法加载：%s", "cannot load the holiday calendars: %s" },
+    { "SCHEMA_UNAVAILABLE", "输入格式规范（XSD）无法加载：%s", "cannot load the input schema (XSD): %s" },
+    { "OUTPUT_FAILED", "无法写入输出：%s：%s", "cannot write the output: %s: %s" },
+};
+
+static const msg_entry *find(const char *code)
+{
+    for (size_t i = 0; i < sizeof catalog / sizeof catalog[0]; i++)
+        if (!strcmp(catalog[i].code, code)) return &catalog[i];
+    return NULL;
+}
+
+const char *msg_fmt(msg_lang lang, const char *code)
+{
+    const msg_entry *e = find(code);
+    if (!e) return code;
+    return lang == LANG_EN ? e->en : e->zh;
+}
+
+void msg_format(sbuf *b, msg_lang lang, const char *code, ...)
+{
+    va_list ap;
+    va_start(ap, code);
+    sbuf_vprintf(b, msg_fmt(lang, code), ap);
+    va_end(ap);
+}
+
+const char *msg_bucket_label(msg_lang lang, const char *name)
+{
+    static const struct { const char *name, *zh, *en; } labels[] = {
+        { "admin", "行政（公务员、参公）", "admin (civil servants, managed)" },
+        { "institution", "事业", "institution" },
+        { "other", "其他人员", "other personnel" },
+        { "admin-leader", "行政领导职务", "admin leaders" },
+        { "admin-staff", "行政一般工作人员", "admin staff" },
+        { "institution-leader", "事业领导职务", "institution leaders" },
+        { "institution-staff", "事业一般工作人员", "institution staff" },
+        { "other-leader", "其他人员领导职务", "other leaders" },
+        { "other-staff", "其他人员一般工作人员", "other staff" },
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (!strcmp(labels[i].name, name)) return lang == LANG_EN ? labels[i].en : labels[i].zh;
+    return name;
+}

@@ -1,0 +1,18 @@
+/* msg — the catalog of messages for HR officers: every finding and run error
+ * has a stable code and a text in Chinese (default) and English (--lang en).
+ * Texts are printf formats; both languages take the same arguments. */
+#ifndef KAOHE_MSG_H
+#define KAOHE_MSG_H
+
+#include "util.h"
+
+typedef enum { LANG_ZH, LANG_EN } msg_lang;
+
+/* printf format for `code` in `lang`; the code itself if unknown. */
+const char *msg_fmt(msg_lang lang, const char *code);
+/* Append the formatted message for `code` to b. */
+void msg_format(sbuf *b, msg_lang lang, const char *code, ...);
+/* Label of a bucket ("admin-leader" -> "行政领导职务"). */
+const char *msg_bucket_label(msg_lang lang, const char *bucket_name);
+
+#endif

@@ -1,0 +1,97 @@
+/* outfile — see outfile.h. */
+#include "outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "util.h"
+
+bool outfile_mkdirs(const char *dir)
+{
+    char *p = xstrdup(dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) { free(p); return false; }
+        *s = '/';
+    }
+    bool ok = mkdir(p, 0777) == 0 || errno == EEXIST;
+    struct stat st;
+    ok = ok && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!ok && errno == 0) errno = ENOTDIR;
+    free(p);
+    return ok;
+}
+
+bool outfile_open(outfile *o, const char *final_path)
+{
+    memset(o, 0, sizeof *o);
+    char *dir = xstrdup(final_path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+        if (!outfile_mkdirs(dir)) {
+            int e = errno;
+            free(dir);
+            errno = e;
+            return false;
+        }
+    }
+    free(dir);
+    sbuf t = { 0 };
+    /* ".name.tmp-XXXXXX" beside the final file: same filesystem, so rename is atomic */
+    const char *base = strrchr(final_path, '/');
+    if (base) sbuf_add(&t, final_path, (size_t)(base - final_path + 1));
+    sbuf_printf(&t, ".%s.tmp-XXXXXX", base ? base + 1 : final_path);
+    int fd = mkstemp(t.data);
+    if (fd < 0) {
+        int e = errno;
+        sbuf_free(&t);
+        errno = e;
+        return false;
+    }
+    fchmod(fd, 0644);
+    o->fp = fdopen(fd, "wb");
+    if (!o->fp) {
+        int e = errno;
+        close(fd);
+        unlink(t.data);
+        sbuf_free(&t);
+        errno = e;
+        return false;
+    }
+    o->temp_path = t.data;
+    o->final_path = xstrdup(final_path);
+    return true;
+}
+
+static void outfile_release(outfile *o)
+{
+    free(o->temp_path);
+    free(o->final_path);
+    o->temp_path = o->final_path = NULL;
+    o->fp = NULL;
+}
+
+bool outfile_commit(outfile *o)
+{
+    int e = 0;
+    if (fflush(o->fp) != 0 || ferror(o->fp)) e = errno ? errno : EIO;
+    if (!e && fsync(fileno(o->fp)) != 0) e = errno;
+    if (fclose(o->fp) != 0 && !e) e = errno ? errno : EIO;
+    if (!e && rename(o->temp_path, o->final_path) != 0) e = errno;
+    if (e) unlink(o->temp_path);
+    outfile_release(o);
+    errno = e;
+    return e == 0;
+}
+
+void outfile_abort(outfile *o)
+{
+    if (o->fp) fclose(o->fp);
+    if (o->temp_path) unlink(o->temp_path);
+    outfile_release(o);
+}

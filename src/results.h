@@ -1,0 +1,39 @@
+/* results — the machine-readable result of a run (results.xml, namespace
+ * urn:kaohe:results:1) and the findings list (findings.txt), written as units
+ * finish so memory does not grow with the run, and renamed into place at the
+ * end. Also the run totals. */
+#ifndef KAOHE_RESULTS_H
+#define KAOHE_RESULTS_H
+
+#include <stdbool.h>
+#include "model.h"
+#include "msg.h"
+#include "outfile.h"
+#include "policy.h"
+
+typedef struct results_totals {
+    long units, persons, graded, excellent, errors, warnings;
+} results_totals;
+
+typedef struct results_writer {
+    outfile xml, txt;
+    int year;
+    results_totals totals;
+    msg_lang lang;
+} results_writer;
+
+/* Open OUTPUT_DIR/results.xml and findings.txt (as temp files) for a year. */
+bool results_open(results_writer *w, const char *dir, int year, const char *policy_name, msg_lang lang);
+/* Append one computed unit. */
+void results_add_unit(results_writer *w, const unit *u, const policy *pol);
+/* Write the totals and rename both files into place (commit), or drop them. */
+bool results_close(results_writer *w, bool commit);
+
+/* The <unit> element of results.xml for u (for tests and other writers). */
+void results_unit_xml(sbuf *b, const unit *u, const policy *pol);
+/* One line per finding: unit, person, code, severity, message (tab-separated). */
+void results_unit_findings(sbuf *b, const unit *u, msg_lang lang);
+/* Add u's counts to totals. */
+void results_count(results_totals *t, const unit *u);
+
+#endif
