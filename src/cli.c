@@ -84,6 +84,16 @@ static void print_help(const cli_ctx *c)
 
 /* templates/: $KAOHE_TEMPLATES, else beside the binary (build/../templates),
  * else ./templates. */
+static bool file_exists(const char *dir, const char *rel)
+{
+    sbuf p = { 0 };
+    sbuf_printf(&p, "%s/%s", dir, rel);
+    struct stat st;
+    bool ok = stat(p.data, &st) == 0;
+    sbuf_free(&p);
+    return ok;
+}
+
 static void find_templates(cli_ctx *c)
 {
     const char *env = getenv("KAOHE_TEMPLATES");
@@ -91,28 +101,23 @@ static void find_templates(cli_ctx *c)
         snprintf(c->templates, sizeof c->templates, "%s", env);
         return;
     }
+    snprintf(c->templates, sizeof c->templates, "templates");
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash) {
-            *slash = '\0';
-            char cand[PATH_MAX + 32];
-            struct stat st;
-            snprintf(cand, sizeof cand, "%s/../templates/appraisal.xsd", exe);
-            if (stat(cand, &st) == 0) {
-                snprintf(c->templates, sizeof c->templates, "%s/../templates", exe);
-                return;
-            }
-            snprintf(cand, sizeof cand, "%s/../share/kaohe/templates/appraisal.xsd", exe);
-            if (stat(cand, &st) == 0) {
-                snprintf(c->templates, sizeof c->templates, "%s/../share/kaohe/templates", exe);
-                return;
-            }
-        }
+    if (n <= 0) return;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return;
+    *slash = '\0';
+    static const char *const rel[] = { "../templates", "../share/kaohe/templates" };
+    for (size_t i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+        sbuf d = { 0 };
+        sbuf_printf(&d, "%s/%s", exe, rel[i]);
+        bool found = d.len < sizeof c->templates && file_exists(d.data, "appraisal.xsd");
+        if (found) memcpy(c->templates, d.data, d.len + 1);
+        sbuf_free(&d);
+        if (found) return;
     }
-    snprintf(c->templates, sizeof c->templates, "templates");
 }
 
 static long long run_epoch(void)

@@ -67,6 +67,9 @@ static void record_error(void *arg, xmlErrorPtr e)
     snprintf(fe->text, sizeof fe->text, "%s", e->message ? e->message : "?");
     size_t n = strlen(fe->text);
     while (n && (fe->text[n - 1] == '\n' || fe->text[n - 1] == ' ')) fe->text[--n] = '\0';
+    /* one message, one line: libxml2 puts byte dumps on a second line */
+    for (char *c = fe->text; *c; c++)
+        if (*c == '\n' || *c == '\r') *c = ' ';
 }
 
 static void format_first_error(sbuf *err, msg_lang lang, const char *path, const first_error *fe)
@@ -74,6 +77,41 @@ static void format_first_error(sbuf *err, msg_lang lang, const char *path, const
     msg_format(err, lang, fe->schema ? "SCHEMA_INVALID" : "XML_MALFORMED", path, fe->line,
                fe->col > 0 ? fe->col : 1, fe->text);
     sbuf_printf(err, " [%s]", fe->schema ? "SCHEMA_INVALID" : "XML_MALFORMED");
+}
+
+/* Scan the prolog (BOM, XML declaration, comments, processing instructions,
+ * blanks) for a DOCTYPE before libxml2 sees the file: the reader may parse
+ * the internal subset and run into its entities before it reports the
+ * DOCTYPE node, and no DTD of any kind is accepted. Returns true when found,
+ * with its line and column. */
+static bool prolog_has_doctype(FILE *f, int *line, int *col)
+{
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    size_t i = (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) ? 3 : 0;
+    int ln = 1;
+    size_t line_start = 0;
+    while (i < n) {
+        if (buf[i] == '\n') { ln++; line_start = i + 1; i++; continue; }
+        if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r') { i++; continue; }
+        const char *end = NULL;
+        if (!strncmp(buf + i, "<?", 2)) end = strstr(buf + i, "?>");
+        else if (!strncmp(buf + i, "<!--", 4)) end = strstr(buf + i, "-->");
+        else {
+            if (!strncmp(buf + i, "<!DOCTYPE", 9)) {
+                *line = ln;
+                *col = (int)(i - line_start) + 1;
+                return true;
+            }
+            return false;   /* the root element (or junk the parser will name) */
+        }
+        if (!end) return false;
+        for (const char *c = buf + i; c < end; c++)
+            if (*c == '\n') { ln++; line_start = (size_t)(c - buf) + 1; }
+        i = (size_t)(end - buf) + 2;
+    }
+    return false;
 }
 
 static xmlTextReaderPtr open_reader(const char *path, msg_lang lang, sbuf *err)
@@ -84,7 +122,14 @@ static xmlTextReaderPtr open_reader(const char *path, msg_lang lang, sbuf *err)
         sbuf_puts(err, " [INPUT_UNREADABLE]");
         return NULL;
     }
+    int line, col;
+    bool doctype = prolog_has_doctype(f, &line, &col);
     fclose(f);
+    if (doctype) {
+        msg_format(err, lang, "DOCTYPE_REFUSED", path, line, col);
+        sbuf_puts(err, " [DOCTYPE_REFUSED]");
+        return NULL;
+    }
     xmlTextReaderPtr r = xmlReaderForFile(path, NULL, READER_OPTIONS);
     if (!r) {
         msg_format(err, lang, "INPUT_UNREADABLE", path, "libxml2");
@@ -110,6 +155,7 @@ int ingest_validate(const char *path, const ingest_schema *schema, msg_lang lang
     xmlTextReaderPtr r = open_reader(path, lang, err);
     if (!r) return -1;
     first_error fe = { 0 };
+    xmlResetLastError();
     xmlTextReaderSetStructuredErrorHandler(r, record_error, &fe);
     int rc = 0;
     if (xmlTextReaderSetSchema(r, schema->schema) != 0) {
@@ -125,6 +171,9 @@ int ingest_validate(const char *path, const ingest_schema *schema, msg_lang lang
         if (fe.set) break;
     }
     if (rc == 0 && (fe.set || ret < 0 || xmlTextReaderIsValid(r) != 1)) {
+        /* With a schema attached, libxml2 2.9 routes well-formedness errors
+         * past the reader's handler; its per-thread last error has them. */
+        if (!fe.set && ret < 0) record_error(&fe, xmlGetLastError());
         if (!fe.set) {
             fe.set = true;
             fe.schema = ret >= 0;

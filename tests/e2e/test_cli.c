@@ -1,0 +1,300 @@
+/* End-to-end tests of the kaohe binary: exit statuses, results.xml and
+ * findings.txt content, check/quota/workdays output, bad inputs. The binary
+ * is $KAOHE (set by `make test-e2e`); tests run in tests/. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char outdir[256];
+
+static const char *kaohe(void)
+{
+    const char *k = getenv("KAOHE");
+    return k ? k : "../build/kaohe";
+}
+
+/* Run a shell command; capture stdout+stderr into *out (malloc'd). */
+static int run(char **out, const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    char full[4200];
+    snprintf(full, sizeof full, "SOURCE_DATE_EPOCH=1766707200 %s 2>&1", cmd);   /* 2025-12-26 */
+    FILE *p = popen(full, "r");
+    cr_assert(p, "popen");
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+        len += n;
+        if (cap - len < 1024) buf = realloc(buf, cap *= 2);
+    }
+    buf[len] = '\0';
+    int st = pclose(p);
+    if (out) *out = buf;
+    else free(buf);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    s[fread(s, 1, (size_t)n, f)] = '\0';
+    fclose(f);
+    return s;
+}
+
+static void setup(void)
+{
+    snprintf(outdir, sizeof outdir, "/tmp/kaohe-e2e-XXXXXX");
+    cr_assert(mkdtemp(outdir));
+}
+
+static void teardown(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", outdir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(cli, .init = setup, .fini = teardown);
+
+#define assert_has(hay, needle) cr_assert(strstr((hay), (needle)), "missing: %s\nin:\n%s", (needle), (hay))
+
+Test(cli, build_writes_results_that_follow_the_rules)
+{
+    char *out;
+    int rc = run(&out, "%s build -q -o %s data/valid-small.xml", kaohe(), outdir);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, out);
+    free(out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/2025/results.xml", outdir);
+    char *x = slurp(path);
+    cr_assert(x, "no results.xml");
+    assert_has(x, "<results xmlns=\"urn:kaohe:results:1\" year=\"2025\" policy=\"national\">");
+    assert_has(x, "<unit id=\"U001\" status=\"ok\">");
+    assert_has(x, "<bucket name=\"admin\" participants=\"6\" ratio=\"0.2\" places=\"1\" excellent=\"1\"/>");
+    assert_has(x, "<person id=\"P0007\" bucket=\"admin\" code=\"1\" grade=\"excellent\" reward=\"third-class-merit\"/>");
+    assert_has(x, "<person id=\"P0001\" bucket=\"admin\" code=\"2\" grade=\"competent\" reward=\"none\"/>");
+    assert_has(x, "<person id=\"P0005\" bucket=\"admin\" code=\"5A\" grade=\"none\" reward=\"none\"/>");
+    assert_has(x, "<person id=\"P0006\" code=\"7\" grade=\"none\" reward=\"none\"/>");
+    assert_has(x, "<bucket name=\"institution\" participants=\"5\" ratio=\"0.2\" places=\"1\" excellent=\"1\"/>");
+    assert_has(x, "<person id=\"P0105\" bucket=\"institution\" code=\"4\" grade=\"incompetent\" reward=\"none\"/>");
+    assert_has(x, "<notice from=\"2025-12-29\" to=\"2026-01-05\"/>");
+    assert_has(x, "<totals units=\"2\" persons=\"12\" graded=\"10\" excellent=\"2\" errors=\"0\" warnings=\"0\"/>");
+    free(x);
+    /* the same input gives byte-identical results */
+    char other[300];
+    snprintf(other, sizeof other, "%s/again", outdir);
+    cr_assert_eq(run(NULL, "%s build -q -o %s data/valid-small.xml", kaohe(), other), 0);
+    cr_assert_eq(run(NULL, "cmp %s/2025/results.xml %s/2025/results.xml", outdir, other), 0);
+}
+
+Test(cli, results_xml_is_well_formed_and_accounts_for_everyone)
+{
+    cr_assert_eq(run(NULL, "%s build -q -o %s data/valid-small.xml data/errors.xml", kaohe(), outdir), 1);
+    char *out;
+    cr_assert_eq(run(&out, "xmllint --noout %s/2025/results.xml", outdir), 0, "%s", out);
+    free(out);
+    run(&out, "grep -c '<person ' %s/2025/results.xml", outdir);
+    cr_assert_eq(atoi(out), 12 + 5);
+    free(out);
+}
+
+Test(cli, unit_errors_give_exit_1_and_findings)
+{
+    char *out;
+    int rc = run(&out, "%s build -q -o %s data/errors.xml", kaohe(), outdir);
+    cr_assert_eq(rc, 1, "%s", out);
+    free(out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/2025/results.xml", outdir);
+    char *x = slurp(path);
+    assert_has(x, "<unit id=\"E001\" status=\"error\">");
+    assert_has(x, "<finding code=\"QUOTA_EXCEEDED\" severity=\"error\" person=\"Q1\">");
+    assert_has(x, "<unit id=\"E002\" status=\"ok\">");
+    assert_has(x, "<unit id=\"E003\" status=\"error\">");
+    assert_has(x, "<finding code=\"DUPLICATE_ID\" severity=\"error\" person=\"Q1\">");
+    free(x);
+    snprintf(path, sizeof path, "%s/2025/findings.txt", outdir);
+    x = slurp(path);
+    assert_has(x, "E001\tQ1\tQUOTA_EXCEEDED\t错误\t");
+    assert_has(x, "E003\tQ1\tDUPLICATE_ID\t");
+    free(x);
+}
+
+Test(cli, check_prints_findings_and_writes_nothing)
+{
+    char *out;
+    int rc = run(&out, "%s check -o %s data/errors.xml", kaohe(), outdir);
+    cr_assert_eq(rc, 1);
+    assert_has(out, "QUOTA_EXCEEDED");
+    assert_has(out, "超过优秀名额");
+    free(out);
+    char path[512];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/2025", outdir);
+    cr_assert_neq(stat(path, &st), 0, "check wrote output");
+    rc = run(&out, "%s check --lang en data/errors.xml", kaohe());
+    assert_has(out, "more than the 0 places");
+    free(out);
+}
+
+Test(cli, strict_writes_nothing_on_error)
+{
+    cr_assert_eq(run(NULL, "%s build -q --strict -o %s data/valid-small.xml data/errors.xml", kaohe(), outdir), 1);
+    char *out;
+    run(&out, "find %s -type f | wc -l", outdir);
+    cr_assert_eq(atoi(out), 0, "files left: %s", out);
+    free(out);
+}
+
+static void expect_input_error(const char *file, const char *code, const char *where)
+{
+    char *out;
+    int rc = run(&out, "%s build -q -o %s %s data/valid-small.xml", kaohe(), outdir, file);
+    cr_assert_eq(rc, 3, "%s: exit %d: %s", file, rc, out);
+    assert_has(out, code);
+    assert_has(out, where);
+    /* exactly one message for the bad file */
+    int lines = 0;
+    for (char *c = out; *c; c++) lines += *c == '\n';
+    cr_assert_eq(lines, 1, "%s", out);
+    free(out);
+    /* the other file of the run still completed */
+    char path[512];
+    snprintf(path, sizeof path, "%s/2025/results.xml", outdir);
+    char *x = slurp(path);
+    cr_assert(x, "valid file was not processed");
+    assert_has(x, "<unit id=\"U001\"");
+    cr_assert_null(strstr(x, "X1"));
+    free(x);
+}
+
+Test(cli, malformed_file_exit_3_with_line)
+{
+    expect_input_error("data/malformed.xml", "XML_MALFORMED", "data/malformed.xml:5:");
+}
+
+Test(cli, invalid_file_exit_3_with_line)
+{
+    expect_input_error("data/invalid.xml", "SCHEMA_INVALID", "data/invalid.xml:4:");
+}
+
+Test(cli, doctype_refused_exit_3)
+{
+    expect_input_error("data/doctype.xml", "DOCTYPE_REFUSED", "data/doctype.xml:");
+}
+
+Test(cli, wrong_namespace_exit_3)
+{
+    expect_input_error("data/wrong-namespace.xml", "SCHEMA_INVALID", "data/wrong-namespace.xml:2:");
+}
+
+Test(cli, unknown_policy_exit_3)
+{
+    expect_input_error("data/unknown-policy.xml", "POLICY_UNKNOWN", "nosuchpolicy");
+}
+
+Test(cli, missing_file_exit_3)
+{
+    expect_input_error("data/no-such-file.xml", "INPUT_UNREADABLE", "data/no-such-file.xml");
+}
+
+Test(cli, usage_errors_exit_2)
+{
+    cr_assert_eq(run(NULL, "%s", kaohe()), 2);
+    cr_assert_eq(run(NULL, "%s frobnicate", kaohe()), 2);
+    cr_assert_eq(run(NULL, "%s build", kaohe()), 2);
+    cr_assert_eq(run(NULL, "%s build --jobs 0 data/valid-small.xml", kaohe()), 2);
+    cr_assert_eq(run(NULL, "%s build --shard 3/2 data/valid-small.xml", kaohe()), 2);
+    cr_assert_eq(run(NULL, "%s build --policy nosuch data/valid-small.xml", kaohe()), 2);
+    cr_assert_eq(run(NULL, "%s workdays --from 2025-13-45 --days 5", kaohe()), 2);
+    char *out;
+    cr_assert_eq(run(&out, "%s --help", kaohe()), 0);
+    assert_has(out, "kaohe build");
+    free(out);
+    cr_assert_eq(run(&out, "%s --version", kaohe()), 0);
+    assert_has(out, "kaohe ");
+    free(out);
+}
+
+Test(cli, workdays_across_holidays)
+{
+    char *out;
+    cr_assert_eq(run(&out, "%s workdays --from 2025-09-29 --days 5", kaohe()), 0);
+    cr_assert_str_eq(out, "2025-10-11\n");
+    free(out);
+    cr_assert_eq(run(&out, "%s workdays --from 2026-02-12 --days 5", kaohe()), 0);
+    cr_assert_str_eq(out, "2026-02-25\n");
+    free(out);
+    cr_assert_eq(run(&out, "%s workdays --from 2030-01-01 --days 1", kaohe()), 0);
+    assert_has(out, "NO_CALENDAR");
+    free(out);
+}
+
+Test(cli, notice_across_spring_festival_and_filed_late)
+{
+    cr_assert_eq(run(NULL, "%s build -q -o %s data/calendar-2026.xml", kaohe(), outdir), 0);
+    char path[512];
+    snprintf(path, sizeof path, "%s/2026/results.xml", outdir);
+    char *x = slurp(path);
+    assert_has(x, "<notice from=\"2026-02-12\" to=\"2026-02-25\"/>");
+    assert_has(x, "<finding code=\"FILED_LATE\" severity=\"warning\">");
+    assert_has(x, "<person id=\"C1\" bucket=\"admin\" code=\"1\" grade=\"excellent\" reward=\"commendation\" advanced=\"true\"/>");
+    assert_has(x, "<bucket name=\"other\" participants=\"1\" ratio=\"0.1\" places=\"1\" excellent=\"1\"/>");
+    free(x);
+}
+
+Test(cli, quota_text_and_csv)
+{
+    char *out;
+    cr_assert_eq(run(&out, "%s quota --csv data/valid-small.xml", kaohe()), 0);
+    assert_has(out, "U001,\"某市财政局\",admin,6,0.2,1,1\n");
+    assert_has(out, "U002,\"某市第一中学\",institution,5,0.2,1,1\n");
+    free(out);
+    cr_assert_eq(run(&out, "%s quota data/valid-small.xml", kaohe()), 0);
+    assert_has(out, "U001 某市财政局");
+    free(out);
+    /* under jiaozuo the explicit excellent exceeds the 0 places: exit 1 */
+    cr_assert_eq(run(&out, "%s quota --csv --policy jiaozuo-2007 data/valid-small.xml", kaohe()), 1);
+    assert_has(out, "U001,\"某市财政局\",admin-staff,6,0.1,0,1\n");
+    free(out);
+}
+
+Test(cli, unit_filter_and_shards_partition_the_run)
+{
+    char *out;
+    cr_assert_eq(run(&out, "%s quota --csv --unit U002 data/valid-small.xml", kaohe()), 0);
+    cr_assert_null(strstr(out, "U001"));
+    assert_has(out, "U002");
+    free(out);
+    char *a, *b;
+    run(&a, "%s quota --csv --shard 1/2 data/valid-small.xml", kaohe());
+    run(&b, "%s quota --csv --shard 2/2 data/valid-small.xml", kaohe());
+    cr_assert_eq((strstr(a, "U001") != NULL) + (strstr(b, "U001") != NULL), 1);
+    cr_assert_eq((strstr(a, "U002") != NULL) + (strstr(b, "U002") != NULL), 1);
+    free(a);
+    free(b);
+}
+
+Test(cli, unwritable_output_exit_4)
+{
+    char *out;
+    int rc = run(&out, "touch %s/file && %s build -q -o %s/file/sub data/valid-small.xml", outdir, kaohe(), outdir);
+    cr_assert_eq(rc, 4, "%s", out);
+    assert_has(out, "OUTPUT_FAILED");
+    free(out);
+}
