@@ -1,7 +1,15 @@
-/* batch — see batch.h. */
+/* batch — see batch.h.
+ *
+ * Threads: the calling thread reads (libxml2's reader is sequential) and does
+ * the run-wide id check, then queues each selected unit; `jobs` workers
+ * compute and render units; whichever worker completes the oldest pending
+ * unit emits every finished unit in input order. At most `window` units are
+ * in flight, so memory is bounded by a few units, never by the input, and
+ * the output is the same for every -j. */
 #include "batch.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,14 +30,41 @@ typedef struct year_sink {
     bool open;
 } year_sink;
 
+/* One unit's rendered output, waiting for its turn to be emitted. */
+typedef struct unit_out {
+    int year;
+    const policy *pol;
+    sbuf xml, findings, text;
+    results_totals totals;
+    bool error;
+} unit_out;
+
+typedef struct job {
+    unit *u;
+    const policy *pol;
+    long seq;
+} job;
+
 typedef struct batch_state {
     const batch_opts *o;
     const calendar *cal;
+    kh_date run_date;
     policy *override;
-    policy *policies[MAX_POLICIES];   /* cache of presets named by files */
+    policy *policies[MAX_POLICIES];   /* presets named by files, kept for the run */
     int n_policies;
     const policy *file_policy;        /* the current file's */
     strset unit_ids, person_ids;
+
+    /* pool: everything below is guarded by mu */
+    pthread_mutex_t mu;
+    pthread_cond_t can_push, can_pop;
+    job *queue;                       /* ring of `window` jobs */
+    long q_head, q_count;
+    unit_out **slots;                 /* finished, by seq % window */
+    long window, next_seq, next_emit;
+    bool closing;
+    int n_workers;                    /* 0: compute inline (threads unavailable) */
+
     year_sink years[MAX_YEARS];
     int n_years;
     int status;
@@ -52,17 +87,13 @@ static const policy *policy_for(batch_state *st, const char *name, sbuf *err)
     if (st->override) return st->override;
     for (int i = 0; i < st->n_policies; i++)
         if (!strcmp(st->policies[i]->name, name)) return st->policies[i];
-    if (st->n_policies == MAX_POLICIES) {
-        sbuf_printf(err, "too many policies");
+    /* A file names a preset only, never a path: input cannot make us read files. */
+    if (strchr(name, '/') || st->n_policies == MAX_POLICIES) {
+        msg_format(err, st->o->lang, "POLICY_UNKNOWN", name);
         return NULL;
     }
     char dir[4096], e[600];
     snprintf(dir, sizeof dir, "%s/policies", st->o->templates_dir);
-    /* A file names a preset only: never a path, so input cannot make us read files. */
-    if (strchr(name, '/')) {
-        msg_format(err, st->o->lang, "POLICY_UNKNOWN", name);
-        return NULL;
-    }
     policy *p = policy_load(name, dir, e, sizeof e);
     if (!p) {
         msg_format(err, st->o->lang, "POLICY_UNKNOWN", name);
@@ -104,6 +135,60 @@ static void check_ids(batch_state *st, unit *u)
     }
 }
 
+/* --- rendering (workers) -------------------------------------------------- */
+
+static void render_quota(const batch_opts *o, const unit *u, sbuf *out)
+{
+    msg_lang lang = o->lang;
+    if (u->n_buckets == 0 && !o->csv)
+        sbuf_printf(out, "%s %s\n  %s\n", u->id, u->name, lang == LANG_EN ? "(no participants)" : "（无参加考核人员）");
+    for (int i = 0; i < u->n_buckets; i++) {
+        const bucket *b = &u->buckets[i];
+        char r[40];
+        fix6_format_plain(b->ratio, r, sizeof r);
+        if (o->csv) {
+            sbuf_printf(out, "%s,\"", u->id);
+            for (const char *c = u->name; *c; c++) {
+                if (*c == '"') sbuf_putc(out, '"');   /* CSV: double any quote */
+                sbuf_putc(out, *c);
+            }
+            sbuf_printf(out, "\",%s,%ld,%s,%ld,%ld\n", b->name, b->participants, r, b->places, b->excellent);
+            continue;
+        }
+        if (i == 0)
+            sbuf_printf(out, "%s %s%s\n  %-20s %8s %8s %8s %8s\n", u->id, u->name,
+                        u->n_errors ? (lang == LANG_EN ? " (errors)" : "（有错误）") : "", "bucket",
+                        lang == LANG_EN ? "persons" : "参加人数", lang == LANG_EN ? "ratio" : "比例",
+                        lang == LANG_EN ? "places" : "名额", lang == LANG_EN ? "excellent" : "优秀");
+        sbuf_printf(out, "  %-20s %8ld %8s %8ld %8ld\n", b->name, b->participants, r, b->places, b->excellent);
+    }
+}
+
+static unit_out *compute_job(batch_state *st, job *j)
+{
+    unit *u = j->u;
+    rules_env env = { j->pol, st->cal, st->o->lang, st->run_date };
+    rules_compute_unit(u, &env);
+    unit_out *out = xcalloc(1, sizeof *out);
+    out->year = u->file->year;
+    out->pol = j->pol;
+    out->error = u->n_errors > 0;
+    switch (st->o->command) {
+    case BATCH_BUILD:
+        results_unit_xml(&out->xml, u, j->pol);
+        results_unit_findings(&out->findings, u, st->o->lang);
+        results_count(&out->totals, u);
+        break;
+    case BATCH_CHECK: results_unit_findings(&out->text, u, st->o->lang); break;
+    case BATCH_QUOTA: render_quota(st->o, u, &out->text); break;
+    }
+    model_unit_free(u);
+    free(u);
+    return out;
+}
+
+/* --- emitting in input order (under mu) ----------------------------------- */
+
 static year_sink *sink_for_year(batch_state *st, int year, const char *policy_name)
 {
     for (int i = 0; i < st->n_years; i++)
@@ -124,46 +209,67 @@ static year_sink *sink_for_year(batch_state *st, int year, const char *policy_na
     return ys;
 }
 
-static void print_findings(batch_state *st, const unit *u)
+static void emit(batch_state *st, unit_out *out)
 {
-    sbuf b = { 0 };
-    results_unit_findings(&b, u, st->o->lang);
-    fputs(b.data ? b.data : "", st->o->out);
-    sbuf_free(&b);
+    if (out->error) st->any_unit_error = true;
+    if (st->o->command == BATCH_BUILD) {
+        year_sink *ys = sink_for_year(st, out->year, out->pol->name);
+        if (ys && ys->open) results_append(&ys->w, &out->xml, &out->findings, &out->totals);
+    } else if (out->text.len) {
+        fputs(out->text.data, st->o->out);
+    }
+    sbuf_free(&out->xml);
+    sbuf_free(&out->findings);
+    sbuf_free(&out->text);
+    free(out);
 }
 
-static void print_quota(batch_state *st, const unit *u)
+static void *worker(void *arg)
 {
-    FILE *out = st->o->out;
-    msg_lang lang = st->o->lang;
-    for (int i = 0; i < u->n_buckets; i++) {
-        const bucket *b = &u->buckets[i];
-        char r[40];
-        fix6_format_plain(b->ratio, r, sizeof r);
-        if (st->o->csv) {
-            sbuf name = { 0 };
-            sbuf_puts(&name, u->name);
-            /* CSV: quote the name; double any quote */
-            fprintf(out, "%s,\"", u->id);
-            for (const char *c = u->name; *c; c++) {
-                if (*c == '"') fputc('"', out);
-                fputc(*c, out);
-            }
-            fprintf(out, "\",%s,%ld,%s,%ld,%ld\n", b->name, b->participants, r, b->places, b->excellent);
-            sbuf_free(&name);
-        } else {
-            if (i == 0)
-                fprintf(out, "%s %s%s\n  %-20s %8s %8s %8s %8s\n", u->id, u->name,
-                        u->n_errors ? (lang == LANG_EN ? " (errors)" : "（有错误）") : "",
-                        lang == LANG_EN ? "bucket" : "bucket", lang == LANG_EN ? "persons" : "参加人数",
-                        lang == LANG_EN ? "ratio" : "比例", lang == LANG_EN ? "places" : "名额",
-                        lang == LANG_EN ? "excellent" : "优秀");
-            fprintf(out, "  %-20s %8ld %8s %8ld %8ld\n", b->name, b->participants, r, b->places, b->excellent);
+    batch_state *st = arg;
+    pthread_mutex_lock(&st->mu);
+    for (;;) {
+        while (st->q_count == 0 && !st->closing) pthread_cond_wait(&st->can_pop, &st->mu);
+        if (st->q_count == 0) break;
+        job j = st->queue[st->q_head];
+        st->q_head = (st->q_head + 1) % st->window;
+        st->q_count--;
+        pthread_mutex_unlock(&st->mu);
+
+        unit_out *out = compute_job(st, &j);
+
+        pthread_mutex_lock(&st->mu);
+        st->slots[j.seq % st->window] = out;
+        while (st->slots[st->next_emit % st->window]) {
+            long k = st->next_emit % st->window;
+            emit(st, st->slots[k]);
+            st->slots[k] = NULL;
+            st->next_emit++;
         }
+        pthread_cond_broadcast(&st->can_push);
     }
-    if (u->n_buckets == 0 && !st->o->csv)
-        fprintf(out, "%s %s\n  %s\n", u->id, u->name, lang == LANG_EN ? "(no participants)" : "（无参加考核人员）");
+    pthread_mutex_unlock(&st->mu);
+    return NULL;
 }
+
+static void push_job(batch_state *st, unit *u, const policy *pol)
+{
+    if (st->n_workers == 0) {
+        job j = { u, pol, st->next_seq++ };
+        emit(st, compute_job(st, &j));
+        st->next_emit++;
+        return;
+    }
+    pthread_mutex_lock(&st->mu);
+    while (st->next_seq - st->next_emit >= st->window) pthread_cond_wait(&st->can_push, &st->mu);
+    long tail = (st->q_head + st->q_count) % st->window;
+    st->queue[tail] = (job){ u, pol, st->next_seq++ };
+    st->q_count++;
+    pthread_cond_signal(&st->can_pop);
+    pthread_mutex_unlock(&st->mu);
+}
+
+/* --- reading (calling thread) --------------------------------------------- */
 
 static int on_unit(unit *u, void *arg)
 {
@@ -183,23 +289,21 @@ static int on_unit(unit *u, void *arg)
     }
     check_ids(st, u);
     if (unit_selected(st->o, u)) {
-        rules_env env = { st->file_policy, st->cal, st->o->lang,
-                          date_from_epoch(st->o->run_epoch) };
-        rules_compute_unit(u, &env);
-        if (u->n_errors) st->any_unit_error = true;
-        switch (st->o->command) {
-        case BATCH_BUILD: {
-            year_sink *ys = sink_for_year(st, u->file->year, st->file_policy->name);
-            if (ys && ys->open) results_add_unit(&ys->w, u, st->file_policy);
-            break;
-        }
-        case BATCH_CHECK: print_findings(st, u); break;
-        case BATCH_QUOTA: print_quota(st, u); break;
-        }
+        push_job(st, u, st->file_policy);
+    } else {
+        model_unit_free(u);
+        free(u);
     }
-    model_unit_free(u);
-    free(u);
     return 0;
+}
+
+/* Wait until every queued unit of the current file has been emitted: the
+ * file's header, which the units point to, is freed after this. */
+static void drain(batch_state *st)
+{
+    pthread_mutex_lock(&st->mu);
+    while (st->next_emit < st->next_seq) pthread_cond_wait(&st->can_push, &st->mu);
+    pthread_mutex_unlock(&st->mu);
 }
 
 static void run_file(batch_state *st, const char *path, const ingest_schema *schema)
@@ -217,52 +321,88 @@ static void run_file(batch_state *st, const char *path, const ingest_schema *sch
         if (err.len) fprintf(st->o->err, "kaohe: %s\n", err.data);
         st->status = EXIT_INPUT;
     }
+    drain(st);
     ingest_header_free(&hdr);
     sbuf_free(&err);
 }
 
-int batch_run(const batch_opts *o, char *const *files, int n_files)
+static bool load_shared(batch_state *st, ingest_schema **schema, calendar **cal, int *status)
 {
-    batch_state st = { .o = o };
+    const batch_opts *o = st->o;
     char path[4096], e[1024];
-    int status = EXIT_OK;
-
     snprintf(path, sizeof path, "%s/appraisal.xsd", o->templates_dir);
-    ingest_schema *schema = ingest_schema_load(path, e, sizeof e);
-    snprintf(path, sizeof path, "%s/calendars", o->templates_dir);
-    calendar *cal = calendar_load_dir(path, e, sizeof e);
-    if (o->policy) {
+    *schema = ingest_schema_load(path, e, sizeof e);
+    if (*schema) {
+        snprintf(path, sizeof path, "%s/calendars", o->templates_dir);
+        *cal = calendar_load_dir(path, e, sizeof e);
+    }
+    if (*schema && *cal && o->policy) {
         snprintf(path, sizeof path, "%s/policies", o->templates_dir);
-        st.override = policy_load(o->policy, path, e, sizeof e);
+        st->override = policy_load(o->policy, path, e, sizeof e);
     }
-    if (!schema || !cal || (o->policy && !st.override)) {
-        sbuf m = { 0 };
-        const char *code = !schema ? "SCHEMA_UNAVAILABLE" : !cal ? "CALENDAR_INVALID" : "POLICY_INVALID";
-        msg_format(&m, o->lang, code, e);
-        report(&st, code, m.data);
-        sbuf_free(&m);
-        status = !schema || !cal ? EXIT_OUTPUT : EXIT_USAGE;
-        goto done;
-    }
-    st.cal = cal;
-    for (int i = 0; i < n_files; i++) run_file(&st, files[i], schema);
-    status = st.status;
+    if (*schema && *cal && (!o->policy || st->override)) return true;
+    const char *code = !*schema ? "SCHEMA_UNAVAILABLE" : !*cal ? "CALENDAR_INVALID" : "POLICY_INVALID";
+    sbuf m = { 0 };
+    msg_format(&m, o->lang, code, e);
+    report(st, code, m.data);
+    sbuf_free(&m);
+    /* a broken installation is an output-side failure; a bad --policy is usage */
+    *status = !*schema || !*cal ? EXIT_OUTPUT : EXIT_USAGE;
+    return false;
+}
 
-done:
-    for (int i = 0; i < st.n_years; i++) {
-        year_sink *ys = &st.years[i];
+static void close_sinks(batch_state *st)
+{
+    bool commit = !(st->o->strict && st->any_unit_error);
+    for (int i = 0; i < st->n_years; i++) {
+        year_sink *ys = &st->years[i];
         if (!ys->open) continue;
-        bool commit = !(o->strict && st.any_unit_error);
         if (!results_close(&ys->w, commit)) {
             sbuf m = { 0 };
-            msg_format(&m, o->lang, "OUTPUT_FAILED", o->output_dir, strerror(errno));
-            report(&st, "OUTPUT_FAILED", m.data);
+            msg_format(&m, st->o->lang, "OUTPUT_FAILED", st->o->output_dir, strerror(errno));
+            report(st, "OUTPUT_FAILED", m.data);
             sbuf_free(&m);
-            st.output_failed = true;
+            st->output_failed = true;
         }
     }
-    if (st.output_failed) status = EXIT_OUTPUT;
-    else if (status == EXIT_OK && st.any_unit_error) status = EXIT_UNIT_ERRORS;
+}
+
+int batch_run(const batch_opts *o, char *const *files, int n_files)
+{
+    batch_state st = { .o = o, .run_date = date_from_epoch(o->run_epoch) };
+    ingest_schema *schema = NULL;
+    calendar *cal = NULL;
+    int status = EXIT_OK;
+    if (load_shared(&st, &schema, &cal, &status)) {
+        st.cal = cal;
+        int jobs = o->jobs > 0 ? o->jobs : 1;
+        st.window = 4L * jobs;
+        st.queue = xcalloc((size_t)st.window, sizeof *st.queue);
+        st.slots = xcalloc((size_t)st.window, sizeof *st.slots);
+        pthread_mutex_init(&st.mu, NULL);
+        pthread_cond_init(&st.can_push, NULL);
+        pthread_cond_init(&st.can_pop, NULL);
+        pthread_t *threads = xcalloc((size_t)jobs, sizeof *threads);
+        int started = 0;
+        while (started < jobs && pthread_create(&threads[started], NULL, worker, &st) == 0) started++;
+        st.n_workers = started;
+        for (int i = 0; i < n_files; i++) run_file(&st, files[i], schema);
+        pthread_mutex_lock(&st.mu);
+        st.closing = true;
+        pthread_cond_broadcast(&st.can_pop);
+        pthread_mutex_unlock(&st.mu);
+        for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
+        free(threads);
+        close_sinks(&st);
+        status = st.status;
+        if (st.output_failed) status = EXIT_OUTPUT;
+        else if (status == EXIT_OK && st.any_unit_error) status = EXIT_UNIT_ERRORS;
+        pthread_cond_destroy(&st.can_pop);
+        pthread_cond_destroy(&st.can_push);
+        pthread_mutex_destroy(&st.mu);
+        free(st.queue);
+        free(st.slots);
+    }
     for (int i = 0; i < st.n_policies; i++) policy_free(st.policies[i]);
     policy_free(st.override);
     strset_free(&st.unit_ids);

@@ -127,16 +127,33 @@ bool results_open(results_writer *w, const char *dir, int year, const char *poli
     return true;
 }
 
+void results_totals_add(results_totals *t, const results_totals *add)
+{
+    t->units += add->units;
+    t->persons += add->persons;
+    t->graded += add->graded;
+    t->excellent += add->excellent;
+    t->errors += add->errors;
+    t->warnings += add->warnings;
+}
+
+void results_append(results_writer *w, const sbuf *xml, const sbuf *findings, const results_totals *t)
+{
+    if (xml->len) fwrite(xml->data, 1, xml->len, w->xml.fp);
+    if (findings->len) fwrite(findings->data, 1, findings->len, w->txt.fp);
+    results_totals_add(&w->totals, t);
+}
+
 void results_add_unit(results_writer *w, const unit *u, const policy *pol)
 {
-    sbuf b = { 0 };
-    results_unit_xml(&b, u, pol);
-    fwrite(b.data, 1, b.len, w->xml.fp);
-    sbuf_clear(&b);
-    results_unit_findings(&b, u, w->lang);
-    if (b.len) fwrite(b.data, 1, b.len, w->txt.fp);
-    sbuf_free(&b);
-    results_count(&w->totals, u);
+    sbuf x = { 0 }, f = { 0 };
+    results_totals t = { 0 };
+    results_unit_xml(&x, u, pol);
+    results_unit_findings(&f, u, w->lang);
+    results_count(&t, u);
+    results_append(w, &x, &f, &t);
+    sbuf_free(&x);
+    sbuf_free(&f);
 }
 
 bool results_close(results_writer *w, bool commit)

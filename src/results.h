@@ -26,6 +26,9 @@ typedef struct results_writer {
 bool results_open(results_writer *w, const char *dir, int year, const char *policy_name, msg_lang lang);
 /* Append one computed unit. */
 void results_add_unit(results_writer *w, const unit *u, const policy *pol);
+/* Append a unit already rendered with results_unit_xml/results_unit_findings
+ * (workers render, one writer appends in input order). */
+void results_append(results_writer *w, const sbuf *xml, const sbuf *findings, const results_totals *t);
 /* Write the totals and rename both files into place (commit), or drop them. */
 bool results_close(results_writer *w, bool commit);
 
@@ -35,5 +38,7 @@ void results_unit_xml(sbuf *b, const unit *u, const policy *pol);
 void results_unit_findings(sbuf *b, const unit *u, msg_lang lang);
 /* Add u's counts to totals. */
 void results_count(results_totals *t, const unit *u);
+/* Add one set of totals to another. */
+void results_totals_add(results_totals *t, const results_totals *add);
 
 #endif
