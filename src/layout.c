@@ -1,0 +1,924 @@
+/* layout — see layout.h. */
+#include "layout.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PT2MM (25.4 / 72.0)
+#define MM2PT (72.0 / 25.4)
+#define PAGE_SLACK 0.5          /* mm kept free at the page bottom against rounding in viewers */
+#define CONT_TITLE_H 10.0       /* mm: title row of a 续页 */
+
+/* ---- formatting ---- */
+
+static const char *const GRADES_CS[4] = {"优秀", "称职", "基本称职", "不称职"};
+static const char *const GRADES_INST[4] = {"优秀", "合格", "基本合格", "不合格"};
+static const char *const GRADE_KEYS[4] = {"excellent", "competent", "basic", "incompetent"};
+
+const char *const *layout_grade_labels(const char *category)
+{
+    if (category && (!strcmp(category, "institution") || !strcmp(category, "other")))
+        return GRADES_INST;
+    return GRADES_CS;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return false;
+    return true;
+}
+
+/* "YYYY-MM" or "YYYY-MM-DD" (need_day: only the latter) */
+static bool parse_ymd(const char *v, bool need_day, int *y, int *m, int *d)
+{
+    size_t n = strlen(v);
+    if (!(n == 7 || n == 10)) return false;
+    if (need_day && n != 10) return false;
+    if (!all_digits(v, 4) || v[4] != '-' || !all_digits(v + 5, 2)) return false;
+    *y = atoi(v);
+    *m = (v[5] - '0') * 10 + (v[6] - '0');
+    *d = 1;
+    if (n == 10) {
+        if (v[7] != '-' || !all_digits(v + 8, 2)) return false;
+        *d = (v[8] - '0') * 10 + (v[9] - '0');
+    }
+    if (*y < 1900 || *y > 9999 || *m < 1 || *m > 12 || *d < 1) return false;
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (*d > mdays[*m - 1]) return false;
+    if (*m == 2 && *d == 29 && !((*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0)) return false;
+    return true;
+}
+
+bool layout_format(tpl_fmt fmt, const char *value, const char *arg, const char *category, sbuf *out)
+{
+    if (!value) value = "";
+    int y, m, d;
+    fix6 v;
+    char buf[64];
+    switch (fmt) {
+    case TPL_FMT_NONE:
+        sbuf_puts(out, value);
+        return true;
+    case TPL_FMT_OR:
+        sbuf_puts(out, *value ? value : (arg ? arg : ""));
+        return true;
+    case TPL_FMT_MONTH:
+        if (!*value) return true;
+        if (!parse_ymd(value, false, &y, &m, &d)) break;
+        sbuf_printf(out, "%d年%d月", y, m);
+        return true;
+    case TPL_FMT_DATE:
+        if (!*value) return true;
+        if (!parse_ymd(value, true, &y, &m, &d)) break;
+        sbuf_printf(out, "%d年%d月%d日", y, m, d);
+        return true;
+    case TPL_FMT_PERCENT:
+        if (!*value) return true;
+        if (!fix6_parse(value, &v) || v > 10000000 * FIX_ONE || v < -10000000 * FIX_ONE) break;
+        if (arg) fix6_format_fixed(v * 100, atoi(arg), buf, sizeof buf);
+        else fix6_format_plain(v * 100, buf, sizeof buf);
+        sbuf_printf(out, "%s%%", buf);
+        return true;
+    case TPL_FMT_NUMBER:
+        if (!*value) return true;
+        if (!fix6_parse(value, &v)) break;
+        if (arg) fix6_format_fixed(v, atoi(arg), buf, sizeof buf);
+        else fix6_format_plain(v, buf, sizeof buf);
+        sbuf_puts(out, buf);
+        return true;
+    case TPL_FMT_GRADE: {
+        if (!*value) return true;
+        const char *const *lab = layout_grade_labels(category);
+        for (int i = 0; i < 4; i++)
+            if (!strcmp(value, GRADE_KEYS[i])) {
+                sbuf_puts(out, lab[i]);
+                return true;
+            }
+        if (!strcmp(value, "none")) {
+            sbuf_puts(out, "不定等次");
+            return true;
+        }
+        break;
+    }
+    }
+    sbuf_puts(out, value);
+    return false;
+}
+
+/* ---- key/value source ---- */
+
+struct kv_map {
+    char **k, **v;
+    size_t n, cap;
+};
+
+kv_map *kv_new(void) { return xcalloc(1, sizeof(kv_map)); }
+
+void kv_set(kv_map *m, const char *key, const char *value)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (!strcmp(m->k[i], key)) {
+            free(m->v[i]);
+            m->v[i] = xstrdup(value);
+            return;
+        }
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 32;
+        m->k = xrealloc(m->k, m->cap * sizeof *m->k);
+        m->v = xrealloc(m->v, m->cap * sizeof *m->v);
+    }
+    m->k[m->n] = xstrdup(key);
+    m->v[m->n] = xstrdup(value);
+    m->n++;
+}
+
+const char *kv_get(const kv_map *m, const char *key)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (!strcmp(m->k[i], key)) return m->v[i];
+    return NULL;
+}
+
+void kv_free(kv_map *m)
+{
+    if (!m) return;
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->k[i]);
+        free(m->v[i]);
+    }
+    free(m->k);
+    free(m->v);
+    free(m);
+}
+
+static const char *kv_lookup_cb(void *ctx, const char *path) { return kv_get(ctx, path); }
+
+static size_t kv_count_cb(void *ctx, const char *list)
+{
+    kv_map *m = ctx;
+    size_t ll = strlen(list), max = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        const char *k = m->k[i];
+        if (strncmp(k, list, ll) || k[ll] != '.') continue;
+        const char *p = k + ll + 1;
+        char *end;
+        if (*p < '0' || *p > '9') continue;
+        unsigned long idx = strtoul(p, &end, 10);
+        if (*end != '.') continue;
+        if (idx + 1 > max) max = idx + 1;
+    }
+    return max;
+}
+
+static const char *kv_item_cb(void *ctx, const char *list, size_t index, const char *field)
+{
+    kv_map *m = ctx;
+    size_t n = strlen(list) + strlen(field) + 32;
+    char *key = xmalloc(n);
+    snprintf(key, n, "%s.%zu.%s", list, index, field);
+    const char *v = kv_get(m, key);
+    free(key);
+    return v;
+}
+
+layout_source kv_source(kv_map *m)
+{
+    layout_source s = {kv_lookup_cb, kv_count_cb, kv_item_cb, m};
+    return s;
+}
+
+/* ---- layout state ---- */
+
+typedef struct cont {
+    const char *text;        /* arena */
+    const char *label;
+    font_role font;
+    double size, leading, pad;
+} cont;
+
+typedef struct L {
+    const tpl_form *t;
+    const layout_source *src;
+    const font_set *fs;
+    lo_doc *d;
+    double content_h;        /* mm usable per page */
+    double grid_w;
+    size_t page_cap;
+    lo_page *cur;            /* current page or NULL */
+    size_t row_cap, cell_cap;
+    double y;                /* mm used on the current page */
+    cont *conts;
+    size_t nconts, capconts;
+    text_cpset reported[FONT_NROLES];
+    size_t diag_cap;
+    /* list context */
+    const char *list;
+    size_t index;
+} L;
+
+static void diag(L *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void diag(L *l, const char *fmt, ...)
+{
+    sbuf b = {0};
+    va_list ap;
+    va_start(ap, fmt);
+    sbuf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    lo_doc *d = l->d;
+    for (size_t i = 0; i < d->ndiags; i++)
+        if (!strcmp(d->diags[i], b.data)) {
+            sbuf_free(&b);
+            return;
+        }
+    if (d->ndiags == l->diag_cap) {
+        l->diag_cap = l->diag_cap ? l->diag_cap * 2 : 8;
+        d->diags = xrealloc(d->diags, l->diag_cap * sizeof *d->diags);
+    }
+    d->diags[d->ndiags++] = arena_strdup(&d->a, b.data);
+    sbuf_free(&b);
+}
+
+static const char *get_value(L *l, const char *path)
+{
+    if (l->list) {
+        if (!strcmp(path, "index") || !strcmp(path, "#")) return NULL;   /* handled by caller */
+        const char *v = l->src->item ? l->src->item(l->src->ctx, l->list, l->index, path) : NULL;
+        if (v) return v;
+    }
+    return l->src->lookup ? l->src->lookup(l->src->ctx, path) : NULL;
+}
+
+typedef struct resolved {
+    sbuf text;
+    lo_kind kind;
+    double number;
+    int y, m, d;
+    const char *numfmt;
+    const char *const *choices;
+    size_t nchoices;
+} resolved;
+
+static int plain_decimals(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    return dot ? (int)strlen(dot + 1) : 0;
+}
+
+static const char *numfmt_for(L *l, bool percent, int digits)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "0");
+    if (digits > 0) {
+        n += snprintf(buf + n, sizeof buf - (size_t)n, ".");
+        for (int i = 0; i < digits && i < 10; i++) n += snprintf(buf + n, sizeof buf - (size_t)n, "0");
+    }
+    if (percent) snprintf(buf + n, sizeof buf - (size_t)n, "%%");
+    return arena_strdup(&l->d->a, buf);
+}
+
+/* Resolve segments into clean text (+ typed value when a single binding). */
+static void resolve(L *l, const tpl_seg *segs, size_t n, bool force_text, bool in_hf, resolved *r)
+{
+    memset(r, 0, sizeof *r);
+    sbuf raw = {0};
+    sbuf_puts(&raw, "");
+    char ibuf[32];
+    for (size_t i = 0; i < n; i++) {
+        const tpl_seg *s = &segs[i];
+        if (!s->binding) {
+            sbuf_puts(&raw, s->text);
+            continue;
+        }
+        if (!strcmp(s->text, "page") || !strcmp(s->text, "pages")) {
+            if (in_hf) sbuf_puts(&raw, s->text[4] ? LO_PAGES_TOKEN : LO_PAGE_TOKEN);
+            continue;
+        }
+        const char *v;
+        if (l->list && (!strcmp(s->text, "index") || !strcmp(s->text, "#"))) {
+            snprintf(ibuf, sizeof ibuf, "%zu", l->index + 1);
+            v = ibuf;
+        } else {
+            v = get_value(l, s->text);
+        }
+        /* the value is copied (and cleaned) before the next source call */
+        sbuf val = {0};
+        size_t bad = text_clean_append(&val, v ? v : "", v ? strlen(v) : 0);
+        if (bad) diag(l, "INVALID_TEXT: %s 含无效字符，已替换或删除", s->text);
+        const char *cat = NULL;
+        sbuf catb = {0};
+        if (s->fmt == TPL_FMT_GRADE && s->arg) {
+            if (s->arg_literal) cat = s->arg;
+            else {
+                const char *cv = get_value(l, s->arg);
+                sbuf_puts(&catb, cv ? cv : "");
+                cat = catb.data;
+            }
+        }
+        size_t before = raw.len;
+        bool ok = layout_format(s->fmt, val.data, s->arg, cat, &raw);
+        if (!ok && val.len)
+            diag(l, "BAD_VALUE: %s 的值 \"%s\" 不符合格式，按原样输出", s->text, val.data);
+        if (n == 1 && ok && val.len && !force_text) {
+            fix6 fv;
+            switch (s->fmt) {
+            case TPL_FMT_NUMBER:
+                if (fix6_parse(val.data, &fv)) {
+                    r->kind = LO_NUMBER;
+                    r->number = (double)fv / FIX_ONE;
+                    r->numfmt = s->arg ? numfmt_for(l, false, atoi(s->arg)) : "General";
+                }
+                break;
+            case TPL_FMT_PERCENT:
+                if (fix6_parse(val.data, &fv)) {
+                    r->kind = LO_NUMBER;
+                    r->number = (double)fv / FIX_ONE;
+                    int dg = s->arg ? atoi(s->arg) : 0;
+                    if (!s->arg) {
+                        char pb[64];
+                        memcpy(pb, raw.data + before, raw.len - before - 1);
+                        pb[raw.len - before - 1] = 0;
+                        dg = plain_decimals(pb);
+                    }
+                    r->numfmt = numfmt_for(l, true, dg);
+                }
+                break;
+            case TPL_FMT_MONTH:
+            case TPL_FMT_DATE:
+                if (parse_ymd(val.data, s->fmt == TPL_FMT_DATE, &r->y, &r->m, &r->d)) {
+                    r->kind = LO_DATE;
+                    r->numfmt = s->fmt == TPL_FMT_DATE ? "yyyy\"年\"m\"月\"d\"日\"" : "yyyy\"年\"m\"月\"";
+                }
+                break;
+            default:
+                break;
+            }
+        }
+        if (s->fmt == TPL_FMT_GRADE && n == 1) {
+            r->choices = (const char *const *)layout_grade_labels(cat);
+            r->nchoices = 4;
+        }
+        sbuf_free(&catb);
+        sbuf_free(&val);
+    }
+    text_clean_append(&r->text, raw.data, raw.len);
+    sbuf_free(&raw);
+}
+
+static void check_glyphs(L *l, font_role role, const char *s)
+{
+    const char *p = s, *e = s + strlen(s);
+    while (p < e) {
+        uint32_t cp = text_utf8_next(&p, e);
+        if (cp == '\n' || cp == '\x01') continue;
+        if (text_cpset_has(&l->reported[role], cp)) continue;
+        if (cp > 0xFFFF) {
+            text_cpset_add(&l->reported[role], cp);
+            diag(l, "NON_BMP_CHAR: 字符 U+%04X 超出基本多文种平面，PDF 中无法显示", (unsigned)cp);
+        } else if (!font_has(l->fs, role, cp)) {
+            text_cpset_add(&l->reported[role], cp);
+            char u[5] = {0};
+            text_utf8_encode(cp, u);
+            diag(l, "FONT_MISSING_GLYPH: 字体 %s (%s) 缺少字符 %s (U+%04X)", font_role_name(role),
+                 font_path(l->fs, role), u, (unsigned)cp);
+        }
+    }
+}
+
+/* ---- pages ---- */
+
+static void close_page(L *l);
+
+static void open_page(L *l, bool continuation)
+{
+    lo_doc *d = l->d;
+    if (d->npages == l->page_cap) {
+        l->page_cap = l->page_cap ? l->page_cap * 2 : 4;
+        d->pages = xrealloc(d->pages, l->page_cap * sizeof *d->pages);
+    }
+    l->cur = &d->pages[d->npages++];
+    memset(l->cur, 0, sizeof *l->cur);
+    l->cur->continuation = continuation;
+    l->row_cap = l->cell_cap = 0;
+    l->y = 0;
+}
+
+static void page_add_row(L *l, double h, size_t sheet_row, bool repeat)
+{
+    lo_page *p = l->cur;
+    if (p->nrows == l->row_cap) {
+        l->row_cap = l->row_cap ? l->row_cap * 2 : 16;
+        p->rows = xrealloc(p->rows, l->row_cap * sizeof *p->rows);
+    }
+    p->rows[p->nrows++] = (lo_row){h, sheet_row, repeat};
+    l->y += h;
+}
+
+static lo_cell *page_add_cell(L *l)
+{
+    lo_page *p = l->cur;
+    if (p->ncells == l->cell_cap) {
+        l->cell_cap = l->cell_cap ? l->cell_cap * 2 : 32;
+        p->cells = xrealloc(p->cells, l->cell_cap * sizeof *p->cells);
+    }
+    lo_cell *c = &p->cells[p->ncells++];
+    memset(c, 0, sizeof *c);
+    return c;
+}
+
+static double col_x(L *l, int col)
+{
+    double x = l->d->x0;
+    for (int i = 0; i < col; i++) x += l->t->col_w[i];
+    return x;
+}
+
+static double span_w(L *l, int col, int span)
+{
+    double w = 0;
+    for (int i = col; i < col + span; i++) w += l->t->col_w[i];
+    return w;
+}
+
+static void add_cont(L *l, const char *text, const char *label, const tpl_style *st)
+{
+    if (l->nconts == l->capconts) {
+        l->capconts = l->capconts ? l->capconts * 2 : 4;
+        l->conts = xrealloc(l->conts, l->capconts * sizeof *l->conts);
+    }
+    cont *c = &l->conts[l->nconts++];
+    c->text = arena_strdup(&l->d->a, text);
+    c->label = arena_strdup(&l->d->a, label ? label : "续页");
+    c->font = st->font;
+    c->size = st->min_size;
+    c->leading = st->leading;
+    c->pad = st->pad;
+}
+
+/* Fit text into a cell box; stores lines and size in c. Returns the byte
+ * offset where the overflow starts (strlen when everything fits). */
+static size_t fit_cell(L *l, lo_cell *c, const char *text, double smax, double smin)
+{
+    text_metrics m = font_metrics(l->fs, c->font);
+    text_fit_req req = {(c->w - 2 * c->pad) * MM2PT, (c->h - c->pad) * MM2PT, smax, smin, 0.5,
+                        c->leading};
+    if (req.width < 1) req.width = 1;
+    if (req.height < 0) req.height = 0;
+    text_fit_result fr = {0};
+    size_t len = strlen(text);
+    text_fit(text, len, &m, &req, &fr);
+    c->size = fr.size;
+    c->nlines = fr.lines.n;
+    c->lines = arena_alloc(&l->d->a, (fr.lines.n ? fr.lines.n : 1) * sizeof *c->lines);
+    if (fr.lines.n) memcpy(c->lines, fr.lines.v, fr.lines.n * sizeof *c->lines);
+    text_lines_free(&fr.lines);
+    return fr.overflow ? fr.fit_end : len;
+}
+
+static void set_text_top(lo_cell *c)
+{
+    double bh = text_lines_height(c->nlines, c->size, c->leading) * PT2MM;
+    switch (c->valign) {
+    case TPL_TOP: c->text_top = c->pad / 2; break;
+    case TPL_BOTTOM: c->text_top = c->h - c->pad / 2 - bh; break;
+    default: c->text_top = (c->h - bh) / 2; break;
+    }
+}
+
+/* Place cell text, handling overflow by continuation. */
+static void fill_cell(L *l, lo_cell *c, const tpl_cell *tc, const char *text)
+{
+    size_t len = strlen(text);
+    size_t end = fit_cell(l, c, text, tc->st.size, tc->st.min_size);
+    if (end < len) {
+        /* keep the part that fits (plus the mark, if any), continue the rest */
+        const char *mark = tc->continue_mark ? tc->continue_mark : "";
+        sbuf part = {0};
+        for (;;) {
+            sbuf_clear(&part);
+            size_t e = end;
+            while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\n')) e--;
+            sbuf_add(&part, text, e);
+            sbuf_puts(&part, mark);
+            if (!*mark) break;
+            size_t pe = fit_cell(l, c, part.data, tc->st.min_size, tc->st.min_size);
+            if (pe == part.len || end == 0) break;
+            /* drop one more line of the original */
+            if (c->nlines == 0) { end = 0; continue; }
+            end = c->lines[c->nlines - 1].start < end ? c->lines[c->nlines - 1].start : 0;
+        }
+        c->text = arena_strdup(&l->d->a, part.data);
+        fit_cell(l, c, c->text, tc->st.min_size, tc->st.min_size);
+        sbuf_free(&part);
+        size_t rs = end;
+        while (rs < len && (text[rs] == ' ' || text[rs] == '\n')) rs++;
+        add_cont(l, text + rs, tc->continue_label, &tc->st);
+    } else {
+        c->text = arena_strdup(&l->d->a, text);
+    }
+    set_text_top(c);
+}
+
+/* A group of template rows instantiated: heights and resolved cells. */
+typedef struct gcell {
+    const tpl_cell *tc;
+    int row;                  /* within the group */
+    resolved r;
+} gcell;
+
+typedef struct group {
+    double *h;
+    size_t nrows;
+    gcell *cells;
+    size_t ncells;
+} group;
+
+static void group_free(group *g)
+{
+    for (size_t i = 0; i < g->ncells; i++) sbuf_free(&g->cells[i].r.text);
+    free(g->cells);
+    free(g->h);
+}
+
+static void group_build(L *l, const tpl_row *rows, size_t n, group *g)
+{
+    memset(g, 0, sizeof *g);
+    g->nrows = n;
+    g->h = xcalloc(n, sizeof *g->h);
+    size_t total = 0;
+    for (size_t r = 0; r < n; r++) total += rows[r].ncells;
+    g->cells = xcalloc(total ? total : 1, sizeof *g->cells);
+    for (size_t r = 0; r < n; r++) {
+        g->h[r] = rows[r].height;
+        for (size_t k = 0; k < rows[r].ncells; k++) {
+            gcell *gc = &g->cells[g->ncells++];
+            gc->tc = &rows[r].cells[k];
+            gc->row = (int)r;
+            resolve(l, gc->tc->segs, gc->tc->nsegs, gc->tc->force_text, false, &gc->r);
+            check_glyphs(l, gc->tc->st.font, gc->r.text.data);
+        }
+    }
+    /* auto heights: grow to the text at its preferred size (single-row cells) */
+    for (size_t r = 0; r < n; r++) {
+        if (!rows[r].autoheight) continue;
+        for (size_t i = 0; i < g->ncells; i++) {
+            gcell *gc = &g->cells[i];
+            if (gc->row != (int)r || gc->tc->rowspan != 1) continue;
+            const tpl_style *st = &gc->tc->st;
+            text_metrics m = font_metrics(l->fs, st->font);
+            text_lines tl = {0};
+            double w = (span_w(l, gc->tc->col, gc->tc->colspan) - 2 * st->pad) * MM2PT;
+            text_break(gc->r.text.data, gc->r.text.len, &m, st->size, w > 1 ? w : 1, &tl);
+            double need = text_lines_height(tl.n, st->size, st->leading) * PT2MM + st->pad;
+            text_lines_free(&tl);
+            need = ceil(need * 10) / 10;   /* 0.1 mm steps */
+            if (need > g->h[r]) g->h[r] = need;
+        }
+        if (g->h[r] > l->content_h) g->h[r] = l->content_h;   /* the rest continues on a 续页 */
+    }
+}
+
+static double group_height(const group *g)
+{
+    double h = 0;
+    for (size_t r = 0; r < g->nrows; r++) h += g->h[r];
+    return h;
+}
+
+static void new_page(L *l)
+{
+    close_page(l);
+    open_page(l, false);
+}
+
+/* Place a group at the current position; sheet rows from *sheet_row (or the
+ * given originals for repeated rows). */
+static void group_place(L *l, group *g, bool repeat, const size_t *orig_sheet_rows,
+                        size_t *assigned)
+{
+    if (!l->cur) open_page(l, false);
+    double gh = group_height(g);
+    if (l->cur->nrows > 0 && l->y + gh > l->content_h + 1e-9) new_page(l);
+    if (gh > l->content_h + 1e-9)
+        diag(l, "PAGE_OVERFLOW: 第 %zu 页有一组 %.1f mm 高的行超过版心高度 %.1f mm", l->d->npages, gh,
+             l->content_h);
+    size_t first = l->cur->nrows;
+    double top = l->t->margin[TPL_SIDE_TOP] + l->y;
+    for (size_t r = 0; r < g->nrows; r++) {
+        size_t sr = repeat ? orig_sheet_rows[r] : l->d->nsheet_rows++;
+        if (assigned) assigned[r] = sr;
+        page_add_row(l, g->h[r], sr, repeat);
+    }
+    for (size_t i = 0; i < g->ncells; i++) {
+        gcell *gc = &g->cells[i];
+        const tpl_cell *tc = gc->tc;
+        lo_cell *c = page_add_cell(l);
+        c->row = (int)(first + (size_t)gc->row);
+        c->col = tc->col;
+        c->rowspan = tc->rowspan;
+        c->colspan = tc->colspan;
+        c->x = col_x(l, tc->col);
+        c->w = span_w(l, tc->col, tc->colspan);
+        c->y = top;
+        for (int r = 0; r < gc->row; r++) c->y += g->h[r];
+        c->h = 0;
+        for (int r = gc->row; r < gc->row + tc->rowspan; r++) c->h += g->h[r];
+        c->font = tc->st.font;
+        c->leading = tc->st.leading;
+        c->pad = tc->st.pad;
+        c->halign = tc->st.halign;
+        c->valign = tc->st.valign;
+        memcpy(c->border, tc->st.border, 4);
+        c->kind = gc->r.kind;
+        c->number = gc->r.number;
+        c->year = gc->r.y;
+        c->month = gc->r.m;
+        c->day = gc->r.d;
+        c->numfmt = gc->r.numfmt;
+        if (tc->nchoices) {
+            c->choices = (const char *const *)tc->choices;
+            c->nchoices = tc->nchoices;
+        } else {
+            c->choices = gc->r.choices;
+            c->nchoices = gc->r.nchoices;
+        }
+        fill_cell(l, c, tc, gc->r.text.data);
+        if (strlen(c->text) != gc->r.text.len) {
+            /* continued: the spreadsheet value is text now */
+            c->kind = LO_TEXT;
+            c->numfmt = NULL;
+        }
+    }
+}
+
+/* Emit 续页 pages for pending continuations. */
+static void flush_conts(L *l)
+{
+    size_t i = 0;
+    while (i < l->nconts) {
+        cont cn = l->conts[i++];
+        const char *text = cn.text;
+        int part = 0;
+        while (*text) {
+            open_page(l, true);
+            part++;
+            /* title row */
+            page_add_row(l, CONT_TITLE_H, l->d->nsheet_rows++, false);
+            lo_cell *tc = page_add_cell(l);
+            tc->row = 0;
+            tc->col = 0;
+            tc->rowspan = 1;
+            tc->colspan = (int)l->t->ncols;
+            tc->x = l->d->x0;
+            tc->y = l->t->margin[TPL_SIDE_TOP];
+            tc->w = l->grid_w;
+            tc->h = CONT_TITLE_H;
+            tc->font = FONT_HEI;
+            tc->leading = 1.25;
+            tc->pad = 1;
+            tc->halign = TPL_LEFT;
+            tc->valign = TPL_MIDDLE;
+            sbuf title = {0};
+            sbuf_puts(&title, cn.label);
+            if (part > 1) sbuf_printf(&title, "（%d）", part);
+            check_glyphs(l, FONT_HEI, title.data);
+            tc->text = arena_strdup(&l->d->a, title.data);
+            sbuf_free(&title);
+            fit_cell(l, tc, tc->text, 12, 8);
+            set_text_top(tc);
+            /* box row */
+            double box_h = l->content_h - CONT_TITLE_H;
+            lo_cell tmp = {0};
+            tmp.font = cn.font;
+            tmp.leading = cn.leading;
+            tmp.pad = cn.pad;
+            tmp.w = l->grid_w;
+            tmp.h = box_h;
+            size_t len = strlen(text);
+            size_t end = fit_cell(l, &tmp, text, cn.size, cn.size);
+            if (end >= len) {
+                /* last part: shrink the box to the text */
+                double need = text_lines_height(tmp.nlines, tmp.size, tmp.leading) * PT2MM + cn.pad;
+                need = ceil(need) + 2;
+                if (need < 30) need = 30;
+                if (need < box_h) box_h = need;
+            }
+            page_add_row(l, box_h, l->d->nsheet_rows++, false);
+            lo_cell *c = page_add_cell(l);
+            *c = tmp;
+            c->row = 1;
+            c->col = 0;
+            c->rowspan = 1;
+            c->colspan = (int)l->t->ncols;
+            c->x = l->d->x0;
+            c->y = l->t->margin[TPL_SIDE_TOP] + CONT_TITLE_H;
+            c->w = l->grid_w;
+            c->h = box_h;
+            c->halign = TPL_LEFT;
+            c->valign = TPL_TOP;
+            for (int s = 0; s < 4; s++) c->border[s] = TPL_BORDER_THIN;
+            size_t e = end;
+            while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\n')) e--;
+            char *piece = arena_alloc(&l->d->a, e + 1);
+            memcpy(piece, text, e);
+            piece[e] = 0;
+            c->text = piece;
+            fit_cell(l, c, piece, cn.size, cn.size);
+            set_text_top(c);
+            text += end;
+            while (*text == ' ' || *text == '\n') text++;
+            if (end == 0 && *text) {
+                /* not even one line fits: give up loudly rather than loop */
+                diag(l, "TEXT_OVERFLOW: 续页放不下一行文字，已截断");
+                break;
+            }
+        }
+    }
+    l->nconts = 0;
+}
+
+static void close_page(L *l)
+{
+    if (!l->cur) return;
+    l->cur = NULL;
+    if (l->nconts) flush_conts(l);
+    l->cur = NULL;
+}
+
+static void do_list(L *l, const tpl_block *b)
+{
+    size_t n = l->src->count ? l->src->count(l->src->ctx, b->source) : 0;
+    const tpl_row *head = b->rows;
+    const tpl_row *item = b->rows + b->nhead;
+    size_t nitem = b->nrows - b->nhead;
+    size_t *head_sheet = xcalloc(b->nhead ? b->nhead : 1, sizeof *head_sheet);
+    group hg = {0};
+    if (b->nhead) group_build(l, head, b->nhead, &hg);
+    double hh = group_height(&hg);
+    if (n == 0) {
+        if (b->nhead) group_place(l, &hg, false, NULL, head_sheet);
+        if (b->empty) {
+            tpl_cell ec = {0};
+            ec.col = 0;
+            ec.colspan = (int)l->t->ncols;
+            ec.rowspan = 1;
+            ec.st = item[0].ncells ? item[0].cells[0].st : hg.ncells ? hg.cells[0].tc->st : (tpl_style){0};
+            if (ec.st.size == 0) ec.st = (tpl_style){FONT_SONG, 11, 11, 1.25, 1, TPL_CENTER, TPL_MIDDLE, {1, 1, 1, 1}};
+            tpl_seg seg = {false, b->empty, TPL_FMT_NONE, NULL, false};
+            ec.segs = &seg;
+            ec.nsegs = 1;
+            tpl_row er = {item[0].height, false, &ec, 1, 0};
+            group eg;
+            group_build(l, &er, 1, &eg);
+            group_place(l, &eg, false, NULL, NULL);
+            group_free(&eg);
+        }
+        group_free(&hg);
+        free(head_sheet);
+        return;
+    }
+    bool head_placed = false;
+    const char *saved_list = l->list;
+    size_t saved_index = l->index;
+    for (size_t i = 0; i < n; i++) {
+        l->list = b->source;
+        l->index = i;
+        group ig;
+        group_build(l, item, nitem, &ig);
+        l->list = saved_list;
+        l->index = saved_index;
+        double ih = group_height(&ig);
+        if (!l->cur) open_page(l, false);
+        if (!head_placed) {
+            if (l->cur->nrows > 0 && l->y + hh + ih > l->content_h + 1e-9) new_page(l);
+            if (b->nhead) group_place(l, &hg, false, NULL, head_sheet);
+            head_placed = true;
+        } else if (l->y + ih > l->content_h + 1e-9) {
+            new_page(l);
+            if (b->nhead) {
+                group rg;
+                group_build(l, head, b->nhead, &rg);
+                group_place(l, &rg, true, head_sheet, NULL);
+                group_free(&rg);
+            }
+        }
+        l->list = b->source;
+        l->index = i;
+        group_place(l, &ig, false, NULL, NULL);
+        l->list = saved_list;
+        l->index = saved_index;
+        group_free(&ig);
+    }
+    group_free(&hg);
+    free(head_sheet);
+}
+
+static void do_rows(L *l, const tpl_block *b)
+{
+    size_t i = 0;
+    while (i < b->nrows) {
+        size_t end = i + 1;
+        for (size_t r = i; r < end; r++)
+            for (size_t k = 0; k < b->rows[r].ncells; k++) {
+                size_t e = r + (size_t)b->rows[r].cells[k].rowspan;
+                if (e > end) end = e;
+            }
+        group g;
+        group_build(l, b->rows + i, end - i, &g);
+        group_place(l, &g, false, NULL, NULL);
+        group_free(&g);
+        i = end;
+    }
+}
+
+static void resolve_hf(L *l, const tpl_hf *src, lo_hf *dst)
+{
+    dst->font = src->font;
+    dst->size = src->size;
+    for (int i = 0; i < 3; i++) {
+        /* page tokens are added after cleaning (cleaning drops \x01) */
+        sbuf raw = {0};
+        sbuf_puts(&raw, "");
+        for (size_t k = 0; k < src->npart[i]; k++) {
+            const tpl_seg *s = &src->part[i][k];
+            if (!s->binding) { text_clean_append(&raw, s->text, strlen(s->text)); continue; }
+            if (!strcmp(s->text, "page")) { sbuf_puts(&raw, LO_PAGE_TOKEN); continue; }
+            if (!strcmp(s->text, "pages")) { sbuf_puts(&raw, LO_PAGES_TOKEN); continue; }
+            resolved one;
+            resolve(l, s, 1, true, true, &one);
+            sbuf_add(&raw, one.text.data, one.text.len);
+            sbuf_free(&one.text);
+        }
+        /* header text is one line */
+        for (size_t k = 0; k < raw.len; k++)
+            if (raw.data[k] == '\n') raw.data[k] = ' ';
+        dst->part[i] = arena_strdup(&l->d->a, raw.data);
+        check_glyphs(l, src->font, raw.data);
+        sbuf_free(&raw);
+    }
+}
+
+lo_doc *layout_run(const tpl_form *t, const layout_source *src, const font_set *fs, sbuf *err)
+{
+    L *l = xcalloc(1, sizeof *l);
+    lo_doc *d = xcalloc(1, sizeof *d);
+    l->t = t;
+    l->src = src;
+    l->fs = fs;
+    l->d = d;
+    d->title = arena_strdup(&d->a, t->title);
+    d->sheet = arena_strdup(&d->a, t->sheet);
+    d->page_w = t->page_w;
+    d->page_h = t->page_h;
+    d->landscape = t->landscape;
+    d->paper = t->paper;
+    memcpy(d->margin, t->margin, sizeof d->margin);
+    d->header_margin = t->header_margin;
+    d->footer_margin = t->footer_margin;
+    d->ncols = t->ncols;
+    d->col_w = arena_alloc(&d->a, t->ncols * sizeof *d->col_w);
+    memcpy(d->col_w, t->col_w, t->ncols * sizeof *d->col_w);
+    for (size_t i = 0; i < t->ncols; i++) l->grid_w += t->col_w[i];
+    double avail_w = t->page_w - t->margin[TPL_SIDE_LEFT] - t->margin[TPL_SIDE_RIGHT];
+    d->x0 = t->margin[TPL_SIDE_LEFT] + (avail_w - l->grid_w) / 2;
+    l->content_h = t->page_h - t->margin[TPL_SIDE_TOP] - t->margin[TPL_SIDE_BOTTOM] - PAGE_SLACK;
+    if (l->content_h < CONT_TITLE_H + 20) {
+        sbuf_puts(err, "版心高度不足 (TEMPLATE_PAPER)");
+        free(l);
+        lo_doc_free(d);
+        return NULL;
+    }
+    for (size_t i = 0; i < t->nblocks; i++) {
+        const tpl_block *b = &t->blocks[i];
+        switch (b->kind) {
+        case TPL_BLOCK_ROWS: do_rows(l, b); break;
+        case TPL_BLOCK_LIST: do_list(l, b); break;
+        case TPL_BLOCK_BREAK:
+            if (l->cur && l->cur->nrows) new_page(l);
+            break;
+        }
+    }
+    close_page(l);
+    if (d->npages == 0) open_page(l, false);
+    resolve_hf(l, &t->header, &d->header);
+    resolve_hf(l, &t->footer, &d->footer);
+    for (int r = 0; r < FONT_NROLES; r++) text_cpset_free(&l->reported[r]);
+    free(l->conts);
+    free(l);
+    return d;
+}
+
+void lo_doc_free(lo_doc *d)
+{
+    if (!d) return;
+    for (size_t i = 0; i < d->npages; i++) {
+        free(d->pages[i].rows);
+        free(d->pages[i].cells);
+    }
+    free(d->pages);
+    free(d->diags);
+    arena_free(&d->a);
+    free(d);
+}

@@ -1,0 +1,122 @@
+/* layout — template + data source → one page model: pages of rows (heights
+ * in mm) on the template's column grid, with cells that carry resolved and
+ * cleaned text, font role, fitted size, line breaks, borders, alignment and a
+ * typed value for spreadsheets. Long text shrinks to the cell's minimum size
+ * and continues on 续页 pages attached after the page it starts on. Both
+ * writers (xlsxw, pdfw) draw this model, so the two outputs agree. Also a
+ * simple key/value data source for tests and small callers. */
+#ifndef KAOHE_LAYOUT_H
+#define KAOHE_LAYOUT_H
+
+#include <stddef.h>
+#include <stdbool.h>
+
+#include "font.h"
+#include "template.h"
+#include "text.h"
+#include "util.h"
+
+/* Abstract data source. Returned strings need only live until the next call
+ * on the source (the layout copies them at once). */
+typedef struct layout_source {
+    /* Value at a dotted path ("unit.name"), or NULL when absent. */
+    const char *(*lookup)(void *ctx, const char *path);
+    /* Number of rows of the list at path ("unit.persons"). */
+    size_t (*count)(void *ctx, const char *list);
+    /* Field of row `index` (0-based) of a list, or NULL when absent. */
+    const char *(*item)(void *ctx, const char *list, size_t index, const char *field);
+    void *ctx;
+} layout_source;
+
+typedef enum { LO_TEXT, LO_NUMBER, LO_DATE } lo_kind;
+
+typedef struct lo_cell {
+    int row, col, rowspan, colspan;   /* position in the page's grid */
+    double x, y, w, h;                /* mm from the page's top-left corner */
+    const char *text;                 /* clean UTF-8, never NULL; LF = hard break */
+    font_role font;
+    double size;                      /* fitted size, pt */
+    double leading;
+    double pad;                       /* horizontal padding mm; vertical is pad/2 */
+    tpl_halign halign;
+    tpl_valign valign;
+    unsigned char border[4];          /* tpl_border per TPL_SIDE_* */
+    text_line *lines;                 /* line breaks of text at size */
+    size_t nlines;
+    double text_top;                  /* mm from the cell top to the first line's em box */
+    /* spreadsheet value */
+    lo_kind kind;
+    double number;                    /* LO_NUMBER */
+    int year, month, day;             /* LO_DATE */
+    const char *numfmt;               /* Excel number format or NULL */
+    const char *const *choices;       /* dropdown values or NULL */
+    size_t nchoices;
+} lo_cell;
+
+typedef struct lo_row {
+    double h;                         /* mm */
+    size_t sheet_row;                 /* row in the XLSX sheet (of the original for repeats) */
+    bool repeat;                      /* a repeated list head row (copy of sheet_row) */
+} lo_row;
+
+typedef struct lo_page {
+    lo_row *rows;
+    size_t nrows;
+    lo_cell *cells;
+    size_t ncells;
+    bool continuation;                /* a 续页 */
+} lo_page;
+
+/* Header/footer text: page number tokens are LO_PAGE_TOKEN / LO_PAGES_TOKEN. */
+#define LO_PAGE_TOKEN  "\x01P"
+#define LO_PAGES_TOKEN "\x01N"
+typedef struct lo_hf {
+    const char *part[3];              /* left, center, right ("" when unused) */
+    font_role font;
+    double size;
+} lo_hf;
+
+typedef struct lo_doc {
+    const char *title, *sheet;
+    double page_w, page_h;            /* mm */
+    bool landscape;
+    int paper;
+    double margin[4];                 /* TPL_SIDE_* order, mm */
+    double header_margin, footer_margin;
+    double x0;                        /* mm: left edge of the grid (centred in the margins) */
+    double *col_w;                    /* mm */
+    size_t ncols;
+    lo_page *pages;
+    size_t npages;
+    size_t nsheet_rows;
+    lo_hf header, footer;
+    char **diags;                     /* "CODE: message" for the officer */
+    size_t ndiags;
+    arena a;                          /* owns all strings and arrays above */
+} lo_doc;
+
+/* Lay out a template with data. Never fails on data (problems become
+ * diags); NULL only for a template the page cannot hold, with err set. */
+lo_doc *layout_run(const tpl_form *t, const layout_source *src, const font_set *fs, sbuf *err);
+void lo_doc_free(lo_doc *d);
+
+/* Apply a formatter to a value (exposed for tests). Appends to out; returns
+ * false when the value does not parse for the formatter (then the raw value
+ * is appended). category is used by TPL_FMT_GRADE, arg by the others. */
+bool layout_format(tpl_fmt fmt, const char *value, const char *arg, const char *category, sbuf *out);
+
+/* Grade labels for a person category: "civil-servant"/"managed" give
+ * 优秀/称职/基本称职/不称职, "institution"/"other" 优秀/合格/基本合格/不合格.
+ * Returns a static array of 4 labels (excellent, competent, basic, incompetent). */
+const char *const *layout_grade_labels(const char *category);
+
+/* Key/value data source: keys are paths; list rows are "list.N.field"
+ * (N from 0). */
+typedef struct kv_map kv_map;
+kv_map *kv_new(void);
+void kv_set(kv_map *m, const char *key, const char *value);
+const char *kv_get(const kv_map *m, const char *key);
+layout_source kv_source(kv_map *m);
+void kv_free(kv_map *m);
+
+#endif

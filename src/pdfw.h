@@ -1,0 +1,45 @@
+/* pdfw — page model → PDF with libharu 2.3.0: the rules and text of every
+ * cell at the layout's geometry, header/footer with page numbers, fonts
+ * subset with HarfBuzz to the document's characters and embedded, a correct
+ * /ToUnicode CMap in place of libharu's broken one, and deterministic bytes
+ * (no dates unless given, /ID from the content). One HPDF_Doc per call, so
+ * threads may write different documents at once. */
+#ifndef KAOHE_PDFW_H
+#define KAOHE_PDFW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "font.h"
+#include "layout.h"
+#include "util.h"
+
+typedef struct pdfw_opts {
+    const char *title;        /* /Title (UTF-8), NULL: the layout's title */
+    const char *author;       /* /Author or NULL */
+    long long epoch;          /* CreationDate/ModDate as Unix time (SOURCE_DATE_EPOCH); < 0: none */
+    bool no_compress;         /* uncompressed streams (debugging) */
+} pdfw_opts;
+
+/* Render several page models into one PDF (e.g. one registration form per
+ * person); outline entries titled outline[i] (UTF-8) when outline != NULL.
+ * The file at path is written atomically (temp file, fsync, rename).
+ * false + err on failure, leaving nothing at path. */
+bool pdfw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
+                     const font_set *fs, const pdfw_opts *opts, const char *path, sbuf *err);
+
+/* One page model. */
+bool pdfw_write(const lo_doc *doc, const font_set *fs, const pdfw_opts *opts,
+                const char *path, sbuf *err);
+
+/* Same, into memory (malloc'd *data, caller frees). */
+bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
+                 const font_set *fs, const pdfw_opts *opts,
+                 unsigned char **data, size_t *len, sbuf *err);
+
+/* Write data to path atomically: temp file in the same directory, fsync,
+ * rename. false + err on failure (the temp file is removed). */
+bool pdfw_atomic_write(const char *path, const void *data, size_t len, sbuf *err);
+
+#endif

@@ -1,0 +1,29 @@
+/* form_fixture — shared test data for the form engine tests: the demo
+ * template's data as a key/value source, and helpers to run tools. */
+#ifndef KAOHE_FORM_FIXTURE_H
+#define KAOHE_FORM_FIXTURE_H
+
+#include <stddef.h>
+#include "layout.h"
+
+/* Demo data: a unit, one person with a summary of about `summary_chars`
+ * characters, and `npersons` roster rows. */
+kv_map *fixture_demo_data(size_t npersons, size_t summary_chars);
+
+/* A long Chinese text of about n characters (punctuation, Latin words and
+ * numbers mixed in), malloc'd. */
+char *fixture_long_text(size_t n);
+
+/* Run a shell command, capture stdout (malloc'd, NUL-terminated) and the
+ * exit status; stderr goes to *err_out when not NULL. */
+char *fixture_run(const char *cmd, int *status, char **err_out);
+
+/* A new private temp directory (malloc'd path). */
+char *fixture_tmpdir(void);
+/* Remove a directory made by fixture_tmpdir and its files. */
+void fixture_rmdir(const char *dir);
+
+/* Remove all whitespace (ASCII and U+3000) from s in place; returns s. */
+char *fixture_squeeze(char *s);
+
+#endif

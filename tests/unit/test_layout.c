@@ -1,0 +1,272 @@
+/* Tests of the layout engine: formatters, the key/value source, pages,
+ * continuation (续页), repeated list heads, typed values, diagnostics. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "form_fixture.h"
+#include "layout.h"
+
+#define DEMO "../templates/forms/demo.xml"
+
+static font_set *FS;
+static void setup(void)
+{
+    sbuf err = {0};
+    FS = font_set_open(NULL, &err);
+    cr_assert_not_null(FS, "%s", err.data);
+    sbuf_free(&err);
+}
+static void teardown(void) { font_set_free(FS); }
+
+static char *fmt(tpl_fmt f, const char *v, const char *arg, const char *cat, bool *ok)
+{
+    sbuf b = {0};
+    *ok = layout_format(f, v, arg, cat, &b);
+    if (!b.data) sbuf_puts(&b, "");
+    return b.data;
+}
+
+#define FMT_EQ(f, v, arg, cat, want)                                   \
+    do {                                                               \
+        bool ok_;                                                      \
+        char *s_ = fmt(f, v, arg, cat, &ok_);                          \
+        cr_assert(ok_, "format of %s", v);                             \
+        cr_assert_str_eq(s_, want);                                    \
+        free(s_);                                                      \
+    } while (0)
+
+Test(layout, formatters)
+{
+    FMT_EQ(TPL_FMT_MONTH, "2025-12", NULL, NULL, "2025年12月");
+    FMT_EQ(TPL_FMT_MONTH, "2019-03-15", NULL, NULL, "2019年3月");
+    FMT_EQ(TPL_FMT_DATE, "2026-01-20", NULL, NULL, "2026年1月20日");
+    FMT_EQ(TPL_FMT_PERCENT, "0.2", NULL, NULL, "20%");
+    FMT_EQ(TPL_FMT_PERCENT, "0.125", NULL, NULL, "12.5%");
+    FMT_EQ(TPL_FMT_PERCENT, "0.2", "1", NULL, "20.0%");
+    FMT_EQ(TPL_FMT_NUMBER, "92.5", "2", NULL, "92.50");
+    FMT_EQ(TPL_FMT_NUMBER, "88", NULL, NULL, "88");
+    FMT_EQ(TPL_FMT_GRADE, "excellent", NULL, "civil-servant", "优秀");
+    FMT_EQ(TPL_FMT_GRADE, "competent", NULL, "managed", "称职");
+    FMT_EQ(TPL_FMT_GRADE, "competent", NULL, "institution", "合格");
+    FMT_EQ(TPL_FMT_GRADE, "basic", NULL, "other", "基本合格");
+    FMT_EQ(TPL_FMT_GRADE, "basic", NULL, "civil-servant", "基本称职");
+    FMT_EQ(TPL_FMT_GRADE, "incompetent", NULL, "institution", "不合格");
+    FMT_EQ(TPL_FMT_GRADE, "incompetent", NULL, NULL, "不称职");
+    FMT_EQ(TPL_FMT_OR, "", "无", NULL, "无");
+    FMT_EQ(TPL_FMT_OR, "有", "无", NULL, "有");
+    FMT_EQ(TPL_FMT_MONTH, "", NULL, NULL, "");
+    bool ok;
+    char *s = fmt(TPL_FMT_DATE, "2025-02-30", NULL, NULL, &ok);
+    cr_assert_not(ok);
+    cr_assert_str_eq(s, "2025-02-30", "unparseable values are kept as they are");
+    free(s);
+    s = fmt(TPL_FMT_PERCENT, "1e3", NULL, NULL, &ok);
+    cr_assert_not(ok);
+    free(s);
+    cr_assert_str_eq(layout_grade_labels("other")[1], "合格");
+}
+
+Test(layout, kv_source)
+{
+    kv_map *m = kv_new();
+    kv_set(m, "a.b", "1");
+    kv_set(m, "a.b", "2");
+    kv_set(m, "list.0.x", "x0");
+    kv_set(m, "list.2.x", "x2");
+    kv_set(m, "listy.5.x", "no");
+    layout_source s = kv_source(m);
+    cr_assert_str_eq(s.lookup(s.ctx, "a.b"), "2");
+    cr_assert_null(s.lookup(s.ctx, "a"));
+    cr_assert_eq(s.count(s.ctx, "list"), 3);
+    cr_assert_str_eq(s.item(s.ctx, "list", 2, "x"), "x2");
+    cr_assert_null(s.item(s.ctx, "list", 1, "x"));
+    kv_free(m);
+}
+
+/* All text of cells on pages of the model, concatenated. */
+static char *all_text(const lo_doc *d)
+{
+    sbuf b = {0};
+    sbuf_puts(&b, "");
+    for (size_t p = 0; p < d->npages; p++)
+        for (size_t i = 0; i < d->pages[p].ncells; i++) sbuf_puts(&b, d->pages[p].cells[i].text);
+    return b.data;
+}
+
+static const lo_cell *find_exact(const lo_doc *d, size_t page, const char *text)
+{
+    for (size_t i = 0; i < d->pages[page].ncells; i++)
+        if (!strcmp(d->pages[page].cells[i].text, text)) return &d->pages[page].cells[i];
+    return NULL;
+}
+
+static const lo_cell *find_cell(const lo_doc *d, size_t page, const char *prefix)
+{
+    for (size_t i = 0; i < d->pages[page].ncells; i++)
+        if (!strncmp(d->pages[page].cells[i].text, prefix, strlen(prefix))) return &d->pages[page].cells[i];
+    return NULL;
+}
+
+Test(layout, demo_pages_continuation_and_repeats, .init = setup, .fini = teardown)
+{
+    sbuf err = {0};
+    tpl_form *t = tpl_load(DEMO, &err);
+    cr_assert_not_null(t, "%s", err.data);
+    kv_map *m = fixture_demo_data(45, 1500);
+    layout_source src = kv_source(m);
+    lo_doc *d = layout_run(t, &src, FS, &err);
+    cr_assert_not_null(d, "%s", err.data);
+    cr_assert_eq(d->ndiags, 0, "diag: %s", d->ndiags ? d->diags[0] : "");
+    cr_assert_geq(d->npages, 4);
+    /* page 2 is the 续页 of the summary */
+    cr_assert_not(d->pages[0].continuation);
+    cr_assert(d->pages[1].continuation);
+    cr_assert_not_null(find_cell(d, 1, "个人总结（续页）"));
+    /* the summary is whole across the form and its 续页, in order */
+    const char *summary = kv_get(m, "person.summary");
+    sbuf joined = {0};
+    sbuf_puts(&joined, "");
+    for (size_t p = 0; p < d->npages; p++)
+        for (size_t i = 0; i < d->pages[p].ncells; i++) {
+            const lo_cell *c = &d->pages[p].cells[i];
+            if ((p == 0 && c->col == 1 && c->colspan == 6 && c->valign == TPL_TOP) ||
+                (d->pages[p].continuation && c->row == 1))
+                sbuf_puts(&joined, c->text);
+        }
+    char *want = fixture_squeeze(strdup(summary));
+    char *got = fixture_squeeze(joined.data);
+    char *mark = strstr(got, "（转续页）");
+    cr_assert_not_null(mark, "the part on the form ends with the continue mark");
+    memmove(mark, mark + strlen("（转续页）"), strlen(mark + strlen("（转续页）")) + 1);
+    cr_assert_str_eq(got, want);
+    free(want);
+    sbuf_free(&joined);
+    /* the summary cell shrank to its minimum before continuing */
+    const lo_cell *sc = find_cell(d, 0, "本年度");
+    cr_assert_not_null(sc);
+    cr_assert_float_eq(sc->size, 10.5, 1e-9);
+    /* every line of the box lies inside the box */
+    double bottom = sc->text_top + (sc->nlines ? ((sc->nlines - 1) * sc->size * sc->leading + sc->size) * 25.4 / 72 : 0);
+    cr_assert_leq(bottom, sc->h + 1e-6);
+    /* list pages: the first list page has the head, later pages repeat it */
+    size_t list_pages = 0;
+    for (size_t p = 2; p < d->npages; p++) {
+        const lo_page *pg = &d->pages[p];
+        cr_assert_not_null(find_cell(d, p, "XX市财政局人员花名册"), "page %zu has the list title", p + 1);
+        cr_assert_not_null(find_cell(d, p, "序号"));
+        if (p > 2) {
+            cr_assert(pg->rows[0].repeat && pg->rows[1].repeat, "head repeated on page %zu", p + 1);
+            cr_assert_eq(pg->rows[0].sheet_row, d->pages[2].rows[0].sheet_row);
+        }
+        list_pages++;
+        /* rows fit the page */
+        double h = 0;
+        for (size_t r = 0; r < pg->nrows; r++) h += pg->rows[r].h;
+        cr_assert_leq(h, d->page_h - d->margin[0] - d->margin[2] + 1e-6);
+    }
+    cr_assert_geq(list_pages, 2, "45 persons span at least two pages");
+    /* every roster row is there once */
+    char *all = all_text(d);
+    for (size_t i = 0; i < 45; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "persons.%zu.name", i);
+        cr_assert_not_null(strstr(all, kv_get(m, key)), "%s", kv_get(m, key));
+    }
+    free(all);
+    /* typed values */
+    const lo_cell *score = find_cell(d, 0, "92.50");
+    cr_assert_not_null(score);
+    cr_assert_eq(score->kind, LO_NUMBER);
+    cr_assert_float_eq(score->number, 92.5, 1e-9);
+    cr_assert_str_eq(score->numfmt, "0.00");
+    const lo_cell *birth = find_cell(d, 0, "1980年5月");
+    cr_assert_eq(birth->kind, LO_DATE);
+    cr_assert_eq(birth->year, 1980);
+    cr_assert_eq(birth->month, 5);
+    const lo_cell *ratio = find_cell(d, 0, "20%");
+    cr_assert_eq(ratio->kind, LO_NUMBER);
+    cr_assert_float_eq(ratio->number, 0.2, 1e-9);
+    cr_assert_str_eq(ratio->numfmt, "0%");
+    const lo_cell *grade = find_exact(d, 0, "优秀");
+    cr_assert_eq(grade->nchoices, 4);
+    cr_assert_str_eq(grade->choices[1], "称职");
+    /* header/footer keep the page tokens */
+    cr_assert_str_eq(d->footer.part[1], "第 " LO_PAGE_TOKEN " 页 共 " LO_PAGES_TOKEN " 页");
+    cr_assert_str_eq(d->header.part[1], "XX市财政局 年度考核");
+    /* geometry: cells sit on the grid, centred between the margins */
+    cr_assert_float_eq(d->x0, 15, 1e-9);
+    lo_doc_free(d);
+    kv_free(m);
+    tpl_free(t);
+    sbuf_free(&err);
+}
+
+Test(layout, short_text_fits_on_one_page_and_empty_list, .init = setup, .fini = teardown)
+{
+    sbuf err = {0};
+    tpl_form *t = tpl_load(DEMO, &err);
+    kv_map *m = fixture_demo_data(0, 100);
+    layout_source src = kv_source(m);
+    lo_doc *d = layout_run(t, &src, FS, &err);
+    cr_assert_eq(d->npages, 2, "form page and the (empty) list page");
+    cr_assert_not(d->pages[1].continuation);
+    cr_assert_not_null(find_cell(d, 1, "（无人员）"));
+    const lo_cell *sc = find_cell(d, 0, "本年度");
+    cr_assert_float_eq(sc->size, 12, 1e-9, "short text keeps its size");
+    lo_doc_free(d);
+    kv_free(m);
+    tpl_free(t);
+    sbuf_free(&err);
+}
+
+Test(layout, bad_data_is_reported_not_dropped, .init = setup, .fini = teardown)
+{
+    sbuf err = {0};
+    tpl_form *t = tpl_load(DEMO, &err);
+    kv_map *m = fixture_demo_data(1, 50);
+    kv_set(m, "person.name", "张\xff三𠀀");          /* invalid byte, non-BMP character */
+    kv_set(m, "person.ethnicity", "\xe0\xb8\x81");   /* Thai ก */
+    kv_set(m, "person.birth", "1980/05");            /* not a date */
+    layout_source src = kv_source(m);
+    lo_doc *d = layout_run(t, &src, FS, &err);
+    bool inval = false, nonbmp = false, badval = false;
+    for (size_t i = 0; i < d->ndiags; i++) {
+        if (strstr(d->diags[i], "INVALID_TEXT")) inval = true;
+        if (strstr(d->diags[i], "NON_BMP_CHAR")) nonbmp = true;
+        if (strstr(d->diags[i], "BAD_VALUE")) badval = true;
+    }
+    cr_assert(inval && nonbmp && badval);
+    bool missing = false;
+    for (size_t i = 0; i < d->ndiags; i++)
+        if (strstr(d->diags[i], "FONT_MISSING_GLYPH") && strstr(d->diags[i], "U+0E01")) missing = true;
+    cr_assert_eq(missing, !font_has(FS, FONT_SONG, 0x0E01));
+    cr_assert_not_null(find_cell(d, 0, "张\xef\xbf\xbd三𠀀"));
+    const lo_cell *b = find_cell(d, 0, "1980/05");
+    cr_assert_not_null(b);
+    cr_assert_eq(b->kind, LO_TEXT);
+    lo_doc_free(d);
+    kv_free(m);
+    tpl_free(t);
+    sbuf_free(&err);
+}
+
+Test(layout, fonts_report_missing_glyphs, .init = setup)
+{
+    cr_assert(font_has(FS, FONT_SONG, 0x4E2D));
+    cr_assert_float_eq(font_advance(FS, FONT_SONG, 0x4E2D), 1.0, 0.01);
+    cr_assert_eq(font_face_id(FS, FONT_SONG), font_face_id(FS, FONT_FANG), "song and fang share UMing");
+    cr_assert_neq(font_face_id(FS, FONT_SONG), font_face_id(FS, FONT_HEI));
+    font_role r;
+    cr_assert(font_role_parse("仿宋", &r) && r == FONT_FANG);
+    cr_assert_not(font_role_parse("comic", &r));
+    font_spec bad[FONT_NROLES];
+    font_default_specs(bad);
+    bad[FONT_KAI].path = "/nonexistent/font.ttf";
+    sbuf err = {0};
+    cr_assert_null(font_set_open(bad, &err));
+    cr_assert(strstr(err.data, "FONT_UNREADABLE"));
+    sbuf_free(&err);
+    font_set_free(FS);
+}

@@ -1,0 +1,165 @@
+/* Tests of the template parser (templates/forms/). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "template.h"
+
+#define DEMO "../templates/forms/demo.xml"
+
+static tpl_form *parse(const char *body, sbuf *err)
+{
+    sbuf x = {0};
+    sbuf_printf(&x, "<form xmlns=\"urn:kaohe:form:1\" name=\"t\">%s</form>", body);
+    tpl_form *t = tpl_parse(x.data, x.len, "t.xml", err);
+    sbuf_free(&x);
+    return t;
+}
+
+Test(template, demo_parses)
+{
+    sbuf err = {0};
+    tpl_form *t = tpl_load(DEMO, &err);
+    cr_assert_not_null(t, "%s", err.data);
+    cr_assert_str_eq(t->name, "demo");
+    cr_assert_eq(t->ncols, 7);
+    cr_assert_float_eq(t->col_w[0], 22, 1e-9);
+    cr_assert_float_eq(t->page_w, 210, 1e-9);
+    cr_assert_float_eq(t->margin[TPL_SIDE_TOP], 20, 1e-9);
+    cr_assert_float_eq(t->margin[TPL_SIDE_LEFT], 15, 1e-9);
+    cr_assert_eq(t->nblocks, 3, "rows, page-break, list");
+    cr_assert_eq(t->blocks[0].kind, TPL_BLOCK_ROWS);
+    cr_assert_eq(t->blocks[1].kind, TPL_BLOCK_BREAK);
+    cr_assert_eq(t->blocks[2].kind, TPL_BLOCK_LIST);
+    cr_assert_str_eq(t->blocks[2].source, "persons");
+    cr_assert_eq(t->blocks[2].nhead, 2);
+    cr_assert_eq(t->blocks[2].nrows, 3);
+    /* the photo cell spans 3 rows; the next rows' cells skip its column */
+    const tpl_row *r3 = &t->blocks[0].rows[2];
+    cr_assert_eq(r3->cells[6].rowspan, 3);
+    cr_assert_eq(r3->cells[6].col, 6);
+    cr_assert_eq(r3->cells[6].st.border[0], TPL_BORDER_MEDIUM);
+    const tpl_row *r5 = &t->blocks[0].rows[4];
+    cr_assert_eq(r5->cells[1].colspan, 3);
+    cr_assert_eq(r5->cells[2].col, 4);
+    /* bindings and formatters */
+    const tpl_cell *birth = &r3->cells[5];
+    cr_assert_eq(birth->nsegs, 1);
+    cr_assert(birth->segs[0].binding);
+    cr_assert_str_eq(birth->segs[0].text, "person.birth");
+    cr_assert_eq(birth->segs[0].fmt, TPL_FMT_MONTH);
+    const tpl_cell *grade = &t->blocks[0].rows[5].cells[5];
+    cr_assert_eq(grade->segs[0].fmt, TPL_FMT_GRADE);
+    cr_assert_str_eq(grade->segs[0].arg, "person.category");
+    cr_assert_eq(grade->st.font, FONT_HEI);
+    /* styles: defaults and overrides */
+    const tpl_cell *summary = &t->blocks[0].rows[6].cells[1];
+    cr_assert_eq(summary->st.halign, TPL_LEFT);
+    cr_assert_eq(summary->st.valign, TPL_TOP);
+    cr_assert_float_eq(summary->st.size, 12, 1e-9);
+    cr_assert_float_eq(summary->st.min_size, 10.5, 1e-9);
+    cr_assert_str_eq(summary->continue_label, "个人总结（续页）");
+    /* <br/> is a line break */
+    cr_assert_str_eq(t->blocks[0].rows[6].cells[0].segs[0].text, "个\n人\n总\n结");
+    /* auto rows */
+    cr_assert(t->blocks[0].rows[7].autoheight);
+    cr_assert_float_eq(t->blocks[0].rows[7].height, 16, 1e-9);
+    /* header/footer */
+    cr_assert_eq(t->footer.npart[1], 5);
+    cr_assert_str_eq(t->footer.part[1][1].text, "page");
+    tpl_free(t);
+    sbuf_free(&err);
+}
+
+Test(template, text_segments)
+{
+    tpl_seg *s;
+    size_t n;
+    sbuf err = {0};
+    cr_assert(tpl_parse_text("比例 {{ unit.ratio | percent:1 }}，等次{{g|grade:'institution'}}", &s, &n, &err));
+    cr_assert_eq(n, 4);
+    cr_assert_str_eq(s[0].text, "比例 ");
+    cr_assert_str_eq(s[1].text, "unit.ratio");
+    cr_assert_eq(s[1].fmt, TPL_FMT_PERCENT);
+    cr_assert_str_eq(s[1].arg, "1");
+    cr_assert_eq(s[3].fmt, TPL_FMT_GRADE);
+    cr_assert(s[3].arg_literal);
+    cr_assert_str_eq(s[3].arg, "institution");
+    tpl_segs_free(s, n);
+    cr_assert_not(tpl_parse_text("{{x|nosuch}}", &s, &n, &err));
+    cr_assert(strstr(err.data, "TEMPLATE_BAD_FORMATTER"));
+    sbuf_clear(&err);
+    cr_assert_not(tpl_parse_text("{{x", &s, &n, &err));
+    cr_assert_not(tpl_parse_text("{{a b}}", &s, &n, &err));
+    cr_assert_not(tpl_parse_text("{{x|number:9}}", &s, &n, &err));
+    sbuf_free(&err);
+}
+
+Test(template, errors_name_the_line)
+{
+    sbuf err = {0};
+    cr_assert_null(parse("<columns>10 10</columns>\n<row height=\"5\"><cell colspan=\"3\">a</cell></row>", &err));
+    cr_assert(strstr(err.data, "t.xml:2:"), "%s", err.data);
+    cr_assert(strstr(err.data, "TEMPLATE_GRID"));
+    sbuf_clear(&err);
+    /* a row not covering every column */
+    cr_assert_null(parse("<columns>10 10</columns><row height=\"5\"><cell>a</cell></row>", &err));
+    cr_assert(strstr(err.data, "TEMPLATE_GRID"), "%s", err.data);
+    sbuf_clear(&err);
+    /* rowspan leaving the block */
+    cr_assert_null(parse("<columns>10</columns><row height=\"5\"><cell rowspan=\"2\">a</cell></row>", &err));
+    sbuf_clear(&err);
+    cr_assert_null(parse("<columns>10</columns><bogus/>", &err));
+    cr_assert(strstr(err.data, "TEMPLATE_UNEXPECTED"));
+    sbuf_clear(&err);
+    cr_assert_null(parse("<row height=\"5\"><cell>a</cell></row>", &err));
+    sbuf_clear(&err);
+    cr_assert_null(parse("<columns>300</columns>", &err), "wider than the page");
+    sbuf_clear(&err);
+    cr_assert_null(parse("<columns>10</columns><row height=\"5\"><cell font=\"comic\">a</cell></row>", &err));
+    cr_assert(strstr(err.data, "TEMPLATE_BAD_FONT"));
+    sbuf_clear(&err);
+    cr_assert_null(parse("<columns>10</columns><row height=\"5\"><cell border=\"thin thin\">a</cell></row>", &err));
+    sbuf_clear(&err);
+    cr_assert_null(parse("<columns>10</columns><row height=\"x\"><cell>a</cell></row>", &err));
+    sbuf_clear(&err);
+    cr_assert_null(parse("<columns>10</columns><list source=\"p\"><head/></list>", &err), "list without item");
+    sbuf_clear(&err);
+    const char *dt = "<!DOCTYPE form [<!ENTITY x \"y\">]><form xmlns=\"urn:kaohe:form:1\" name=\"t\"/>";
+    cr_assert_null(tpl_parse(dt, strlen(dt), "d.xml", &err));
+    cr_assert(strstr(err.data, "TEMPLATE_DOCTYPE"), "%s", err.data);
+    sbuf_clear(&err);
+    cr_assert_null(tpl_parse("<form", 5, "bad.xml", &err));
+    cr_assert(strstr(err.data, "TEMPLATE_XML"));
+    sbuf_clear(&err);
+    cr_assert_null(tpl_load("../templates/forms/nonexistent.xml", &err));
+    cr_assert(strstr(err.data, "TEMPLATE_UNREADABLE"));
+    sbuf_free(&err);
+}
+
+Test(template, rowspans_and_borders)
+{
+    sbuf err = {0};
+    tpl_form *t = parse("<style size=\"10\" min-size=\"8\" border=\"none\"/>"
+                        "<columns>10 20 30</columns>"
+                        "<row height=\"5\"><cell rowspan=\"2\" border=\"thin none medium thick\">a</cell>"
+                        "<cell colspan=\"2\" size=\"7\">b</cell></row>"
+                        "<row height=\"auto\" min-height=\"4\"><cell>c</cell><cell align=\"right\" valign=\"bottom\">d</cell></row>",
+                        &err);
+    cr_assert_not_null(t, "%s", err.data);
+    const tpl_cell *a = &t->blocks[0].rows[0].cells[0];
+    cr_assert_eq(a->st.border[TPL_SIDE_TOP], TPL_BORDER_THIN);
+    cr_assert_eq(a->st.border[TPL_SIDE_RIGHT], TPL_BORDER_NONE);
+    cr_assert_eq(a->st.border[TPL_SIDE_BOTTOM], TPL_BORDER_MEDIUM);
+    cr_assert_eq(a->st.border[TPL_SIDE_LEFT], TPL_BORDER_THICK);
+    const tpl_cell *b = &t->blocks[0].rows[0].cells[1];
+    cr_assert_float_eq(b->st.size, 7, 1e-9);
+    cr_assert_float_eq(b->st.min_size, 7, 1e-9, "min-size never above size");
+    const tpl_cell *c = &t->blocks[0].rows[1].cells[0];
+    cr_assert_eq(c->col, 1, "column 0 is taken by the rowspan");
+    cr_assert_eq(c->st.border[0], TPL_BORDER_NONE);
+    cr_assert_float_eq(c->st.min_size, 8, 1e-9);
+    cr_assert_eq(t->blocks[0].rows[1].cells[1].st.halign, TPL_RIGHT);
+    cr_assert_eq(t->blocks[0].rows[1].cells[1].st.valign, TPL_BOTTOM);
+    tpl_free(t);
+    sbuf_free(&err);
+}
