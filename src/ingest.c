@@ -21,15 +21,24 @@ struct ingest_schema {
 };
 
 static void ignore_errors(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
+static void ignore_structured(void *ctx, xmlErrorPtr e) { (void)ctx; (void)e; }
 
 ingest_schema *ingest_schema_load(const char *xsd_path, char *err, size_t errlen)
 {
+    /* Check readability ourselves: libxml2 would print its own I/O warning. */
+    FILE *f = fopen(xsd_path, "rb");
+    if (!f) {
+        snprintf(err, errlen, "%s: %s", xsd_path, strerror(errno));
+        return NULL;
+    }
+    fclose(f);
     xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd_path);
     if (!pc) {
         snprintf(err, errlen, "%s", xsd_path);
         return NULL;
     }
     xmlSchemaSetParserErrors(pc, ignore_errors, ignore_errors, NULL);
+    xmlSchemaSetParserStructuredErrors(pc, ignore_structured, NULL);
     xmlSchemaPtr s = xmlSchemaParse(pc);
     xmlSchemaFreeParserCtxt(pc);
     if (!s) {
