@@ -1,0 +1,36 @@
+/* forms — the per-unit filing package of SPEC 4 (年度考核优秀等次比例申报表,
+ * 登记表, 民主测评表, 测评结果汇总, 公示, 备案表 + 花名册, 奖励审批表) written
+ * as PDF and XLSX from the templates in templates/forms/ through the layout
+ * engine. The C side is only a data source over the computed unit; every form
+ * is a template file. A forms_ctx (parsed templates, open fonts) is read-only
+ * after creation and may be shared by any number of threads. */
+#ifndef KAOHE_FORMS_H
+#define KAOHE_FORMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model.h"
+#include "msg.h"
+#include "policy.h"
+#include "util.h"
+
+typedef struct forms_ctx forms_ctx;   /* read-only after creation, shared by threads: parsed templates, fonts */
+
+/* Parse every template of templates_dir and open the default fonts.
+ * NULL with a message in err on failure. */
+forms_ctx *forms_ctx_new(const char *templates_dir, char *err, size_t errlen);
+void forms_ctx_free(forms_ctx *);
+
+/* Write every per-unit form of SPEC 4 for unit u into dir (OUTPUT/<year>/<unit id>/):
+   quota-application.xlsx/.pdf, registration.pdf, ballot.pdf, tally.xlsx/.pdf, notice.pdf,
+   filing.xlsx/.pdf, rewards.xlsx/.pdf. `want_pdf`/`want_xlsx` select formats. `epoch` fixes every
+   date inside the files (SOURCE_DATE_EPOCH). Appends the relative paths of the files written to
+   `written` (one per line, "<unit id>/<file>", i.e. relative to OUTPUT/<year>/) for the manifest.
+   Returns 0, or -1 with a message in err (files already written stay; every file is written via
+   temp name + rename, so no half file at a final path). */
+int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, const char *dir,
+                     bool want_pdf, bool want_xlsx, long long epoch, msg_lang lang,
+                     sbuf *written, sbuf *err);
+
+#endif
