@@ -15,7 +15,9 @@
 
 #include "calendar.h"
 #include "date.h"
+#include "forms.h"
 #include "ingest.h"
+#include "manifest.h"
 #include "model.h"
 #include "policy.h"
 #include "results.h"
@@ -26,7 +28,9 @@
 
 typedef struct year_sink {
     int year;
+    char dir[4096];
     results_writer w;
+    outfile manifest;
     bool open;
 } year_sink;
 
@@ -35,8 +39,10 @@ typedef struct unit_out {
     int year;
     const policy *pol;
     sbuf xml, findings, text;
+    sbuf manifest;                    /* lines for MANIFEST.sha256 */
     results_totals totals;
     bool error;
+    bool write_failed;                /* forms could not be written */
 } unit_out;
 
 typedef struct job {
@@ -48,6 +54,7 @@ typedef struct job {
 typedef struct batch_state {
     const batch_opts *o;
     const calendar *cal;
+    const forms_ctx *forms;           /* NULL unless building */
     kh_date run_date;
     policy *override;
     policy *policies[MAX_POLICIES];   /* presets named by files, kept for the run */
@@ -164,6 +171,39 @@ static void render_quota(const batch_opts *o, const unit *u, sbuf *out)
     }
 }
 
+/* Every form of an error-free unit into OUTPUT/<year>/<unit id>/ (ids are
+ * schema-restricted to [A-Za-z0-9_-], so this never leaves OUTPUT), hashed
+ * for the manifest while the files are hot in the page cache. */
+static void write_unit_forms(batch_state *st, const unit *u, const policy *pol, unit_out *out)
+{
+    const batch_opts *o = st->o;
+    sbuf year_dir = { 0 }, dir = { 0 }, written = { 0 }, err = { 0 };
+    sbuf_printf(&year_dir, "%s/%d", o->output_dir, u->file->year);
+    sbuf_printf(&dir, "%s/%s", year_dir.data, u->id);
+    int rc = forms_write_unit(st->forms, u, pol, dir.data, o->want_pdf, o->want_xlsx, o->run_epoch, o->lang,
+                              &written, &err);
+    for (char *line = written.data, *nl; rc == 0 && line && *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (!nl) break;
+        *nl = '\0';
+        if (!manifest_add(&out->manifest, year_dir.data, line)) {
+            sbuf_printf(&err, "%s/%s: %s", year_dir.data, line, strerror(errno));
+            rc = -1;
+        }
+    }
+    if (rc != 0) {
+        sbuf m = { 0 };
+        msg_format(&m, o->lang, "OUTPUT_FAILED", dir.data, err.data ? err.data : "");
+        sbuf_printf(&out->text, "kaohe: %s [OUTPUT_FAILED]\n", m.data);
+        sbuf_free(&m);
+        out->write_failed = true;
+    }
+    sbuf_free(&year_dir);
+    sbuf_free(&dir);
+    sbuf_free(&written);
+    sbuf_free(&err);
+}
+
 static unit_out *compute_job(batch_state *st, job *j)
 {
     unit *u = j->u;
@@ -178,6 +218,7 @@ static unit_out *compute_job(batch_state *st, job *j)
         results_unit_xml(&out->xml, u, j->pol);
         results_unit_findings(&out->findings, u, st->o->lang);
         results_count(&out->totals, u);
+        if (st->forms && !out->error) write_unit_forms(st, u, j->pol, out);
         break;
     case BATCH_CHECK: results_unit_findings(&out->text, u, st->o->lang); break;
     case BATCH_QUOTA: render_quota(st->o, u, &out->text); break;
@@ -196,12 +237,21 @@ static year_sink *sink_for_year(batch_state *st, int year, const char *policy_na
     if (st->n_years == MAX_YEARS) return NULL;
     year_sink *ys = &st->years[st->n_years++];
     ys->year = year;
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/%d", st->o->output_dir, year);
-    ys->open = results_open(&ys->w, dir, year, policy_name, st->o->lang);
+    snprintf(ys->dir, sizeof ys->dir, "%s/%d", st->o->output_dir, year);
+    ys->open = results_open(&ys->w, ys->dir, year, policy_name, st->o->lang);
+    if (ys->open) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/MANIFEST.sha256", ys->dir);
+        if (!outfile_open(&ys->manifest, path)) {
+            int e = errno;
+            results_close(&ys->w, false);
+            ys->open = false;
+            errno = e;
+        }
+    }
     if (!ys->open) {
         sbuf m = { 0 };
-        msg_format(&m, st->o->lang, "OUTPUT_FAILED", dir, strerror(errno));
+        msg_format(&m, st->o->lang, "OUTPUT_FAILED", ys->dir, strerror(errno));
         report(st, "OUTPUT_FAILED", m.data);
         sbuf_free(&m);
         st->output_failed = true;
@@ -212,15 +262,21 @@ static year_sink *sink_for_year(batch_state *st, int year, const char *policy_na
 static void emit(batch_state *st, unit_out *out)
 {
     if (out->error) st->any_unit_error = true;
+    if (out->write_failed) st->output_failed = true;
     if (st->o->command == BATCH_BUILD) {
         year_sink *ys = sink_for_year(st, out->year, out->pol->name);
-        if (ys && ys->open) results_append(&ys->w, &out->xml, &out->findings, &out->totals);
+        if (ys && ys->open) {
+            results_append(&ys->w, &out->xml, &out->findings, &out->totals);
+            if (out->manifest.len) fwrite(out->manifest.data, 1, out->manifest.len, ys->manifest.fp);
+        }
+        if (out->text.len) fputs(out->text.data, st->o->err);
     } else if (out->text.len) {
         fputs(out->text.data, st->o->out);
     }
     sbuf_free(&out->xml);
     sbuf_free(&out->findings);
     sbuf_free(&out->text);
+    sbuf_free(&out->manifest);
     free(out);
 }
 
@@ -351,13 +407,32 @@ static bool load_shared(batch_state *st, ingest_schema **schema, calendar **cal,
     return false;
 }
 
+/* results.xml and findings.txt go into place first, then the manifest that
+ * lists them: a manifest at its final path always describes final files. */
+static bool close_year(year_sink *ys, bool commit)
+{
+    if (!results_close(&ys->w, commit) || !commit) {
+        outfile_abort(&ys->manifest);
+        return !commit;
+    }
+    sbuf lines = { 0 };
+    bool ok = manifest_add(&lines, ys->dir, "results.xml") && manifest_add(&lines, ys->dir, "findings.txt");
+    if (ok) fwrite(lines.data, 1, lines.len, ys->manifest.fp);
+    sbuf_free(&lines);
+    if (!ok) {
+        outfile_abort(&ys->manifest);
+        return false;
+    }
+    return outfile_commit(&ys->manifest);
+}
+
 static void close_sinks(batch_state *st)
 {
     bool commit = !(st->o->strict && st->any_unit_error);
     for (int i = 0; i < st->n_years; i++) {
         year_sink *ys = &st->years[i];
         if (!ys->open) continue;
-        if (!results_close(&ys->w, commit)) {
+        if (!close_year(ys, commit)) {
             sbuf m = { 0 };
             msg_format(&m, st->o->lang, "OUTPUT_FAILED", st->o->output_dir, strerror(errno));
             report(st, "OUTPUT_FAILED", m.data);
@@ -367,12 +442,50 @@ static void close_sinks(batch_state *st)
     }
 }
 
+/* --strict: compute everything once without writing; only a run without
+ * any unit error goes on to write. The findings are shown when it stops. */
+static int strict_precheck(const batch_opts *o, char *const *files, int n_files, bool *go_on)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    batch_opts check = *o;
+    check.command = BATCH_CHECK;
+    check.strict = false;
+    check.out = mem ? mem : o->err;
+    int status = batch_run(&check, files, n_files);
+    if (mem) fclose(mem);
+    *go_on = status == EXIT_OK;
+    if (status == EXIT_UNIT_ERRORS && text) fputs(text, o->err);
+    free(text);
+    return status;
+}
+
 int batch_run(const batch_opts *o, char *const *files, int n_files)
 {
+    if (o->strict && o->command == BATCH_BUILD) {
+        bool go_on;
+        int status = strict_precheck(o, files, n_files, &go_on);
+        if (!go_on) return status;
+    }
     batch_state st = { .o = o, .run_date = date_from_epoch(o->run_epoch) };
     ingest_schema *schema = NULL;
     calendar *cal = NULL;
+    forms_ctx *forms = NULL;
     int status = EXIT_OK;
+    if (o->command == BATCH_BUILD && (o->want_pdf || o->want_xlsx)) {
+        char e[1024], dir[4200];
+        snprintf(dir, sizeof dir, "%s/forms", o->templates_dir);
+        forms = forms_ctx_new(dir, e, sizeof e);
+        if (!forms) {
+            sbuf m = { 0 };
+            msg_format(&m, o->lang, "TEMPLATE_INVALID", e);
+            report(&st, "TEMPLATE_INVALID", m.data);
+            sbuf_free(&m);
+            return EXIT_OUTPUT;
+        }
+    }
+    st.forms = forms;
     if (load_shared(&st, &schema, &cal, &status)) {
         st.cal = cal;
         int jobs = o->jobs > 0 ? o->jobs : 1;
@@ -409,5 +522,6 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
     strset_free(&st.person_ids);
     calendar_free(cal);
     ingest_schema_free(schema);
+    forms_ctx_free(forms);
     return status;
 }

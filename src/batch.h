@@ -23,6 +23,7 @@ typedef struct batch_opts {
     const char **units;            /* --unit filters (NULL-terminated), or NULL */
     int shard_k, shard_n;          /* --shard K/N, 0/0 when not sharded */
     bool strict;
+    bool want_pdf, want_xlsx;      /* --formats; both by default */
     bool csv;                      /* quota --csv */
     bool quiet;
     int jobs;

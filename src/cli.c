@@ -153,6 +153,7 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
     };
     batch_opts o = { .command = cmd, .output_dir = "output", .templates_dir = c->templates,
                      .jobs = online_cpus(), .lang = c->lang, .run_epoch = run_epoch(),
+                     .want_pdf = true, .want_xlsx = true,
                      .out = stdout, .err = stderr };
     const char **units = xcalloc((size_t)argc + 1, sizeof *units);
     int n_units = 0, opt, status = -1;
@@ -168,9 +169,12 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
             break;
         case 'p': o.policy = optarg; break;
         case OPT_FORMATS:
+            o.want_pdf = o.want_xlsx = false;
             for (char *f = optarg; *f;) {
                 size_t n = strcspn(f, ",");
-                if (!((n == 3 && !strncmp(f, "pdf", 3)) || (n == 4 && !strncmp(f, "xlsx", 4)))) {
+                if (n == 3 && !strncmp(f, "pdf", 3)) o.want_pdf = true;
+                else if (n == 4 && !strncmp(f, "xlsx", 4)) o.want_xlsx = true;
+                else {
                     status = usage_error(c, "--formats pdf,xlsx");
                     break;
                 }

@@ -46,6 +46,7 @@ static const msg_entry catalog[] = {
     { "POLICY_UNKNOWN", "未知的考核政策：%s", "unknown policy: %s" },
     { "CALENDAR_INVALID", "节假日日历无法加载：%s", "cannot load the holiday calendars: %s" },
     { "SCHEMA_UNAVAILABLE", "输入格式规范（XSD）无法加载：%s", "cannot load the input schema (XSD): %s" },
+    { "TEMPLATE_INVALID", "表格模板无法加载：%s", "cannot load the form templates: %s" },
     { "OUTPUT_FAILED", "无法写入输出：%s：%s", "cannot write the output: %s: %s" },
 };
 

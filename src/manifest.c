@@ -1,0 +1,36 @@
+/* manifest — see manifest.h. */
+#include "manifest.h"
+
+#include <stdio.h>
+#include <openssl/evp.h>
+
+bool manifest_hash_file(const char *path, char hex[65])
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+    unsigned char buf[65536];
+    size_t n;
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) ok = EVP_DigestUpdate(ctx, buf, n) == 1;
+    ok = ok && !ferror(f);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &len) == 1 && len == 32;
+    EVP_MD_CTX_free(ctx);
+    fclose(f);
+    if (!ok) return false;
+    for (unsigned i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    return true;
+}
+
+bool manifest_add(sbuf *b, const char *dir, const char *rel)
+{
+    sbuf path = { 0 };
+    sbuf_printf(&path, "%s/%s", dir, rel);
+    char hex[65];
+    bool ok = manifest_hash_file(path.data, hex);
+    sbuf_free(&path);
+    if (ok) sbuf_printf(b, "%s  %s\n", hex, rel);
+    return ok;
+}
