@@ -29,18 +29,6 @@ bool outfile_mkdirs(const char *dir)
 bool outfile_open(outfile *o, const char *final_path)
 {
     memset(o, 0, sizeof *o);
-    char *dir = xstrdup(final_path);
-    char *slash = strrchr(dir, '/');
-    if (slash) {
-        *slash = '\0';
-        if (!outfile_mkdirs(dir)) {
-            int e = errno;
-            free(dir);
-            errno = e;
-            return false;
-        }
-    }
-    free(dir);
     sbuf t = { 0 };
     /* ".name.tmp-XXXXXX" beside the final file: same filesystem, so rename is atomic */
     const char *base = strrchr(final_path, '/');

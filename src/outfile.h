@@ -14,7 +14,7 @@ typedef struct outfile {
     int error;               /* errno of the first failure, 0 if none */
 } outfile;
 
-/* Create the parent directories and open a temp file beside `final_path`.
+/* Open a temp file beside `final_path` (its directory must exist).
  * Returns false (errno set) when it cannot. */
 bool outfile_open(outfile *o, const char *final_path);
 /* fsync and rename into place; on any failure remove the temp file and

@@ -8,6 +8,7 @@
  * With the UTF-8 encoder a CID equals the Unicode code point (BMP), so the
  * correct ToUnicode map is the identity over the BMP. */
 #include "pdfw.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -472,37 +473,14 @@ done:
 
 bool pdfw_atomic_write(const char *path, const void *data, size_t len, sbuf *err)
 {
-    size_t pl = strlen(path);
-    char *tmp = xmalloc(pl + 16);
-    snprintf(tmp, pl + 16, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
-        free(tmp);
-        return false;
+    outfile o;
+    bool ok = outfile_open(&o, path);
+    if (ok) {
+        ok = fwrite(data, 1, len, o.fp) == len;
+        if (ok) ok = outfile_commit(&o);
+        else outfile_abort(&o);
     }
-    const unsigned char *p = data;
-    size_t left = len;
-    bool ok = true;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR) continue;
-            ok = false;
-            break;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (ok && fchmod(fd, 0644) != 0) ok = false;
-    if (ok && fsync(fd) != 0) ok = false;
-    if (close(fd) != 0) ok = false;
-    if (ok && rename(tmp, path) != 0) ok = false;
-    if (!ok) {
-        sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
+    if (!ok) sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
     return ok;
 }
 

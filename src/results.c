@@ -105,6 +105,7 @@ bool results_open(results_writer *w, const char *dir, int year, const char *poli
     memset(w, 0, sizeof *w);
     w->year = year;
     w->lang = lang;
+    if (!outfile_mkdirs(dir)) return false;
     sbuf path = { 0 };
     sbuf_printf(&path, "%s/results.xml", dir);
     bool ok = outfile_open(&w->xml, path.data);
