@@ -211,6 +211,42 @@ int font_face_id(const font_set *fs, font_role r) { return fs->role_face[(unsign
 const char *font_sheet_name(const font_set *fs, font_role r) { return fs->sheet[(unsigned)r < FONT_NROLES ? r : 0]; }
 const char *font_path(const font_set *fs, font_role r) { return role_face(fs, r)->path; }
 
+/* A copy of `sub` with a 3-byte no-op 'prep' program (PUSHB[0] 0, POP).
+ * Why: libharu 2.3.0 rebuilds the font in a 4096-byte-chunk memory stream
+ * and seeks to each required table for its checksum; 'prep' comes last, and
+ * when it is empty (we drop hinting) that seek lands on the stream's end,
+ * which fails (HPDF_INVALID_OBJECT) whenever the rebuilt font's size is a
+ * multiple of 4096 — about one document in 4,000. A non-empty 'prep' never
+ * starts at the end. */
+static hb_face_t *with_noop_prep(hb_face_t *subset)
+{
+    static const char prep[] = { (char)0xB0, 0x00, 0x21 };
+    /* hb_subset returns a builder face, which cannot list its tables:
+     * serialise it and read the tables back from the bytes. */
+    hb_blob_t *bytes = hb_face_reference_blob(subset);
+    hb_face_t *sub = hb_face_create(bytes, 0);
+    hb_blob_destroy(bytes);
+    hb_face_t *b = hb_face_builder_create();
+    hb_tag_t tags[64];
+    unsigned start = 0, count;
+    do {
+        count = sizeof tags / sizeof tags[0];
+        hb_face_get_table_tags(sub, start, &count, tags);
+        for (unsigned i = 0; i < count; i++) {
+            if (tags[i] == HB_TAG('p', 'r', 'e', 'p')) continue;
+            hb_blob_t *t = hb_face_reference_table(sub, tags[i]);
+            hb_face_builder_add_table(b, tags[i], t);
+            hb_blob_destroy(t);
+        }
+        start += count;
+    } while (count == sizeof tags / sizeof tags[0]);
+    hb_blob_t *p = hb_blob_create(prep, sizeof prep, HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_face_builder_add_table(b, HB_TAG('p', 'r', 'e', 'p'), p);
+    hb_blob_destroy(p);
+    hb_face_destroy(sub);
+    return b;
+}
+
 bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
                  unsigned char **data, size_t *len, sbuf *err)
 {
@@ -234,6 +270,9 @@ bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
         sbuf_printf(err, "字体子集化失败 (FONT_SUBSET_FAILED): %s", f->path);
         return false;
     }
+    hb_face_t *full = with_noop_prep(sub);
+    hb_face_destroy(sub);
+    sub = full;
     hb_blob_t *b = hb_face_reference_blob(sub);
     unsigned blen = 0;
     const char *bd = hb_blob_get_data(b, &blen);

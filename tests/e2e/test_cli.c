@@ -298,3 +298,18 @@ Test(cli, unwritable_output_exit_4)
     assert_has(out, "OUTPUT_FAILED");
     free(out);
 }
+
+/* Regression: in the 2,000-unit sample these units' notice or rewards PDF
+ * hit libharu 2.3.0's chunk-boundary seek failure (exit 4, PDF_FAILED). */
+Test(cli, units_that_hit_the_libharu_seek_bug_build)
+{
+    char *out;
+    int rc = run(&out, "%s sample --units 2000 --persons 100000 > %s/big.xml && "
+                       "%s build -q -j 2 --formats pdf --unit U00329 --unit U00595 --unit U01713 -o %s %s/big.xml",
+                 kaohe(), outdir, kaohe(), outdir, outdir);
+    cr_assert_eq(rc, 0, "exit %d: %s", rc, out);
+    free(out);
+    rc = run(&out, "cd %s/2025 && sha256sum -c --quiet MANIFEST.sha256 && ls U00329/notice.pdf U00595/rewards.pdf", outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+}

@@ -9,6 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <hb.h>
+
+#include "font.h"
 #include "form_fixture.h"
 #include "layout.h"
 #include "pdfw.h"
@@ -191,7 +194,7 @@ Test(writers, pdf_text_fonts_structure, .init = setup, .fini = teardown)
     kv_free(m);
 }
 
-Test(writers, pdf_600_distinct_characters_under_60k, .init = setup, .fini = teardown)
+Test(writers, pdf_600_distinct_characters_overhead_beyond_font_under_30k, .init = setup, .fini = teardown)
 {
     /* one page: a single box filled with ~600 distinct common ideographs */
     const char *xml =
@@ -462,4 +465,29 @@ Test(writers, write_failure_leaves_nothing, .init = setup, .fini = teardown)
     sbuf_free(&err);
     lo_doc_free(d);
     kv_free(m);
+}
+
+/* Regression: libharu 2.3.0 failed (HPDF_INVALID_OBJECT) on ~1 in 4,000
+ * documents, whenever the font it rebuilds had a size that is a multiple of
+ * 4096 and its last table, 'prep', was empty. Every subset carries a
+ * non-empty 'prep' now. */
+Test(writers, subsets_carry_a_nonempty_prep_table, .init = setup, .fini = teardown)
+{
+    static const uint32_t cps[] = { 0x4E2D, 0x56FD, 0x8003, 0x6838, 'A', '1' };
+    for (int role = 0; role < FONT_NROLES; role++) {
+        unsigned char *data;
+        size_t len;
+        sbuf err = { 0 };
+        cr_assert(font_subset(FS, (font_role)role, cps, sizeof cps / sizeof cps[0], &data, &len, &err), "%s",
+                  err.data ? err.data : "");
+        hb_blob_t *blob = hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
+        hb_face_t *face = hb_face_create(blob, 0);
+        hb_blob_t *prep = hb_face_reference_table(face, HB_TAG('p', 'r', 'e', 'p'));
+        cr_assert_gt(hb_blob_get_length(prep), 0, "role %d has no prep", role);
+        hb_blob_destroy(prep);
+        hb_face_destroy(face);
+        hb_blob_destroy(blob);
+        free(data);
+        sbuf_free(&err);
+    }
 }
