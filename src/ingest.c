@@ -123,6 +123,24 @@ static bool prolog_has_doctype(FILE *f, int *line, int *col)
     return false;
 }
 
+/* The reader stopped on an error (or found the document invalid): report the
+ * first problem. With a schema attached, libxml2 2.9 routes well-formedness
+ * errors past the reader's handler, so its per-thread last error is the
+ * fallback; the reader's position is the last resort. */
+static void report_reader_error(xmlTextReaderPtr r, first_error *fe, int ret, msg_lang lang,
+                                const char *path, sbuf *err)
+{
+    if (!fe->set && ret < 0) record_error(fe, xmlGetLastError());
+    if (!fe->set) {
+        fe->set = true;
+        fe->schema = ret >= 0;
+        fe->line = xmlTextReaderGetParserLineNumber(r);
+        fe->col = xmlTextReaderGetParserColumnNumber(r);
+        snprintf(fe->text, sizeof fe->text, "%s", lang == LANG_EN ? "invalid document" : "文档无效");
+    }
+    format_first_error(err, lang, path, fe);
+}
+
 static xmlTextReaderPtr open_reader(const char *path, msg_lang lang, sbuf *err)
 {
     FILE *f = fopen(path, "rb");
@@ -180,17 +198,7 @@ int ingest_validate(const char *path, const ingest_schema *schema, msg_lang lang
         if (fe.set) break;
     }
     if (rc == 0 && (fe.set || ret < 0 || xmlTextReaderIsValid(r) != 1)) {
-        /* With a schema attached, libxml2 2.9 routes well-formedness errors
-         * past the reader's handler; its per-thread last error has them. */
-        if (!fe.set && ret < 0) record_error(&fe, xmlGetLastError());
-        if (!fe.set) {
-            fe.set = true;
-            fe.schema = ret >= 0;
-            fe.line = xmlTextReaderGetParserLineNumber(r);
-            fe.col = xmlTextReaderGetParserColumnNumber(r);
-            snprintf(fe.text, sizeof fe.text, "%s", lang == LANG_EN ? "invalid document" : "文档无效");
-        }
-        format_first_error(err, lang, path, &fe);
+        report_reader_error(r, &fe, ret, lang, path, err);
         rc = -1;
     }
     xmlFreeTextReader(r);
@@ -487,12 +495,7 @@ int ingest_read(const char *path, file_header *hdr, ingest_unit_fn fn, void *arg
         }
     }
     if (rc == 0 && (fe.set || ret < 0)) {
-        if (!fe.set) {
-            fe.line = xmlTextReaderGetParserLineNumber(r);
-            fe.col = xmlTextReaderGetParserColumnNumber(r);
-            snprintf(fe.text, sizeof fe.text, "read error");
-        }
-        format_first_error(err, lang, path, &fe);
+        report_reader_error(r, &fe, ret, lang, path, err);
         rc = -1;
     }
     xmlFreeTextReader(r);

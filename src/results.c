@@ -145,17 +145,6 @@ void results_append(results_writer *w, const sbuf *xml, const sbuf *findings, co
     results_totals_add(&w->totals, t);
 }
 
-void results_add_unit(results_writer *w, const unit *u, const policy *pol)
-{
-    sbuf x = { 0 }, f = { 0 };
-    results_totals t = { 0 };
-    results_unit_xml(&x, u, pol);
-    results_unit_findings(&f, u, w->lang);
-    results_count(&t, u);
-    results_append(w, &x, &f, &t);
-    sbuf_free(&x);
-    sbuf_free(&f);
-}
 
 bool results_close(results_writer *w, bool commit)
 {

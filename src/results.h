@@ -24,8 +24,6 @@ typedef struct results_writer {
 
 /* Open OUTPUT_DIR/results.xml and findings.txt (as temp files) for a year. */
 bool results_open(results_writer *w, const char *dir, int year, const char *policy_name, msg_lang lang);
-/* Append one computed unit. */
-void results_add_unit(results_writer *w, const unit *u, const policy *pol);
 /* Append a unit already rendered with results_unit_xml/results_unit_findings
  * (workers render, one writer appends in input order). */
 void results_append(results_writer *w, const sbuf *xml, const sbuf *findings, const results_totals *t);

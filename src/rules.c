@@ -134,10 +134,6 @@ static void compute_score(unit *u, person *p, const policy *pol, msg_lang lang)
     p->has_score = true;
 }
 
-typedef struct rank_ctx {
-    bool by_score;
-} rank_ctx;
-
 /* Rank order: score descending, excellent votes descending, id ascending.
  * Returns <0 when a ranks before b; 0 only for the same id. */
 static int rank_cmp_keys(const person *a, const person *b, bool by_score)
@@ -287,9 +283,8 @@ static void check_advanced(unit *u, const rules_env *env)
 {
     const policy *pol = env->pol;
     if (!pol->has_advanced) return;
-    long participants = 0;
-    for (long i = 0; i < u->n_persons; i++)
-        if (model_participates(&u->persons[i])) participants++;
+    long participants = 0;   /* every participant is in exactly one bucket */
+    for (int b = 0; b < u->n_buckets; b++) participants += u->buckets[b].participants;
     u->advanced_limit = rules_quota_places(participants, pol->advanced_ratio, pol->advanced_min_one);
     u->advanced_count = 0;
     const person *over = NULL;
