@@ -19,6 +19,7 @@
 #include "ingest.h"
 #include "manifest.h"
 #include "model.h"
+#include "package.h"
 #include "policy.h"
 #include "results.h"
 #include "rules.h"
@@ -61,6 +62,7 @@ typedef struct batch_state {
     int n_policies;
     const policy *file_policy;        /* the current file's */
     strset unit_ids, person_ids;
+    long units_seen;                  /* every unit read, selected or not: its seq */
 
     /* pool: everything below is guarded by mu */
     pthread_mutex_t mu;
@@ -180,8 +182,8 @@ static void write_unit_forms(batch_state *st, const unit *u, const policy *pol, 
     sbuf year_dir = { 0 }, dir = { 0 }, written = { 0 }, err = { 0 };
     sbuf_printf(&year_dir, "%s/%d", o->output_dir, u->file->year);
     sbuf_printf(&dir, "%s/%s", year_dir.data, u->id);
-    int rc = forms_write_unit(st->forms, u, pol, dir.data, o->want_pdf, o->want_xlsx, o->run_epoch, o->lang,
-                              &written, &err);
+    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang};
+    int rc = forms_write_unit(st->forms, u, pol, dir.data, &fo, &written, &err);
     for (char *line = written.data, *nl; rc == 0 && line && *line; line = nl + 1) {
         nl = strchr(line, '\n');
         if (!nl) break;
@@ -344,6 +346,7 @@ static int on_unit(unit *u, void *arg)
         sbuf_free(&m);
     }
     check_ids(st, u);
+    u->seq = st->units_seen++;
     if (unit_selected(st->o, u)) {
         push_job(st, u, st->file_policy);
     } else {
@@ -407,23 +410,18 @@ static bool load_shared(batch_state *st, ingest_schema **schema, calendar **cal,
     return false;
 }
 
-/* results.xml and findings.txt go into place first, then the manifest that
- * lists them: a manifest at its final path always describes final files. */
-static bool close_year(year_sink *ys, bool commit)
+/* results.xml and findings.txt go into place first, then the summary read
+ * back from them, then the manifest that lists them all. */
+static bool close_year(batch_state *st, year_sink *ys, bool commit, sbuf *err)
 {
     if (!results_close(&ys->w, commit) || !commit) {
+        if (commit) sbuf_printf(err, "%s: %s", ys->dir, strerror(errno));
         outfile_abort(&ys->manifest);
         return !commit;
     }
-    sbuf lines = { 0 };
-    bool ok = manifest_add(&lines, ys->dir, "results.xml") && manifest_add(&lines, ys->dir, "findings.txt");
-    if (ok) fwrite(lines.data, 1, lines.len, ys->manifest.fp);
-    sbuf_free(&lines);
-    if (!ok) {
-        outfile_abort(&ys->manifest);
-        return false;
-    }
-    return outfile_commit(&ys->manifest);
+    const batch_opts *o = st->o;
+    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang};
+    return package_finish_year(st->forms, ys->dir, &fo, &ys->manifest, err);
 }
 
 static void close_sinks(batch_state *st)
@@ -432,13 +430,15 @@ static void close_sinks(batch_state *st)
     for (int i = 0; i < st->n_years; i++) {
         year_sink *ys = &st->years[i];
         if (!ys->open) continue;
-        if (!close_year(ys, commit)) {
+        sbuf err = { 0 };
+        if (!close_year(st, ys, commit, &err)) {
             sbuf m = { 0 };
-            msg_format(&m, st->o->lang, "OUTPUT_FAILED", st->o->output_dir, strerror(errno));
+            msg_format(&m, st->o->lang, "OUTPUT_FAILED", ys->dir, err.data ? err.data : "");
             report(st, "OUTPUT_FAILED", m.data);
             sbuf_free(&m);
             st->output_failed = true;
         }
+        sbuf_free(&err);
     }
 }
 

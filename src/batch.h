@@ -24,6 +24,7 @@ typedef struct batch_opts {
     int shard_k, shard_n;          /* --shard K/N, 0/0 when not sharded */
     bool strict;
     bool want_pdf, want_xlsx;      /* --formats; both by default */
+    bool split;                    /* --split: also one registration PDF per person */
     bool csv;                      /* quota --csv */
     bool quiet;
     int jobs;

@@ -53,6 +53,7 @@ static void print_help(const cli_ctx *c)
         "      --unit ID         只处理指定单位（可重复）\n"
         "      --shard K/N       只处理第 K 份（共 N 份，按单位编号稳定分配）\n"
         "      --strict          任一单位有错误时不写任何文件\n"
+        "      --split           （build）另为每人写一个登记表 PDF：<单位>/registration/<人员编号>.pdf\n"
         "      --progress auto|always|never   进度显示\n"
         "  -q, --quiet           安静模式\n"
         "      --csv             （quota）输出 CSV\n"
@@ -74,6 +75,7 @@ static void print_help(const cli_ctx *c)
         "      --unit ID         only this unit (repeatable)\n"
         "      --shard K/N       only shard K of N (stable hash of the unit id)\n"
         "      --strict          write nothing if any unit has an error\n"
+        "      --split           (build) also one registration PDF per person: <unit>/registration/<person id>.pdf\n"
         "      --progress auto|always|never\n"
         "  -q, --quiet\n"
         "      --csv             (quota) CSV output\n"
@@ -139,7 +141,7 @@ static int online_cpus(void)
     return n > 0 ? (int)n : 1;
 }
 
-enum { OPT_FORMATS = 256, OPT_UNIT, OPT_SHARD, OPT_STRICT, OPT_PROGRESS, OPT_CSV, OPT_LANG, OPT_HELP };
+enum { OPT_FORMATS = 256, OPT_UNIT, OPT_SHARD, OPT_STRICT, OPT_PROGRESS, OPT_CSV, OPT_LANG, OPT_HELP, OPT_SPLIT };
 
 static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
 {
@@ -149,7 +151,8 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
         { "unit", required_argument, 0, OPT_UNIT }, { "shard", required_argument, 0, OPT_SHARD },
         { "strict", no_argument, 0, OPT_STRICT }, { "progress", required_argument, 0, OPT_PROGRESS },
         { "quiet", no_argument, 0, 'q' }, { "csv", no_argument, 0, OPT_CSV },
-        { "lang", required_argument, 0, OPT_LANG }, { "help", no_argument, 0, OPT_HELP }, { 0, 0, 0, 0 },
+        { "lang", required_argument, 0, OPT_LANG }, { "help", no_argument, 0, OPT_HELP },
+        { "split", no_argument, 0, OPT_SPLIT }, { 0, 0, 0, 0 },
     };
     batch_opts o = { .command = cmd, .output_dir = "output", .templates_dir = c->templates,
                      .jobs = online_cpus(), .lang = c->lang, .run_epoch = run_epoch(),
@@ -192,6 +195,7 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
             break;
         }
         case OPT_STRICT: o.strict = true; break;
+        case OPT_SPLIT: o.split = true; break;
         case OPT_PROGRESS:
             if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
                 status = usage_error(c, "--progress auto|always|never");

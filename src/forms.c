@@ -21,7 +21,7 @@
 enum {
     T_QUOTA, T_QUOTA_SPLIT,
     T_REG_CS, T_REG_MANAGED, T_REG_INST, T_REG_OTHER,
-    T_BALLOT, T_TALLY, T_NOTICE, T_FILING, T_REWARDS,
+    T_BALLOT, T_TALLY, T_NOTICE, T_FILING, T_REWARDS, T_SUMMARY,
     T_COUNT
 };
 
@@ -29,7 +29,7 @@ static const char *const TPL_FILES[T_COUNT] = {
     "quota-application.xml", "quota-application-split.xml",
     "registration-civil-servant.xml", "registration-managed.xml",
     "registration-institution.xml", "registration-other.xml",
-    "ballot.xml", "tally.xml", "notice.xml", "filing.xml", "rewards.xml",
+    "ballot.xml", "tally.xml", "notice.xml", "filing.xml", "rewards.xml", "summary.xml",
 };
 
 struct forms_ctx {
@@ -588,7 +588,7 @@ static const char *src_item(void *ctx, const char *list, size_t index, const cha
 
 typedef struct wctx {
     const forms_ctx *fc;
-    const unit *u;
+    const char *prefix;          /* of the written paths: "<unit id>/", or "" for the run's files */
     const char *dir;
     bool want_pdf, want_xlsx;
     long long epoch;
@@ -605,7 +605,7 @@ static char *out_path(const wctx *w, const char *name)
 static void note_written(const wctx *w, const char *name)
 {
     if (!w->written) return;
-    sbuf_printf(w->written, "%s/%s\n", w->u->id, name);
+    sbuf_printf(w->written, "%s%s\n", w->prefix, name);
 }
 
 static int write_pdf(const wctx *w, const lo_doc *const *docs, size_t n, const char *const *outline,
@@ -617,7 +617,7 @@ static int write_pdf(const wctx *w, const lo_doc *const *docs, size_t n, const c
     bool ok = pdfw_write_docs(docs, n, outline, w->fc->fs, &o, path, &e);
     free(path);
     if (!ok) {
-        sbuf_printf(w->err, "%s/%s: %s", w->u->id, name, e.data ? e.data : "PDF write failed");
+        sbuf_printf(w->err, "%s%s: %s", w->prefix, name, e.data ? e.data : "PDF write failed");
         sbuf_free(&e);
         return -1;
     }
@@ -634,7 +634,7 @@ static int write_xlsx(const wctx *w, const lo_doc *const *docs, size_t n, const 
     bool ok = xlsxw_write_docs(docs, n, NULL, w->fc->fs, &o, path, &e);
     free(path);
     if (!ok) {
-        sbuf_printf(w->err, "%s/%s: %s", w->u->id, name, e.data ? e.data : "XLSX write failed");
+        sbuf_printf(w->err, "%s%s: %s", w->prefix, name, e.data ? e.data : "XLSX write failed");
         sbuf_free(&e);
         return -1;
     }
@@ -643,21 +643,24 @@ static int write_xlsx(const wctx *w, const lo_doc *const *docs, size_t n, const 
     return 0;
 }
 
-static lo_doc *run(const wctx *w, int t, view *v)
+static lo_doc *run_source(const wctx *w, int t, const layout_source *src)
 {
-    layout_source src = {src_lookup, src_count, src_item, v};
     sbuf e = {0};
-    lo_doc *d = layout_run(w->fc->tpl[t], &src, w->fc->fs, &e);
-    if (!d) sbuf_printf(w->err, "%s: %s: %s", w->u->id, TPL_FILES[t], e.data ? e.data : "layout failed");
+    lo_doc *d = layout_run(w->fc->tpl[t], src, w->fc->fs, &e);
+    if (!d) sbuf_printf(w->err, "%s%s: %s", w->prefix, TPL_FILES[t], e.data ? e.data : "layout failed");
     sbuf_free(&e);
     return d;
 }
 
-/* One-document form in both formats: base name, template. */
-static int simple_form(const wctx *w, view *v, int t, const char *base, bool xlsx)
+static lo_doc *run(const wctx *w, int t, view *v)
 {
-    lo_doc *d = run(w, t, v);
-    if (!d) return -1;
+    layout_source src = {src_lookup, src_count, src_item, v};
+    return run_source(w, t, &src);
+}
+
+/* A laid-out one-document form in the wanted formats: base name. */
+static int write_both(const wctx *w, lo_doc *d, const char *base, bool xlsx)
+{
     const lo_doc *docs[1] = {d};
     char name[128];
     int rc = 0;
@@ -673,6 +676,13 @@ static int simple_form(const wctx *w, view *v, int t, const char *base, bool xls
     return rc;
 }
 
+/* One-document form of the unit: base name, template. */
+static int simple_form(const wctx *w, view *v, int t, const char *base, bool xlsx)
+{
+    lo_doc *d = run(w, t, v);
+    return d ? write_both(w, d, base, xlsx) : -1;
+}
+
 static int reg_template(category_t c)
 {
     switch (c) {
@@ -683,9 +693,27 @@ static int reg_template(category_t c)
     }
 }
 
-static int registration(const wctx *w, view *v)
+/* registration/<person id>.pdf for each person (ids are schema-restricted
+ * to [A-Za-z0-9_-], so the names stay inside the unit's directory). */
+static int registration_split(const wctx *w, const unit *u, lo_doc **docs, char **outline)
 {
-    const unit *u = w->u;
+    sbuf dir = {0}, name = {0};
+    sbuf_printf(&dir, "%s/registration", w->dir);
+    int rc = outfile_mkdirs(dir.data) ? 0 : -1;
+    if (rc) sbuf_printf(w->err, "%s: 无法创建目录 (OUTPUT_FAILED)", dir.data);
+    for (long i = 0; rc == 0 && i < u->n_persons; i++) {
+        sbuf_clear(&name);
+        sbuf_printf(&name, "registration/%s.pdf", u->persons[i].id);
+        rc = write_pdf(w, (const lo_doc *const *)&docs[i], 1, (const char *const *)&outline[i], name.data);
+    }
+    sbuf_free(&dir);
+    sbuf_free(&name);
+    return rc;
+}
+
+static int registration(const wctx *w, view *v, bool split)
+{
+    const unit *u = v->u;
     size_t n = u->n_persons > 0 ? (size_t)u->n_persons : 1;
     lo_doc **docs = xcalloc(n, sizeof *docs);
     char **outline = xcalloc(n, sizeof *outline);
@@ -704,6 +732,7 @@ static int registration(const wctx *w, view *v)
     }
     v->p = NULL;
     if (rc == 0) rc = write_pdf(w, (const lo_doc *const *)docs, n, (const char *const *)outline, "registration.pdf");
+    if (rc == 0 && split) rc = registration_split(w, u, docs, outline);
     for (size_t i = 0; i < n; i++) {
         if (docs[i]) lo_doc_free(docs[i]);
         free(outline[i]);
@@ -725,7 +754,7 @@ static int ballot(const wctx *w, view *v)
         n++;
     }
     if (rc == 0 && n == 0) {   /* nobody takes part: one blank ballot of the unit's kind */
-        v->kind = w->u->kind == KIND_INSTITUTION ? 1 : 0;
+        v->kind = v->u->kind == KIND_INSTITUTION ? 1 : 0;
         if (!(docs[n] = run(w, T_BALLOT, v))) rc = -1;
         else n++;
     }
@@ -737,11 +766,10 @@ static int ballot(const wctx *w, view *v)
 }
 
 int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, const char *dir,
-                     bool want_pdf, bool want_xlsx, long long epoch, msg_lang lang,
-                     sbuf *written, sbuf *err)
+                     const forms_opts *o, sbuf *written, sbuf *err)
 {
-    (void)lang;   /* the forms are the official Chinese forms in every run language */
-    if (!fc || !u || !pol || !dir) {
+    /* the forms are the official Chinese forms in every run language */
+    if (!fc || !u || !pol || !dir || !o) {
         sbuf_puts(err, "forms_write_unit: missing argument");
         return -1;
     }
@@ -749,16 +777,31 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
         sbuf_printf(err, "%s: 无法创建目录 (OUTPUT_FAILED)", dir);
         return -1;
     }
-    wctx w = {fc, u, dir, want_pdf, want_xlsx, epoch, written, err};
+    sbuf prefix = {0};
+    sbuf_printf(&prefix, "%s/", u->id);
+    wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err};
     view v;
-    view_init(&v, u, pol, epoch);
+    view_init(&v, u, pol, o->epoch);
     int rc = simple_form(&w, &v, pol->split_leaders ? T_QUOTA_SPLIT : T_QUOTA, "quota-application", true);
-    if (rc == 0 && want_pdf) rc = registration(&w, &v);
-    if (rc == 0 && want_pdf) rc = ballot(&w, &v);
+    if (rc == 0 && o->want_pdf) rc = registration(&w, &v, o->split);
+    if (rc == 0 && o->want_pdf) rc = ballot(&w, &v);
     if (rc == 0) rc = simple_form(&w, &v, T_TALLY, "tally", true);
-    if (rc == 0 && want_pdf) rc = simple_form(&w, &v, T_NOTICE, "notice", false);
+    if (rc == 0 && o->want_pdf) rc = simple_form(&w, &v, T_NOTICE, "notice", false);
     if (rc == 0) rc = simple_form(&w, &v, T_FILING, "filing", true);
     if (rc == 0) rc = simple_form(&w, &v, T_REWARDS, "rewards", true);
     view_free(&v);
+    sbuf_free(&prefix);
     return rc;
+}
+
+int forms_write_summary(const forms_ctx *fc, const layout_source *src, const char *dir,
+                        const forms_opts *o, sbuf *written, sbuf *err)
+{
+    if (!fc || !src || !dir || !o) {
+        sbuf_puts(err, "forms_write_summary: missing argument");
+        return -1;
+    }
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err};
+    lo_doc *d = run_source(&w, T_SUMMARY, src);
+    return d ? write_both(&w, d, "summary", true) : -1;
 }

@@ -10,12 +10,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "layout.h"
 #include "model.h"
 #include "msg.h"
 #include "policy.h"
 #include "util.h"
 
-typedef struct forms_ctx forms_ctx;   /* read-only after creation, shared by threads: parsed templates, fonts */
+typedef struct forms_ctx forms_ctx;
+
+/* What to write and how. */
+typedef struct forms_opts {
+    bool want_pdf, want_xlsx;
+    bool split;            /* also one registration PDF per person: registration/<person id>.pdf */
+    long long epoch;       /* fixes every date inside the files (SOURCE_DATE_EPOCH); -1: now */
+    msg_lang lang;
+} forms_opts;   /* read-only after creation, shared by threads: parsed templates, fonts */
 
 /* Parse every template of templates_dir and open the default fonts.
  * NULL with a message in err on failure. */
@@ -23,14 +32,19 @@ forms_ctx *forms_ctx_new(const char *templates_dir, char *err, size_t errlen);
 void forms_ctx_free(forms_ctx *);
 
 /* Write every per-unit form of SPEC 4 for unit u into dir (OUTPUT/<year>/<unit id>/):
-   quota-application.xlsx/.pdf, registration.pdf, ballot.pdf, tally.xlsx/.pdf, notice.pdf,
-   filing.xlsx/.pdf, rewards.xlsx/.pdf. `want_pdf`/`want_xlsx` select formats. `epoch` fixes every
-   date inside the files (SOURCE_DATE_EPOCH). Appends the relative paths of the files written to
-   `written` (one per line, "<unit id>/<file>", i.e. relative to OUTPUT/<year>/) for the manifest.
+   quota-application.xlsx/.pdf, registration.pdf (+ registration/<person id>.pdf with split),
+   ballot.pdf, tally.xlsx/.pdf, notice.pdf, filing.xlsx/.pdf, rewards.xlsx/.pdf, in the formats
+   of `o`. Appends the relative paths of the files written to `written` (one per line,
+   "<unit id>/<file>", i.e. relative to OUTPUT/<year>/) for the manifest.
    Returns 0, or -1 with a message in err (files already written stay; every file is written via
    temp name + rename, so no half file at a final path). */
 int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, const char *dir,
-                     bool want_pdf, bool want_xlsx, long long epoch, msg_lang lang,
-                     sbuf *written, sbuf *err);
+                     const forms_opts *o, sbuf *written, sbuf *err);
+
+/* Write the run's roll-up summary.xlsx/.pdf (templates/forms/summary.xml) into dir
+   (OUTPUT/<year>/) from the data source `src` (see summary.h). Appends "summary.xlsx\n" /
+   "summary.pdf\n" to `written`. Returns 0, or -1 with a message in err. */
+int forms_write_summary(const forms_ctx *fc, const layout_source *src, const char *dir,
+                        const forms_opts *o, sbuf *written, sbuf *err);
 
 #endif

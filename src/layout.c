@@ -13,6 +13,8 @@
 
 /* ---- formatting ---- */
 
+const unsigned lo_chart_colors[LO_CHART_NCOLORS] = {0x4472C4, 0xED7D31, 0xA5A5A5, 0xFFC000};
+
 static const char *const GRADES_CS[4] = {"优秀", "称职", "基本称职", "不称职"};
 static const char *const GRADES_INST[4] = {"优秀", "合格", "基本合格", "不合格"};
 static const char *const GRADE_KEYS[4] = {"excellent", "competent", "basic", "incompetent"};
@@ -217,6 +219,11 @@ typedef struct L {
     /* list context */
     const char *list;
     size_t index;
+    /* sheet rows of the items of each list laid out so far (for formulas
+     * and charts); `last` is the latest */
+    struct list_range { const char *source; size_t first, last; bool any; } ranges[8];
+    size_t nranges;
+    const struct list_range *last;
 } L;
 
 static void diag(L *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -644,6 +651,14 @@ static void group_place(L *l, group *g, bool repeat, const size_t *orig_sheet_ro
             c->choices = gc->r.choices;
             c->nchoices = gc->r.nchoices;
         }
+        if (tc->formula) {
+            c->formula = tc->formula;
+            c->has_range = l->last && l->last->any;
+            if (c->has_range) {
+                c->range_first = l->last->first;
+                c->range_last = l->last->last;
+            }
+        }
         fill_cell(l, c, tc, gc->r.text.data);
         if (strlen(c->text) != gc->r.text.len) {
             /* continued: the spreadsheet value is text now */
@@ -779,6 +794,8 @@ static void do_list(L *l, const tpl_block *b)
         free(head_sheet);
         return;
     }
+    struct list_range *range = l->nranges < 8 ? &l->ranges[l->nranges++] : &l->ranges[7];
+    *range = (struct list_range){b->source, 0, 0, false};
     bool head_placed = false;
     const char *saved_list = l->list;
     size_t saved_index = l->index;
@@ -806,13 +823,77 @@ static void do_list(L *l, const tpl_block *b)
         }
         l->list = b->source;
         l->index = i;
+        if (!range->any) range->first = l->d->nsheet_rows;
         group_place(l, &ig, false, NULL, NULL);
+        range->last = l->d->nsheet_rows - 1;
+        range->any = true;
         l->list = saved_list;
         l->index = saved_index;
         group_free(&ig);
     }
+    l->last = range;
     group_free(&hg);
     free(head_sheet);
+}
+
+/* A chart of an earlier list's rows: the values, and pages of at most
+ * per_page categories each (the spreadsheet shows it on a chart sheet). */
+static void do_chart(L *l, const tpl_chart *tc)
+{
+    const struct list_range *range = NULL;
+    for (size_t i = 0; i < l->nranges; i++)
+        if (!strcmp(l->ranges[i].source, tc->source)) range = &l->ranges[i];
+    size_t n = l->src->count ? l->src->count(l->src->ctx, tc->source) : 0;
+    if (!range || !range->any || n == 0 || l->d->chart) return;   /* nothing to plot */
+    lo_doc *d = l->d;
+    lo_chart *ch = arena_alloc(&d->a, sizeof *ch);
+    memset(ch, 0, sizeof *ch);
+    resolved title;
+    resolve(l, tc->title, tc->ntitle, true, false, &title);
+    ch->title = arena_strdup(&d->a, title.text.data);
+    check_glyphs(l, FONT_HEI, title.text.data);
+    sbuf_free(&title.text);
+    ch->sheet = arena_strdup(&d->a, tc->sheet);
+    ch->cat_col = arena_strdup(&d->a, tc->cat_col);
+    ch->percent = tc->percent;
+    ch->line = tc->line;
+    ch->first_row = range->first;
+    ch->last_row = range->last;
+    ch->ncats = n;
+    ch->cats = arena_alloc(&d->a, n * sizeof *ch->cats);
+    ch->nseries = tc->nseries;
+    ch->series = arena_alloc(&d->a, tc->nseries * sizeof *ch->series);
+    sbuf clean = {0};
+    for (size_t i = 0; i < n; i++) {
+        const char *v = l->src->item ? l->src->item(l->src->ctx, tc->source, i, tc->cat_field) : NULL;
+        sbuf_clear(&clean);
+        sbuf_puts(&clean, "");
+        if (v) text_clean_append(&clean, v, strlen(v));
+        ch->cats[i] = arena_strdup(&d->a, clean.data);
+        check_glyphs(l, FONT_SONG, clean.data);
+    }
+    sbuf_free(&clean);
+    for (size_t k = 0; k < tc->nseries; k++) {
+        lo_series *s = &ch->series[k];
+        s->name = arena_strdup(&d->a, tc->series[k].name);
+        s->col = arena_strdup(&d->a, tc->series[k].col);
+        s->values = arena_alloc(&d->a, n * sizeof *s->values);
+        for (size_t i = 0; i < n; i++) {
+            const char *v = l->src->item ? l->src->item(l->src->ctx, tc->source, i, tc->series[k].field) : NULL;
+            char *end = NULL;
+            double x = v ? strtod(v, &end) : 0;
+            s->values[i] = end && end != v && isfinite(x) ? x : 0;
+        }
+    }
+    d->chart = ch;
+    close_page(l);
+    for (size_t from = 0; from < n; from += (size_t)tc->per_page) {
+        open_page(l, false);
+        l->cur->chart = true;
+        l->cur->chart_from = from;
+        l->cur->chart_to = from + (size_t)tc->per_page < n ? from + (size_t)tc->per_page : n;
+        close_page(l);
+    }
 }
 
 static void do_rows(L *l, const tpl_block *b)
@@ -898,6 +979,7 @@ lo_doc *layout_run(const tpl_form *t, const layout_source *src, const font_set *
         case TPL_BLOCK_BREAK:
             if (l->cur && l->cur->nrows) new_page(l);
             break;
+        case TPL_BLOCK_CHART: do_chart(l, b->chart); break;
         }
     }
     close_page(l);

@@ -51,6 +51,12 @@ typedef struct lo_cell {
     const char *numfmt;               /* Excel number format or NULL */
     const char *const *choices;       /* dropdown values or NULL */
     size_t nchoices;
+    /* spreadsheet formula (the template's, placeholders unresolved: the
+     * writer knows the physical rows) and the sheet rows of the items of
+     * the list laid out last before this cell, for {first} and {last} */
+    const char *formula;
+    bool has_range;
+    size_t range_first, range_last;
 } lo_cell;
 
 typedef struct lo_row {
@@ -65,7 +71,31 @@ typedef struct lo_page {
     lo_cell *cells;
     size_t ncells;
     bool continuation;                /* a 续页 */
+    bool chart;                       /* a chart page: categories [chart_from, chart_to) */
+    size_t chart_from, chart_to;
 } lo_page;
+
+/* A chart over a list's rows: the values for the PDF drawing and, for the
+ * spreadsheet's chart sheet, the sheet rows and columns they are in. */
+typedef struct lo_series {
+    const char *name, *col;
+    double *values;                   /* ncats */
+} lo_series;
+
+/* Series colours in order, the same in both writers (0xRRGGBB). */
+#define LO_CHART_NCOLORS 4
+extern const unsigned lo_chart_colors[LO_CHART_NCOLORS];
+
+typedef struct lo_chart {
+    const char *title, *sheet, *cat_col;
+    const char **cats;
+    size_t ncats;
+    lo_series *series;
+    size_t nseries;
+    bool percent;
+    bool line;                        /* lines with markers; else clustered columns */
+    size_t first_row, last_row;       /* sheet rows of the list items */
+} lo_chart;
 
 /* Header/footer text: page number tokens are LO_PAGE_TOKEN / LO_PAGES_TOKEN. */
 #define LO_PAGE_TOKEN  "\x01P"
@@ -90,6 +120,7 @@ typedef struct lo_doc {
     size_t npages;
     size_t nsheet_rows;
     lo_hf header, footer;
+    lo_chart *chart;                  /* NULL when the form has none */
     char **diags;                     /* "CODE: message" for the officer */
     size_t ndiags;
     arena a;                          /* owns all strings and arrays above */

@@ -124,6 +124,7 @@ typedef struct unit {
     arena mem;
     const file_header *file;
     long line;
+    long seq;                /* position among all units of the run's input (0-based) */
     const char *id, *name;
     unit_kind_t kind;
     int series;              /* 0 when not given */

@@ -9,6 +9,7 @@
  * correct ToUnicode map is the identity over the BMP. */
 #include "pdfw.h"
 #include "outfile.h"
+#include "pdfchart.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -365,6 +366,7 @@ bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *out
                 collect(sets, fs, c->font, c->text);
             }
         }
+        pdfchart_collect(d->chart, fs, sets, used);
         const lo_hf *hfs[2] = {&d->header, &d->footer};
         for (int h = 0; h < 2; h++) {
             bool any = false;
@@ -433,6 +435,7 @@ bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *out
             HPDF_Page_SetWidth(page, d->page_w * MM2PT);
             HPDF_Page_SetHeight(page, d->page_h * MM2PT);
             draw_page(page, d, &d->pages[p], p + 1, d->npages, fonts, fs, &tmp);
+            if (d->pages[p].chart) pdfchart_draw(page, d, &d->pages[p], fonts, fs);
             if (p == 0 && outline && outline[di]) {
                 HPDF_Outline o = HPDF_CreateOutline(pdf, NULL, outline[di], utf8);
                 HPDF_Destination dst = HPDF_Page_CreateDestination(page);

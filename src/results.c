@@ -36,6 +36,8 @@ void results_unit_xml(sbuf *b, const unit *u, const policy *pol)
     sbuf_puts(b, "  <unit");
     attr(b, "id", u->id);
     attr(b, "status", u->n_errors ? "error" : "ok");
+    attr(b, "name", u->name);
+    attr_long(b, "seq", u->seq);
     sbuf_puts(b, ">\n");
     if (u->assessment.computed) {
         char t[40];

@@ -298,6 +298,7 @@ static void cell_free(tpl_cell *cl)
     free(cl->continue_mark);
     for (size_t i = 0; i < cl->nchoices; i++) free(cl->choices[i]);
     free(cl->choices);
+    free(cl->formula);
 }
 
 static void rows_free(tpl_row *rows, size_t n)
@@ -319,6 +320,20 @@ static void cell_text(xmlNode *n, sbuf *b)
             sbuf_putc(b, '\n');
         }
     }
+}
+
+/* A formula's placeholders are {row}, {col}, {first}, {last}; everything
+ * else is the spreadsheet's own syntax, checked by the spreadsheet. */
+static bool valid_formula(const char *f)
+{
+    static const char *const tokens[] = {"{row}", "{col}", "{first}", "{last}"};
+    if (!*f) return false;
+    for (const char *p = strchr(f, '{'); p; p = strchr(p + 1, '{')) {
+        bool known = false;
+        for (size_t i = 0; i < 4 && !known; i++) known = !strncmp(p, tokens[i], strlen(tokens[i]));
+        if (!known) return false;
+    }
+    return true;
 }
 
 static bool parse_row(pctx *c, xmlNode *rn, const tpl_style *defst, tpl_row *row)
@@ -354,6 +369,10 @@ static bool parse_row(pctx *c, xmlNode *rn, const tpl_style *defst, tpl_row *row
         if (!int_attr(c, k, "rowspan", 1, 1000, &cl->rowspan)) return false;
         cl->continue_label = attr(k, "continue-label");
         cl->continue_mark = attr(k, "continue-mark");
+        cl->formula = attr(k, "formula");
+        if (cl->formula && !valid_formula(cl->formula))
+            return fail(c, k, "formula=\"%s\" 只能用 {row} {col} {first} {last} 占位 (TEMPLATE_BAD_FORMULA)",
+                        cl->formula);
         char *ty = attr(k, "type");
         if (ty) {
             if (!strcmp(ty, "text")) cl->force_text = true;
@@ -461,11 +480,94 @@ static bool parse_hf(pctx *c, xmlNode *n, const tpl_style *st, tpl_hf *hf)
     return true;
 }
 
+static void chart_free(tpl_chart *ch)
+{
+    if (!ch) return;
+    tpl_segs_free(ch->title, ch->ntitle);
+    free(ch->sheet);
+    free(ch->source);
+    free(ch->cat_field);
+    free(ch->cat_col);
+    for (size_t i = 0; i < ch->nseries; i++) {
+        free(ch->series[i].name);
+        free(ch->series[i].field);
+        free(ch->series[i].col);
+    }
+    free(ch->series);
+    free(ch);
+}
+
 static void block_free(tpl_block *b)
 {
     rows_free(b->rows, b->nrows);
     free(b->source);
     free(b->empty);
+    chart_free(b->chart);
+}
+
+/* Spreadsheet column letters, A..XFD. */
+static bool valid_col(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > 3) return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < 'A' || s[i] > 'Z') return false;
+    return true;
+}
+
+/* <chart title sheet source type="column|line" per-page percent>
+ * <category field col/> <series name field col/>… </chart>, after the list
+ * whose rows it plots. */
+static bool parse_chart(pctx *c, xmlNode *k, const tpl_form *t, tpl_chart *ch)
+{
+    char *title = attr(k, "title");
+    sbuf e = {0};
+    bool title_ok = tpl_parse_text(title ? title : "", &ch->title, &ch->ntitle, &e);
+    free(title);
+    if (!title_ok) fail(c, k, "%s", e.data);
+    sbuf_free(&e);
+    if (!title_ok) return false;
+    ch->sheet = attr(k, "sheet");
+    ch->source = attr(k, "source");
+    ch->per_page = 30;
+    if (!int_attr(c, k, "per-page", 1, 200, &ch->per_page)) return false;
+    char *pc = attr(k, "percent");
+    ch->percent = pc && !strcmp(pc, "true");
+    free(pc);
+    char *type = attr(k, "type");
+    bool type_ok = !type || !strcmp(type, "column") || !strcmp(type, "line");
+    ch->line = type && !strcmp(type, "line");
+    free(type);
+    if (!type_ok) return fail(c, k, "chart type 应为 column 或 line (TEMPLATE_BAD_TYPE)");
+    if (!ch->sheet) ch->sheet = xstrdup("Chart1");
+    bool have_list = false;
+    for (size_t i = 0; ch->source && i < t->nblocks; i++)
+        have_list |= t->blocks[i].kind == TPL_BLOCK_LIST && !strcmp(t->blocks[i].source, ch->source);
+    if (!have_list) return fail(c, k, "chart 的 source 须是前面某个 list 的 source (TEMPLATE_MISSING)");
+    for (xmlNode *q = k->children; q; q = q->next) {
+        if (q->type != XML_ELEMENT_NODE) continue;
+        char *field = attr(q, "field"), *col = attr(q, "col");
+        bool ok = field && valid_path(field) && valid_col(col);
+        if (ok && is_el(q, "category") && !ch->cat_field) {
+            ch->cat_field = field;
+            ch->cat_col = col;
+            continue;
+        }
+        if (ok && is_el(q, "series")) {
+            ch->series = xrealloc(ch->series, (ch->nseries + 1) * sizeof *ch->series);
+            tpl_series *s = &ch->series[ch->nseries++];
+            s->field = field;
+            s->col = col;
+            s->name = attr(q, "name");
+            if (!s->name) s->name = xstrdup(field);
+            continue;
+        }
+        free(field);
+        free(col);
+        return fail(c, q, "chart 中只能有一个 category 和若干 series，各带 field 与列字母 col (TEMPLATE_UNEXPECTED)");
+    }
+    if (!ch->cat_field || !ch->nseries) return fail(c, k, "chart 缺少 category 或 series (TEMPLATE_MISSING)");
+    return true;
 }
 
 void tpl_free(tpl_form *t)
@@ -585,6 +687,10 @@ static bool parse_form(pctx *c, xmlNode *root, tpl_form *t)
             if (!parse_row(c, k, &st, &b->rows[b->nrows - 1])) return false;
         } else if (is_el(k, "page-break")) {
             new_block(t, TPL_BLOCK_BREAK);
+        } else if (is_el(k, "chart")) {
+            tpl_block *b = new_block(t, TPL_BLOCK_CHART);
+            b->chart = xcalloc(1, sizeof *b->chart);
+            if (!parse_chart(c, k, t, b->chart)) return false;
         } else if (is_el(k, "list")) {
             if (!have_cols) return fail(c, k, "list 之前须有 columns (TEMPLATE_GRID)");
             tpl_block *b = new_block(t, TPL_BLOCK_LIST);

@@ -59,6 +59,7 @@ typedef struct tpl_cell {
     char *continue_mark;        /* appended to the part that fits when it overflows */
     char **choices;             /* dropdown values (choices="a,b") */
     size_t nchoices;
+    char *formula;              /* XLSX formula with {row} {col} {first} {last}, or NULL */
     int line;                   /* source line */
 } tpl_cell;
 
@@ -70,7 +71,29 @@ typedef struct tpl_row {
     int line;                   /* source line */
 } tpl_row;
 
-typedef enum { TPL_BLOCK_ROWS, TPL_BLOCK_LIST, TPL_BLOCK_BREAK } tpl_block_kind;
+typedef enum { TPL_BLOCK_ROWS, TPL_BLOCK_LIST, TPL_BLOCK_BREAK, TPL_BLOCK_CHART } tpl_block_kind;
+
+/* One data series of a chart: a numeric field of the chart's list, shown
+ * in the sheet column `col` (letters) of that list's rows. (One chart type
+ * for all series: libxlsxwriter 1.1.4 cannot combine chart types.) */
+typedef struct tpl_series {
+    char *name, *field, *col;
+} tpl_series;
+
+/* A chart over the rows of an earlier list: categories and series are
+ * fields of that list. PDF: pages of at most per_page categories; XLSX: a
+ * chart sheet whose series refer to the list's cells. */
+typedef struct tpl_chart {
+    tpl_seg *title;             /* text with bindings */
+    size_t ntitle;
+    char *sheet, *source;
+    char *cat_field, *cat_col;
+    tpl_series *series;
+    size_t nseries;
+    bool percent;               /* values are shares: axis as 0%..100% */
+    bool line;                  /* type="line": lines with markers; else clustered columns */
+    int per_page;
+} tpl_chart;
 
 typedef struct tpl_block {
     tpl_block_kind kind;
@@ -79,6 +102,7 @@ typedef struct tpl_block {
     size_t nhead;               /* LIST: number of head rows (repeated on each page) */
     char *source;               /* LIST: list path for the data source */
     char *empty;                /* LIST: text of a row shown when the list is empty, or NULL */
+    tpl_chart *chart;           /* CHART */
 } tpl_block;
 
 /* Page header or footer: three parts, with {{page}} and {{pages}}. */

@@ -135,7 +135,94 @@ typedef struct prow {
     int count;        /* physical rows (a model row taller than Excel allows is split) */
 } prow;
 
-static bool write_sheet(W *w, lxw_worksheet *ws, const lo_doc *d, sbuf *err)
+/* Sheet column letters of a 0-based column. */
+static void col_letters(size_t col, char out[4])
+{
+    char tmp[4];
+    int n = 0;
+    for (size_t c = col + 1; c > 0 && n < 3; c = (c - 1) / 26) tmp[n++] = (char)('A' + (c - 1) % 26);
+    for (int i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+    out[n] = 0;
+}
+
+/* The template's formula with its placeholders replaced: {row} the cell's
+ * physical row, {col} its column, {first}/{last} the physical rows of the
+ * list's items (1-based, as in A1 references). false when the formula needs
+ * a range the layout did not have (an empty list): the value alone is written. */
+static bool resolve_formula(const lo_cell *c, lxw_row_t row, const lxw_row_t *first_phys,
+                            const lxw_row_t *last_phys, sbuf *out)
+{
+    sbuf_clear(out);
+    sbuf_putc(out, '=');
+    for (const char *p = c->formula; *p; p++) {
+        if (*p != '{') { sbuf_putc(out, *p); continue; }
+        char col[4];
+        if (!strncmp(p, "{row}", 5)) { sbuf_printf(out, "%lu", (unsigned long)row + 1); p += 4; }
+        else if (!strncmp(p, "{col}", 5)) { col_letters((size_t)c->col, col); sbuf_puts(out, col); p += 4; }
+        else if (!strncmp(p, "{first}", 7) && c->has_range) {
+            sbuf_printf(out, "%lu", (unsigned long)first_phys[c->range_first] + 1);
+            p += 6;
+        } else if (!strncmp(p, "{last}", 6) && c->has_range) {
+            sbuf_printf(out, "%lu", (unsigned long)last_phys[c->range_last] + 1);
+            p += 5;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Column letters to a 0-based column. */
+static lxw_col_t col_index(const char *s)
+{
+    lxw_col_t c = 0;
+    for (; *s; s++) c = (lxw_col_t)(c * 26 + (lxw_col_t)(*s - 'A' + 1));
+    return c ? c - 1 : 0;
+}
+
+/* The chart of a list as a chart sheet after the worksheet, in the same
+ * colours and order as the PDF's drawing. */
+static bool write_chart(W *w, const char *ws_name, const lo_chart *ch, lxw_row_t first, lxw_row_t last,
+                        sbuf *err)
+{
+    lxw_chartsheet *cs = workbook_add_chartsheet(w->wb, ch->sheet);
+    lxw_chart *chart = workbook_add_chart(w->wb, ch->line ? LXW_CHART_LINE : LXW_CHART_COLUMN);
+    if (!cs || !chart) {
+        sbuf_printf(err, "XLSX 图表创建失败 (XLSX_FAILED): %s", ch->sheet);
+        return false;
+    }
+    lxw_col_t cat = col_index(ch->cat_col);
+    for (size_t k = 0; k < ch->nseries; k++) {
+        const lo_series *s = &ch->series[k];
+        lxw_chart_series *se = chart_add_series(chart, NULL, NULL);
+        if (!se) continue;
+        lxw_col_t vc = col_index(s->col);
+        chart_series_set_categories(se, ws_name, first, cat, last, cat);
+        chart_series_set_values(se, ws_name, first, vc, last, vc);
+        chart_series_set_name(se, s->name);
+        lxw_color_t rgb = lo_chart_colors[k % LO_CHART_NCOLORS];
+        lxw_chart_fill fill = {rgb, 0, 0};
+        lxw_chart_line ln = {rgb, 0, 1.5, 0, 0};
+        if (ch->line) {
+            chart_series_set_line(se, &ln);
+            chart_series_set_marker_type(se, LXW_CHART_MARKER_DIAMOND);
+            chart_series_set_marker_fill(se, &fill);
+            chart_series_set_marker_line(se, &ln);
+        } else {
+            chart_series_set_fill(se, &fill);
+        }
+    }
+    chart_title_set_name(chart, ch->title);
+    chart_legend_set_position(chart, LXW_CHART_LEGEND_TOP);
+    if (ch->percent) chart_axis_set_num_format(chart->y_axis, "0%");
+    chart_axis_set_min(chart->y_axis, 0);
+    chartsheet_set_chart(cs, chart);
+    chartsheet_set_landscape(cs);
+    chartsheet_set_paper(cs, 9);
+    return true;
+}
+
+static bool write_sheet(W *w, lxw_worksheet *ws, const char *ws_name, const lo_doc *d, sbuf *err)
 {
     lxw_error rc = LXW_NO_ERROR;
     /* do repeated head rows become print titles? Only when the repeated rows
@@ -199,6 +286,17 @@ static bool write_sheet(W *w, lxw_worksheet *ws, const lo_doc *d, sbuf *err)
             next += (lxw_row_t)k;
         }
     }
+    /* first and last physical row of each sheet row (its original, not a repeat) */
+    lxw_row_t *first_phys = xcalloc(d->nsheet_rows + 1, sizeof *first_phys);
+    lxw_row_t *last_phys = xcalloc(d->nsheet_rows + 1, sizeof *last_phys);
+    for (size_t p = 0; p < d->npages; p++)
+        for (size_t r = 0; r < d->pages[p].nrows; r++) {
+            const lo_row *row = &d->pages[p].rows[r];
+            if (row->repeat || row->sheet_row >= d->nsheet_rows || map[p][r].count == 0) continue;
+            first_phys[row->sheet_row] = map[p][r].start;
+            last_phys[row->sheet_row] = map[p][r].start + (lxw_row_t)map[p][r].count - 1;
+        }
+    sbuf formula = {0};
     if (titles) {
         /* physical rows of the originals */
         lxw_row_t lo = 0, hi = 0;
@@ -234,7 +332,10 @@ static bool write_sheet(W *w, lxw_worksheet *ws, const lo_doc *d, sbuf *err)
             if (rc != LXW_NO_ERROR) break;
             switch (c->kind) {
             case LO_NUMBER:
-                rc = worksheet_write_number(ws, fr, fc, c->number, f);
+                if (c->formula && resolve_formula(c, fr, first_phys, last_phys, &formula))
+                    rc = worksheet_write_formula_num(ws, fr, fc, formula.data, f, c->number);
+                else
+                    rc = worksheet_write_number(ws, fr, fc, c->number, f);
                 break;
             case LO_DATE: {
                 lxw_datetime dt = {c->year, c->month, c->day, 0, 0, 0};
@@ -310,6 +411,13 @@ static bool write_sheet(W *w, lxw_worksheet *ws, const lo_doc *d, sbuf *err)
             sbuf_puts(err, "页脚过长，已省略 (XLSX_FOOTER_TOO_LONG); ");
     }
     sbuf_free(&hf);
+    if (rc == LXW_NO_ERROR && d->chart && d->chart->last_row < d->nsheet_rows &&
+        !write_chart(w, ws_name, d->chart, first_phys[d->chart->first_row], last_phys[d->chart->last_row], err)) {
+        rc = LXW_ERROR_MEMORY_MALLOC_FAILED;
+    }
+    sbuf_free(&formula);
+    free(first_phys);
+    free(last_phys);
     for (size_t p = 0; p < d->npages; p++) free(map[p]);
     free(map);
     free(breaks);
@@ -370,7 +478,7 @@ bool xlsxw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const
             ok = false;
             break;
         }
-        ok = write_sheet(&w, ws, docs[i], err);
+        ok = write_sheet(&w, ws, used[i], docs[i], err);
     }
     lxw_error rc = workbook_close(wb);
     if (ok && rc != LXW_NO_ERROR) {

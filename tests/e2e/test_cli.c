@@ -84,7 +84,7 @@ Test(cli, build_writes_results_that_follow_the_rules)
     char *x = slurp(path);
     cr_assert(x, "no results.xml");
     assert_has(x, "<results xmlns=\"urn:kaohe:results:1\" year=\"2025\" policy=\"national\">");
-    assert_has(x, "<unit id=\"U001\" status=\"ok\">");
+    assert_has(x, "<unit id=\"U001\" status=\"ok\" name=");
     assert_has(x, "<bucket name=\"admin\" participants=\"6\" ratio=\"0.2\" places=\"1\" excellent=\"1\"/>");
     assert_has(x, "<person id=\"P0007\" bucket=\"admin\" code=\"1\" grade=\"excellent\" reward=\"third-class-merit\"/>");
     assert_has(x, "<person id=\"P0001\" bucket=\"admin\" code=\"2\" grade=\"competent\" reward=\"none\"/>");
@@ -122,10 +122,10 @@ Test(cli, unit_errors_give_exit_1_and_findings)
     char path[512];
     snprintf(path, sizeof path, "%s/2025/results.xml", outdir);
     char *x = slurp(path);
-    assert_has(x, "<unit id=\"E001\" status=\"error\">");
+    assert_has(x, "<unit id=\"E001\" status=\"error\"");
     assert_has(x, "<finding code=\"QUOTA_EXCEEDED\" severity=\"error\" person=\"Q1\">");
-    assert_has(x, "<unit id=\"E002\" status=\"ok\">");
-    assert_has(x, "<unit id=\"E003\" status=\"error\">");
+    assert_has(x, "<unit id=\"E002\" status=\"ok\"");
+    assert_has(x, "<unit id=\"E003\" status=\"error\"");
     assert_has(x, "<finding code=\"DUPLICATE_ID\" severity=\"error\" person=\"Q1\">");
     free(x);
     snprintf(path, sizeof path, "%s/2025/findings.txt", outdir);

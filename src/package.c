@@ -1,0 +1,48 @@
+/* package — see package.h. */
+#include "package.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "manifest.h"
+#include "summary.h"
+
+/* summary.xlsx/.pdf into dir; their names are appended to `written`. */
+static bool write_summary(const forms_ctx *fc, const char *dir, const forms_opts *o, sbuf *written,
+                          sbuf *err)
+{
+    sbuf path = {0};
+    sbuf_printf(&path, "%s/results.xml", dir);
+    summary *s = summary_read(path.data, o->epoch, err);
+    sbuf_free(&path);
+    if (!s) return false;
+    layout_source src = summary_source(s);
+    bool ok = forms_write_summary(fc, &src, dir, o, written, err) == 0;
+    summary_free(s);
+    return ok;
+}
+
+bool package_finish_year(const forms_ctx *fc, const char *dir, const forms_opts *o, outfile *manifest,
+                         sbuf *err)
+{
+    sbuf names = {0}, lines = {0};
+    bool ok = !fc || write_summary(fc, dir, o, &names, err);
+    sbuf_puts(&names, "results.xml\nfindings.txt\n");
+    bool hashed = true;
+    for (char *name = names.data, *nl; (nl = strchr(name, '\n')); name = nl + 1) {
+        *nl = '\0';
+        if (!manifest_add(&lines, dir, name)) {
+            sbuf_printf(err, "%s%s/%s: %s", err->len ? "; " : "", dir, name, strerror(errno));
+            hashed = false;
+        }
+    }
+    if (lines.len) fwrite(lines.data, 1, lines.len, manifest->fp);
+    sbuf_free(&names);
+    sbuf_free(&lines);
+    if (!outfile_commit(manifest)) {
+        sbuf_printf(err, "%s%s/MANIFEST.sha256: %s", err->len ? "; " : "", dir, strerror(errno));
+        return false;
+    }
+    return ok && hashed;
+}

@@ -1,0 +1,306 @@
+/* summary — see summary.h. results.xml is read with libxml2's streaming
+ * reader: memory grows with the number of units (one short row each), never
+ * with the number of persons. */
+#include "summary.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/xmlreader.h>
+
+#define RESULTS_NS "urn:kaohe:results:1"
+
+enum { C_PART, C_PLACES, C_EXC, C_COMP, C_BASIC, C_INCOMP, C_UNDET, C_ABSENT, C_NCOUNTS };
+static const char *const COUNT_FIELDS[C_NCOUNTS] = {
+    "participants", "places", "excellent", "competent", "basic", "incompetent", "undetermined", "absent",
+};
+
+typedef struct summary_row {
+    char *id, *name, *issues;
+    bool error;
+    long count[C_NCOUNTS];
+    fix6 cap;
+} summary_row;
+
+struct summary {
+    char year[16], policy[80], date[16];
+    summary_row *rows;
+    size_t n, capacity;
+    long total[C_NCOUNTS];
+    __int128 cap_weight;          /* Σ participants × cap, for the totals' cap */
+    char buf[64];                 /* a formatted number, valid until the next call */
+};
+
+static char *get_attr(xmlTextReaderPtr r, const char *name)
+{
+    xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)name);
+    char *s = v ? xstrdup((const char *)v) : NULL;
+    xmlFree(v);
+    return s;
+}
+
+static long long_attr(xmlTextReaderPtr r, const char *name)
+{
+    char *v = get_attr(r, name);
+    long long x = 0;
+    if (v && !parse_int_range(v, 0, 1000000000000LL, &x)) x = 0;
+    free(v);
+    return (long)x;
+}
+
+/* Findings of a unit as the 问题 column: each error's message (why the unit
+ * has no forms), then the warnings' codes with how often they occur. */
+typedef struct issues {
+    sbuf errors;
+    struct { char code[48]; long n; } warn[16];
+    int nwarn;
+    long nwarn_total;
+} issues;
+
+static void issues_add(issues *is, const char *code, bool error, const char *text)
+{
+    if (error) {
+        if (is->errors.len) sbuf_puts(&is->errors, "；");
+        sbuf_printf(&is->errors, "%s [%s]", text ? text : "", code ? code : "");
+        return;
+    }
+    is->nwarn_total++;
+    for (int i = 0; i < is->nwarn; i++)
+        if (!strcmp(is->warn[i].code, code ? code : "")) { is->warn[i].n++; return; }
+    if (is->nwarn == 16) return;
+    snprintf(is->warn[is->nwarn].code, sizeof is->warn[is->nwarn].code, "%s", code ? code : "");
+    is->warn[is->nwarn++].n = 1;
+}
+
+static char *issues_text(issues *is)
+{
+    sbuf b = {0};
+    sbuf_puts(&b, "");
+    if (is->errors.len) sbuf_printf(&b, "错误：%s", is->errors.data);
+    if (is->nwarn_total) {
+        if (b.len) sbuf_puts(&b, "\n");
+        sbuf_printf(&b, "警告 %ld 条：", is->nwarn_total);
+        for (int i = 0; i < is->nwarn; i++) {
+            sbuf_printf(&b, "%s%s", i ? "、" : "", is->warn[i].code);
+            if (is->warn[i].n > 1) sbuf_printf(&b, "×%ld", is->warn[i].n);
+        }
+    }
+    sbuf_free(&is->errors);
+    memset(is, 0, sizeof *is);
+    return b.data;
+}
+
+static void count_person(summary_row *row, const char *code, const char *grade)
+{
+    code = code ? code : "";
+    grade = grade ? grade : "";
+    if (!strcmp(code, "6A") || !strcmp(code, "7")) row->count[C_ABSENT]++;
+    else if (code[0] == '5' || !strcmp(grade, "none")) row->count[C_UNDET]++;
+    else if (!strcmp(grade, "excellent")) {}   /* counted from the buckets */
+    else if (!strcmp(grade, "competent")) row->count[C_COMP]++;
+    else if (!strcmp(grade, "basic")) row->count[C_BASIC]++;
+    else if (!strcmp(grade, "incompetent")) row->count[C_INCOMP]++;
+}
+
+static summary_row *new_row(summary *s)
+{
+    if (s->n == s->capacity) {
+        s->capacity = s->capacity ? s->capacity * 2 : 64;
+        s->rows = xrealloc(s->rows, s->capacity * sizeof *s->rows);
+    }
+    summary_row *row = &s->rows[s->n++];
+    memset(row, 0, sizeof *row);
+    return row;
+}
+
+/* The unit's cap: its buckets' ratios weighted by their participants. */
+static void finish_row(summary *s, summary_row *row, __int128 weight, issues *is)
+{
+    long part = row->count[C_PART];
+    row->cap = part ? (fix6)(weight / part) : 0;
+    row->issues = issues_text(is);
+    for (int c = 0; c < C_NCOUNTS; c++) s->total[c] += row->count[c];
+    s->cap_weight += weight;
+}
+
+static bool read_results(summary *s, xmlTextReaderPtr r, sbuf *err, const char *path)
+{
+    summary_row *row = NULL;
+    __int128 weight = 0;
+    issues is = {0};
+    bool root = false;
+    int rc;
+    while ((rc = xmlTextReaderRead(r)) == 1) {
+        int type = xmlTextReaderNodeType(r);
+        const char *name = (const char *)xmlTextReaderConstLocalName(r);
+        if (type == XML_READER_TYPE_END_ELEMENT && !strcmp(name, "unit") && row) {
+            finish_row(s, row, weight, &is);
+            row = NULL;
+            continue;
+        }
+        if (type != XML_READER_TYPE_ELEMENT) continue;
+        const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
+        if (!ns || strcmp(ns, RESULTS_NS)) continue;
+        if (!strcmp(name, "results")) {
+            char *y = get_attr(r, "year"), *p = get_attr(r, "policy");
+            snprintf(s->year, sizeof s->year, "%s", y ? y : "");
+            snprintf(s->policy, sizeof s->policy, "%s", p ? p : "");
+            free(y);
+            free(p);
+            root = true;
+        } else if (!strcmp(name, "unit")) {
+            row = new_row(s);
+            row->id = get_attr(r, "id");
+            row->name = get_attr(r, "name");
+            char *st = get_attr(r, "status");
+            row->error = st && !strcmp(st, "error");
+            free(st);
+            weight = 0;
+            if (xmlTextReaderIsEmptyElement(r)) { finish_row(s, row, weight, &is); row = NULL; }
+        } else if (row && !strcmp(name, "bucket")) {
+            long part = long_attr(r, "participants");
+            row->count[C_PART] += part;
+            row->count[C_PLACES] += long_attr(r, "places");
+            row->count[C_EXC] += long_attr(r, "excellent");
+            char *ratio = get_attr(r, "ratio");
+            fix6 x = 0;
+            if (ratio && fix6_parse(ratio, &x)) weight += (__int128)x * part;
+            free(ratio);
+        } else if (row && !strcmp(name, "person")) {
+            char *code = get_attr(r, "code"), *grade = get_attr(r, "grade");
+            count_person(row, code, grade);
+            free(code);
+            free(grade);
+        } else if (row && !strcmp(name, "finding")) {
+            char *code = get_attr(r, "code"), *sev = get_attr(r, "severity");
+            xmlChar *text = xmlTextReaderReadString(r);
+            issues_add(&is, code, sev && !strcmp(sev, "error"), (const char *)text);
+            xmlFree(text);
+            free(code);
+            free(sev);
+        }
+    }
+    if (row) finish_row(s, row, weight, &is);
+    sbuf_free(&is.errors);
+    if (rc != 0 || !root) {
+        sbuf_printf(err, "%s: 不是有效的 results.xml (RESULTS_INVALID)", path);
+        return false;
+    }
+    return true;
+}
+
+summary *summary_read(const char *results_path, long long epoch, sbuf *err)
+{
+    xmlTextReaderPtr r = xmlReaderForFile(results_path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                          XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+    if (!r) {
+        sbuf_printf(err, "%s: 无法读取 (RESULTS_INVALID)", results_path);
+        return NULL;
+    }
+    summary *s = xcalloc(1, sizeof *s);
+    bool ok = read_results(s, r, err, results_path);
+    xmlFreeTextReader(r);
+    if (!ok) {
+        summary_free(s);
+        return NULL;
+    }
+    time_t t = epoch >= 0 ? (time_t)epoch : time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(s->date, sizeof s->date, "%04d-%02d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100,
+             tm.tm_mday % 100);
+    return s;
+}
+
+void summary_free(summary *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n; i++) {
+        free(s->rows[i].id);
+        free(s->rows[i].name);
+        free(s->rows[i].issues);
+    }
+    free(s->rows);
+    free(s);
+}
+
+size_t summary_units(const summary *s) { return s ? s->n : 0; }
+
+/* ------------------------------------------------------------ data source */
+
+static const char *fmt_long(summary *s, long v)
+{
+    snprintf(s->buf, sizeof s->buf, "%ld", v);
+    return s->buf;
+}
+
+static const char *fmt_fix(summary *s, fix6 v)
+{
+    fix6_format_plain(v, s->buf, sizeof s->buf);
+    return s->buf;
+}
+
+/* a / b as an exact fix6 rounded half up (0 when b is 0) */
+static fix6 share(long a, long b)
+{
+    if (b <= 0) return 0;
+    return (fix6)(((__int128)a * FIX_ONE * 2 + b) / (2 * (__int128)b));
+}
+
+static const char *counts_field(summary *s, const long *count, const char *f)
+{
+    for (int c = 0; c < C_NCOUNTS; c++)
+        if (!strcmp(f, COUNT_FIELDS[c])) return fmt_long(s, count[c]);
+    if (!strcmp(f, "ratio")) return fmt_fix(s, share(count[C_EXC], count[C_PART]));
+    return NULL;
+}
+
+static const char *src_lookup(void *ctx, const char *path)
+{
+    summary *s = ctx;
+    if (!strcmp(path, "year")) return s->year;
+    if (!strcmp(path, "policy")) return s->policy;
+    if (!strcmp(path, "date")) return s->date;
+    if (!strcmp(path, "units")) return fmt_long(s, (long)s->n);
+    if (!strncmp(path, "totals.", 7)) {
+        const char *f = path + 7;
+        if (!strcmp(f, "cap")) {
+            long part = s->total[C_PART];
+            return fmt_fix(s, part ? (fix6)(s->cap_weight / part) : 0);
+        }
+        if (!strcmp(f, "errors") || !strcmp(f, "ok")) {
+            long n = 0;
+            for (size_t i = 0; i < s->n; i++) n += s->rows[i].error == (f[0] == 'e');
+            return fmt_long(s, n);
+        }
+        return counts_field(s, s->total, f);
+    }
+    return NULL;
+}
+
+static size_t src_count(void *ctx, const char *list)
+{
+    summary *s = ctx;
+    return !strcmp(list, "units") ? s->n : 0;
+}
+
+static const char *src_item(void *ctx, const char *list, size_t index, const char *field)
+{
+    summary *s = ctx;
+    if (strcmp(list, "units") || index >= s->n) return NULL;
+    summary_row *row = &s->rows[index];
+    if (!strcmp(field, "id")) return row->id;
+    if (!strcmp(field, "name")) return row->name;
+    if (!strcmp(field, "issues")) return row->issues;
+    if (!strcmp(field, "status")) return row->error ? "有错误" : "正常";
+    if (!strcmp(field, "cap")) return fmt_fix(s, row->cap);
+    return counts_field(s, row->count, field);
+}
+
+layout_source summary_source(summary *s)
+{
+    layout_source src = {src_lookup, src_count, src_item, s};
+    return src;
+}
