@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calendar.h"
 #include "date.h"
@@ -21,6 +22,7 @@
 #include "model.h"
 #include "package.h"
 #include "policy.h"
+#include "progress.h"
 #include "results.h"
 #include "rules.h"
 
@@ -42,6 +44,7 @@ typedef struct unit_out {
     sbuf xml, findings, text;
     sbuf manifest;                    /* lines for MANIFEST.sha256 */
     results_totals totals;
+    long persons;                     /* of the unit, for the progress line */
     bool error;
     bool write_failed;                /* forms could not be written */
 } unit_out;
@@ -63,6 +66,7 @@ typedef struct batch_state {
     const policy *file_policy;        /* the current file's */
     strset unit_ids, person_ids;
     long units_seen;                  /* every unit read, selected or not: its seq */
+    long persons_in;                  /* persons of the selected units, as read */
 
     /* pool: everything below is guarded by mu */
     pthread_mutex_t mu;
@@ -74,6 +78,7 @@ typedef struct batch_state {
     bool closing;
     int n_workers;                    /* 0: compute inline (threads unavailable) */
 
+    progress prog;                    /* guarded by mu */
     year_sink years[MAX_YEARS];
     int n_years;
     int status;
@@ -214,6 +219,7 @@ static unit_out *compute_job(batch_state *st, job *j)
     unit_out *out = xcalloc(1, sizeof *out);
     out->year = u->file->year;
     out->pol = j->pol;
+    out->persons = u->n_persons;
     out->error = u->n_errors > 0;
     switch (st->o->command) {
     case BATCH_BUILD:
@@ -240,7 +246,9 @@ static year_sink *sink_for_year(batch_state *st, int year, const char *policy_na
     year_sink *ys = &st->years[st->n_years++];
     ys->year = year;
     snprintf(ys->dir, sizeof ys->dir, "%s/%d", st->o->output_dir, year);
-    ys->open = results_open(&ys->w, ys->dir, year, policy_name, st->o->lang);
+    char shard[32];
+    if (st->o->shard_n > 0) snprintf(shard, sizeof shard, "%d/%d", st->o->shard_k, st->o->shard_n);
+    ys->open = results_open(&ys->w, ys->dir, year, policy_name, st->o->shard_n > 0 ? shard : NULL, st->o->lang);
     if (ys->open) {
         char path[4200];
         snprintf(path, sizeof path, "%s/MANIFEST.sha256", ys->dir);
@@ -271,10 +279,15 @@ static void emit(batch_state *st, unit_out *out)
             results_append(&ys->w, &out->xml, &out->findings, &out->totals);
             if (out->manifest.len) fwrite(out->manifest.data, 1, out->manifest.len, ys->manifest.fp);
         }
-        if (out->text.len) fputs(out->text.data, st->o->err);
+        if (out->text.len) {
+            progress_clear(&st->prog);
+            fputs(out->text.data, st->o->err);
+        }
     } else if (out->text.len) {
+        progress_clear(&st->prog);
         fputs(out->text.data, st->o->out);
     }
+    progress_unit(&st->prog, out->persons);
     sbuf_free(&out->xml);
     sbuf_free(&out->findings);
     sbuf_free(&out->text);
@@ -348,8 +361,16 @@ static int on_unit(unit *u, void *arg)
     check_ids(st, u);
     u->seq = st->units_seen++;
     if (unit_selected(st->o, u)) {
+        st->persons_in += u->n_persons;
         push_job(st, u, st->file_policy);
     } else {
+        if (st->o->command == BATCH_BUILD && st->o->shard_n > 0) {
+            /* every shard writes every year of the input, even with none of
+             * its units, so that `kaohe merge` can tell a missing shard */
+            pthread_mutex_lock(&st->mu);
+            sink_for_year(st, u->file->year, st->file_policy->name);
+            pthread_mutex_unlock(&st->mu);
+        }
         model_unit_free(u);
         free(u);
     }
@@ -369,7 +390,10 @@ static void run_file(batch_state *st, const char *path, const ingest_schema *sch
 {
     sbuf err = { 0 };
     if (ingest_validate(path, schema, st->o->lang, &err) != 0) {
+        pthread_mutex_lock(&st->mu);
+        progress_clear(&st->prog);
         fprintf(st->o->err, "kaohe: %s\n", err.data);
+        pthread_mutex_unlock(&st->mu);
         st->status = EXIT_INPUT;
         sbuf_free(&err);
         return;
@@ -377,7 +401,10 @@ static void run_file(batch_state *st, const char *path, const ingest_schema *sch
     file_header hdr;
     st->file_policy = NULL;
     if (ingest_read(path, &hdr, on_unit, st, st->o->lang, &err) != 0) {
+        pthread_mutex_lock(&st->mu);
+        progress_clear(&st->prog);
         if (err.len) fprintf(st->o->err, "kaohe: %s\n", err.data);
+        pthread_mutex_unlock(&st->mu);
         st->status = EXIT_INPUT;
     }
     drain(st);
@@ -442,6 +469,23 @@ static void close_sinks(batch_state *st)
     }
 }
 
+/* The final line: units, persons in and out, files, bytes, seconds. Persons
+ * out are the <person> elements results.xml holds: the two must agree. */
+static void print_done(batch_state *st)
+{
+    long persons_out = 0, files = 0;
+    long long bytes = 0;
+    for (int i = 0; i < st->n_years; i++) {
+        persons_out += st->years[i].w.totals.persons;
+        manifest_tally(st->years[i].dir, &files, &bytes);
+    }
+    sbuf m = { 0 };
+    msg_format(&m, st->o->lang, "RUN_DONE", st->prog.units, st->persons_in, persons_out, files,
+               (double)bytes / 1e6, progress_seconds(&st->prog));
+    fprintf(st->o->err, "kaohe: %s\n", m.data);
+    sbuf_free(&m);
+}
+
 /* --strict: compute everything once without writing; only a run without
  * any unit error goes on to write. The findings are shown when it stops. */
 static int strict_precheck(const batch_opts *o, char *const *files, int n_files, bool *go_on)
@@ -452,6 +496,8 @@ static int strict_precheck(const batch_opts *o, char *const *files, int n_files,
     batch_opts check = *o;
     check.command = BATCH_CHECK;
     check.strict = false;
+    check.quiet = true;
+    check.progress = BATCH_PROGRESS_NEVER;
     check.out = mem ? mem : o->err;
     int status = batch_run(&check, files, n_files);
     if (mem) fclose(mem);
@@ -499,6 +545,9 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
         int started = 0;
         while (started < jobs && pthread_create(&threads[started], NULL, worker, &st) == 0) started++;
         st.n_workers = started;
+        bool live = !o->quiet && o->progress != BATCH_PROGRESS_NEVER &&
+                    (o->progress == BATCH_PROGRESS_ALWAYS || isatty(fileno(o->err)));
+        progress_start(&st.prog, o->err, live, o->lang, files, n_files);
         for (int i = 0; i < n_files; i++) run_file(&st, files[i], schema);
         pthread_mutex_lock(&st.mu);
         st.closing = true;
@@ -507,6 +556,8 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
         for (int i = 0; i < started; i++) pthread_join(threads[i], NULL);
         free(threads);
         close_sinks(&st);
+        progress_clear(&st.prog);
+        if (o->command == BATCH_BUILD && !o->quiet) print_done(&st);
         status = st.status;
         if (st.output_failed) status = EXIT_OUTPUT;
         else if (status == EXIT_OK && st.any_unit_error) status = EXIT_UNIT_ERRORS;

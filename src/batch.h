@@ -11,6 +11,7 @@
 #include "msg.h"
 
 typedef enum { BATCH_BUILD, BATCH_CHECK, BATCH_QUOTA } batch_command;
+enum { BATCH_PROGRESS_AUTO, BATCH_PROGRESS_ALWAYS, BATCH_PROGRESS_NEVER };
 
 /* Exit statuses of SPEC 1. */
 enum { EXIT_OK = 0, EXIT_UNIT_ERRORS = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_OUTPUT = 4 };
@@ -26,7 +27,8 @@ typedef struct batch_opts {
     bool want_pdf, want_xlsx;      /* --formats; both by default */
     bool split;                    /* --split: also one registration PDF per person */
     bool csv;                      /* quota --csv */
-    bool quiet;
+    bool quiet;                    /* no progress, no final line */
+    int progress;                  /* BATCH_PROGRESS_*: --progress auto|always|never */
     int jobs;
     msg_lang lang;
     long long run_epoch;           /* the run date: SOURCE_DATE_EPOCH or now */

@@ -14,6 +14,7 @@
 #include "batch.h"
 #include "calendar.h"
 #include "date.h"
+#include "merge.h"
 #include "msg.h"
 #include "sample.h"
 
@@ -44,6 +45,7 @@ static void print_help(const cli_ctx *c)
         "  kaohe quota  [选项] INPUT.xml...   打印各单位优秀名额表（--csv 输出 CSV）\n"
         "  kaohe workdays --from YYYY-MM-DD --days N   第 N 个工作日的日期（起始日计入）\n"
         "  kaohe sample --units N --persons M [--seed S] [--year Y] [--policy P]  生成样例输入\n"
+        "  kaohe merge  -o DIR SHARD_DIR...   合并各分片（build --shard K/N）的输出\n"
         "  kaohe --help | --version | 命令 --help\n\n"
         "build/check/quota 的选项:\n"
         "  -o, --output DIR      输出目录（默认 output）\n"
@@ -66,6 +68,7 @@ static void print_help(const cli_ctx *c)
         "  kaohe quota  [options] INPUT.xml...   print each unit's quota table (--csv for CSV)\n"
         "  kaohe workdays --from YYYY-MM-DD --days N   date of the N-th working day (start day counts)\n"
         "  kaohe sample --units N --persons M [--seed S] [--year Y] [--policy P]   synthetic input\n"
+        "  kaohe merge  -o DIR SHARD_DIR...   combine the outputs of build --shard K/N runs\n"
         "  kaohe --help | --version | COMMAND --help\n\n"
         "Options of build/check/quota:\n"
         "  -o, --output DIR      output directory (default output)\n"
@@ -197,8 +200,10 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
         case OPT_STRICT: o.strict = true; break;
         case OPT_SPLIT: o.split = true; break;
         case OPT_PROGRESS:
-            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never"))
-                status = usage_error(c, "--progress auto|always|never");
+            if (!strcmp(optarg, "auto")) o.progress = BATCH_PROGRESS_AUTO;
+            else if (!strcmp(optarg, "always")) o.progress = BATCH_PROGRESS_ALWAYS;
+            else if (!strcmp(optarg, "never")) o.progress = BATCH_PROGRESS_NEVER;
+            else status = usage_error(c, "--progress auto|always|never");
             break;
         case 'q': o.quiet = true; break;
         case OPT_CSV: o.csv = true; break;
@@ -224,6 +229,30 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
     }
     free(units);
     return status;
+}
+
+static int cmd_merge(cli_ctx *c, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, 0, 'o' }, { "lang", required_argument, 0, OPT_LANG },
+        { "help", no_argument, 0, OPT_HELP }, { 0, 0, 0, 0 },
+    };
+    merge_opts o = { .output_dir = NULL, .templates_dir = c->templates, .run_epoch = run_epoch(),
+                     .lang = c->lang, .err = stderr };
+    int opt;
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        if (opt == 'o') o.output_dir = optarg;
+        else if (opt == OPT_LANG) o.lang = c->lang = !strcmp(optarg, "en") ? LANG_EN : LANG_ZH;
+        else if (opt == OPT_HELP) {
+            printf("%s", tr(c, "kaohe merge -o DIR SHARD_DIR...   合并各分片（build --shard K/N）的输出\n",
+                               "kaohe merge -o DIR SHARD_DIR...   combine the outputs of build --shard K/N runs\n"));
+            return 0;
+        } else return usage_error(c, "kaohe merge -o DIR SHARD_DIR...");
+    }
+    if (!o.output_dir || optind >= argc) return usage_error(c, "kaohe merge -o DIR SHARD_DIR...");
+    return merge_run(&o, argv + optind, argc - optind);
 }
 
 static int cmd_workdays(cli_ctx *c, int argc, char **argv)
@@ -345,6 +374,7 @@ int cli_main(int argc, char **argv)
     else if (!strcmp(cmd, "quota")) status = cmd_batch(&c, BATCH_QUOTA, argc - 1, argv + 1);
     else if (!strcmp(cmd, "workdays")) status = cmd_workdays(&c, argc - 1, argv + 1);
     else if (!strcmp(cmd, "sample")) status = cmd_sample(&c, argc - 1, argv + 1);
+    else if (!strcmp(cmd, "merge")) status = cmd_merge(&c, argc - 1, argv + 1);
     else {
         char what[200];
         snprintf(what, sizeof what, "%s %.100s", tr(&c, "未知命令", "unknown command"), cmd);

@@ -2,6 +2,9 @@
 #include "manifest.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 
 bool manifest_hash_file(const char *path, char hex[65])
@@ -32,5 +35,32 @@ bool manifest_add(sbuf *b, const char *dir, const char *rel)
     bool ok = manifest_hash_file(path.data, hex);
     sbuf_free(&path);
     if (ok) sbuf_printf(b, "%s  %s\n", hex, rel);
+    return ok;
+}
+
+bool manifest_tally(const char *dir, long *files, long long *bytes)
+{
+    sbuf path = { 0 };
+    sbuf_printf(&path, "%s/MANIFEST.sha256", dir);
+    FILE *f = fopen(path.data, "rb");
+    struct stat st;
+    bool ok = f != NULL;
+    if (ok && stat(path.data, &st) == 0) {   /* the manifest itself */
+        (*files)++;
+        *bytes += st.st_size;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    while (ok && getline(&line, &cap, f) > 66) {
+        line[strcspn(line, "\n")] = '\0';
+        sbuf_clear(&path);
+        sbuf_printf(&path, "%s/%s", dir, line + 66);
+        if (stat(path.data, &st) != 0) continue;
+        (*files)++;
+        *bytes += st.st_size;
+    }
+    free(line);
+    if (f) fclose(f);
+    sbuf_free(&path);
     return ok;
 }

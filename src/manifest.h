@@ -13,4 +13,8 @@ bool manifest_hash_file(const char *path, char hex[65]);
 /* Hash `dir/rel` and append "HEX  rel\n" to b. False on I/O error. */
 bool manifest_add(sbuf *b, const char *dir, const char *rel);
 
+/* Count the files a committed MANIFEST.sha256 in dir lists, plus itself,
+ * and add their sizes. False when there is no manifest. */
+bool manifest_tally(const char *dir, long *files, long long *bytes);
+
 #endif

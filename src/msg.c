@@ -48,6 +48,34 @@ static const msg_entry catalog[] = {
     { "SCHEMA_UNAVAILABLE", "输入格式规范（XSD）无法加载：%s", "cannot load the input schema (XSD): %s" },
     { "TEMPLATE_INVALID", "表格模板无法加载：%s", "cannot load the form templates: %s" },
     { "OUTPUT_FAILED", "无法写入输出：%s：%s", "cannot write the output: %s: %s" },
+    /* merge of shard outputs */
+    { "MERGE_UNREADABLE", "%s：无法读取分片结果：%s", "%s: cannot read the shard's results: %s" },
+    { "MERGE_MISMATCH", "%s：与其他分片不一致（%s），这些分片不是同一批输入的分片运行",
+      "%s: does not match the other shards (%s); these are not shard runs of the same input" },
+    { "MERGE_INCOMPLETE", "%d 年：分片不完整：共 %d 份，缺少第 %s 份",
+      "%d: shards incomplete: %d in all, missing %s" },
+    /* run progress and summary line */
+    { "RUN_PROGRESS", "已处理 %ld 个单位（共 %ld 个），%ld 人，%.0f 人/秒，预计还需 %s",
+      "%ld of %ld units, %ld persons, %.0f persons/s, %s left" },
+    { "RUN_DONE", "完成：%ld 个单位，输入 %ld 人，results.xml 中 %ld 人，写出 %ld 个文件（%.1f MB），用时 %.1f 秒",
+      "done: %ld units, %ld persons in, %ld persons in results.xml, %ld files written (%.1f MB), %.1f s" },
+    /* unit performance appraisal (scheme.c) */
+    { "SCHEME_INVALID", "考评方案无法加载：%s", "cannot load the assessment schemes: %s" },
+    { "ASSESSMENT_SCHEME_UNKNOWN", "未知的考评方案：%s", "unknown assessment scheme: %s" },
+    { "ASSESSMENT_ITEM_UNKNOWN", "考评方案“%s”中没有考评项目“%s”",
+      "assessment scheme '%s' has no item '%s'" },
+    { "ASSESSMENT_POINTS_RANGE", "考评项目“%s”（%s）：分值 %s 超出 %s～%s",
+      "assessment item '%s' (%s): points %s outside %s..%s" },
+    { "ASSESSMENT_NEEDS_COUNT", "考评项目“%s”（%s）按次数计分：应填写次数 count，不填分值 points",
+      "assessment item '%s' (%s) counts occurrences: give count, not points" },
+    { "ASSESSMENT_NEEDS_POINTS", "考评项目“%s”（%s）由考评组评定分值：应填写分值 points，不填次数 count",
+      "assessment item '%s' (%s) takes the points given: give points, not count" },
+    { "ASSESSMENT_CHOICE_MISSING", "考评方案“%s”：须选定一项%s（%s）",
+      "assessment scheme '%s': choose one %s (%s)" },
+    { "ASSESSMENT_CHOICE_TWICE", "考评方案“%s”：%s只能选定一项，不能同时选“%s”和“%s”",
+      "assessment scheme '%s': only one %s may be chosen, not both '%s' and '%s'" },
+    /* input guard (ingest.c) */
+    { "INPUT_LIMIT", "%s:%d:%d：输入超出处理上限：%s", "%s:%d:%d: the input exceeds a processing limit: %s" },
 };
 
 static const msg_entry *find(const char *code)

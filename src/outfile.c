@@ -83,3 +83,53 @@ void outfile_abort(outfile *o)
     if (o->temp_path) unlink(o->temp_path);
     outfile_release(o);
 }
+
+/* Copy src into an open outfile. */
+static bool copy_into(outfile *o, const char *src)
+{
+    FILE *in = fopen(src, "rb");
+    if (!in) return false;
+    char buf[65536];
+    size_t n;
+    bool ok = true;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0) ok = fwrite(buf, 1, n, o->fp) == n;
+    ok = ok && !ferror(in);
+    int e = errno;
+    fclose(in);
+    errno = e;
+    return ok;
+}
+
+bool outfile_place(const char *src, const char *final_path)
+{
+    outfile o;
+    if (!outfile_open(&o, final_path)) return false;
+    /* a hard link to a temp name, renamed over the final path: atomic, and
+     * no copy when both are on one filesystem */
+    fclose(o.fp);
+    o.fp = NULL;
+    unlink(o.temp_path);
+    if (link(src, o.temp_path) == 0) {
+        int e = rename(o.temp_path, final_path) == 0 ? 0 : errno;
+        if (e) unlink(o.temp_path);
+        outfile_release(&o);
+        errno = e;
+        return e == 0;
+    }
+    int fd = open(o.temp_path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    o.fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!o.fp) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        outfile_abort(&o);
+        errno = e;
+        return false;
+    }
+    if (!copy_into(&o, src)) {
+        int e = errno;
+        outfile_abort(&o);
+        errno = e;
+        return false;
+    }
+    return outfile_commit(&o);
+}

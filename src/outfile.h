@@ -22,6 +22,9 @@ bool outfile_open(outfile *o, const char *final_path);
 bool outfile_commit(outfile *o);
 /* Drop the temp file (e.g. --strict with errors). */
 void outfile_abort(outfile *o);
+/* Put the content of file `src` at `final_path` the same safe way: a hard
+ * link when both are on one filesystem, else a copy. False with errno set. */
+bool outfile_place(const char *src, const char *final_path);
 /* mkdir -p; true when the directory exists afterwards. */
 bool outfile_mkdirs(const char *dir);
 

@@ -102,7 +102,8 @@ void results_count(results_totals *t, const unit *u)
     t->warnings += u->n_warnings;
 }
 
-bool results_open(results_writer *w, const char *dir, int year, const char *policy_name, msg_lang lang)
+bool results_open(results_writer *w, const char *dir, int year, const char *policy_name, const char *shard,
+                  msg_lang lang)
 {
     memset(w, 0, sizeof *w);
     w->year = year;
@@ -124,10 +125,17 @@ bool results_open(results_writer *w, const char *dir, int year, const char *poli
     sbuf head = { 0 };
     sbuf_printf(&head, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<results xmlns=\"urn:kaohe:results:1\" year=\"%d\"", year);
     attr(&head, "policy", policy_name);
+    if (shard) attr(&head, "shard", shard);
     sbuf_puts(&head, ">\n");
     fputs(head.data, w->xml.fp);
     sbuf_free(&head);
     return true;
+}
+
+void results_totals_xml(sbuf *b, const results_totals *t)
+{
+    sbuf_printf(b, "  <totals units=\"%ld\" persons=\"%ld\" graded=\"%ld\" excellent=\"%ld\" errors=\"%ld\" warnings=\"%ld\"/>\n",
+                t->units, t->persons, t->graded, t->excellent, t->errors, t->warnings);
 }
 
 void results_totals_add(results_totals *t, const results_totals *add)
@@ -155,11 +163,11 @@ bool results_close(results_writer *w, bool commit)
         outfile_abort(&w->txt);
         return true;
     }
-    const results_totals *t = &w->totals;
-    fprintf(w->xml.fp,
-            "  <totals units=\"%ld\" persons=\"%ld\" graded=\"%ld\" excellent=\"%ld\" errors=\"%ld\" warnings=\"%ld\"/>\n"
-            "</results>\n",
-            t->units, t->persons, t->graded, t->excellent, t->errors, t->warnings);
+    sbuf tail = { 0 };
+    results_totals_xml(&tail, &w->totals);
+    sbuf_puts(&tail, "</results>\n");
+    fputs(tail.data, w->xml.fp);
+    sbuf_free(&tail);
     bool ok = outfile_commit(&w->xml);
     int e = errno;
     if (ok) {

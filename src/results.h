@@ -22,8 +22,10 @@ typedef struct results_writer {
     msg_lang lang;
 } results_writer;
 
-/* Open OUTPUT_DIR/results.xml and findings.txt (as temp files) for a year. */
-bool results_open(results_writer *w, const char *dir, int year, const char *policy_name, msg_lang lang);
+/* Open OUTPUT_DIR/results.xml and findings.txt (as temp files) for a year.
+ * `shard` ("K/N") marks a shard run's file for `kaohe merge`, or NULL. */
+bool results_open(results_writer *w, const char *dir, int year, const char *policy_name, const char *shard,
+                  msg_lang lang);
 /* Append a unit already rendered with results_unit_xml/results_unit_findings
  * (workers render, one writer appends in input order). */
 void results_append(results_writer *w, const sbuf *xml, const sbuf *findings, const results_totals *t);
@@ -36,6 +38,8 @@ void results_unit_xml(sbuf *b, const unit *u, const policy *pol);
 void results_unit_findings(sbuf *b, const unit *u, msg_lang lang);
 /* Add u's counts to totals. */
 void results_count(results_totals *t, const unit *u);
+/* The <totals .../> line of results.xml. */
+void results_totals_xml(sbuf *b, const results_totals *t);
 /* Add one set of totals to another. */
 void results_totals_add(results_totals *t, const results_totals *add);
 

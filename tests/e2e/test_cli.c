@@ -313,3 +313,70 @@ Test(cli, units_that_hit_the_libharu_seek_bug_build)
     cr_assert_eq(rc, 0, "%s", out);
     free(out);
 }
+
+/* A run spread over shards and merged equals the single run: results.xml,
+ * findings, summary and every unit's files (so the manifests are equal). */
+Test(cli, shards_merged_equal_one_run)
+{
+    const char *in = "data/valid-small.xml data/errors.xml ../input/2025-city.xml";
+    cr_assert_eq(run(NULL, "%s build -q -o %s/one %s", kaohe(), outdir, in), 1);
+    for (int k = 1; k <= 3; k++)
+        cr_assert_leq(run(NULL, "%s build -q -j1 --shard %d/3 -o %s/s%d %s", kaohe(), k, outdir, k, in), 1);
+    char *out;
+    int rc = run(&out, "%s merge -o %s/merged %s/s1 %s/s2 %s/s3", kaohe(), outdir, outdir, outdir, outdir);
+    cr_assert_eq(rc, 1, "merge exit %d (1: a unit has errors): %s", rc, out);
+    free(out);
+    cr_assert_eq(run(&out, "diff -r %s/one %s/merged", outdir, outdir), 0, "trees differ:\n%s", out);
+    free(out);
+    cr_assert_eq(run(&out, "cd %s/merged/2025 && sha256sum -c --quiet MANIFEST.sha256", outdir), 0, "%s", out);
+    free(out);
+    /* a missing shard is refused and names it */
+    rc = run(&out, "%s merge -o %s/bad %s/s1 %s/s3", kaohe(), outdir, outdir, outdir);
+    cr_assert_eq(rc, 3, "%s", out);
+    assert_has(out, "MERGE_INCOMPLETE");
+    assert_has(out, "2");
+    free(out);
+    /* the same shard twice is refused */
+    rc = run(&out, "%s merge -o %s/bad %s/s1 %s/s1 %s/s2", kaohe(), outdir, outdir, outdir, outdir);
+    cr_assert_eq(rc, 3, "%s", out);
+    assert_has(out, "MERGE_MISMATCH");
+    free(out);
+}
+
+Test(cli, split_writes_one_registration_pdf_per_person)
+{
+    char *out;
+    int rc = run(&out, "%s build -q --split -o %s data/valid-small.xml", kaohe(), outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    static const char *const some[] = {"U001/registration/P0001.pdf", "U001/registration/P0007.pdf",
+                                       "U002/registration/P0105.pdf"};
+    for (size_t i = 0; i < 3; i++) {
+        cr_assert_eq(run(&out, "pdftotext %s/2025/%s - | grep -c 年度考核登记表", outdir, some[i]), 0, "%s: %s",
+                     some[i], out);
+        free(out);
+        cr_assert_eq(run(NULL, "grep -q '  %s$' %s/2025/MANIFEST.sha256", some[i], outdir), 0, "%s not in manifest",
+                     some[i]);
+    }
+    run(&out, "ls %s/2025/U001/registration %s/2025/U002/registration | grep -c '\\.pdf$'", outdir, outdir);
+    cr_assert_eq(atoi(out), 12, "one PDF per person: %s", out);
+    free(out);
+}
+
+Test(cli, final_line_accounts_for_persons_and_files)
+{
+    char *out;
+    int rc = run(&out, "%s build --progress never -o %s data/valid-small.xml", kaohe(), outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    assert_has(out, "完成：2 个单位，输入 12 人，results.xml 中 12 人，写出 ");
+    free(out);
+    /* the file count is the manifest's lines plus the manifest */
+    run(&out, "wc -l < %s/2025/MANIFEST.sha256", outdir);
+    long lines = atol(out);
+    free(out);
+    run(&out, "%s build --progress never -o %s data/valid-small.xml 2>&1 | grep -o '写出 [0-9]* 个文件'", kaohe(), outdir);
+    char want[64];
+    snprintf(want, sizeof want, "写出 %ld 个文件", lines + 1);
+    assert_has(out, want);
+    free(out);
+}
