@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "assess.h"
 #include "calendar.h"
 #include "date.h"
 #include "forms.h"
@@ -59,6 +60,7 @@ typedef struct batch_state {
     const batch_opts *o;
     const calendar *cal;
     const forms_ctx *forms;           /* NULL unless building */
+    const assess_run *assess;         /* unit appraisal of the run, NULL when none */
     kh_date run_date;
     policy *override;
     policy *policies[MAX_POLICIES];   /* presets named by files, kept for the run */
@@ -215,6 +217,7 @@ static unit_out *compute_job(batch_state *st, job *j)
 {
     unit *u = j->u;
     rules_env env = { j->pol, st->cal, st->o->lang, st->run_date };
+    assess_apply(st->assess, u, st->o->lang);
     rules_compute_unit(u, &env);
     unit_out *out = xcalloc(1, sizeof *out);
     out->year = u->file->year;
@@ -469,6 +472,24 @@ static void close_sinks(batch_state *st)
     }
 }
 
+/* Score and rank every unit with an <assessment> before any unit's quota:
+ * a unit's grade depends on the whole run. */
+static bool load_assessments(batch_state *st, char *const *files, int n_files, const ingest_schema *schema,
+                             assess_run **out, int *status)
+{
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/schemes", st->o->templates_dir);
+    sbuf err = { 0 };
+    *out = assess_prepass(dir, files, n_files, schema, st->o->lang, &err);
+    bool ok = *out || !err.len;
+    if (!ok) {
+        report(st, "SCHEME_INVALID", err.data);
+        *status = EXIT_OUTPUT;   /* a broken installation, like a template */
+    }
+    sbuf_free(&err);
+    return ok;
+}
+
 /* The final line: units, persons in and out, files, bytes, seconds. Persons
  * out are the <person> elements results.xml holds: the two must agree. */
 static void print_done(batch_state *st)
@@ -532,8 +553,11 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
         }
     }
     st.forms = forms;
-    if (load_shared(&st, &schema, &cal, &status)) {
+    assess_run *assess = NULL;
+    bool ready = load_shared(&st, &schema, &cal, &status) && load_assessments(&st, files, n_files, schema, &assess, &status);
+    if (ready) {
         st.cal = cal;
+        st.assess = assess;
         int jobs = o->jobs > 0 ? o->jobs : 1;
         st.window = 4L * jobs;
         st.queue = xcalloc((size_t)st.window, sizeof *st.queue);
@@ -572,6 +596,7 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
     strset_free(&st.unit_ids);
     strset_free(&st.person_ids);
     calendar_free(cal);
+    assess_free(assess);
     ingest_schema_free(schema);
     forms_ctx_free(forms);
     return status;

@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "assess.h"
 #include "batch.h"
+#include "ingest.h"
 #include "calendar.h"
 #include "date.h"
 #include "merge.h"
@@ -46,6 +48,7 @@ static void print_help(const cli_ctx *c)
         "  kaohe workdays --from YYYY-MM-DD --days N   第 N 个工作日的日期（起始日计入）\n"
         "  kaohe sample --units N --persons M [--seed S] [--year Y] [--policy P]  生成样例输入\n"
         "  kaohe merge  -o DIR SHARD_DIR...   合并各分片（build --shard K/N）的输出\n"
+        "  kaohe score  INPUT.xml...          打印单位绩效考评排名表\n"
         "  kaohe --help | --version | 命令 --help\n\n"
         "build/check/quota 的选项:\n"
         "  -o, --output DIR      输出目录（默认 output）\n"
@@ -69,6 +72,7 @@ static void print_help(const cli_ctx *c)
         "  kaohe workdays --from YYYY-MM-DD --days N   date of the N-th working day (start day counts)\n"
         "  kaohe sample --units N --persons M [--seed S] [--year Y] [--policy P]   synthetic input\n"
         "  kaohe merge  -o DIR SHARD_DIR...   combine the outputs of build --shard K/N runs\n"
+        "  kaohe score  INPUT.xml...          print the unit appraisal ranking\n"
         "  kaohe --help | --version | COMMAND --help\n\n"
         "Options of build/check/quota:\n"
         "  -o, --output DIR      output directory (default output)\n"
@@ -231,6 +235,94 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
     return status;
 }
 
+/* s padded with spaces to `width` terminal columns (CJK characters take two). */
+static void print_cell(const char *s, int width)
+{
+    int cols = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80) cols += *p >= 0xE0 ? 2 : 1;
+    fputs(s, stdout);
+    for (; cols < width; cols++) putchar(' ');
+    putchar(' ');
+}
+
+/* The ranking table of a run's unit appraisal (SPEC 5) on the terminal. */
+static void print_ranking(const cli_ctx *c, const assess_run *a)
+{
+    const scheme_rank_entry *e;
+    const char *const *schemes, *const *names;
+    size_t n = assess_entries(a, &e, &schemes, &names);
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || strcmp(schemes[i], schemes[i - 1])) {
+            printf("%s%s %s（%s）\n", i ? "\n" : "", tr(c, "考评方案", "scheme"), schemes[i],
+                   assess_scheme_title(a, schemes[i]));
+            print_cell(tr(c, "序列", "series"), 6);
+            print_cell(tr(c, "名次", "rank"), 6);
+            print_cell(tr(c, "单位代码", "unit"), 10);
+            print_cell(tr(c, "单位名称", "name"), 28);
+            print_cell(tr(c, "总分", "total"), 9);
+            printf("%s\n", tr(c, "等次", "grade"));
+        }
+        char total[40], series[16], rank[32];
+        fix6_format_fixed(e[i].total, 2, total, sizeof total);
+        snprintf(series, sizeof series, "%d", e[i].series);
+        snprintf(rank, sizeof rank, "%d/%d", e[i].rank, e[i].series_size);
+        print_cell(e[i].series ? series : "-", 6);
+        print_cell(rank, 6);
+        print_cell(e[i].unit_id, 10);
+        print_cell(names[i], 28);
+        printf("%9s ", total);
+        fputs(e[i].label ? e[i].label : "", stdout);
+        if (e[i].note && e[i].note[0]) printf("（%s）", e[i].note);
+        putchar('\n');
+    }
+    if (n == 0) printf("%s\n", tr(c, "（没有带考评的单位）", "(no unit carries an assessment)"));
+}
+
+static int cmd_score(cli_ctx *c, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help")) {
+            printf("kaohe score INPUT.xml...   %s\n", tr(c, "打印单位绩效考评排名表", "print the unit appraisal ranking"));
+            return 0;
+        } else if (argv[i][0] == '-') return usage_error(c, "kaohe score INPUT.xml...");
+    if (argc < 2) return usage_error(c, "kaohe score INPUT.xml...");
+    char path[PATH_MAX + 32], e[1024];
+    snprintf(path, sizeof path, "%s/appraisal.xsd", c->templates);
+    ingest_schema *schema = ingest_schema_load(path, e, sizeof e);
+    if (!schema) {
+        fprintf(stderr, "kaohe: %s [SCHEMA_UNAVAILABLE]\n", e);
+        return EXIT_OUTPUT;
+    }
+    int status = EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        sbuf err = { 0 };
+        if (ingest_validate(argv[i], schema, c->lang, &err) != 0) {
+            fprintf(stderr, "kaohe: %s\n", err.data);
+            status = EXIT_INPUT;
+        }
+        sbuf_free(&err);
+    }
+    snprintf(path, sizeof path, "%s/schemes", c->templates);
+    sbuf err = { 0 };
+    assess_run *a = assess_prepass(path, argv + 1, argc - 1, schema, c->lang, &err);
+    if (!a && err.len) {
+        fprintf(stderr, "kaohe: %s [SCHEME_INVALID]\n", err.data);
+        status = EXIT_OUTPUT;
+    } else {
+        print_ranking(c, a);
+        const char *problems = assess_problems(a);
+        if (*problems) {
+            fputs(problems, stderr);
+            if (status == EXIT_OK) status = EXIT_UNIT_ERRORS;
+        }
+    }
+    sbuf_free(&err);
+    assess_free(a);
+    ingest_schema_free(schema);
+    return status;
+}
+
 static int cmd_merge(cli_ctx *c, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -375,6 +467,7 @@ int cli_main(int argc, char **argv)
     else if (!strcmp(cmd, "workdays")) status = cmd_workdays(&c, argc - 1, argv + 1);
     else if (!strcmp(cmd, "sample")) status = cmd_sample(&c, argc - 1, argv + 1);
     else if (!strcmp(cmd, "merge")) status = cmd_merge(&c, argc - 1, argv + 1);
+    else if (!strcmp(cmd, "score")) status = cmd_score(&c, argc - 1, argv + 1);
     else {
         char what[200];
         snprintf(what, sizeof what, "%s %.100s", tr(&c, "未知命令", "unknown command"), cmd);

@@ -99,11 +99,14 @@ typedef struct unit_assessment {
     const char *scheme;
     struct assessment_item { const char *ref; bool has_points; fix6 points; long count; } *items;
     int n_items;
-    /* computed */
+    /* computed (batch: scored in a pre-pass, ranked over the run) */
     bool computed;
     fix6 total;
     int rank;
+    int series_size;                     /* units of the run in the unit's series */
     perf_grade_t grade;
+    const char *label, *note;            /* the grade rule's own name and consequence */
+    const struct scheme_result *result;  /* the scored sheet (in the unit's arena), or NULL */
 } unit_assessment;
 
 typedef struct notice_period {

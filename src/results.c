@@ -42,10 +42,15 @@ void results_unit_xml(sbuf *b, const unit *u, const policy *pol)
     if (u->assessment.computed) {
         char t[40];
         fix6_format_fixed(u->assessment.total, 2, t, sizeof t);
+        const char *grade = model_perf_key(u->assessment.grade);
         sbuf_puts(b, "    <assessment");
         attr(b, "total", t);
         attr_long(b, "rank", u->assessment.rank);
-        attr(b, "grade", model_perf_key(u->assessment.grade));
+        attr(b, "grade", grade[0] ? grade : "none");
+        attr(b, "scheme", u->assessment.scheme);
+        attr_long(b, "series", u->series);
+        attr_long(b, "of", u->assessment.series_size);
+        if (u->assessment.label && u->assessment.label[0]) attr(b, "label", u->assessment.label);
         sbuf_puts(b, "/>\n");
     }
     for (int i = 0; i < u->n_buckets; i++) {

@@ -119,7 +119,7 @@ static summary_row *new_row(summary *s)
 static void finish_row(summary *s, summary_row *row, __int128 weight, issues *is)
 {
     long part = row->count[C_PART];
-    row->cap = part ? (fix6)(weight / part) : 0;
+    row->cap = part ? (fix6)((2 * weight + part) / (2 * (__int128)part)) : 0;   /* rounded half up */
     row->issues = issues_text(is);
     for (int c = 0; c < C_NCOUNTS; c++) s->total[c] += row->count[c];
     s->cap_weight += weight;
@@ -268,7 +268,7 @@ static const char *src_lookup(void *ctx, const char *path)
         const char *f = path + 7;
         if (!strcmp(f, "cap")) {
             long part = s->total[C_PART];
-            return fmt_fix(s, part ? (fix6)(s->cap_weight / part) : 0);
+            return fmt_fix(s, part ? (fix6)((2 * s->cap_weight + part) / (2 * (__int128)part)) : 0);
         }
         if (!strcmp(f, "errors") || !strcmp(f, "ok")) {
             long n = 0;

@@ -380,3 +380,64 @@ Test(cli, final_line_accounts_for_persons_and_files)
     assert_has(out, want);
     free(out);
 }
+
+/* SPEC 5 on seven zhangzhou units of series 1 (totals by hand: basic +
+ * 100 for the untouched 作风 section + public + overall; Z07 loses 120 ×
+ * 1 point for late meetings: the section falls to 0 and 20 come off the
+ * total). Top 5 excellent (Z04/Z05 tie on 848: by id), Z06 qualified,
+ * Z07 < 700 unqualified; the grade sets the staff ratio 20/15/5%. */
+Test(cli, zhangzhou_assessment_ranks_grades_and_sets_staff_places)
+{
+    char *out;
+    int rc = run(&out, "%s build -q -o %s data/zhangzhou-series.xml", kaohe(), outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/2025/results.xml", outdir);
+    char *x = slurp(path);
+    static const char *const want[] = {
+        "<assessment total=\"878.00\" rank=\"1\" grade=\"excellent\"",
+        "<assessment total=\"848.00\" rank=\"4\" grade=\"excellent\"",
+        "<assessment total=\"848.00\" rank=\"5\" grade=\"excellent\"",
+        "<assessment total=\"838.00\" rank=\"6\" grade=\"qualified\"",
+        "<assessment total=\"500.00\" rank=\"7\" grade=\"unqualified\"",
+        "<bucket name=\"admin\" participants=\"10\" ratio=\"0.2\" places=\"2\" excellent=\"2\"/>",
+        "<bucket name=\"admin\" participants=\"10\" ratio=\"0.15\" places=\"1\" excellent=\"1\"/>",
+        "<bucket name=\"admin\" participants=\"10\" ratio=\"0.05\" places=\"0\" excellent=\"0\"/>",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) assert_has(x, want[i]);
+    /* Z05's place comes from the whole run even when only Z05 is built */
+    free(x);
+    rc = run(&out, "%s build -q --unit Z05 -o %s/one data/zhangzhou-series.xml", kaohe(), outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    snprintf(path, sizeof path, "%s/one/2025/results.xml", outdir);
+    x = slurp(path);
+    assert_has(x, "<assessment total=\"848.00\" rank=\"5\" grade=\"excellent\" scheme=\"zhangzhou\" series=\"1\" of=\"7\"");
+    free(x);
+    /* the ranking on the terminal */
+    rc = run(&out, "%s score data/zhangzhou-series.xml", kaohe());
+    cr_assert_eq(rc, 0, "%s", out);
+    assert_has(out, "zhangzhou");
+    assert_has(out, "Z05");
+    assert_has(out, "5/7");
+    assert_has(out, "不合格单位");
+    free(out);
+}
+
+Test(cli, assessment_with_unknown_item_is_a_unit_error)
+{
+    char *out;
+    int rc = run(&out, "sed 's/ref=\"basic\" points=\"440\"/ref=\"no-such-item\" points=\"1\"/' data/zhangzhou-series.xml > %s/bad.xml && "
+                 "%s build -q -o %s %s/bad.xml", outdir, kaohe(), outdir, outdir);
+    cr_assert_eq(rc, 1, "%s", out);
+    free(out);
+    char path[512];
+    snprintf(path, sizeof path, "%s/2025/results.xml", outdir);
+    char *x = slurp(path);
+    assert_has(x, "<unit id=\"Z01\" status=\"error\"");
+    assert_has(x, "ASSESSMENT_ITEM_UNKNOWN");
+    /* the others are ranked without it */
+    assert_has(x, "<assessment total=\"868.00\" rank=\"1\" grade=\"excellent\"");
+    free(x);
+}
