@@ -7,7 +7,7 @@ PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto
 DEB_PKGS  = build-essential pkg-config libxml2-dev libxml2-utils libxlsxwriter-dev \
             libhpdf-dev libharfbuzz-dev libcriterion-dev libssl-dev \
             fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
-            poppler-utils qpdf python3-openpyxl
+            poppler-utils qpdf python3-openpyxl libreoffice-calc fonts-crosextra-carlito time
 SANITIZE ?=
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g

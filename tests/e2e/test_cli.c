@@ -441,3 +441,22 @@ Test(cli, assessment_with_unknown_item_is_a_unit_error)
     assert_has(x, "<assessment total=\"868.00\" rank=\"1\" grade=\"excellent\"");
     free(x);
 }
+
+/* Every XLSX of a unit and the summary opens in LibreOffice (headless
+ * --convert-to pdf, as an officer's office suite would) and keeps its data. */
+Test(cli, xlsx_files_open_in_libreoffice, .timeout = 240)
+{
+    if (run(NULL, "command -v libreoffice >/dev/null") != 0) cr_skip("libreoffice not installed");
+    cr_assert_eq(run(NULL, "%s build -q -o %s data/valid-small.xml", kaohe(), outdir), 0);
+    char *out;
+    int rc = run(&out, "cd %s/2025 && HOME=%s timeout 200 libreoffice --headless --convert-to pdf --outdir %s/lo "
+                 "summary.xlsx U001/*.xlsx >/dev/null 2>&1; ls %s/lo | wc -l",
+                 outdir, outdir, outdir, outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert_eq(atoi(out), 5, "converted: %s", out);   /* summary, quota-application, tally, filing, rewards */
+    free(out);
+    cr_assert_eq(run(&out, "pdftotext %s/lo/filing.pdf - | grep -c 张三", outdir), 0, "%s", out);
+    free(out);
+    cr_assert_eq(run(&out, "pdftotext %s/lo/summary.pdf - | grep -c 年度考核结果汇总表", outdir), 0, "%s", out);
+    free(out);
+}
