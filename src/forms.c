@@ -13,6 +13,7 @@
 #include "layout.h"
 #include "outfile.h"
 #include "pdfw.h"
+#include "scheme.h"
 #include "template.h"
 #include "xlsxw.h"
 
@@ -22,6 +23,7 @@ enum {
     T_QUOTA, T_QUOTA_SPLIT,
     T_REG_CS, T_REG_MANAGED, T_REG_INST, T_REG_OTHER,
     T_BALLOT, T_TALLY, T_NOTICE, T_FILING, T_REWARDS, T_SUMMARY,
+    T_ASSESSMENT, T_RANKING,
     T_COUNT
 };
 
@@ -30,11 +32,13 @@ static const char *const TPL_FILES[T_COUNT] = {
     "registration-civil-servant.xml", "registration-managed.xml",
     "registration-institution.xml", "registration-other.xml",
     "ballot.xml", "tally.xml", "notice.xml", "filing.xml", "rewards.xml", "summary.xml",
+    "assessment.xml", "ranking.xml",
 };
 
 struct forms_ctx {
     tpl_form *tpl[T_COUNT];
     font_set *fs;
+    scheme_set *schemes;     /* titles and grade notes for the ranking; NULL when unreadable */
 };
 
 void forms_ctx_free(forms_ctx *fc)
@@ -42,6 +46,7 @@ void forms_ctx_free(forms_ctx *fc)
     if (!fc) return;
     for (int i = 0; i < T_COUNT; i++) tpl_free(fc->tpl[i]);
     font_set_free(fc->fs);
+    scheme_set_free(fc->schemes);
     free(fc);
 }
 
@@ -58,6 +63,12 @@ forms_ctx *forms_ctx_new(const char *templates_dir, char *err, size_t errlen)
     }
     fc->fs = font_set_open(NULL, &e);
     if (!fc->fs) goto fail;
+    /* the schemes beside the forms (templates/schemes): optional here, the
+       batch reports a scheme that does not load */
+    sbuf_clear(&path);
+    sbuf_printf(&path, "%s/../schemes", templates_dir);
+    char serr[256];
+    fc->schemes = scheme_set_load_dir(path.data, serr, sizeof serr);
     sbuf_free(&path);
     sbuf_free(&e);
     return fc;
@@ -78,6 +89,19 @@ typedef struct gstat {
     long places;
 } gstat;
 
+/* The unit's scored sheet (u->assessment.result) as lists: rows of the
+ * counted sections (each item, then the section's subtotal), the counted
+ * sections, the vetoes that apply. */
+typedef struct arow { int sec, line, no; } arow;   /* line -1: the section's subtotal; no: 序号 */
+
+typedef struct assess_view {
+    const scheme_result *r;
+    arow *rows;
+    size_t nrows;
+    int *secs, *vetoes;
+    size_t nsecs, nvetoes;
+} assess_view;
+
 typedef struct view {
     const unit *u;
     const policy *pol;
@@ -89,6 +113,7 @@ typedef struct view {
     size_t nlist[L_NLISTS];
     gstat g[GROUP_COUNT + 1]; /* + total */
     long money_total;
+    assess_view a;
     char buf[256];
     sbuf sb;                  /* scratch for composed values */
 } view;
@@ -106,6 +131,35 @@ static bool not_taking_part(const person *p) { return p->code == CODE_6A || p->c
 static bool undetermined(const person *p)
 {
     return p->code == CODE_5A || p->code == CODE_5B || p->code == CODE_5C;
+}
+
+static void assess_view_init(assess_view *a, const scheme_result *r)
+{
+    memset(a, 0, sizeof *a);
+    a->r = r;
+    if (!r) return;
+    int no = 0;
+    size_t n = (size_t)r->n_lines + (size_t)r->n_sections;
+    a->rows = xmalloc((n ? n : 1) * sizeof *a->rows);
+    a->secs = xmalloc((r->n_sections ? (size_t)r->n_sections : 1) * sizeof *a->secs);
+    a->vetoes = xmalloc((r->n_vetoes ? (size_t)r->n_vetoes : 1) * sizeof *a->vetoes);
+    for (int i = 0; i < r->n_sections; i++) {
+        const scheme_section_result *sr = &r->sections[i];
+        if (!sr->counted || !sr->section) continue;
+        a->secs[a->nsecs++] = i;
+        for (int k = 0; k < sr->section->n_items; k++)
+            a->rows[a->nrows++] = (arow){i, sr->section->first_item + k, ++no};
+        a->rows[a->nrows++] = (arow){i, -1, 0};
+    }
+    for (int i = 0; i < r->n_vetoes; i++)
+        if (r->vetoes[i].count > 0 && r->vetoes[i].veto) a->vetoes[a->nvetoes++] = i;
+}
+
+static void assess_view_free(assess_view *a)
+{
+    free(a->rows);
+    free(a->secs);
+    free(a->vetoes);
 }
 
 static void view_init(view *v, const unit *u, const policy *pol, long long epoch)
@@ -156,10 +210,12 @@ static void view_init(view *v, const unit *u, const policy *pol, long long epoch
         v->g[u->buckets[b].group].places += u->buckets[b].places;
         v->g[GROUP_COUNT].places += u->buckets[b].places;
     }
+    assess_view_init(&v->a, u->assessment.result);
 }
 
 static void view_free(view *v)
 {
+    assess_view_free(&v->a);
     for (int l = 0; l < L_NLISTS; l++) free(v->list[l]);
     sbuf_free(&v->sb);
 }
@@ -467,11 +523,270 @@ static const char *ratio_text(view *v)
     return v->sb.data;
 }
 
+/* ---- the unit's assessment sheet (templates/forms/assessment.xml) ------- */
+
+static fix6 abs6(fix6 x) { return x < 0 ? -x : x; }
+
+/* Points as the sheet shows them: deductions negative. */
+static fix6 shown(const scheme_section *sec, fix6 x) { return sec->mode == SCHEME_DEDUCT ? -x : x; }
+
+static void put_fix(sbuf *b, fix6 x)
+{
+    char t[48];
+    fix6_format_plain(x, t, sizeof t);
+    sbuf_puts(b, t);
+}
+
+static const char *perf_label(perf_grade_t g)
+{
+    static const char *const labels[] = {"", "优秀", "合格", "不合格"};
+    return (unsigned)g < 4 ? labels[g] : "";
+}
+
+static const char *mode_label(scheme_mode m)
+{
+    static const char *const labels[] = {"评分", "扣分", "加分", "加减分"};
+    return (unsigned)m < 4 ? labels[m] : "";
+}
+
+/* "扣" / "加" / "减" / "": which way an item's points go. */
+static const char *item_verb(const scheme_section *sec, const scheme_item *it)
+{
+    switch (sec->mode) {
+    case SCHEME_DEDUCT: return "扣";
+    case SCHEME_AWARD: return "加";
+    case SCHEME_ADJUST: return it->given ? "" : it->per < 0 ? "减" : "加";
+    default: return "";
+    }
+}
+
+/* 计分标准: points per occurrence or the range given, then the caps. */
+static const char *item_rule(view *v, const scheme *s, const scheme_item *it)
+{
+    const scheme_section *sec = &s->sections[it->section];
+    const char *verb = item_verb(sec, it);
+    const char *most = sec->mode == SCHEME_DEDUCT || sec->mode == SCHEME_ADJUST ? "最多" : "最高";
+    sbuf *b = &v->sb;
+    sbuf_clear(b);
+    sbuf_puts(b, verb);
+    if (it->given) {
+        put_fix(b, it->min);
+        sbuf_puts(b, "–");
+        put_fix(b, it->max);
+        sbuf_puts(b, "分");
+    } else {
+        put_fix(b, abs6(it->per));
+        sbuf_puts(b, "分/次");
+    }
+    if (it->full_at) {
+        sbuf_printf(b, "，%ld次及以上%s", it->full_at, *verb ? verb : "计");
+        put_fix(b, it->cap);
+        sbuf_puts(b, "分");
+    } else if (it->has_cap && !(it->given && it->cap >= abs6(it->max) && it->cap >= abs6(it->min))) {
+        sbuf_printf(b, "，%s%s", most, verb);
+        put_fix(b, it->cap);
+        sbuf_puts(b, "分");
+    }
+    if (it->group >= 0) {
+        sbuf_printf(b, "，同组合计%s%s", most, verb);
+        put_fix(b, s->groups[it->group].cap);
+        sbuf_puts(b, "分");
+    }
+    return b->data;
+}
+
+/* 备注 of an item: why it counts less than it scored. */
+static const char *line_remark(view *v, const scheme_line *l)
+{
+    const scheme_item *it = l->item;
+    if (it->full_at && l->count >= it->full_at) {
+        sbuf_clear(&v->sb);
+        sbuf_printf(&v->sb, "达%ld次，计", it->full_at);
+        put_fix(&v->sb, it->cap);
+        sbuf_puts(&v->sb, "分");
+        return v->sb.data;
+    }
+    fix6 own = it->has_cap && abs6(l->raw) > it->cap ? (l->raw < 0 ? -it->cap : it->cap) : l->raw;
+    if (abs6(own) < abs6(l->raw)) return "已达本项上限";
+    if (abs6(l->counted) < abs6(own)) return "已达同组上限";
+    return "";
+}
+
+/* 计分标准 of a section's subtotal row. */
+static const char *section_rule(view *v, const scheme_section *sec)
+{
+    sbuf *b = &v->sb;
+    sbuf_clear(b);
+    if (sec->mode == SCHEME_ADJUST) {
+        sbuf_puts(b, "加减分");
+        if (!sec->has_max) {
+            sbuf_puts(b, "，不设上限");
+            return b->data;
+        }
+        sbuf_puts(b, "，不超过±");
+    } else {
+        sbuf_puts(b, "满分");
+    }
+    put_fix(b, sec->max);
+    sbuf_puts(b, "分");
+    if (sec->mode == SCHEME_DEDUCT)
+        sbuf_puts(b, sec->overflow ? "，扣分超出部分从总分中扣除" : "，扣完为止");
+    return b->data;
+}
+
+/* 备注 of a section: what its caps did. */
+static const char *section_remark(view *v, const scheme_section_result *sr)
+{
+    const scheme_section *sec = sr->section;
+    sbuf *b = &v->sb;
+    sbuf_clear(b);
+    sbuf_puts(b, "");
+    if (sr->overflow > 0) {
+        sbuf_puts(b, "超出");
+        put_fix(b, sr->overflow);
+        sbuf_puts(b, "分从总分中扣除");
+    } else if (sec->mode == SCHEME_DEDUCT && sr->items > sec->max) {
+        sbuf_puts(b, "扣完为止");
+    } else if (sec->mode != SCHEME_DEDUCT && sec->has_max && sr->value != sr->items) {
+        sbuf_puts(b, "超过上限，按");
+        put_fix(b, sr->value);
+        sbuf_puts(b, "分计");
+    }
+    return b->data;
+}
+
+/* Fields of a counted section (the sections list and the subtotal rows). */
+static const char *section_field(view *v, int i, const char *f)
+{
+    const scheme_section_result *sr = &v->a.r->sections[i];
+    const scheme_section *sec = sr->section;
+    if (!strcmp(f, "id")) return sec->id;
+    if (!strcmp(f, "label")) return sec->label;
+    if (!strcmp(f, "mode")) return scheme_mode_key(sec->mode);
+    if (!strcmp(f, "modeLabel")) return mode_label(sec->mode);
+    if (!strcmp(f, "max")) return sec->has_max ? fix(v, sec->max) : "";
+    if (!strcmp(f, "items")) return fix(v, shown(sec, sr->items));
+    if (!strcmp(f, "value")) return fix(v, sr->value);
+    if (!strcmp(f, "overflow")) return sr->overflow ? fix(v, -sr->overflow) : "";
+    if (!strcmp(f, "rule")) return section_rule(v, sec);
+    if (!strcmp(f, "remark")) return section_remark(v, sr);
+    return NULL;
+}
+
+static const char *line_field(view *v, const scheme_line *l, const char *f)
+{
+    const scheme_item *it = l->item;
+    const scheme_section *sec = &v->a.r->scheme->sections[it->section];
+    bool touched = l->count > 0 || l->given;
+    if (!strcmp(f, "ref")) return it->ref;
+    if (!strcmp(f, "label")) return it->label;
+    if (!strcmp(f, "rule")) return item_rule(v, v->a.r->scheme, it);
+    if (!strcmp(f, "count")) return !it->given && l->count ? num(v, l->count) : "";
+    if (!strcmp(f, "points")) return l->given ? fix(v, l->points) : "";
+    if (!strcmp(f, "raw")) return touched ? fix(v, shown(sec, l->raw)) : "";
+    if (!strcmp(f, "counted")) return touched ? fix(v, shown(sec, l->counted)) : "";
+    if (!strcmp(f, "remark")) return touched ? line_remark(v, l) : "";
+    return NULL;
+}
+
+/* A row of assessment.lines: an item, or (line -1) its section's subtotal. */
+static const char *arow_field(view *v, size_t index, const char *f)
+{
+    if (index >= v->a.nrows) return NULL;
+    const arow *row = &v->a.rows[index];
+    const char *section = v->a.r->sections[row->sec].section->label;
+    if (!strcmp(f, "kind")) return row->line < 0 ? "subtotal" : "item";
+    if (!strcmp(f, "sectionLabel")) return section;
+    if (!strcmp(f, "section")) return index == 0 || v->a.rows[index - 1].sec != row->sec ? section : "";
+    if (!strcmp(f, "no")) return row->line < 0 ? "" : num(v, row->no);
+    if (row->line >= 0) return line_field(v, &v->a.r->lines[row->line], f);
+    if (!strcmp(f, "label")) return "小计";
+    if (!strcmp(f, "raw")) return section_field(v, row->sec, "items");
+    if (!strcmp(f, "counted")) return section_field(v, row->sec, "value");
+    if (!strcmp(f, "count") || !strcmp(f, "points")) return "";
+    return section_field(v, row->sec, f);
+}
+
+static const char *veto_field(view *v, size_t index, const char *f)
+{
+    if (index >= v->a.nvetoes) return NULL;
+    const scheme_veto_result *vr = &v->a.r->vetoes[v->a.vetoes[index]];
+    const scheme_veto *ve = vr->veto;
+    static const char *const kinds[] = {"扣分", "取消评优资格", "不予达标"};
+    if (!strcmp(f, "no")) return num(v, (long)index + 1);
+    if (!strcmp(f, "ref")) return ve->ref;
+    if (!strcmp(f, "label")) return ve->label;
+    if (!strcmp(f, "kind")) return scheme_veto_key(ve->kind);
+    if (!strcmp(f, "kindLabel")) return (unsigned)ve->kind < 3 ? kinds[ve->kind] : "";
+    if (!strcmp(f, "count")) return num(v, vr->count);
+    if (!strcmp(f, "deduction")) return ve->kind == SCHEME_VETO_DEDUCT ? fix(v, -vr->deduction) : "";
+    if (strcmp(f, "effect")) return NULL;
+    sbuf_clear(&v->sb);
+    if (ve->kind == SCHEME_VETO_DEDUCT) {
+        sbuf_puts(&v->sb, "每次扣");
+        put_fix(&v->sb, ve->points);
+        sbuf_puts(&v->sb, "分，从总分中扣除");
+    } else if (ve->kind == SCHEME_VETO_BAR) {
+        sbuf_puts(&v->sb, "不得确定为优秀等次");
+    } else {
+        const scheme *s = v->a.r->scheme;
+        sbuf_printf(&v->sb, "确定为“%s”", s->n_grades ? s->grades[s->n_grades - 1].label : "");
+    }
+    return v->sb.data;
+}
+
+static size_t assess_count(const view *v, const char *list)
+{
+    if (!strcmp(list, "lines")) return v->a.nrows;
+    if (!strcmp(list, "sections")) return v->a.nsecs;
+    if (!strcmp(list, "vetoes")) return v->a.nvetoes;
+    return 0;
+}
+
+static const char *assess_item(view *v, const char *list, size_t index, const char *f)
+{
+    if (!v->a.r) return NULL;
+    if (!strcmp(list, "lines")) return arow_field(v, index, f);
+    if (!strcmp(list, "vetoes")) return veto_field(v, index, f);
+    if (strcmp(list, "sections") || index >= v->a.nsecs) return NULL;
+    if (!strcmp(f, "no")) return num(v, (long)index + 1);
+    return section_field(v, v->a.secs[index], f);
+}
+
+/* assessment.<k>: the sheet's single values. */
+static const char *assess_lookup(view *v, const char *k)
+{
+    const scheme_result *r = v->a.r;
+    const unit_assessment *as = &v->u->assessment;
+    if (!r) return NULL;
+    const scheme *s = r->scheme;
+    if (!strcmp(k, "title")) return s->title && *s->title ? s->title : s->name;
+    if (!strcmp(k, "scheme")) return s->name;
+    if (!strcmp(k, "full")) return fix(v, s->full);
+    if (!strcmp(k, "series")) return v->u->series > 0 ? num(v, v->u->series) : "";
+    if (!strcmp(k, "overflow")) return fix(v, -r->overflow);
+    if (!strcmp(k, "vetoDeduction")) return fix(v, -r->veto_deduction);
+    if (!strcmp(k, "sum")) {
+        fix6 sum = 0;
+        for (size_t i = 0; i < v->a.nsecs; i++) sum += r->sections[v->a.secs[i]].value;
+        return fix(v, sum);
+    }
+    if (!strcmp(k, "total")) return fix(v, as->computed ? as->total : r->total);
+    if (!as->computed) return NULL;
+    if (!strcmp(k, "rank")) return as->rank > 0 ? num(v, as->rank) : NULL;
+    if (!strcmp(k, "of")) return as->series_size > 0 ? num(v, as->series_size) : NULL;
+    if (!strcmp(k, "grade")) return as->grade != PERF_NONE ? model_perf_key(as->grade) : "none";
+    if (!strcmp(k, "label")) return as->label && *as->label ? as->label : perf_label(as->grade);
+    if (!strcmp(k, "note")) return as->note ? as->note : "";
+    return NULL;
+}
+
 static const char *unit_lookup(view *v, const char *path)
 {
     const unit *u = v->u;
     const file_header *h = u->file;
     if (!strncmp(path, "person.", 7)) return person_field(v, v->p, path + 7);
+    if (!strncmp(path, "assessment.", 11)) return assess_lookup(v, path + 11);
     if (!strcmp(path, "year")) return h ? num(v, h->year) : NULL;
     if (!strcmp(path, "today")) return v->today;
     if (!strcmp(path, "filedOn")) return v->filed;
@@ -561,6 +876,7 @@ static size_t src_count(void *ctx, const char *list)
 {
     view *v = ctx;
     if (!strcmp(list, "buckets")) return (size_t)v->u->n_buckets;
+    if (!strncmp(list, "assessment.", 11)) return assess_count(v, list + 11);
     int l = list_id(v, list);
     return l < 0 ? 0 : v->nlist[l];
 }
@@ -579,6 +895,7 @@ static const char *src_item(void *ctx, const char *list, size_t index, const cha
         if (!strcmp(field, "unused")) return num(v, b->places > b->excellent ? b->places - b->excellent : 0);
         return NULL;
     }
+    if (!strncmp(list, "assessment.", 11)) return assess_item(v, list + 11, index, field);
     int l = list_id(v, list);
     if (l < 0 || index >= v->nlist[l]) return NULL;
     return person_field(v, &v->u->persons[v->list[l][index]], field);
@@ -789,6 +1106,7 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     if (rc == 0 && o->want_pdf) rc = simple_form(&w, &v, T_NOTICE, "notice", false);
     if (rc == 0) rc = simple_form(&w, &v, T_FILING, "filing", true);
     if (rc == 0) rc = simple_form(&w, &v, T_REWARDS, "rewards", true);
+    if (rc == 0 && u->assessment.result) rc = simple_form(&w, &v, T_ASSESSMENT, "assessment", true);
     view_free(&v);
     sbuf_free(&prefix);
     return rc;
@@ -804,4 +1122,87 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
     wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err};
     lo_doc *d = run_source(&w, T_SUMMARY, src);
     return d ? write_both(&w, d, "summary", true) : -1;
+}
+
+/* The ranking's source (summary.h) with what results.xml does not carry
+ * taken from the scheme files: each scheme's title, shown on the first row
+ * of its group (schemeHead), and the grade rule's note when the row has
+ * none. */
+typedef struct ranking_view {
+    const layout_source *in;
+    const scheme_set *schemes;
+    char scheme[SCHEME_REF_MAX + 1];
+} ranking_view;
+
+static const char *rk_lookup(void *ctx, const char *path)
+{
+    const ranking_view *r = ctx;
+    return r->in->lookup ? r->in->lookup(r->in->ctx, path) : NULL;
+}
+
+static size_t rk_count(void *ctx, const char *list)
+{
+    const ranking_view *r = ctx;
+    return r->in->count ? r->in->count(r->in->ctx, list) : 0;
+}
+
+static const char *rk_inner(ranking_view *r, size_t index, const char *field)
+{
+    return r->in->item ? r->in->item(r->in->ctx, "ranking", index, field) : NULL;
+}
+
+/* The row's scheme, copied (the source's strings live until its next call). */
+static const scheme *rk_scheme(ranking_view *r, size_t index)
+{
+    const char *name = rk_inner(r, index, "scheme");
+    snprintf(r->scheme, sizeof r->scheme, "%s", name ? name : "");
+    return scheme_set_find(r->schemes, r->scheme);
+}
+
+static const char *rk_title(ranking_view *r, size_t index)
+{
+    const scheme *s = rk_scheme(r, index);
+    return s && s->title && *s->title ? s->title : r->scheme;
+}
+
+static const char *rk_note(ranking_view *r, size_t index)
+{
+    const char *note = rk_inner(r, index, "note");
+    if (note && *note) return note;
+    const scheme *s = rk_scheme(r, index);
+    const char *label = s ? rk_inner(r, index, "label") : NULL;
+    for (int g = 0; label && g < s->n_grades; g++)
+        if (!strcmp(s->grades[g].label, label)) return s->grades[g].note;
+    return "";
+}
+
+static const char *rk_item(void *ctx, const char *list, size_t index, const char *field)
+{
+    ranking_view *r = ctx;
+    if (strcmp(list, "ranking")) return r->in->item ? r->in->item(r->in->ctx, list, index, field) : NULL;
+    if (!strcmp(field, "schemeTitle")) return rk_title(r, index);
+    if (!strcmp(field, "note")) return rk_note(r, index);
+    if (strcmp(field, "schemeHead")) return rk_inner(r, index, field);
+    if (index > 0) {
+        const char *prev = rk_inner(r, index - 1, "scheme");
+        char p[SCHEME_REF_MAX + 1];
+        snprintf(p, sizeof p, "%s", prev ? prev : "");
+        const char *cur = rk_inner(r, index, "scheme");
+        if (!strcmp(p, cur ? cur : "")) return "";
+    }
+    return rk_title(r, index);
+}
+
+int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const char *dir,
+                        const forms_opts *o, sbuf *written, sbuf *err)
+{
+    if (!fc || !src || !dir || !o) {
+        sbuf_puts(err, "forms_write_ranking: missing argument");
+        return -1;
+    }
+    ranking_view rv = {src, fc->schemes, ""};
+    layout_source rs = {rk_lookup, rk_count, rk_item, &rv};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err};
+    lo_doc *d = run_source(&w, T_RANKING, &rs);
+    return d ? write_both(&w, d, "ranking", true) : -1;
 }

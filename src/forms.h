@@ -1,5 +1,6 @@
 /* forms — the per-unit filing package of SPEC 4 (年度考核优秀等次比例申报表,
- * 登记表, 民主测评表, 测评结果汇总, 公示, 备案表 + 花名册, 奖励审批表) written
+ * 登记表, 民主测评表, 测评结果汇总, 公示, 备案表 + 花名册, 奖励审批表, and the
+ * 单位绩效考评评分表 of SPEC 5) and the run's summary and ranking, written
  * as PDF and XLSX from the templates in templates/forms/ through the layout
  * engine. The C side is only a data source over the computed unit; every form
  * is a template file. A forms_ctx (parsed templates, open fonts) is read-only
@@ -33,7 +34,8 @@ void forms_ctx_free(forms_ctx *);
 
 /* Write every per-unit form of SPEC 4 for unit u into dir (OUTPUT/<year>/<unit id>/):
    quota-application.xlsx/.pdf, registration.pdf (+ registration/<person id>.pdf with split),
-   ballot.pdf, tally.xlsx/.pdf, notice.pdf, filing.xlsx/.pdf, rewards.xlsx/.pdf, in the formats
+   ballot.pdf, tally.xlsx/.pdf, notice.pdf, filing.xlsx/.pdf, rewards.xlsx/.pdf, and
+   assessment.xlsx/.pdf (单位绩效考评评分表) when u->assessment.result is set, in the formats
    of `o`. Appends the relative paths of the files written to `written` (one per line,
    "<unit id>/<file>", i.e. relative to OUTPUT/<year>/) for the manifest.
    Returns 0, or -1 with a message in err (files already written stay; every file is written via
@@ -45,6 +47,16 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
    (OUTPUT/<year>/) from the data source `src` (see summary.h). Appends "summary.xlsx\n" /
    "summary.pdf\n" to `written`. Returns 0, or -1 with a message in err. */
 int forms_write_summary(const forms_ctx *fc, const layout_source *src, const char *dir,
+                        const forms_opts *o, sbuf *written, sbuf *err);
+
+/* Write the run's 单位绩效考评结果排名表 ranking.xlsx/.pdf (templates/forms/ranking.xml)
+   into dir (OUTPUT/<year>/) from `src` (summary_ranking_source in summary.h). The rows'
+   scheme titles (field schemeTitle, and schemeHead on the first row of each scheme) and
+   the grade notes a row lacks come from templates/schemes beside the forms. Appends
+   "ranking.xlsx
+" / "ranking.pdf
+" to `written`. Returns 0, or -1 with a message in err. */
+int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const char *dir,
                         const forms_opts *o, sbuf *written, sbuf *err);
 
 #endif

@@ -8,7 +8,8 @@
 #include "manifest.h"
 #include "summary.h"
 
-/* summary.xlsx/.pdf into dir; their names are appended to `written`. */
+/* summary.xlsx/.pdf, and ranking.xlsx/.pdf when some unit carries an
+ * <assessment>, into dir; their names are appended to `written`. */
 static bool write_summary(const forms_ctx *fc, const char *dir, const forms_opts *o, sbuf *written,
                           sbuf *err)
 {
@@ -19,6 +20,10 @@ static bool write_summary(const forms_ctx *fc, const char *dir, const forms_opts
     if (!s) return false;
     layout_source src = summary_source(s);
     bool ok = forms_write_summary(fc, &src, dir, o, written, err) == 0;
+    if (ok && summary_assessed(s) > 0) {
+        layout_source rs = summary_ranking_source(s);
+        ok = forms_write_ranking(fc, &rs, dir, o, written, err) == 0;
+    }
     summary_free(s);
     return ok;
 }

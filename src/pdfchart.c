@@ -208,14 +208,16 @@ static void draw_data(HPDF_Page page, const lo_chart *ch, const lo_page *pg, con
         } else {
             double group = slot * 0.7, bw = group / (double)ch->nseries;
             set_rgb_fill(page, rgb);
+            size_t bars = 0;
             for (size_t i = 0; i < n; i++) {
                 double val = v[pg->chart_from + i];
                 if (!(val > 0)) continue;
                 double x = g->x0 + slot * i + (slot - group) / 2 + bw * (double)k;
                 double bh = h * (val > g->ymax ? g->ymax : val) / g->ymax;
                 HPDF_Page_Rectangle(page, x * MM2PT, g->H - g->bottom * MM2PT, bw * MM2PT, bh * MM2PT);
+                bars++;
             }
-            HPDF_Page_Fill(page);
+            if (bars) HPDF_Page_Fill(page);   /* libharu refuses a fill without a path */
         }
     }
     HPDF_Page_SetRGBFill(page, 0, 0, 0);

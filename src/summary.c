@@ -17,11 +17,20 @@ static const char *const COUNT_FIELDS[C_NCOUNTS] = {
     "participants", "places", "excellent", "competent", "basic", "incompetent", "undetermined", "absent",
 };
 
+/* A unit's <assessment> (SPEC 5): its line of the ranking table. */
+typedef struct ranked {
+    bool present;
+    char *scheme, *grade, *label, *note;
+    long series, of, rank;
+    fix6 total;
+} ranked;
+
 typedef struct summary_row {
     char *id, *name, *issues;
     bool error;
     long count[C_NCOUNTS];
     fix6 cap;
+    ranked as;
 } summary_row;
 
 struct summary {
@@ -30,6 +39,8 @@ struct summary {
     size_t n, capacity;
     long total[C_NCOUNTS];
     __int128 cap_weight;          /* Σ participants × cap, for the totals' cap */
+    const summary_row **ranking;  /* rows with an <assessment>: scheme, series, rank, id */
+    size_t n_ranked;
     char buf[64];                 /* a formatted number, valid until the next call */
 };
 
@@ -90,6 +101,26 @@ static char *issues_text(issues *is)
     sbuf_free(&is->errors);
     memset(is, 0, sizeof *is);
     return b.data;
+}
+
+/* <assessment total rank grade scheme series of label [note]/> */
+static void read_assessment(xmlTextReaderPtr r, ranked *as)
+{
+    free(as->scheme);
+    free(as->grade);
+    free(as->label);
+    free(as->note);
+    as->present = true;
+    as->scheme = get_attr(r, "scheme");
+    as->grade = get_attr(r, "grade");
+    as->label = get_attr(r, "label");
+    as->note = get_attr(r, "note");
+    as->series = long_attr(r, "series");
+    as->of = long_attr(r, "of");
+    as->rank = long_attr(r, "rank");
+    char *t = get_attr(r, "total");
+    if (!t || !fix6_parse(t, &as->total)) as->total = 0;
+    free(t);
 }
 
 static void count_person(summary_row *row, const char *code, const char *grade)
@@ -159,6 +190,8 @@ static bool read_results(summary *s, xmlTextReaderPtr r, sbuf *err, const char *
             free(st);
             weight = 0;
             if (xmlTextReaderIsEmptyElement(r)) { finish_row(s, row, weight, &is); row = NULL; }
+        } else if (row && !strcmp(name, "assessment")) {
+            read_assessment(r, &row->as);
         } else if (row && !strcmp(name, "bucket")) {
             long part = long_attr(r, "participants");
             row->count[C_PART] += part;
@@ -191,6 +224,27 @@ static bool read_results(summary *s, xmlTextReaderPtr r, sbuf *err, const char *
     return true;
 }
 
+static const char *str_or_empty(const char *s) { return s ? s : ""; }
+
+static int ranked_cmp(const void *pa, const void *pb)
+{
+    const summary_row *a = *(const summary_row *const *)pa, *b = *(const summary_row *const *)pb;
+    int c = strcmp(str_or_empty(a->as.scheme), str_or_empty(b->as.scheme));
+    if (c) return c;
+    if (a->as.series != b->as.series) return a->as.series < b->as.series ? -1 : 1;
+    if (a->as.rank != b->as.rank) return a->as.rank < b->as.rank ? -1 : 1;
+    return strcmp(str_or_empty(a->id), str_or_empty(b->id));
+}
+
+/* The ranking table's order: scheme, series (0, not given, first), rank. */
+static void order_ranking(summary *s)
+{
+    s->ranking = xmalloc((s->n ? s->n : 1) * sizeof *s->ranking);
+    for (size_t i = 0; i < s->n; i++)
+        if (s->rows[i].as.present) s->ranking[s->n_ranked++] = &s->rows[i];
+    qsort(s->ranking, s->n_ranked, sizeof *s->ranking, ranked_cmp);
+}
+
 summary *summary_read(const char *results_path, long long epoch, sbuf *err)
 {
     xmlTextReaderPtr r = xmlReaderForFile(results_path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
@@ -206,6 +260,7 @@ summary *summary_read(const char *results_path, long long epoch, sbuf *err)
         summary_free(s);
         return NULL;
     }
+    order_ranking(s);
     time_t t = epoch >= 0 ? (time_t)epoch : time(NULL);
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -221,12 +276,19 @@ void summary_free(summary *s)
         free(s->rows[i].id);
         free(s->rows[i].name);
         free(s->rows[i].issues);
+        free(s->rows[i].as.scheme);
+        free(s->rows[i].as.grade);
+        free(s->rows[i].as.label);
+        free(s->rows[i].as.note);
     }
     free(s->rows);
+    free(s->ranking);
     free(s);
 }
 
 size_t summary_units(const summary *s) { return s ? s->n : 0; }
+
+size_t summary_assessed(const summary *s) { return s ? s->n_ranked : 0; }
 
 /* ------------------------------------------------------------ data source */
 
@@ -264,6 +326,7 @@ static const char *src_lookup(void *ctx, const char *path)
     if (!strcmp(path, "policy")) return s->policy;
     if (!strcmp(path, "date")) return s->date;
     if (!strcmp(path, "units")) return fmt_long(s, (long)s->n);
+    if (!strcmp(path, "assessed")) return fmt_long(s, (long)s->n_ranked);
     if (!strncmp(path, "totals.", 7)) {
         const char *f = path + 7;
         if (!strcmp(f, "cap")) {
@@ -283,12 +346,46 @@ static const char *src_lookup(void *ctx, const char *path)
 static size_t src_count(void *ctx, const char *list)
 {
     summary *s = ctx;
+    if (!strcmp(list, "ranking")) return s->n_ranked;
     return !strcmp(list, "units") ? s->n : 0;
+}
+
+static const char *grade_label(const ranked *as)
+{
+    static const char *const keys[] = {"excellent", "qualified", "unqualified"};
+    static const char *const labels[] = {"优秀", "合格", "不合格"};
+    if (as->label && *as->label) return as->label;
+    for (int i = 0; i < 3; i++)
+        if (as->grade && !strcmp(as->grade, keys[i])) return labels[i];
+    return "";
+}
+
+/* A row of the ranking table. */
+static const char *ranking_item(summary *s, size_t index, const char *field)
+{
+    if (index >= s->n_ranked) return NULL;
+    const summary_row *row = s->ranking[index];
+    const ranked *as = &row->as;
+    if (!strcmp(field, "id")) return row->id;
+    if (!strcmp(field, "name")) return row->name;
+    if (!strcmp(field, "status")) return row->error ? "有错误" : "正常";
+    if (!strcmp(field, "scheme")) return str_or_empty(as->scheme);
+    if (!strcmp(field, "series")) return as->series > 0 ? fmt_long(s, as->series) : "";
+    if (!strcmp(field, "seriesLabel")) return as->series > 0 ? fmt_long(s, as->series) : "—";
+    if (!strcmp(field, "rank")) return fmt_long(s, as->rank);
+    if (!strcmp(field, "of")) return fmt_long(s, as->of);
+    if (!strcmp(field, "total")) return fmt_fix(s, as->total);
+    if (!strcmp(field, "grade")) return str_or_empty(as->grade);
+    if (!strcmp(field, "label")) return str_or_empty(as->label);
+    if (!strcmp(field, "gradeLabel")) return grade_label(as);
+    if (!strcmp(field, "note")) return str_or_empty(as->note);
+    return NULL;
 }
 
 static const char *src_item(void *ctx, const char *list, size_t index, const char *field)
 {
     summary *s = ctx;
+    if (!strcmp(list, "ranking")) return ranking_item(s, index, field);
     if (strcmp(list, "units") || index >= s->n) return NULL;
     summary_row *row = &s->rows[index];
     if (!strcmp(field, "id")) return row->id;
@@ -304,3 +401,5 @@ layout_source summary_source(summary *s)
     layout_source src = {src_lookup, src_count, src_item, s};
     return src;
 }
+
+layout_source summary_ranking_source(summary *s) { return summary_source(s); }

@@ -3,7 +3,8 @@
  * per grade, not graded, status and findings. The rows are read back from a
  * year's results.xml, so a single run and a merge of shard runs derive the
  * summary from the same bytes; the layout source feeds templates/forms/
- * summary.xml (table, totals as formulas, chart). */
+ * summary.xml (table, totals as formulas, chart). The units' <assessment>
+ * elements (SPEC 5) give the run's ranking table, templates/forms/ranking.xml. */
 #ifndef KAOHE_SUMMARY_H
 #define KAOHE_SUMMARY_H
 
@@ -28,5 +29,17 @@ size_t summary_units(const summary *s);
  * participants, places, excellent, ratio, cap, competent, basic,
  * incompetent, undetermined, absent, status, issues. */
 layout_source summary_source(summary *s);
+
+/* Number of units with an <assessment> (rows of the ranking). */
+size_t summary_assessed(const summary *s);
+
+/* The ranking as a data source: `year`, `policy`, `date`, `units`,
+ * `assessed` and the list `ranking`, ordered by scheme, series (0, not
+ * given, first), rank, unit id, with fields id, name, status, scheme (its
+ * name), series ("" for 0), seriesLabel ("—" for 0), rank, of (units in the
+ * series), total, grade (excellent|qualified|unqualified|none), label (the
+ * scheme's grade name), gradeLabel (label, else 优秀/合格/不合格), note (""
+ * when results.xml carries none). Numbers are plain decimals. */
+layout_source summary_ranking_source(summary *s);
 
 #endif

@@ -460,3 +460,13 @@ Test(cli, xlsx_files_open_in_libreoffice, .timeout = 240)
     cr_assert_eq(run(&out, "pdftotext %s/lo/summary.pdf - | grep -c 年度考核结果汇总表", outdir), 0, "%s", out);
     free(out);
 }
+
+Test(cli, summary_chart_with_an_empty_series_builds)
+{
+    char *out;
+    int rc = run(&out, "%s build -q -o %s data/none-excellent.xml", kaohe(), outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    cr_assert_eq(run(&out, "qpdf --check %s/2025/summary.pdf", outdir), 0, "%s", out);
+    free(out);
+}
