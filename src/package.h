@@ -1,6 +1,7 @@
 /* package — the run-wide files that close a year's output: summary.xlsx/.pdf
- * read back from the committed results.xml, then the manifest's last lines
- * (summary, results.xml, findings.txt) and its commit, so a manifest at its
+ * and (with assessed units) ranking.xlsx/.pdf read back from the committed
+ * results.xml, then the manifest's last lines (summary, ranking, results.xml,
+ * findings.txt) and its commit, so a manifest at its
  * final path always describes final files. Shared by build and merge, which
  * therefore write the same bytes. */
 #ifndef KAOHE_PACKAGE_H
