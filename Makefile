@@ -22,7 +22,7 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 E2E_SRC  = $(wildcard tests/e2e/*.c)
 
-.PHONY: all deps run test test-unit test-e2e check-asan clean
+.PHONY: all deps run test test-unit test-e2e check-asan bench clean
 all: $(BUILD)/kaohe
 
 # Install what a fresh Debian 12 lacks (only as root; otherwise just report).
@@ -65,6 +65,10 @@ test: test-unit test-e2e
 
 check-asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer" test
+
+# Full builds of synthetic inputs: persons/s, pages/s, MB, peak RSS, -j2 speed-up.
+bench: $(BUILD)/kaohe
+	tools/bench.sh $(BUILD)/kaohe
 
 clean:
 	rm -rf build build-asan
