@@ -9,6 +9,7 @@
 #include "batch.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 
 #define MAX_YEARS 16
 #define MAX_POLICIES 16
+#define TRIM_PERSONS 200             /* units this big return their memory when done */
 
 typedef struct year_sink {
     int year;
@@ -234,8 +236,12 @@ static unit_out *compute_job(batch_state *st, job *j)
     case BATCH_CHECK: results_unit_findings(&out->text, u, st->o->lang); break;
     case BATCH_QUOTA: render_quota(st->o, u, &out->text); break;
     }
+    long persons = u->n_persons;
     model_unit_free(u);
     free(u);
+    /* glibc keeps a big unit's freed pages in the worker's malloc arena;
+     * give them back so peak RSS stays that of the units in flight */
+    if (persons >= TRIM_PERSONS) malloc_trim(0);
     return out;
 }
 

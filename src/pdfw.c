@@ -157,6 +157,67 @@ static bool compact_widths(HPDF_Doc pdf, HPDF_Font font, const uint32_t *cps, si
            HPDF_Dict_Add(attr->descendant_font, "W", arr) == HPDF_OK;
 }
 
+/* libharu 2.3.0 finds a glyph by a linear scan of the cmap's format-4
+ * segments, and HPDF_GetFont asks for every one of the 65,536 code points
+ * (CIDToGIDMap, /W), then once per character drawn (TextOut widths): with a
+ * subset of N sparse CJK characters that is 65,536 x N steps per font per
+ * document. Replace the parsed cmap by an equivalent flat one: one segment
+ * 0000-FFFE whose glyph array is indexed by the code point itself, plus the
+ * FFFF terminator. Same glyph for every code point, found at the first step. */
+static void flatten_cmap(HPDF_FontDef def)
+{
+    HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
+    HPDF_TTF_CmapRange *c = &a->cmap;
+    unsigned nseg = c->seg_count_x2 / 2;
+    if (c->format != 4 || nseg == 0) return;
+    for (unsigned i = 1; i < nseg; i++)
+        if (c->end_count[i] < c->end_count[i - 1]) return;   /* first-match order matters */
+    HPDF_UINT16 *g = HPDF_GetMem(def->mmgr, 65535 * sizeof *g);
+    HPDF_UINT16 *ends = HPDF_GetMem(def->mmgr, 2 * sizeof *ends);
+    HPDF_UINT16 *starts = HPDF_GetMem(def->mmgr, 2 * sizeof *starts);
+    HPDF_INT16 *deltas = HPDF_GetMem(def->mmgr, 2 * sizeof *deltas);
+    HPDF_UINT16 *offs = HPDF_GetMem(def->mmgr, 2 * sizeof *offs);
+    if (!g || !ends || !starts || !deltas || !offs) {
+        if (g) HPDF_FreeMem(def->mmgr, g);
+        if (ends) HPDF_FreeMem(def->mmgr, ends);
+        if (starts) HPDF_FreeMem(def->mmgr, starts);
+        if (deltas) HPDF_FreeMem(def->mmgr, deltas);
+        if (offs) HPDF_FreeMem(def->mmgr, offs);
+        return;
+    }
+    unsigned i = 0;
+    for (unsigned u = 0; u < 65535; u++) {
+        while (i < nseg && c->end_count[i] < u) i++;
+        HPDF_UINT16 gid = 0;
+        if (i < nseg && c->start_count[i] <= u) {
+            if (c->id_range_offset[i] == 0) {
+                gid = (HPDF_UINT16)(u + c->id_delta[i]);
+            } else {
+                unsigned idx = c->id_range_offset[i] / 2 + (u - c->start_count[i]) - (nseg - i);
+                if (idx < c->glyph_id_array_count && c->glyph_id_array)
+                    gid = (HPDF_UINT16)(c->glyph_id_array[idx] + c->id_delta[i]);
+            }
+        }
+        g[u] = gid;
+    }
+    HPDF_FreeMem(def->mmgr, c->end_count);
+    HPDF_FreeMem(def->mmgr, c->start_count);
+    HPDF_FreeMem(def->mmgr, c->id_delta);
+    HPDF_FreeMem(def->mmgr, c->id_range_offset);
+    if (c->glyph_id_array) HPDF_FreeMem(def->mmgr, c->glyph_id_array);
+    ends[0] = 0xFFFE; ends[1] = 0xFFFF;
+    starts[0] = 0; starts[1] = 0xFFFF;
+    deltas[0] = 0; deltas[1] = 1;        /* FFFF -> glyph 0, as the terminator maps it */
+    offs[0] = 4; offs[1] = 0;            /* idx = 4/2 + u - (2 - 0) = u */
+    c->end_count = ends;
+    c->start_count = starts;
+    c->id_delta = deltas;
+    c->id_range_offset = offs;
+    c->glyph_id_array = g;
+    c->glyph_id_array_count = 65535;
+    c->seg_count_x2 = 4;
+}
+
 /* Load a TrueType file from memory into the document; returns the font name. */
 static const char *load_font_mem(HPDF_Doc pdf, const unsigned char *data, size_t len,
                                  const char tag[6])
@@ -173,6 +234,7 @@ static const char *load_font_mem(HPDF_Doc pdf, const unsigned char *data, size_t
         HPDF_FontDef_Free(def);
         return NULL;
     }
+    flatten_cmap(def);
     HPDF_TTFontDef_SetTagName(def, (char *)tag);
     return def->base_font;
 }
