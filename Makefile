@@ -64,6 +64,7 @@ test-e2e: $(BUILD)/test-e2e
 test: test-unit test-e2e
 
 check-asan:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	$(MAKE) BUILD=build-asan OPT=-O1 SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer" test
 
 # Full builds of synthetic inputs: persons/s, pages/s, MB, peak RSS, -j2 speed-up.
