@@ -75,3 +75,4 @@ clean:
 	rm -rf build build-asan
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/obj/main.d
+-include tests/extra.mk

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct entry {
     char *id, *name;
@@ -27,6 +28,8 @@ struct assess_run {
  * without unit appraisal pay one sequential read, not a parse. */
 static bool mentions_assessment(const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;   /* a FIFO would block open() */
     FILE *f = fopen(path, "rb");
     if (!f) return false;
     static const char word[] = "assessment";

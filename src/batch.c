@@ -182,17 +182,39 @@ static void render_quota(const batch_opts *o, const unit *u, sbuf *out)
     }
 }
 
+/* What the layout had to report ("CODE: message" lines: a character the
+ * fonts lack, a value that does not parse) becomes the unit's warnings, so
+ * the officer sees it in findings.txt and results.xml. */
+static void add_layout_findings(unit *u, const sbuf *diags)
+{
+    for (const char *line = diags->data, *nl; line && *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (!nl) break;
+        const char *colon = strstr(line, ": ");
+        if (!colon || colon > nl) continue;
+        char code[64];
+        snprintf(code, sizeof code, "%.*s", (int)(colon - line), line);
+        sbuf m = { 0 };
+        sbuf_add(&m, colon + 2, (size_t)(nl - colon - 2));
+        model_add_finding(u, code, SEV_WARNING, NULL, m.data);
+        sbuf_free(&m);
+    }
+}
+
 /* Every form of an error-free unit into OUTPUT/<year>/<unit id>/ (ids are
  * schema-restricted to [A-Za-z0-9_-], so this never leaves OUTPUT), hashed
  * for the manifest while the files are hot in the page cache. */
-static void write_unit_forms(batch_state *st, const unit *u, const policy *pol, unit_out *out)
+static void write_unit_forms(batch_state *st, unit *u, const policy *pol, unit_out *out)
 {
     const batch_opts *o = st->o;
     sbuf year_dir = { 0 }, dir = { 0 }, written = { 0 }, err = { 0 };
     sbuf_printf(&year_dir, "%s/%d", o->output_dir, u->file->year);
     sbuf_printf(&dir, "%s/%s", year_dir.data, u->id);
-    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang};
+    sbuf diags = { 0 };
+    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, &diags};
     int rc = forms_write_unit(st->forms, u, pol, dir.data, &fo, &written, &err);
+    add_layout_findings(u, &diags);
+    sbuf_free(&diags);
     for (char *line = written.data, *nl; rc == 0 && line && *line; line = nl + 1) {
         nl = strchr(line, '\n');
         if (!nl) break;
@@ -228,10 +250,11 @@ static unit_out *compute_job(batch_state *st, job *j)
     out->error = u->n_errors > 0;
     switch (st->o->command) {
     case BATCH_BUILD:
+        /* forms first: what their layout reports joins the unit's findings */
+        if (st->forms && !out->error) write_unit_forms(st, u, j->pol, out);
         results_unit_xml(&out->xml, u, j->pol);
         results_unit_findings(&out->findings, u, st->o->lang);
         results_count(&out->totals, u);
-        if (st->forms && !out->error) write_unit_forms(st, u, j->pol, out);
         break;
     case BATCH_CHECK: results_unit_findings(&out->text, u, st->o->lang); break;
     case BATCH_QUOTA: render_quota(st->o, u, &out->text); break;
@@ -456,7 +479,7 @@ static bool close_year(batch_state *st, year_sink *ys, bool commit, sbuf *err)
         return !commit;
     }
     const batch_opts *o = st->o;
-    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang};
+    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, NULL};
     return package_finish_year(st->forms, ys->dir, &fo, &ys->manifest, err);
 }
 

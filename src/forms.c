@@ -910,6 +910,7 @@ typedef struct wctx {
     bool want_pdf, want_xlsx;
     long long epoch;
     sbuf *written, *err;
+    sbuf *diags;                 /* "CODE: message" lines of the layouts, or NULL */
 } wctx;
 
 static char *out_path(const wctx *w, const char *name)
@@ -966,6 +967,11 @@ static lo_doc *run_source(const wctx *w, int t, const layout_source *src)
     lo_doc *d = layout_run(w->fc->tpl[t], src, w->fc->fs, &e);
     if (!d) sbuf_printf(w->err, "%s%s: %s", w->prefix, TPL_FILES[t], e.data ? e.data : "layout failed");
     sbuf_free(&e);
+    for (size_t k = 0; d && w->diags && k < d->ndiags; k++) {
+        /* each distinct problem once per unit */
+        if (w->diags->data && strstr(w->diags->data, d->diags[k])) continue;
+        sbuf_printf(w->diags, "%s\n", d->diags[k]);
+    }
     return d;
 }
 
@@ -1096,7 +1102,7 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     }
     sbuf prefix = {0};
     sbuf_printf(&prefix, "%s/", u->id);
-    wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err};
+    wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
     view v;
     view_init(&v, u, pol, o->epoch);
     int rc = simple_form(&w, &v, pol->split_leaders ? T_QUOTA_SPLIT : T_QUOTA, "quota-application", true);
@@ -1119,7 +1125,7 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
         sbuf_puts(err, "forms_write_summary: missing argument");
         return -1;
     }
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
     lo_doc *d = run_source(&w, T_SUMMARY, src);
     return d ? write_both(&w, d, "summary", true) : -1;
 }
@@ -1202,7 +1208,7 @@ int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const cha
     }
     ranking_view rv = {src, fc->schemes, ""};
     layout_source rs = {rk_lookup, rk_count, rk_item, &rv};
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
     lo_doc *d = run_source(&w, T_RANKING, &rs);
     return d ? write_both(&w, d, "ranking", true) : -1;
 }

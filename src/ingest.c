@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
@@ -61,6 +65,7 @@ void ingest_schema_free(ingest_schema *s)
 typedef struct first_error {
     bool set;
     bool schema;             /* validity error rather than well-formedness */
+    xmlTextReaderPtr reader; /* for the position of errors that carry none */
     int line, col;
     char text[512];
 } first_error;
@@ -73,54 +78,252 @@ static void record_error(void *arg, xmlErrorPtr e)
     fe->schema = e->domain == XML_FROM_SCHEMASV || e->domain == XML_FROM_SCHEMASP;
     fe->line = e->line;
     fe->col = e->int2;
-    snprintf(fe->text, sizeof fe->text, "%s", e->message ? e->message : "?");
-    size_t n = strlen(fe->text);
+    if (fe->line <= 0 && fe->reader) {
+        /* the input layer's errors (encoding conversion, I/O) have no position */
+        fe->line = xmlTextReaderGetParserLineNumber(fe->reader);
+        fe->col = xmlTextReaderGetParserColumnNumber(fe->reader);
+    }
+    const char *m = e->message ? e->message : "?";
+    size_t n = strlen(m);
+    if (n >= sizeof fe->text) {
+        /* a long message (libxml2 quotes whole values) is cut on a character
+         * boundary, never inside a UTF-8 sequence, and says so */
+        n = sizeof fe->text - sizeof "…";
+        while (n && ((unsigned char)m[n] & 0xC0) == 0x80) n--;
+        memcpy(fe->text, m, n);
+        memcpy(fe->text + n, "…", sizeof "…");
+    } else memcpy(fe->text, m, n + 1);
+    n = strlen(fe->text);
     while (n && (fe->text[n - 1] == '\n' || fe->text[n - 1] == ' ')) fe->text[--n] = '\0';
     /* one message, one line: libxml2 puts byte dumps on a second line */
     for (char *c = fe->text; *c; c++)
         if (*c == '\n' || *c == '\r') *c = ' ';
 }
 
+/* Errors of libxml2's input layer (encoding conversion, I/O) bypass the
+ * reader's handler and would be printed on stderr by the default handler:
+ * while a file is read they go to this thread's structured handler too. */
+typedef struct error_scope {
+    xmlStructuredErrorFunc fn;
+    void *ctx;
+} error_scope;
+
+static error_scope errors_to(first_error *fe)
+{
+    error_scope s = { xmlStructuredError, xmlStructuredErrorContext };
+    xmlSetStructuredErrorFunc(fe, record_error);
+    return s;
+}
+
+static void errors_restore(const error_scope *s)
+{
+    xmlSetStructuredErrorFunc(s->ctx, s->fn);
+}
+
 static void format_first_error(sbuf *err, msg_lang lang, const char *path, const first_error *fe)
 {
-    msg_format(err, lang, fe->schema ? "SCHEMA_INVALID" : "XML_MALFORMED", path, fe->line,
+    msg_format(err, lang, fe->schema ? "SCHEMA_INVALID" : "XML_MALFORMED", path, fe->line > 0 ? fe->line : 1,
                fe->col > 0 ? fe->col : 1, fe->text);
     sbuf_printf(err, " [%s]", fe->schema ? "SCHEMA_INVALID" : "XML_MALFORMED");
 }
 
-/* Scan the prolog (BOM, XML declaration, comments, processing instructions,
- * blanks) for a DOCTYPE before libxml2 sees the file: the reader may parse
- * the internal subset and run into its entities before it reports the
- * DOCTYPE node, and no DTD of any kind is accepted. Returns true when found,
- * with its line and column. */
-static bool prolog_has_doctype(FILE *f, int *line, int *col)
+/* --- the input guard ------------------------------------------------------
+ * libxml2 reads the file through guard_read(), which looks at every byte
+ * before the parser does and stops the read (the parser sees an I/O error,
+ * we report our own message) when
+ *  - the prolog holds a DOCTYPE: refused before libxml2 parses any of it, so
+ *    its entities (XXE, billion laughs, quadratic blow-up) are never seen;
+ *  - a start tag has more than GUARD_MAX_ATTRS attributes: libxml2 2.9 checks
+ *    duplicate attributes pairwise, so 200,000 of them (2 MB) take a minute.
+ * The guard is the reader's only input (a .gz file is not silently
+ * decompressed, as libxml2's own file loader would). UTF-16 and UCS-4 (by
+ * BOM or by the bytes of "<") are lexed code unit by code unit. */
+#define GUARD_MAX_ATTRS 256
+
+typedef enum {
+    G_TEXT, G_LT, G_BANG, G_DECL, G_COMMENT, G_CDATA, G_PI, G_TAG, G_QUOTE, G_END
+} guard_state;
+
+typedef struct input_guard {
+    FILE *f;
+    int err;                 /* errno of a failed read */
+    bool detected;
+    int width;               /* bytes per code unit: 1, 2 or 4 */
+    bool big_endian;
+    unsigned char carry[4];  /* a code unit split between two reads */
+    int ncarry;
+    guard_state state;
+    int sub;                 /* progress through a terminator ("-->", "]]>", "?>") */
+    char kw[8];              /* after "<!": "--", "[CDATA[" or "DOCTYPE" */
+    int nkw;
+    char quote;
+    bool in_root;            /* a start tag was seen: the prolog is over */
+    int attrs;
+    long line, col, tag_line, tag_col;
+    const char *fail;        /* "DOCTYPE_REFUSED", "INPUT_LIMIT" or "EBCDIC" once stopped */
+} input_guard;
+
+static void guard_detect(input_guard *g, const unsigned char *b, size_t n)
 {
-    char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    size_t i = (n >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3)) ? 3 : 0;
-    int ln = 1;
-    size_t line_start = 0;
-    while (i < n) {
-        if (buf[i] == '\n') { ln++; line_start = i + 1; i++; continue; }
-        if (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r') { i++; continue; }
-        const char *end = NULL;
-        if (!strncmp(buf + i, "<?", 2)) end = strstr(buf + i, "?>");
-        else if (!strncmp(buf + i, "<!--", 4)) end = strstr(buf + i, "-->");
-        else {
-            if (!strncmp(buf + i, "<!DOCTYPE", 9)) {
-                *line = ln;
-                *col = (int)(i - line_start) + 1;
-                return true;
-            }
-            return false;   /* the root element (or junk the parser will name) */
-        }
-        if (!end) return false;
-        for (const char *c = buf + i; c < end; c++)
-            if (*c == '\n') { ln++; line_start = (size_t)(c - buf) + 1; }
-        i = (size_t)(end - buf) + 2;
+    g->detected = true;
+    g->width = 1;
+    /* EBCDIC "<?xm": the guard cannot read it, so it is not accepted */
+    if (n >= 4 && !memcmp(b, "\x4C\x6F\xA7\x94", 4)) g->fail = "EBCDIC";
+    else if (n >= 4 && (!memcmp(b, "\x00\x00\xFE\xFF", 4) || !memcmp(b, "\x00\x00\x00<", 4))) {
+        g->width = 4;
+        g->big_endian = true;
+    } else if (n >= 4 && (!memcmp(b, "\xFF\xFE\x00\x00", 4) || !memcmp(b, "<\x00\x00\x00", 4))) {
+        g->width = 4;
+    } else if (n >= 2 && (!memcmp(b, "\xFE\xFF", 2) || !memcmp(b, "\x00<", 2))) {
+        g->width = 2;
+        g->big_endian = true;
+    } else if (n >= 2 && (!memcmp(b, "\xFF\xFE", 2) || !memcmp(b, "<\x00", 2))) {
+        g->width = 2;
     }
-    return false;
+}
+
+static bool kw_prefix(const char *kw, int n)
+{
+    return !strncmp(kw, "--", (size_t)n) || !strncmp(kw, "[CDATA[", (size_t)n) ||
+           !strncmp(kw, "DOCTYPE", (size_t)n);
+}
+
+/* One character: ASCII as is, anything else as 0x80. */
+static void guard_char(input_guard *g, int c)
+{
+    if (c == '\n') { g->line++; g->col = 0; }
+    else g->col++;
+    switch (g->state) {
+    case G_TEXT:
+        if (c == '<') {
+            g->state = G_LT;
+            g->tag_line = g->line;
+            g->tag_col = g->col;
+        }
+        break;
+    case G_LT:
+        if (c == '!') { g->state = G_BANG; g->nkw = 0; }
+        else if (c == '?') { g->state = G_PI; g->sub = 0; }
+        else if (c == '/') g->state = G_END;
+        else {
+            g->state = c == '>' ? G_TEXT : G_TAG;
+            g->in_root = true;
+            g->attrs = 0;
+        }
+        break;
+    case G_BANG:
+        g->kw[g->nkw++] = (char)c;
+        g->kw[g->nkw] = '\0';
+        if (!strcmp(g->kw, "--")) { g->state = G_COMMENT; g->sub = 0; }
+        else if (!strcmp(g->kw, "[CDATA[")) { g->state = G_CDATA; g->sub = 0; }
+        else if (!strcmp(g->kw, "DOCTYPE")) {
+            if (!g->in_root) {
+                g->fail = "DOCTYPE_REFUSED";
+                g->line = g->tag_line;
+                g->col = g->tag_col;
+            }
+            g->state = G_DECL;
+        } else if (!kw_prefix(g->kw, g->nkw)) g->state = c == '>' ? G_TEXT : G_DECL;
+        break;
+    case G_DECL:
+        if (c == '>') g->state = G_TEXT;
+        break;
+    case G_COMMENT:
+    case G_CDATA: {
+        int mark = g->state == G_COMMENT ? '-' : ']';
+        if (c == mark) g->sub++;
+        else if (c == '>' && g->sub >= 2) g->state = G_TEXT;
+        else g->sub = 0;
+        break;
+    }
+    case G_PI:
+        if (c == '>' && g->sub) g->state = G_TEXT;
+        else g->sub = c == '?';
+        break;
+    case G_TAG:
+        if (c == '"' || c == '\'') { g->quote = (char)c; g->state = G_QUOTE; }
+        else if (c == '>') g->state = G_TEXT;
+        else if (c == '=' && ++g->attrs > GUARD_MAX_ATTRS) {
+            g->fail = "INPUT_LIMIT";
+            g->line = g->tag_line;
+            g->col = g->tag_col;
+        }
+        break;
+    case G_QUOTE:
+        if (c == g->quote) g->state = G_TAG;
+        break;
+    case G_END:
+        if (c == '>') g->state = G_TEXT;
+        break;
+    }
+}
+
+static void guard_scan(input_guard *g, const unsigned char *b, size_t n)
+{
+    if (!g->detected) guard_detect(g, b, n);
+    for (size_t i = 0; i < n && !g->fail; i++) {
+        if (g->width == 1) {
+            /* columns count characters: UTF-8 continuation bytes are not one */
+            if (b[i] >= 0x80 && b[i] < 0xC0) continue;
+            guard_char(g, b[i] < 0x80 ? b[i] : 0x80);
+            continue;
+        }
+        g->carry[g->ncarry++] = b[i];
+        if (g->ncarry < g->width) continue;
+        unsigned long v = 0;
+        for (int k = 0; k < g->width; k++)
+            v = g->big_endian ? (v << 8) | g->carry[k] : v | ((unsigned long)g->carry[k] << (8 * k));
+        g->ncarry = 0;
+        /* UTF-16: a surrogate pair is one character */
+        if (g->width == 2 && v >= 0xDC00 && v <= 0xDFFF) continue;
+        guard_char(g, v < 0x80 ? (int)v : 0x80);
+    }
+}
+
+static int guard_read(void *ctx, char *buf, int len)
+{
+    input_guard *g = ctx;
+    if (g->fail) return -1;
+    if (len <= 0) return 0;
+    size_t n = fread(buf, 1, (size_t)len, g->f);
+    if (n == 0 && ferror(g->f)) {
+        g->err = errno ? errno : EIO;
+        return -1;
+    }
+    guard_scan(g, (const unsigned char *)buf, n);
+    return g->fail ? -1 : (int)n;
+}
+
+static int guard_close(void *ctx)
+{
+    input_guard *g = ctx;
+    if (g->f) fclose(g->f);
+    g->f = NULL;
+    return 0;
+}
+
+/* The guard stopped the read, or the read failed: say why (true if so). */
+static bool guard_error(const input_guard *g, msg_lang lang, const char *path, sbuf *err)
+{
+    int line = g->line > INT_MAX ? INT_MAX : (int)g->line, col = g->col > INT_MAX ? INT_MAX : (int)g->col;
+    if (g->fail && !strcmp(g->fail, "DOCTYPE_REFUSED")) {
+        msg_format(err, lang, "DOCTYPE_REFUSED", path, line, col);
+        sbuf_puts(err, " [DOCTYPE_REFUSED]");
+    } else if (g->fail && !strcmp(g->fail, "EBCDIC")) {
+        msg_format(err, lang, "XML_MALFORMED", path, 1, 1,
+                   lang == LANG_EN ? "EBCDIC is not supported (the input is UTF-8)" : "不支持 EBCDIC 编码（输入应为 UTF-8）");
+        sbuf_puts(err, " [XML_MALFORMED]");
+    } else if (g->fail) {
+        char what[160];
+        snprintf(what, sizeof what, lang == LANG_EN ? "an element has more than %d attributes"
+                                                     : "一个元素的属性超过 %d 个", GUARD_MAX_ATTRS);
+        msg_format(err, lang, "INPUT_LIMIT", path, line, col, what);
+        sbuf_puts(err, " [INPUT_LIMIT]");
+    } else if (g->err) {
+        msg_format(err, lang, "INPUT_UNREADABLE", path, strerror(g->err));
+        sbuf_puts(err, " [INPUT_UNREADABLE]");
+    } else return false;
+    return true;
 }
 
 /* The reader stopped on an error (or found the document invalid): report the
@@ -141,23 +344,30 @@ static void report_reader_error(xmlTextReaderPtr r, first_error *fe, int ret, ms
     format_first_error(err, lang, path, fe);
 }
 
-static xmlTextReaderPtr open_reader(const char *path, msg_lang lang, sbuf *err)
+/* `g` is the reader's input: it must outlive the reader. */
+static xmlTextReaderPtr open_reader(const char *path, input_guard *g, msg_lang lang, sbuf *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        msg_format(err, lang, "INPUT_UNREADABLE", path, strerror(errno));
+    memset(g, 0, sizeof *g);
+    g->line = 1;
+    /* Regular files only: each file is read twice (validate, then convert),
+     * and a FIFO, a terminal or /dev/zero would block or never end. The
+     * non-blocking open keeps a FIFO without a writer from hanging here. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    const char *why = NULL;
+    if (fd < 0) why = strerror(errno);
+    else if (fstat(fd, &sb) != 0) why = strerror(errno);
+    else if (S_ISDIR(sb.st_mode)) why = strerror(EISDIR);
+    else if (!S_ISREG(sb.st_mode)) why = lang == LANG_EN ? "not a regular file" : "不是普通文件";
+    else if (fcntl(fd, F_SETFL, 0) != 0 || !(g->f = fdopen(fd, "rb"))) why = strerror(errno);
+    if (why) {
+        if (fd >= 0 && !g->f) close(fd);
+        msg_format(err, lang, "INPUT_UNREADABLE", path, why);
         sbuf_puts(err, " [INPUT_UNREADABLE]");
         return NULL;
     }
-    int line, col;
-    bool doctype = prolog_has_doctype(f, &line, &col);
-    fclose(f);
-    if (doctype) {
-        msg_format(err, lang, "DOCTYPE_REFUSED", path, line, col);
-        sbuf_puts(err, " [DOCTYPE_REFUSED]");
-        return NULL;
-    }
-    xmlTextReaderPtr r = xmlReaderForFile(path, NULL, READER_OPTIONS);
+    /* on failure libxml2 calls guard_close itself */
+    xmlTextReaderPtr r = xmlReaderForIO(guard_read, guard_close, g, path, NULL, READER_OPTIONS);
     if (!r) {
         msg_format(err, lang, "INPUT_UNREADABLE", path, "libxml2");
         sbuf_puts(err, " [INPUT_UNREADABLE]");
@@ -179,10 +389,16 @@ static void doctype_error(sbuf *err, msg_lang lang, const char *path, xmlTextRea
 
 int ingest_validate(const char *path, const ingest_schema *schema, msg_lang lang, sbuf *err)
 {
-    xmlTextReaderPtr r = open_reader(path, lang, err);
-    if (!r) return -1;
+    input_guard g;
     first_error fe = { 0 };
+    error_scope scope = errors_to(&fe);
     xmlResetLastError();
+    xmlTextReaderPtr r = open_reader(path, &g, lang, err);
+    if (!r) {
+        errors_restore(&scope);
+        return -1;
+    }
+    fe.reader = r;
     xmlTextReaderSetStructuredErrorHandler(r, record_error, &fe);
     int rc = 0;
     if (xmlTextReaderSetSchema(r, schema->schema) != 0) {
@@ -197,11 +413,13 @@ int ingest_validate(const char *path, const ingest_schema *schema, msg_lang lang
         }
         if (fe.set) break;
     }
-    if (rc == 0 && (fe.set || ret < 0 || xmlTextReaderIsValid(r) != 1)) {
+    if (rc == 0 && guard_error(&g, lang, path, err)) rc = -1;
+    else if (rc == 0 && (fe.set || ret < 0 || xmlTextReaderIsValid(r) != 1)) {
         report_reader_error(r, &fe, ret, lang, path, err);
         rc = -1;
     }
     xmlFreeTextReader(r);
+    errors_restore(&scope);
     return rc;
 }
 
@@ -247,7 +465,28 @@ static int attr_enum(xmlNodePtr n, const char *name, const char *const *values, 
     return dflt;
 }
 
+/* One-line text (ids, names, posts): tabs and line breaks that arrived as
+ * character references (&#9; &#10; &#13;) and C1 controls (U+0080..U+009F,
+ * which terminals may obey) become spaces, so a name can never break a line
+ * of findings.txt or of a message. */
 static const char *attr_dup(unit *u, xmlNodePtr n, const char *name)
+{
+    char *s = arena_strdup(&u->mem, attr(n, name));
+    if (!s) return NULL;
+    unsigned char *w = (unsigned char *)s;
+    for (const unsigned char *c = w; *c; c++) {
+        if (*c == '\t' || *c == '\n' || *c == '\r') *w++ = ' ';
+        else if (c[0] == 0xC2 && c[1] >= 0x80 && c[1] <= 0x9F) {
+            *w++ = ' ';
+            c++;
+        } else *w++ = *c;
+    }
+    *w = '\0';
+    return s;
+}
+
+/* Free text where line breaks are meaningful (comments). */
+static const char *attr_dup_text(unit *u, xmlNodePtr n, const char *name)
 {
     return arena_strdup(&u->mem, attr(n, name));
 }
@@ -300,7 +539,7 @@ static void read_person_children(unit *u, person *p, xmlNodePtr pn)
         } else if (is_el(c, "proposal")) {
             p->proposed = (grade_t)attr_enum(c, "grade", grade_names, 5, GRADE_NONE);
             p->advanced = attr_bool(c, "advanced", false);
-            p->comment = attr_dup(u, c, "comment");
+            p->comment = attr_dup_text(u, c, "comment");
         } else if (is_el(c, "history")) {
             int n = 0;
             for (xmlNodePtr k = c->children; k; k = k->next) n += is_el(k, "year");
@@ -414,8 +653,11 @@ static unit *unit_from_node(xmlNodePtr un, const file_header *hdr)
 
 unit *ingest_unit_from_string(const char *xml, const file_header *hdr)
 {
+    first_error ignored = { 0 };
+    error_scope scope = errors_to(&ignored);
     xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "unit.xml", NULL,
                                   READER_OPTIONS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    errors_restore(&scope);
     if (!doc) return NULL;
     xmlNodePtr root = xmlDocGetRootElement(doc);
     unit *u = root && is_el(root, "unit") ? unit_from_node(root, hdr) : NULL;
@@ -460,9 +702,15 @@ int ingest_read(const char *path, file_header *hdr, ingest_unit_fn fn, void *arg
     hdr->path = path;
     hdr->year = 2025;
     snprintf(hdr->policy, sizeof hdr->policy, "national");
-    xmlTextReaderPtr r = open_reader(path, lang, err);
-    if (!r) return -1;
+    input_guard g;
     first_error fe = { 0 };
+    error_scope scope = errors_to(&fe);
+    xmlTextReaderPtr r = open_reader(path, &g, lang, err);
+    if (!r) {
+        errors_restore(&scope);
+        return -1;
+    }
+    fe.reader = r;
     xmlTextReaderSetStructuredErrorHandler(r, record_error, &fe);
     int rc = 0, ret;
     bool skip = false;   /* after a unit: jump over its subtree so it is freed */
@@ -494,11 +742,13 @@ int ingest_read(const char *path, file_header *hdr, ingest_unit_fn fn, void *arg
             skip = true;
         }
     }
-    if (rc == 0 && (fe.set || ret < 0)) {
+    if (rc == 0 && guard_error(&g, lang, path, err)) rc = -1;
+    else if (rc == 0 && (fe.set || ret < 0)) {
         report_reader_error(r, &fe, ret, lang, path, err);
         rc = -1;
     }
     xmlFreeTextReader(r);
+    errors_restore(&scope);
     return rc;
 }
 

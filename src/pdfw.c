@@ -488,6 +488,11 @@ bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *out
         set_date(pdf, HPDF_INFO_MOD_DATE, opts->epoch);
     }
 
+    /* PDF arrays hold at most 8,191 entries: a document with more pages
+     * (a 20,000-person unit's registration) needs a tree of page nodes */
+    size_t total_pages = 0;
+    for (size_t di = 0; di < ndocs; di++) total_pages += docs[di]->npages;
+    if (total_pages > 8000) HPDF_SetPagesConfiguration(pdf, 1000);
     HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
     for (size_t di = 0; di < ndocs; di++) {
         const lo_doc *d = docs[di];

@@ -109,6 +109,8 @@ static bool parse_ratio_rule(parse_state *st, char **tok, int n, bool adjust)
     policy_ratio_rule r = { .adjust = adjust, .cond = { COND_ALWAYS, 0 } };
     if (!parse_selector(st, tok[1], &r.sel) || !parse_fix(st, tok[2], &r.value)) return false;
     if (!adjust && (r.value < 0 || r.value > FIX_ONE)) return fail(st, "ratio out of 0..1: %s", tok[2]);
+    /* an adjustment beyond ±1 means nothing, and a sum of such could overflow */
+    if (adjust && (r.value < -FIX_ONE || r.value > FIX_ONE)) return fail(st, "adjustment out of -1..1: %s", tok[2]);
     if (n == 5 && !parse_cond(st, tok[4], &r.cond)) return false;
     policy *p = st->p;
     p->rules = xrealloc(p->rules, (size_t)(p->n_rules + 1) * sizeof *p->rules);

@@ -2,6 +2,7 @@
 #include "progress.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "util.h"
@@ -17,6 +18,8 @@ static double now(void)
  * one sequential read: an estimate for the progress line only. */
 static long count_units(const char *path)
 {
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;   /* a FIFO would block open() */
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
     static const char pat[] = "unit";

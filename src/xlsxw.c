@@ -442,9 +442,13 @@ bool xlsxw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const
 {
     xlsxw_opts defopts = {-1, NULL, NULL};
     if (!opts) opts = &defopts;
+    /* the temp name is outfile's (".NAME.tmp-XXXXXX" beside the file): one
+     * pattern for every file a killed run may leave behind */
     size_t pl = strlen(path);
     char *tmp = xmalloc(pl + 16);
-    snprintf(tmp, pl + 16, "%s.tmpXXXXXX", path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    snprintf(tmp, pl + 16, "%.*s.%s.tmp-XXXXXX", (int)(base - path), path, base);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
