@@ -51,7 +51,7 @@ $(BUILD)/kaohe: $(BUILD)/obj/main.o $(BUILD)/libkaohe.a
 $(BUILD)/test-unit: $(UNIT_SRC) $(BUILD)/libkaohe.a
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(UNIT_SRC) $(BUILD)/libkaohe.a -lcriterion $(LDLIBS)
 
-$(BUILD)/test-e2e: $(E2E_SRC) $(BUILD)/kaohe
+$(BUILD)/test-e2e: $(E2E_SRC) tests/hostile/harness.h $(BUILD)/kaohe
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(E2E_SRC) -lcriterion $(LDLIBS)
 
 run: $(BUILD)/kaohe
@@ -72,7 +72,7 @@ bench: $(BUILD)/kaohe
 	tools/bench.sh $(BUILD)/kaohe
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/obj/main.d
 -include tests/extra.mk

@@ -12,7 +12,7 @@ static void unmount(void)
 {
     if (!mounted[0]) return;
     char *cmd = h_printf("umount '%s' 2>/dev/null", mounted);
-    if (system(cmd) != 0) cr_log_warn("could not unmount %s", mounted);
+    if (system(cmd) != 0) cr_log_info("could not unmount %s", mounted);
     free(cmd);
     mounted[0] = '\0';
 }
@@ -244,10 +244,7 @@ Test(faults, obstacles_inside_output)
 /* kill -9 at random moments of a build of 200 units; after each kill no
  * final path holds a half-written file; the re-run completes the package
  * and it equals an undisturbed run byte for byte. */
-/* Disabled for now: the test passes, but the Criterion runner then exits 1
- * (to be found: likely the killed process group); run it by hand with
- * --filter faults/kill_9_during_build. */
-Test(faults, kill_9_during_build, .disabled = true)
+Test(faults, kill_9_during_build)
 {
     H_SKIP_IF_HEAVY("three and a half builds of " KILL_UNITS " units");
     h_box b;
@@ -293,7 +290,8 @@ Test(faults, kill_9_during_build, .disabled = true)
         temps = t.temps;
         h_result_free(&r);
     }
-    if (temps) cr_log_warn("kill_9_during_build: %d temp files of killed runs remain (not final, not in the manifest)", temps);
+    /* info, not warn: any cr_log_warn makes the Criterion runner exit 1 */
+    if (temps) cr_log_info("kill_9_during_build: %d temp files of killed runs remain (not final, not in the manifest)", temps);
     h_run(&r, &b, &o, (char *[]){ "kaohe", "build", "-q", "-j", "2", "-o", b.out, input, NULL });
     cr_expect_eq(r.status, 0, "re-run: exit %d\n%s", r.status, r.err);
     h_result_free(&r);

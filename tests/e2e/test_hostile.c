@@ -10,7 +10,7 @@
 #include <zlib.h>
 
 /* the time limit of each run is h_run's; this is only the last resort */
-TestSuite(hostile, .timeout = 1800);
+TestSuite(hostile, .timeout = 1800, .fini = h_boxes_cleanup);
 
 /* The Chinese text each code's message carries (msg.c). */
 static const char *zh_of(const char *code)

@@ -147,10 +147,19 @@ typedef struct h_box {
     char *out;          /* OUTPUT: box/a/b/out, deep enough that ../../.. stays in box */
 } h_box;
 
+/* Boxes of the running test (each test runs in its own process): the
+ * suite's .fini removes those a failed assertion left open. */
+static char h_open_boxes[8][64];
+
 H_UNUSED static void h_box_open(h_box *b)
 {
     snprintf(b->base, sizeof b->base, "/tmp/hostile-XXXXXX");
     cr_assert(mkdtemp(b->base), "mkdtemp: %s", strerror(errno));
+    for (size_t i = 0; i < sizeof h_open_boxes / sizeof h_open_boxes[0]; i++)
+        if (!h_open_boxes[i][0]) {
+            snprintf(h_open_boxes[i], sizeof h_open_boxes[i], "%s", b->base);
+            break;
+        }
     b->cap = h_printf("%s/cap", b->base);
     b->box = h_printf("%s/box", b->base);
     b->out = h_printf("%s/box/a/b/out", b->base);
@@ -188,9 +197,21 @@ H_UNUSED static void h_rmtree(const char *path)
 H_UNUSED static void h_box_close(h_box *b)
 {
     h_rmtree(b->base);
+    for (size_t i = 0; i < sizeof h_open_boxes / sizeof h_open_boxes[0]; i++)
+        if (!strcmp(h_open_boxes[i], b->base)) h_open_boxes[i][0] = '\0';
     free(b->cap);
     free(b->box);
     free(b->out);
+}
+
+/* For a suite's .fini: remove the boxes a failed test did not close. */
+H_UNUSED static void h_boxes_cleanup(void)
+{
+    for (size_t i = 0; i < sizeof h_open_boxes / sizeof h_open_boxes[0]; i++)
+        if (h_open_boxes[i][0]) {
+            h_rmtree(h_open_boxes[i]);
+            h_open_boxes[i][0] = '\0';
+        }
 }
 
 /* --- running the binary ------------------------------------------------------ */
