@@ -105,8 +105,11 @@ static const policy *policy_for(batch_state *st, const char *name, sbuf *err)
     if (st->override) return st->override;
     for (int i = 0; i < st->n_policies; i++)
         if (!strcmp(st->policies[i]->name, name)) return st->policies[i];
-    /* A file names a preset only, never a path: input cannot make us read files. */
-    if (strchr(name, '/') || st->n_policies == MAX_POLICIES) {
+    /* A file names a preset only, never a path: input cannot make us read
+     * files (policy_load takes "x.policy" as a path in the working directory). */
+    size_t len = strlen(name);
+    bool path_like = strchr(name, '/') || (len >= 7 && !strcmp(name + len - 7, ".policy"));
+    if (path_like || st->n_policies == MAX_POLICIES) {
         msg_format(err, st->o->lang, "POLICY_UNKNOWN", name);
         return NULL;
     }

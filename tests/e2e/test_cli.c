@@ -470,3 +470,17 @@ Test(cli, summary_chart_with_an_empty_series_builds)
     cr_assert_eq(run(&out, "qpdf --check %s/2025/summary.pdf", outdir), 0, "%s", out);
     free(out);
 }
+
+/* An input names a preset, never a file: "evil.policy" in the working
+ * directory must not be read (it would set a ratio of 1). */
+Test(cli, input_cannot_name_a_policy_file)
+{
+    char *out, exe[4096], data[4096];
+    cr_assert(realpath(kaohe(), exe) && realpath("data/valid-small.xml", data));
+    int rc = run(&out, "cd %s && printf 'ratio all 1\\n' > evil.policy && "
+                 "sed 's/policy=\"national\"/policy=\"evil.policy\"/' %s > in.xml && "
+                 "%s build -q -o out in.xml", outdir, data, exe);
+    cr_assert_eq(rc, 3, "%s", out);
+    assert_has(out, "POLICY_UNKNOWN");
+    free(out);
+}
