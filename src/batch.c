@@ -199,7 +199,8 @@ static void add_layout_findings(unit *u, const sbuf *diags)
         snprintf(code, sizeof code, "%.*s", (int)(colon - line), line);
         sbuf m = { 0 };
         sbuf_add(&m, colon + 2, (size_t)(nl - colon - 2));
-        model_add_finding(u, code, SEV_WARNING, NULL, m.data);
+        /* findings keep the code pointer: it must live as long as the unit */
+        model_add_finding(u, arena_strdup(&u->mem, code), SEV_WARNING, NULL, m.data);
         sbuf_free(&m);
     }
 }
