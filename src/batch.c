@@ -413,6 +413,25 @@ static int on_unit(unit *u, void *arg)
     return 0;
 }
 
+/* A valid file without any unit still gets its year's package (results.xml
+ * with no unit, the summary, the manifest): the officer sees that the file
+ * was read and held nobody, and the final line matches what is on disk. */
+static void open_empty_year(batch_state *st, const file_header *hdr)
+{
+    sbuf m = { 0 };
+    const policy *pol = policy_for(st, hdr->policy, &m);
+    pthread_mutex_lock(&st->mu);
+    if (pol) {
+        sink_for_year(st, hdr->year, pol->name);
+    } else {
+        progress_clear(&st->prog);
+        fprintf(st->o->err, "kaohe: %s: %s [POLICY_UNKNOWN]\n", hdr->path, m.data);
+        st->status = EXIT_INPUT;
+    }
+    pthread_mutex_unlock(&st->mu);
+    sbuf_free(&m);
+}
+
 /* Wait until every queued unit of the current file has been emitted: the
  * file's header, which the units point to, is freed after this. */
 static void drain(batch_state *st)
@@ -436,12 +455,15 @@ static void run_file(batch_state *st, const char *path, const ingest_schema *sch
     }
     file_header hdr;
     st->file_policy = NULL;
+    long units_before = st->units_seen;
     if (ingest_read(path, &hdr, on_unit, st, st->o->lang, &err) != 0) {
         pthread_mutex_lock(&st->mu);
         progress_clear(&st->prog);
         if (err.len) fprintf(st->o->err, "kaohe: %s\n", err.data);
         pthread_mutex_unlock(&st->mu);
         st->status = EXIT_INPUT;
+    } else if (st->units_seen == units_before && st->o->command == BATCH_BUILD) {
+        open_empty_year(st, &hdr);
     }
     drain(st);
     ingest_header_free(&hdr);
@@ -540,6 +562,19 @@ static void print_done(batch_state *st)
     sbuf_free(&m);
 }
 
+/* A run killed mid-write leaves ".NAME.tmp-XXXXXX" beside the files it was
+ * writing (never at a final path); this run owns OUTPUT, so they go before
+ * any worker starts: OUTPUT/<year>/<unit>/registration/ is the deepest. */
+static void sweep_temps(batch_state *st)
+{
+    long n = outfile_sweep_temps(st->o->output_dir, 3);
+    if (n == 0 || st->o->quiet) return;
+    sbuf m = { 0 };
+    msg_format(&m, st->o->lang, "TEMP_SWEPT", st->o->output_dir, n);
+    fprintf(st->o->err, "kaohe: %s\n", m.data);
+    sbuf_free(&m);
+}
+
 /* --strict: compute everything once without writing; only a run without
  * any unit error goes on to write. The findings are shown when it stops. */
 static int strict_precheck(const batch_opts *o, char *const *files, int n_files, bool *go_on)
@@ -586,6 +621,7 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
         }
     }
     st.forms = forms;
+    if (o->command == BATCH_BUILD) sweep_temps(&st);
     assess_run *assess = NULL;
     bool ready = load_shared(&st, &schema, &cal, &status) && load_assessments(&st, files, n_files, schema, &assess, &status);
     if (ready) {

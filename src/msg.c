@@ -59,6 +59,8 @@ static const msg_entry catalog[] = {
       "%ld of %ld units, %ld persons, %.0f persons/s, %s left" },
     { "RUN_DONE", "完成：%ld 个单位，输入 %ld 人，results.xml 中 %ld 人，写出 %ld 个文件（%.1f MB），用时 %.1f 秒",
       "done: %ld units, %ld persons in, %ld persons in results.xml, %ld files written (%.1f MB), %.1f s" },
+    { "TEMP_SWEPT", "已删除上次中断的运行在 %s 中留下的 %ld 个临时文件",
+      "removed the temp files an interrupted run left in %s: %ld" },
     /* unit performance appraisal (scheme.c) */
     { "SCHEME_INVALID", "考评方案无法加载：%s", "cannot load the assessment schemes: %s" },
     { "ASSESSMENT_SCHEME_UNKNOWN", "未知的考评方案：%s", "unknown assessment scheme: %s" },

@@ -1,6 +1,8 @@
 /* outfile — see outfile.h. */
+#define _GNU_SOURCE 1   /* syncfs */
 #include "outfile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -56,6 +58,23 @@ bool outfile_open(outfile *o, const char *final_path)
     return true;
 }
 
+/* fsync the directory holding `path`, so a rename into it is on disk */
+static bool sync_parent(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    sbuf dir = { 0 };
+    if (!slash) sbuf_puts(&dir, ".");
+    else if (slash == path) sbuf_puts(&dir, "/");
+    else sbuf_add(&dir, path, (size_t)(slash - path));
+    int fd = open(dir.data, O_RDONLY | O_DIRECTORY);
+    sbuf_free(&dir);
+    if (fd < 0) return false;
+    int e = fsync(fd) == 0 ? 0 : errno;
+    close(fd);
+    errno = e;
+    return e == 0;
+}
+
 static void outfile_release(outfile *o)
 {
     free(o->temp_path);
@@ -64,17 +83,66 @@ static void outfile_release(outfile *o)
     o->fp = NULL;
 }
 
-bool outfile_commit(outfile *o)
+static bool commit(outfile *o, bool durable)
 {
     int e = 0;
     if (fflush(o->fp) != 0 || ferror(o->fp)) e = errno ? errno : EIO;
-    if (!e && fsync(fileno(o->fp)) != 0) e = errno;
+    if (!e && durable && fsync(fileno(o->fp)) != 0) e = errno;
     if (fclose(o->fp) != 0 && !e) e = errno ? errno : EIO;
     if (!e && rename(o->temp_path, o->final_path) != 0) e = errno;
     if (e) unlink(o->temp_path);
+    if (!e && durable && !sync_parent(o->final_path)) e = errno;
     outfile_release(o);
     errno = e;
     return e == 0;
+}
+
+bool outfile_commit(outfile *o)
+{
+    return commit(o, false);
+}
+
+bool outfile_commit_durable(outfile *o)
+{
+    return commit(o, true);
+}
+
+bool outfile_sync_tree(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return false;
+    int e = syncfs(fd) == 0 ? 0 : errno;
+    close(fd);
+    errno = e;
+    return e == 0;
+}
+
+bool outfile_is_temp_name(const char *name)
+{
+    /* outfile_open's pattern: "." NAME ".tmp-" and mkstemp's six characters */
+    size_t n = strlen(name);
+    return name[0] == '.' && n > 12 && !memcmp(name + n - 11, ".tmp-", 5) &&
+           strspn(name + n - 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == 6;
+}
+
+long outfile_sweep_temps(const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    long removed = 0;
+    sbuf path = { 0 };
+    for (struct dirent *de; (de = readdir(d));) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        sbuf_clear(&path);
+        sbuf_printf(&path, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (lstat(path.data, &st) != 0) continue;
+        if (S_ISREG(st.st_mode) && outfile_is_temp_name(de->d_name)) removed += unlink(path.data) == 0;
+        else if (S_ISDIR(st.st_mode) && depth > 0) removed += outfile_sweep_temps(path.data, depth - 1);
+    }
+    closedir(d);
+    sbuf_free(&path);
+    return removed;
 }
 
 void outfile_abort(outfile *o)

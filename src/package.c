@@ -45,7 +45,13 @@ bool package_finish_year(const forms_ctx *fc, const char *dir, const forms_opts 
     if (lines.len) fwrite(lines.data, 1, lines.len, manifest->fp);
     sbuf_free(&names);
     sbuf_free(&lines);
-    if (!outfile_commit(manifest)) {
+    /* every file of the year was committed without fsync: one syncfs puts
+     * them all on disk before the manifest that lists them, so a manifest
+     * that exists after a power loss vouches for files that exist too */
+    if (!outfile_sync_tree(dir) || !outfile_commit_durable(manifest)) {
+        int e = errno;
+        outfile_abort(manifest);   /* no-op when the commit got that far */
+        errno = e;
         sbuf_printf(err, "%s%s/MANIFEST.sha256: %s", err->len ? "; " : "", dir, strerror(errno));
         return false;
     }

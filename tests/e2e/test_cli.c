@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../hostile/harness.h"   /* h_slow, H_SKIP_IF_SLOW */
+
 static char outdir[256];
 
 static const char *kaohe(void)
@@ -303,6 +305,7 @@ Test(cli, unwritable_output_exit_4)
  * hit libharu 2.3.0's chunk-boundary seek failure (exit 4, PDF_FAILED). */
 Test(cli, units_that_hit_the_libharu_seek_bug_build)
 {
+    H_SKIP_IF_SLOW("reads a sample of 2,000 units and 100,000 persons");
     char *out;
     int rc = run(&out, "%s sample --units 2000 --persons 100000 > %s/big.xml && "
                        "%s build -q -j 2 --formats pdf --unit U00329 --unit U00595 --unit U01713 -o %s %s/big.xml",
@@ -446,6 +449,8 @@ Test(cli, assessment_with_unknown_item_is_a_unit_error)
  * --convert-to pdf, as an officer's office suite would) and keeps its data. */
 Test(cli, xlsx_files_open_in_libreoffice, .timeout = 240)
 {
+    /* LibreOffice is not traced, and a Criterion time limit cannot stretch */
+    H_SKIP_IF_SLOW("240 s limit for a build and up to 200 s of LibreOffice");
     if (run(NULL, "command -v libreoffice >/dev/null") != 0) cr_skip("libreoffice not installed");
     cr_assert_eq(run(NULL, "%s build -q -o %s data/valid-small.xml", kaohe(), outdir), 0);
     char *out;
@@ -482,5 +487,44 @@ Test(cli, input_cannot_name_a_policy_file)
                  "%s build -q -o out in.xml", outdir, data, exe);
     cr_assert_eq(rc, 3, "%s", out);
     assert_has(out, "POLICY_UNKNOWN");
+    free(out);
+}
+
+/* A valid file with no unit still gets its year's package, so the final
+ * line's files are on disk and results.xml says that nobody was read. */
+Test(cli, file_without_units_writes_an_empty_package)
+{
+    char *out;
+    int rc = run(&out, "%s build --progress never -o %s ../tests/hostile/empty-appraisal.xml", kaohe(), outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    assert_has(out, "完成：0 个单位，输入 0 人，results.xml 中 0 人，写出 5 个文件");
+    free(out);
+    char path[400];
+    snprintf(path, sizeof path, "%s/2025/results.xml", outdir);
+    char *xml = slurp(path);
+    cr_assert(xml, "no results.xml");
+    assert_has(xml, "<totals units=\"0\" persons=\"0\"");
+    free(xml);
+    rc = run(&out, "cd %s/2025 && sha256sum -c --quiet MANIFEST.sha256", outdir);
+    cr_expect_eq(rc, 0, "%s", out);
+    free(out);
+}
+
+/* Temp files a killed run left (".NAME.tmp-XXXXXX") are swept before the
+ * next build starts; look-alikes are left alone. */
+Test(cli, build_sweeps_the_temp_files_of_a_killed_run)
+{
+    char *out;
+    int rc = run(&out, "mkdir -p %1$s/2025/U1/registration && cd %1$s/2025 && touch .results.xml.tmp-AbC123 "
+                       "U1/.a.pdf.tmp-zzzzzz U1/registration/.p.pdf.tmp-Q1w2E3 U1/.keep.tmp-1 U1/notes.tmp-ABCDEF",
+                 outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    rc = run(&out, "%s build --progress never -o %s data/valid-small.xml", kaohe(), outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    assert_has(out, "3 个临时文件");
+    free(out);
+    run(&out, "cd %s && find . -name '*tmp*' | sort | tr '\\n' ' '", outdir);
+    cr_expect_str_eq(out, "./2025/U1/.keep.tmp-1 ./2025/U1/notes.tmp-ABCDEF ");
     free(out);
 }

@@ -297,6 +297,8 @@ Test(faults, kill_9_during_build)
     h_result_free(&r);
     h_tree t = h_check_tree(b.out);
     cr_expect_eq(t.bad, 0);
+    /* the re-run sweeps what the killed runs left before it starts */
+    cr_expect_eq(t.temps, 0, "the re-run left %d temp files of the killed runs", t.temps);
     cr_expect_eq(h_compare_trees(ref, b.out), 0, "the re-run after kill -9 differs from an undisturbed run (seed %u)", seed);
     char *man = h_printf("%s/2025/MANIFEST.sha256", b.out);
     char *m = h_slurp(man, NULL);
