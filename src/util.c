@@ -278,41 +278,55 @@ uint64_t hash_fnv1a64(const char *s)
     return h;
 }
 
-static size_t strset_find(char *const *slots, size_t cap, const char *s)
+/* Slot value: 1 + the string's offset in the pool; 0 marks a free slot. */
+static size_t strset_find(const strset *set, const uint32_t *slots, size_t cap, const char *s)
 {
     size_t i = (size_t)hash_fnv1a64(s) & (cap - 1);
-    while (slots[i] && strcmp(slots[i], s)) i = (i + 1) & (cap - 1);
+    while (slots[i] && strcmp(set->pool + slots[i] - 1, s)) i = (i + 1) & (cap - 1);
     return i;
 }
 
 bool strset_contains(const strset *set, const char *s)
 {
     if (!set->cap) return false;
-    return set->slots[strset_find(set->slots, set->cap, s)] != NULL;
+    return set->slots[strset_find(set, set->slots, set->cap, s)] != 0;
+}
+
+static void strset_grow(strset *set)
+{
+    size_t cap = set->cap ? set->cap * 2 : 1024;
+    uint32_t *slots = xcalloc(cap, sizeof *slots);
+    for (size_t i = 0; i < set->cap; i++)
+        if (set->slots[i]) slots[strset_find(set, slots, cap, set->pool + set->slots[i] - 1)] = set->slots[i];
+    free(set->slots);
+    set->slots = slots;
+    set->cap = cap;
 }
 
 bool strset_add(strset *set, const char *s)
 {
-    if ((set->count + 1) * 2 > set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 1024;
-        char **slots = xcalloc(cap, sizeof *slots);
-        for (size_t i = 0; i < set->cap; i++)
-            if (set->slots[i]) slots[strset_find(slots, cap, set->slots[i])] = set->slots[i];
-        free(set->slots);
-        set->slots = slots;
-        set->cap = cap;
-    }
-    size_t i = strset_find(set->slots, set->cap, s);
+    /* load at most 3/4: linear probing stays short, slots cost 5-11 B an id */
+    if ((set->count + 1) * 4 > set->cap * 3) strset_grow(set);
+    size_t i = strset_find(set, set->slots, set->cap, s);
     if (set->slots[i]) return false;
-    set->slots[i] = xstrdup(s);
+    size_t len = strlen(s) + 1;
+    if (set->pool_len + len >= UINT32_MAX) die_oom(set->pool_len + len);   /* offsets are 32-bit */
+    if (set->pool_len + len > set->pool_cap) {
+        size_t pcap = set->pool_cap ? set->pool_cap : 4096;
+        while (pcap < set->pool_len + len) pcap *= 2;
+        set->pool = xrealloc(set->pool, pcap);
+        set->pool_cap = pcap;
+    }
+    memcpy(set->pool + set->pool_len, s, len);
+    set->slots[i] = (uint32_t)set->pool_len + 1;
+    set->pool_len += len;
     set->count++;
     return true;
 }
 
 void strset_free(strset *set)
 {
-    for (size_t i = 0; i < set->cap; i++) free(set->slots[i]);
     free(set->slots);
-    set->slots = NULL;
-    set->cap = set->count = 0;
+    free(set->pool);
+    memset(set, 0, sizeof *set);
 }

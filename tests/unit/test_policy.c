@@ -165,3 +165,32 @@ Test(strset, exact_membership)
     cr_assert_eq(s.count, 5000);
     strset_free(&s);
 }
+
+/* The pool moves as it grows: every id added before and after each growth
+ * is still found, prefixes and the empty string are ids of their own, and
+ * the set is usable again after strset_free. */
+Test(strset, survives_growth_of_table_and_pool)
+{
+    strset s = { 0 };
+    char id[64];
+    for (int round = 0; round < 2; round++) {
+        cr_assert(strset_add(&s, ""));
+        cr_assert_not(strset_add(&s, ""));
+        for (int i = 0; i < 70000; i++) {
+            snprintf(id, sizeof id, "%d-%0*d", round, 1 + i % 40, i);
+            cr_assert(strset_add(&s, id), "%s", id);
+        }
+        for (int i = 0; i < 70000; i++) {
+            snprintf(id, sizeof id, "%d-%0*d", round, 1 + i % 40, i);
+            cr_assert(strset_contains(&s, id), "%s lost", id);
+            cr_assert_not(strset_add(&s, id), "%s added twice", id);
+            id[strlen(id) - 1] = 'x';
+            cr_assert_not(strset_contains(&s, id), "%s never added", id);
+        }
+        cr_assert_eq(s.count, 70001);
+        cr_assert_leq(s.count * 4, s.cap * 3, "load above 3/4");
+        strset_free(&s);
+        cr_assert_eq(s.count, 0);
+        cr_assert_not(strset_contains(&s, "0-1"));
+    }
+}
