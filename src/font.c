@@ -217,7 +217,9 @@ const char *font_path(const font_set *fs, font_role r) { return role_face(fs, r)
  * when it is empty (we drop hinting) that seek lands on the stream's end,
  * which fails (HPDF_INVALID_OBJECT) whenever the rebuilt font's size is a
  * multiple of 4096 — about one document in 4,000. A non-empty 'prep' never
- * starts at the end. */
+ * starts at the end. pdfw now embeds the subset as it is, so libharu no
+ * longer rebuilds it; the 3 bytes stay so that a font handed to libharu
+ * without pdfw's descriptor still cannot fail that way. */
 static hb_face_t *with_noop_prep(hb_face_t *subset)
 {
     static const char prep[] = { (char)0xB0, 0x00, 0x21 };
@@ -264,6 +266,16 @@ bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
         if (cps[i] < 65536 && ((f->has[cps[i] >> 6] >> (cps[i] & 63)) & 1)) hb_set_add(u, cps[i]);
     /* legacy (Mac) name records keep libharu's PostScript-name lookup happy */
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NAME_LEGACY | HB_SUBSET_FLAGS_NO_HINTING);
+    /* tables no PDF reader looks at in a horizontal CID font (layout,
+     * vertical metrics, rasteriser hints): they would only add bytes to
+     * every PDF, which embeds the subset as it is */
+    static const hb_tag_t unread[] = {
+        HB_TAG('G', 'D', 'E', 'F'), HB_TAG('G', 'P', 'O', 'S'), HB_TAG('G', 'S', 'U', 'B'),
+        HB_TAG('V', 'O', 'R', 'G'), HB_TAG('v', 'h', 'e', 'a'), HB_TAG('v', 'm', 't', 'x'),
+        HB_TAG('g', 'a', 's', 'p'),
+    };
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof unread / sizeof unread[0]; i++) hb_set_add(drop, unread[i]);
     hb_face_t *sub = hb_subset_or_fail(f->face, in);
     hb_subset_input_destroy(in);
     if (!sub) {

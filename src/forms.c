@@ -1016,18 +1016,88 @@ static int reg_template(category_t c)
     }
 }
 
-/* registration/<person id>.pdf for each person (ids are schema-restricted
- * to [A-Za-z0-9_-], so the names stay inside the unit's directory). */
-static int registration_split(const wctx *w, const unit *u, lo_doc **docs, char **outline)
+/* The unit's registration forms as a PDF source: one person's page model at
+ * a time, laid out when pdfw asks (twice: for the characters, then to draw)
+ * and freed when it is done, so a unit of thousands never holds every
+ * person's form at once. A unit without persons gets one blank form of its
+ * kind. */
+typedef struct reg_source {
+    const wctx *w;
+    view *v;
+    sbuf outline;
+} reg_source;
+
+static const lo_doc *reg_get(void *ctx, size_t i)
 {
+    reg_source *r = ctx;
+    const unit *u = r->v->u;
+    const person *p = u->n_persons > 0 ? &u->persons[i] : NULL;
+    int t = p ? reg_template(p->category)
+              : u->kind == KIND_ORGAN ? T_REG_CS : u->kind == KIND_MANAGED ? T_REG_MANAGED : T_REG_INST;
+    r->v->p = p;
+    lo_doc *d = run(r->w, t, r->v);   /* a failure is reported to w->err */
+    r->v->p = NULL;
+    return d;
+}
+
+static void reg_put(void *ctx, size_t i, const lo_doc *d)
+{
+    (void)ctx;
+    (void)i;
+    lo_doc_free((lo_doc *)d);
+}
+
+static const char *reg_outline(void *ctx, size_t i)
+{
+    reg_source *r = ctx;
+    const unit *u = r->v->u;
+    sbuf_clear(&r->outline);
+    if (u->n_persons > 0) {
+        const person *p = &u->persons[i];
+        sbuf_printf(&r->outline, "%zu %s", i + 1, p->name ? p->name : p->id);
+    } else {
+        sbuf_puts(&r->outline, "空白登记表");
+    }
+    return r->outline.data;
+}
+
+/* A PDF of the source's documents: file name. */
+static int write_pdf_source(const wctx *w, const pdfw_source *src, const char *name)
+{
+    char *path = out_path(w, name);
+    pdfw_opts o = {NULL, NULL, w->epoch < 0 ? -1 : w->epoch, false};
+    sbuf e = {0};
+    bool ok = pdfw_write_source(src, w->fc->fs, &o, path, &e);
+    free(path);
+    if (!ok && e.len)   /* without a message, a layout failed and has said so */
+        sbuf_printf(w->err, "%s%s: %s", w->prefix, name, e.data);
+    sbuf_free(&e);
+    if (!ok) return -1;
+    note_written(w, name);
+    return 0;
+}
+
+/* registration/<person id>.pdf for each person (ids are schema-restricted
+ * to [A-Za-z0-9_-], so the names stay inside the unit's directory), each
+ * person's form laid out once more. */
+static int registration_split(const wctx *w, reg_source *r)
+{
+    const unit *u = r->v->u;
     sbuf dir = {0}, name = {0};
     sbuf_printf(&dir, "%s/registration", w->dir);
     int rc = outfile_mkdirs(dir.data) ? 0 : -1;
     if (rc) sbuf_printf(w->err, "%s: 无法创建目录 (OUTPUT_FAILED)", dir.data);
     for (long i = 0; rc == 0 && i < u->n_persons; i++) {
+        const lo_doc *d = reg_get(r, (size_t)i);
+        if (!d) {
+            rc = -1;
+            break;
+        }
+        const char *outline = reg_outline(r, (size_t)i);
         sbuf_clear(&name);
         sbuf_printf(&name, "registration/%s.pdf", u->persons[i].id);
-        rc = write_pdf(w, (const lo_doc *const *)&docs[i], 1, (const char *const *)&outline[i], name.data);
+        rc = write_pdf(w, &d, 1, &outline, name.data);
+        reg_put(r, (size_t)i, d);
     }
     sbuf_free(&dir);
     sbuf_free(&name);
@@ -1037,31 +1107,11 @@ static int registration_split(const wctx *w, const unit *u, lo_doc **docs, char 
 static int registration(const wctx *w, view *v, bool split)
 {
     const unit *u = v->u;
-    size_t n = u->n_persons > 0 ? (size_t)u->n_persons : 1;
-    lo_doc **docs = xcalloc(n, sizeof *docs);
-    char **outline = xcalloc(n, sizeof *outline);
-    int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        const person *p = u->n_persons > 0 ? &u->persons[i] : NULL;
-        v->p = p;
-        int t = p ? reg_template(p->category)
-                  : u->kind == KIND_ORGAN ? T_REG_CS : u->kind == KIND_MANAGED ? T_REG_MANAGED : T_REG_INST;
-        docs[i] = run(w, t, v);
-        if (!docs[i]) { rc = -1; break; }
-        sbuf o = {0};
-        if (p) sbuf_printf(&o, "%zu %s", i + 1, p->name ? p->name : p->id);
-        else sbuf_puts(&o, "空白登记表");
-        outline[i] = o.data;
-    }
-    v->p = NULL;
-    if (rc == 0) rc = write_pdf(w, (const lo_doc *const *)docs, n, (const char *const *)outline, "registration.pdf");
-    if (rc == 0 && split) rc = registration_split(w, u, docs, outline);
-    for (size_t i = 0; i < n; i++) {
-        if (docs[i]) lo_doc_free(docs[i]);
-        free(outline[i]);
-    }
-    free(docs);
-    free(outline);
+    reg_source r = {w, v, {0}};
+    pdfw_source src = {u->n_persons > 0 ? (size_t)u->n_persons : 1, reg_get, reg_put, reg_outline, &r};
+    int rc = write_pdf_source(w, &src, "registration.pdf");
+    if (rc == 0 && split) rc = registration_split(w, &r);
+    sbuf_free(&r.outline);
     return rc;
 }
 

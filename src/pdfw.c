@@ -4,7 +4,16 @@
  *  - fonts are loaded from memory (HPDF_MemStream + HPDF_TTFontDef_Load and
  *    the document's font list) instead of a temp file;
  *  - the font's ToUnicode stream (HPDF_FontAttr.cmap_stream) is rewritten,
- *    because 2.3.0 writes `begincidrange` into it, which poppler rejects.
+ *    because 2.3.0 writes `begincidrange` into it, which poppler rejects;
+ *  - the font descriptor, with the HarfBuzz subset's bytes as its FontFile2,
+ *    is made here: libharu makes one at save time only for a font that has
+ *    none, by rebuilding the font program (every table re-read 4 bytes at a
+ *    time, glyf cut again by its own usage flags) — a tenth of the time of a
+ *    registration PDF, to remake what HarfBuzz has just made;
+ *  - the document's memory stream is read in place (pdf->stream) to add the
+ *    /ID and write the file without a second copy of the document;
+ *  - a few functions of libharu and zlib are replaced for the whole process
+ *    (end of this file).
  * With the UTF-8 encoder a CID equals the Unicode code point (BMP), so the
  * correct ToUnicode map is the identity over the BMP. */
 #include "pdfw.h"
@@ -13,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +35,10 @@
 #include <hpdf_encrypt.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
+#include <hpdf_objects.h>
 #include <hpdf_streams.h>
+#include <hpdf_utils.h>
+#include <zlib.h>
 
 #define MM2PT (72.0 / 25.4)
 
@@ -239,6 +252,40 @@ static const char *load_font_mem(HPDF_Doc pdf, const unsigned char *data, size_t
     return def->base_font;
 }
 
+/* Give the font the descriptor libharu would make at save time, with the
+ * subset's bytes as they are for FontFile2 (see the top of this file): the
+ * same entries as CIDFontType2_BeforeWrite_Func of libharu 2.3.0, which then
+ * keeps this one. The glyph ids are the subset's either way (libharu's
+ * rebuild keeps them), so the CIDToGIDMap stays right. Everything made here
+ * belongs to the document's xref, freed with the document. */
+static bool embed_subset(HPDF_Doc pdf, HPDF_Font font, const unsigned char *data, size_t len)
+{
+    HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
+    HPDF_FontDef def = fa->fontdef;
+    HPDF_Dict desc = HPDF_Dict_New(pdf->mmgr);
+    if (!desc || HPDF_Xref_Add(pdf->xref, desc) != HPDF_OK) return false;
+    HPDF_Dict file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
+    if (!file) return false;
+    file->filter = font->filter;   /* compressed like the font's other streams */
+    HPDF_STATUS rc = HPDF_Stream_Write(file->stream, data, (HPDF_UINT)len);
+    rc += HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
+    rc += HPDF_Dict_AddNumber(file, "Length2", 0);
+    rc += HPDF_Dict_AddNumber(file, "Length3", 0);
+    rc += HPDF_Dict_Add(desc, "FontFile2", file);
+    rc += HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
+    rc += HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
+    rc += HPDF_Dict_AddNumber(desc, "Descent", def->descent);
+    rc += HPDF_Dict_AddNumber(desc, "Flags", def->flags);
+    rc += HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(pdf->mmgr, def->font_bbox));
+    rc += HPDF_Dict_AddName(desc, "FontName", ((HPDF_TTFontDefAttr)def->attr)->base_font);
+    rc += HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
+    rc += HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
+    rc += HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
+    if (rc != HPDF_OK) return false;
+    def->descriptor = desc;
+    return true;
+}
+
 static void set_date(HPDF_Doc pdf, HPDF_InfoType type, long long epoch)
 {
     time_t t = (time_t)epoch;
@@ -265,278 +312,523 @@ static double border_pt(unsigned char b)
     }
 }
 
-static void draw_page(HPDF_Page page, const lo_doc *d, const lo_page *pg, size_t pno,
-                      size_t npages, HPDF_Font *fonts, const font_set *fs, sbuf *tmp)
+/* ---------------------------------------------------------------- drawing */
+
+/* A straight rule of one weight: at c (y of a horizontal rule, x of a
+ * vertical one) from a to b along it, in points. */
+typedef struct rule {
+    double c, a, b;
+} rule;
+
+typedef struct rules {
+    rule *v;
+    size_t n, cap;
+} rules;
+
+/* What drawing needs besides the page: the document's fonts (by face id)
+ * and scratch reused from page to page. */
+typedef struct drawer {
+    HPDF_Doc pdf;
+    const font_set *fs;
+    HPDF_Font fonts[FONT_NROLES];
+    HPDF_Encoder utf8;
+    sbuf tmp, line;
+    rules h, v;
+} drawer;
+
+static void drawer_free(drawer *dw)
+{
+    sbuf_free(&dw->tmp);
+    sbuf_free(&dw->line);
+    free(dw->h.v);
+    free(dw->v.v);
+}
+
+/* Coordinates to 1/10,000 pt: the edge two neighbouring cells share comes
+ * out of different sums (y + h of one, y of the next) that may differ in the
+ * last bits, and must compare equal. */
+static double snap(double x) { return round(x * 1e4) / 1e4; }
+
+static void rules_add(rules *r, double c, double a, double b)
+{
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 64;
+        r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+    }
+    r->v[r->n++] = (rule){snap(c), snap(a), snap(b)};
+}
+
+static int rule_cmp(const void *x, const void *y)
+{
+    const rule *p = x, *q = y;
+    if (p->c != q->c) return p->c < q->c ? -1 : 1;
+    if (p->a != q->a) return p->a < q->a ? -1 : 1;
+    return (p->b > q->b) - (p->b < q->b);
+}
+
+/* Sort and join rules on one line that overlap or touch: each shared cell
+ * edge is drawn once, a grid line across a row as one stroke. With square
+ * caps a joined rule looks exactly like its pieces. */
+static void rules_merge(rules *r)
+{
+    if (r->n < 2) return;
+    qsort(r->v, r->n, sizeof *r->v, rule_cmp);
+    size_t k = 0;
+    for (size_t i = 1; i < r->n; i++) {
+        if (r->v[i].c == r->v[k].c && r->v[i].a <= r->v[k].b) {
+            if (r->v[i].b > r->v[k].b) r->v[k].b = r->v[i].b;
+        } else {
+            r->v[++k] = r->v[i];
+        }
+    }
+    r->n = k + 1;
+}
+
+/* The page's cell borders of weight wgt into dw->h and dw->v (top-down y). */
+static void rules_of_weight(drawer *dw, const lo_page *pg, double H, int wgt)
+{
+    dw->h.n = dw->v.n = 0;
+    for (size_t i = 0; i < pg->ncells; i++) {
+        const lo_cell *c = &pg->cells[i];
+        double x1 = c->x * MM2PT, x2 = (c->x + c->w) * MM2PT;
+        double y1 = H - c->y * MM2PT, y2 = H - (c->y + c->h) * MM2PT;
+        if (c->border[TPL_SIDE_TOP] == wgt) rules_add(&dw->h, y1, x1, x2);
+        if (c->border[TPL_SIDE_BOTTOM] == wgt) rules_add(&dw->h, y2, x1, x2);
+        if (c->border[TPL_SIDE_LEFT] == wgt) rules_add(&dw->v, x1, y2, y1);
+        if (c->border[TPL_SIDE_RIGHT] == wgt) rules_add(&dw->v, x2, y2, y1);
+    }
+    rules_merge(&dw->h);
+    rules_merge(&dw->v);
+}
+
+/* Cell borders, one path per weight, thin to thick. */
+static void draw_rules(drawer *dw, HPDF_Page page, const lo_page *pg, double H)
+{
+    for (int wgt = TPL_BORDER_THIN; wgt <= TPL_BORDER_THICK; wgt++) {
+        rules_of_weight(dw, pg, H, wgt);
+        if (!dw->h.n && !dw->v.n) continue;
+        HPDF_Page_SetLineWidth(page, border_pt((unsigned char)wgt));
+        HPDF_Page_SetLineCap(page, HPDF_PROJECTING_SCUARE_END);
+        for (size_t i = 0; i < dw->h.n; i++) {
+            const rule *r = &dw->h.v[i];
+            HPDF_Page_MoveTo(page, r->a, r->c);
+            HPDF_Page_LineTo(page, r->b, r->c);
+        }
+        for (size_t i = 0; i < dw->v.n; i++) {
+            const rule *r = &dw->v.v[i];
+            HPDF_Page_MoveTo(page, r->c, r->b);
+            HPDF_Page_LineTo(page, r->c, r->a);
+        }
+        HPDF_Page_Stroke(page);
+    }
+}
+
+/* The font of the text object, set only when it changes. */
+static void use_font(drawer *dw, HPDF_Page page, font_role r, double size, int *face, double *cur)
+{
+    int f = font_face_id(dw->fs, r);
+    if (f == *face && size == *cur) return;
+    HPDF_Page_SetFontAndSize(page, dw->fonts[f], size);
+    *face = f;
+    *cur = size;
+}
+
+static void draw_cell_text(drawer *dw, HPDF_Page page, const lo_cell *c, double H)
+{
+    double asc = font_ascender(dw->fs, c->font), desc = font_descender(dw->fs, c->font);
+    double base = asc / (asc - desc);   /* baseline within the em box */
+    double pitch = c->size * c->leading;
+    double inner = (c->w - 2 * c->pad) * MM2PT;
+    for (size_t k = 0; k < c->nlines; k++) {
+        const text_line *l = &c->lines[k];
+        if (l->end <= l->start) continue;
+        double lx;
+        switch (c->halign) {
+        case TPL_CENTER: lx = c->x * MM2PT + c->pad * MM2PT + (inner - l->width) / 2; break;
+        case TPL_RIGHT: lx = (c->x + c->w - c->pad) * MM2PT - l->width; break;
+        default: lx = (c->x + c->pad) * MM2PT; break;
+        }
+        double top = (c->y + c->text_top) * MM2PT + k * pitch;
+        double ly = H - top - c->size * base;
+        sbuf_clear(&dw->line);
+        sbuf_add(&dw->line, c->text + l->start, l->end - l->start);
+        HPDF_Page_TextOut(page, lx, ly, dw->line.data);
+    }
+}
+
+/* Header (h 0) or footer (h 1) parts, page numbers substituted. */
+static void draw_hf(drawer *dw, HPDF_Page page, const lo_doc *d, int h, size_t pno, int *face,
+                    double *cur)
+{
+    const lo_hf *hf = h == 0 ? &d->header : &d->footer;
+    double H = d->page_h * MM2PT;
+    for (int p = 0; p < 3; p++) {
+        if (!hf->part[p] || !hf->part[p][0]) continue;
+        hf_text(&dw->tmp, hf->part[p], pno, d->npages);
+        use_font(dw, page, hf->font, hf->size, face, cur);
+        text_metrics m = font_metrics(dw->fs, hf->font);
+        double w = text_width(&m, dw->tmp.data, dw->tmp.len, hf->size);
+        double left = d->margin[TPL_SIDE_LEFT] * MM2PT;
+        double right = (d->page_w - d->margin[TPL_SIDE_RIGHT]) * MM2PT;
+        double x = p == 0 ? left : p == 1 ? (left + right - w) / 2 : right - w;
+        double asc = font_ascender(dw->fs, hf->font), desc = font_descender(dw->fs, hf->font);
+        double y;
+        if (h == 0) y = H - d->header_margin * MM2PT - hf->size * asc / (asc - desc);
+        else y = d->footer_margin * MM2PT + hf->size * (-desc) / (asc - desc);
+        HPDF_Page_TextOut(page, x, y, dw->tmp.data);
+    }
+}
+
+static void draw_page(drawer *dw, HPDF_Page page, const lo_doc *d, const lo_page *pg, size_t pno)
 {
     double H = d->page_h * MM2PT;
-    /* rules, grouped by weight; each edge drawn once */
-    for (int wgt = TPL_BORDER_THIN; wgt <= TPL_BORDER_THICK; wgt++) {
-        bool any = false;
-        for (size_t i = 0; i < pg->ncells; i++) {
-            const lo_cell *c = &pg->cells[i];
-            double x1 = c->x * MM2PT, x2 = (c->x + c->w) * MM2PT;
-            double y1 = H - c->y * MM2PT, y2 = H - (c->y + c->h) * MM2PT;
-            for (int s = 0; s < 4; s++) {
-                if (c->border[s] != wgt) continue;
-                if (!any) {
-                    HPDF_Page_SetLineWidth(page, border_pt((unsigned char)wgt));
-                    HPDF_Page_SetLineCap(page, HPDF_PROJECTING_SCUARE_END);
-                    any = true;
-                }
-                switch (s) {
-                case TPL_SIDE_TOP: HPDF_Page_MoveTo(page, x1, y1); HPDF_Page_LineTo(page, x2, y1); break;
-                case TPL_SIDE_RIGHT: HPDF_Page_MoveTo(page, x2, y1); HPDF_Page_LineTo(page, x2, y2); break;
-                case TPL_SIDE_BOTTOM: HPDF_Page_MoveTo(page, x1, y2); HPDF_Page_LineTo(page, x2, y2); break;
-                case TPL_SIDE_LEFT: HPDF_Page_MoveTo(page, x1, y1); HPDF_Page_LineTo(page, x1, y2); break;
-                }
-            }
-        }
-        if (any) HPDF_Page_Stroke(page);
-    }
-    /* text */
+    draw_rules(dw, page, pg, H);
     HPDF_Page_BeginText(page);
-    int cur_face = -1;
-    double cur_size = -1;
-    sbuf line = {0};
+    int face = -1;
+    double size = -1;
     for (size_t i = 0; i < pg->ncells; i++) {
         const lo_cell *c = &pg->cells[i];
         if (c->nlines == 0) continue;
-        int face = font_face_id(fs, c->font);
-        if (face != cur_face || c->size != cur_size) {
-            HPDF_Page_SetFontAndSize(page, fonts[face], c->size);
-            cur_face = face;
-            cur_size = c->size;
-        }
-        double asc = font_ascender(fs, c->font), desc = font_descender(fs, c->font);
-        double base = asc / (asc - desc);   /* baseline within the em box */
-        double pitch = c->size * c->leading;
-        for (size_t k = 0; k < c->nlines; k++) {
-            const text_line *l = &c->lines[k];
-            if (l->end <= l->start) continue;
-            double lx;
-            double inner = (c->w - 2 * c->pad) * MM2PT;
-            switch (c->halign) {
-            case TPL_CENTER: lx = c->x * MM2PT + c->pad * MM2PT + (inner - l->width) / 2; break;
-            case TPL_RIGHT: lx = (c->x + c->w - c->pad) * MM2PT - l->width; break;
-            default: lx = (c->x + c->pad) * MM2PT; break;
-            }
-            double top = (c->y + c->text_top) * MM2PT + k * pitch;
-            double ly = H - top - c->size * base;
-            sbuf_clear(&line);
-            sbuf_add(&line, c->text + l->start, l->end - l->start);
-            HPDF_Page_TextOut(page, lx, ly, line.data);
-        }
+        use_font(dw, page, c->font, c->size, &face, &size);
+        draw_cell_text(dw, page, c, H);
     }
-    /* header and footer */
-    const lo_hf *hfs[2] = {&d->header, &d->footer};
-    for (int h = 0; h < 2; h++) {
-        const lo_hf *hf = hfs[h];
-        for (int p = 0; p < 3; p++) {
-            if (!hf->part[p] || !hf->part[p][0]) continue;
-            hf_text(tmp, hf->part[p], pno, npages);
-            int face = font_face_id(fs, hf->font);
-            if (face != cur_face || hf->size != cur_size) {
-                HPDF_Page_SetFontAndSize(page, fonts[face], hf->size);
-                cur_face = face;
-                cur_size = hf->size;
-            }
-            text_metrics m = font_metrics(fs, hf->font);
-            double w = text_width(&m, tmp->data, tmp->len, hf->size);
-            double left = d->margin[TPL_SIDE_LEFT] * MM2PT;
-            double right = (d->page_w - d->margin[TPL_SIDE_RIGHT]) * MM2PT;
-            double x = p == 0 ? left : p == 1 ? (left + right - w) / 2 : right - w;
-            double asc = font_ascender(fs, hf->font), desc = font_descender(fs, hf->font);
-            double y;
-            if (h == 0) y = H - d->header_margin * MM2PT - hf->size * asc / (asc - desc);
-            else y = d->footer_margin * MM2PT + hf->size * (-desc) / (asc - desc);
-            HPDF_Page_TextOut(page, x, y, tmp->data);
-        }
-    }
+    draw_hf(dw, page, d, 0, pno, &face, &size);
+    draw_hf(dw, page, d, 1, pno, &face, &size);
     HPDF_Page_EndText(page);
-    sbuf_free(&line);
 }
 
-/* Insert /ID [<md5><md5>] into the trailer (after the xref table: no offsets move). */
-static bool inject_id(unsigned char **data, size_t *len)
+/* Every page of one document; false when libharu failed (pe says how). */
+static bool draw_doc(drawer *dw, const lo_doc *d, const char *outline, const pdf_err *pe)
+{
+    for (size_t p = 0; p < d->npages; p++) {
+        HPDF_Page page = HPDF_AddPage(dw->pdf);
+        if (!page) return false;
+        HPDF_Page_SetWidth(page, d->page_w * MM2PT);
+        HPDF_Page_SetHeight(page, d->page_h * MM2PT);
+        draw_page(dw, page, d, &d->pages[p], p + 1);
+        if (d->pages[p].chart) pdfchart_draw(page, d, &d->pages[p], dw->fonts, dw->fs);
+        if (p == 0 && outline) {
+            HPDF_Outline o = HPDF_CreateOutline(dw->pdf, NULL, outline, dw->utf8);
+            HPDF_Destination dst = HPDF_Page_CreateDestination(page);
+            if (o && dst) HPDF_Outline_SetDestination(o, dst);   /* /Fit */
+        }
+        if (pe->code) return false;
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------- building */
+
+static void libharu_failed(sbuf *err, const pdf_err *pe)
+{
+    sbuf_printf(err, "PDF 生成失败 (PDF_FAILED): libharu 0x%04X/%u", (unsigned)pe->code,
+                (unsigned)pe->detail);
+}
+
+/* Pass 1 over one document: the characters of every face it draws. */
+static void collect_doc(const lo_doc *d, const font_set *fs, text_cpset *sets, bool *used, sbuf *tmp)
+{
+    for (size_t p = 0; p < d->npages; p++) {
+        const lo_page *pg = &d->pages[p];
+        for (size_t i = 0; i < pg->ncells; i++) {
+            const lo_cell *c = &pg->cells[i];
+            if (!c->nlines) continue;
+            used[font_face_id(fs, c->font)] = true;
+            collect(sets, fs, c->font, c->text);
+        }
+    }
+    pdfchart_collect(d->chart, fs, sets, used);
+    const lo_hf *hfs[2] = {&d->header, &d->footer};
+    for (int h = 0; h < 2; h++) {
+        bool any = false;
+        for (int p = 0; p < 3; p++) {
+            if (!hfs[h]->part[p] || !hfs[h]->part[p][0]) continue;
+            any = true;
+            hf_text(tmp, hfs[h]->part[p], 0, 0);
+            collect(sets, fs, hfs[h]->font, tmp->data);
+        }
+        if (any) {
+            used[font_face_id(fs, hfs[h]->font)] = true;
+            collect(sets, fs, hfs[h]->font, "0123456789");
+        }
+    }
+}
+
+/* Subset tag from the subset's content: deterministic, distinct. */
+static void subset_tag(const unsigned char *sub, size_t len, char tag[7])
 {
     HPDF_MD5_CTX ctx;
     HPDF_BYTE dig[16];
     HPDF_MD5Init(&ctx);
-    HPDF_MD5Update(&ctx, *data, (HPDF_UINT32)*len);
+    HPDF_MD5Update(&ctx, sub, (HPDF_UINT32)len);
     HPDF_MD5Final(dig, &ctx);
-    /* last "trailer" */
-    size_t pos = *len;
-    const char *key = "trailer";
-    size_t kl = strlen(key);
-    while (pos > kl) {
-        pos--;
-        if (pos + kl <= *len && !memcmp(*data + pos, key, kl)) break;
-    }
-    if (pos <= kl) return false;
-    unsigned char *lt = memchr(*data + pos, '<', *len - pos);
-    if (!lt || lt + 1 >= *data + *len || lt[1] != '<') return false;
-    size_t at = (size_t)(lt - *data) + 2;
-    char ins[96];
-    int n = snprintf(ins, sizeof ins, "\n/ID [<");
-    for (int i = 0; i < 16; i++) n += snprintf(ins + n, sizeof ins - (size_t)n, "%02X", dig[i]);
-    n += snprintf(ins + n, sizeof ins - (size_t)n, "> <");
-    for (int i = 0; i < 16; i++) n += snprintf(ins + n, sizeof ins - (size_t)n, "%02X", dig[i]);
-    n += snprintf(ins + n, sizeof ins - (size_t)n, ">]");
-    unsigned char *out = xmalloc(*len + (size_t)n);
-    memcpy(out, *data, at);
-    memcpy(out + at, ins, (size_t)n);
-    memcpy(out + at + n, *data + at, *len - at);
-    free(*data);
-    *data = out;
-    *len += (size_t)n;
-    return true;
+    for (int k = 0; k < 6; k++) tag[k] = (char)('A' + dig[k] % 26);
+    tag[6] = 0;
 }
 
-bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
-                 const font_set *fs, const pdfw_opts *opts,
-                 unsigned char **data, size_t *len, sbuf *err)
+/* The face with id f, subset to the characters of set, into the document. */
+static HPDF_Font embed_face(drawer *dw, int f, text_cpset *set, const pdf_err *pe, sbuf *err)
 {
-    pdfw_opts defopts = {NULL, NULL, -1, false};
-    if (!opts) opts = &defopts;
-    *data = NULL;
-    *len = 0;
-    pdf_err pe = {0, 0};
-    HPDF_Doc pdf = HPDF_New(on_error, &pe);
-    if (!pdf) {
-        sbuf_puts(err, "PDF 文档创建失败 (PDF_FAILED)");
-        return false;
-    }
-    bool ok = false;
-    sbuf tmp = {0};
-    text_cpset *sets = xcalloc(FONT_NROLES, sizeof *sets);
-    HPDF_Font fonts[FONT_NROLES] = {0};
-    bool used[FONT_NROLES] = {0};
-
-    HPDF_SetCompressionMode(pdf, opts->no_compress ? HPDF_COMP_NONE : HPDF_COMP_ALL);
-    HPDF_UseUTFEncodings(pdf);
-    HPDF_SetCurrentEncoder(pdf, "UTF-8");
-
-    /* characters per face: lay out first, draw second */
-    for (size_t di = 0; di < ndocs; di++) {
-        const lo_doc *d = docs[di];
-        for (size_t p = 0; p < d->npages; p++) {
-            const lo_page *pg = &d->pages[p];
-            for (size_t i = 0; i < pg->ncells; i++) {
-                const lo_cell *c = &pg->cells[i];
-                if (!c->nlines) continue;
-                used[font_face_id(fs, c->font)] = true;
-                collect(sets, fs, c->font, c->text);
-            }
-        }
-        pdfchart_collect(d->chart, fs, sets, used);
-        const lo_hf *hfs[2] = {&d->header, &d->footer};
-        for (int h = 0; h < 2; h++) {
-            bool any = false;
-            for (int p = 0; p < 3; p++) {
-                if (!hfs[h]->part[p] || !hfs[h]->part[p][0]) continue;
-                any = true;
-                hf_text(&tmp, hfs[h]->part[p], 0, 0);
-                collect(sets, fs, hfs[h]->font, tmp.data);
-            }
-            if (any) {
-                used[font_face_id(fs, hfs[h]->font)] = true;
-                collect(sets, fs, hfs[h]->font, "0123456789");
-            }
-        }
-    }
-    for (int f = 0; f < FONT_NROLES; f++) {
-        if (!used[f]) continue;
-        font_role role = FONT_SONG;
-        for (int r = 0; r < FONT_NROLES; r++)
-            if (font_face_id(fs, (font_role)r) == f) { role = (font_role)r; break; }
-        text_cpset_add(&sets[f], ' ');
-        size_t n;
-        uint32_t *cps = text_cpset_list(&sets[f], &n);
-        unsigned char *sub;
-        size_t sublen;
-        if (!font_subset(fs, role, cps, n, &sub, &sublen, err)) {
-            free(cps);
-            goto done;
-        }
-        /* subset tag from the subset's content: deterministic, distinct */
-        HPDF_MD5_CTX ctx;
-        HPDF_BYTE dig[16];
-        HPDF_MD5Init(&ctx);
-        HPDF_MD5Update(&ctx, sub, (HPDF_UINT32)sublen);
-        HPDF_MD5Final(dig, &ctx);
-        char tag[7];
-        for (int k = 0; k < 6; k++) tag[k] = (char)('A' + dig[k] % 26);
-        tag[6] = 0;
-        const char *name = load_font_mem(pdf, sub, sublen, tag);
-        free(sub);
-        if (name) fonts[f] = HPDF_GetFont(pdf, name, "UTF-8");
-        if (!name || !fonts[f] || !fix_tounicode(fonts[f], cps, n) || !compact_widths(pdf, fonts[f], cps, n)) {
-            free(cps);
-            sbuf_printf(err, "PDF 字体嵌入失败 (PDF_FONT_FAILED): %s (libharu 0x%04X)",
-                        font_path(fs, role), (unsigned)pe.code);
-            goto done;
-        }
+    font_role role = FONT_SONG;
+    for (int r = 0; r < FONT_NROLES; r++)
+        if (font_face_id(dw->fs, (font_role)r) == f) { role = (font_role)r; break; }
+    text_cpset_add(set, ' ');
+    size_t n;
+    uint32_t *cps = text_cpset_list(set, &n);
+    unsigned char *sub;
+    size_t sublen;
+    if (!font_subset(dw->fs, role, cps, n, &sub, &sublen, err)) {
         free(cps);
+        return NULL;
     }
+    char tag[7];
+    subset_tag(sub, sublen, tag);
+    HPDF_Font font = NULL;
+    const char *name = load_font_mem(dw->pdf, sub, sublen, tag);
+    if (name) font = HPDF_GetFont(dw->pdf, name, "UTF-8");
+    if (font && !(embed_subset(dw->pdf, font, sub, sublen) && fix_tounicode(font, cps, n) &&
+                  compact_widths(dw->pdf, font, cps, n)))
+        font = NULL;
+    if (!font)
+        sbuf_printf(err, "PDF 字体嵌入失败 (PDF_FONT_FAILED): %s (libharu 0x%04X)",
+                    font_path(dw->fs, role), (unsigned)pe->code);
+    free(sub);
+    free(cps);
+    return font;
+}
 
-    if (opts->title || (ndocs && docs[0]->title && docs[0]->title[0]))
-        HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, opts->title ? opts->title : docs[0]->title);
+static void set_info(HPDF_Doc pdf, const pdfw_opts *opts, const char *doc_title)
+{
+    const char *title = opts->title ? opts->title : doc_title;
+    if (title && title[0]) HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, title);
     if (opts->author) HPDF_SetInfoAttr(pdf, HPDF_INFO_AUTHOR, opts->author);
     HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, "kaohe (libharu)");
     if (opts->epoch >= 0) {
         set_date(pdf, HPDF_INFO_CREATION_DATE, opts->epoch);
         set_date(pdf, HPDF_INFO_MOD_DATE, opts->epoch);
     }
+}
 
+/* Pass 1: every document's characters, then the fonts subset to them; the
+ * first document's title and the page count. */
+static bool prepare(const pdfw_source *src, drawer *dw, const pdfw_opts *opts, const pdf_err *pe,
+                    sbuf *err)
+{
+    text_cpset *sets = xcalloc(FONT_NROLES, sizeof *sets);
+    bool used[FONT_NROLES] = {0};
+    char *title = NULL;
+    size_t pages = 0;
+    bool ok = true;
+    for (size_t i = 0; ok && i < src->n; i++) {
+        const lo_doc *d = src->get(src->ctx, i);
+        if (!(ok = d != NULL)) break;
+        if (i == 0 && d->title) title = xstrdup(d->title);
+        pages += d->npages;
+        collect_doc(d, dw->fs, sets, used, &dw->tmp);
+        src->put(src->ctx, i, d);
+    }
+    for (int f = 0; ok && f < FONT_NROLES; f++)
+        if (used[f]) ok = (dw->fonts[f] = embed_face(dw, f, &sets[f], pe, err)) != NULL;
+    if (ok) set_info(dw->pdf, opts, title);
     /* PDF arrays hold at most 8,191 entries: a document with more pages
      * (a 20,000-person unit's registration) needs a tree of page nodes */
-    size_t total_pages = 0;
-    for (size_t di = 0; di < ndocs; di++) total_pages += docs[di]->npages;
-    if (total_pages > 8000) HPDF_SetPagesConfiguration(pdf, 1000);
-    HPDF_Encoder utf8 = HPDF_GetEncoder(pdf, "UTF-8");
-    for (size_t di = 0; di < ndocs; di++) {
-        const lo_doc *d = docs[di];
-        for (size_t p = 0; p < d->npages; p++) {
-            HPDF_Page page = HPDF_AddPage(pdf);
-            if (!page) goto fail;
-            HPDF_Page_SetWidth(page, d->page_w * MM2PT);
-            HPDF_Page_SetHeight(page, d->page_h * MM2PT);
-            draw_page(page, d, &d->pages[p], p + 1, d->npages, fonts, fs, &tmp);
-            if (d->pages[p].chart) pdfchart_draw(page, d, &d->pages[p], fonts, fs);
-            if (p == 0 && outline && outline[di]) {
-                HPDF_Outline o = HPDF_CreateOutline(pdf, NULL, outline[di], utf8);
-                HPDF_Destination dst = HPDF_Page_CreateDestination(page);
-                if (o && dst) HPDF_Outline_SetDestination(o, dst);   /* /Fit */
-            }
-            if (pe.code) goto fail;
-        }
-    }
-    if (HPDF_SaveToStream(pdf) != HPDF_OK) goto fail;
-    HPDF_UINT32 size = HPDF_GetStreamSize(pdf);
-    unsigned char *buf = xmalloc(size ? size : 1);
-    HPDF_UINT32 got = size;
-    HPDF_ResetStream(pdf);
-    if (HPDF_ReadFromStream(pdf, buf, &got) != HPDF_OK && got != size) {
-        free(buf);
-        goto fail;
-    }
-    *data = buf;
-    *len = got;
-    if (!inject_id(data, len)) {
-        free(*data);
-        *data = NULL;
-        *len = 0;
-        goto fail;
-    }
-    ok = true;
-    goto done;
-fail:
-    sbuf_printf(err, "PDF 生成失败 (PDF_FAILED): libharu 0x%04X/%u", (unsigned)pe.code,
-                (unsigned)pe.detail);
-done:
+    if (ok && pages > 8000) HPDF_SetPagesConfiguration(dw->pdf, 1000);
     for (int f = 0; f < FONT_NROLES; f++) text_cpset_free(&sets[f]);
     free(sets);
-    sbuf_free(&tmp);
+    free(title);
+    return ok;
+}
+
+/* Pass 2: draw the documents, one at a time. */
+static bool draw_all(const pdfw_source *src, drawer *dw, const pdf_err *pe, sbuf *err)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        const lo_doc *d = src->get(src->ctx, i);
+        if (!d) return false;
+        const char *outline = src->outline ? src->outline(src->ctx, i) : NULL;
+        bool ok = draw_doc(dw, d, outline, pe);
+        src->put(src->ctx, i, d);
+        if (!ok) {
+            libharu_failed(err, pe);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The document of src, saved to its memory stream; NULL + err (unless the
+ * source failed, which speaks for itself). */
+static HPDF_Doc build_doc(const pdfw_source *src, const font_set *fs, const pdfw_opts *opts,
+                          pdf_err *pe, sbuf *err)
+{
+    HPDF_Doc pdf = HPDF_New(on_error, pe);
+    if (!pdf) {
+        sbuf_puts(err, "PDF 文档创建失败 (PDF_FAILED)");
+        return NULL;
+    }
+    HPDF_SetCompressionMode(pdf, opts->no_compress ? HPDF_COMP_NONE : HPDF_COMP_ALL);
+    HPDF_UseUTFEncodings(pdf);
+    HPDF_SetCurrentEncoder(pdf, "UTF-8");
+    drawer dw = {.pdf = pdf, .fs = fs, .utf8 = HPDF_GetEncoder(pdf, "UTF-8")};
+    bool ok = prepare(src, &dw, opts, pe, err) && draw_all(src, &dw, pe, err);
+    if (ok && HPDF_SaveToStream(pdf) != HPDF_OK) {
+        libharu_failed(err, pe);
+        ok = false;
+    }
+    drawer_free(&dw);
+    if (!ok) {
+        HPDF_Free(pdf);
+        return NULL;
+    }
+    return pdf;
+}
+
+/* ---------------------------------------------------------------- output */
+
+enum { CHUNK = 65536, TAIL = 4096 };
+
+/* Where the /ID goes in the saved document and its text. */
+typedef struct doc_id {
+    size_t size;     /* of the document as libharu saved it */
+    size_t at;       /* just after the last trailer's "<<": behind the xref table, no offset moves */
+    char text[80];   /* "\n/ID [<md5> <md5>]", the MD5 of the saved bytes */
+    size_t len;
+} doc_id;
+
+static bool read_at(HPDF_Stream st, size_t off, unsigned char *buf, size_t n)
+{
+    HPDF_UINT got = (HPDF_UINT)n;
+    if (n == 0) return true;
+    return HPDF_Stream_Seek(st, (HPDF_INT)off, HPDF_SEEK_SET) == HPDF_OK &&
+           HPDF_Stream_Read(st, buf, &got) == HPDF_OK && got == n;
+}
+
+/* Offset just after the "<<" that follows the last "trailer" in t[0..n). */
+static bool trailer_dict(const unsigned char *t, size_t n, size_t *at)
+{
+    static const char key[] = "trailer";
+    size_t kl = sizeof key - 1;
+    for (size_t pos = n >= kl ? n - kl + 1 : 0; pos-- > 0;) {
+        if (memcmp(t + pos, key, kl)) continue;
+        const unsigned char *lt = memchr(t + pos, '<', n - pos);
+        if (!lt || lt + 1 >= t + n || lt[1] != '<') return false;
+        *at = (size_t)(lt - t) + 2;
+        return true;
+    }
+    return false;
+}
+
+/* Read the saved document once for its MD5, then its tail for the trailer.
+ * buf: CHUNK bytes of scratch. */
+static bool find_id(HPDF_Doc pdf, unsigned char *buf, doc_id *id)
+{
+    HPDF_Stream st = pdf->stream;
+    id->size = st->size;
+    HPDF_MD5_CTX ctx;
+    HPDF_BYTE dig[16];
+    HPDF_MD5Init(&ctx);
+    for (size_t off = 0; off < id->size; off += CHUNK) {
+        size_t n = id->size - off < CHUNK ? id->size - off : CHUNK;
+        if (!read_at(st, off, buf, n)) return false;
+        HPDF_MD5Update(&ctx, buf, (HPDF_UINT32)n);
+    }
+    HPDF_MD5Final(dig, &ctx);
+    size_t from = id->size > TAIL ? id->size - TAIL : 0;
+    if (!read_at(st, from, buf, id->size - from) || !trailer_dict(buf, id->size - from, &id->at))
+        return false;
+    id->at += from;
+    char hex[33];
+    for (int i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02X", dig[i]);
+    id->len = (size_t)snprintf(id->text, sizeof id->text, "\n/ID [<%s> <%s>]", hex, hex);
+    return true;
+}
+
+/* Bytes [from, to) of the saved document to fp, CHUNK at a time. */
+static bool copy_range(HPDF_Stream st, size_t from, size_t to, unsigned char *buf, FILE *fp)
+{
+    for (size_t off = from; off < to; off += CHUNK) {
+        size_t n = to - off < CHUNK ? to - off : CHUNK;
+        if (!read_at(st, off, buf, n) || fwrite(buf, 1, n, fp) != n) return false;
+    }
+    return true;
+}
+
+/* The saved document with its /ID to path (temp file, fsync, rename),
+ * straight from libharu's stream: no whole copy of the document. */
+static bool save_file(HPDF_Doc pdf, const char *path, const pdf_err *pe, sbuf *err)
+{
+    unsigned char *buf = xmalloc(CHUNK);
+    doc_id id;
+    bool ok = find_id(pdf, buf, &id);
+    if (!ok) {
+        free(buf);
+        libharu_failed(err, pe);
+        return false;
+    }
+    outfile o;
+    ok = outfile_open(&o, path);
+    if (ok) {
+        ok = copy_range(pdf->stream, 0, id.at, buf, o.fp) &&
+             fwrite(id.text, 1, id.len, o.fp) == id.len &&
+             copy_range(pdf->stream, id.at, id.size, buf, o.fp);
+        if (ok) ok = outfile_commit(&o);
+        else outfile_abort(&o);
+    }
+    if (!ok) sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
+    free(buf);
+    return ok;
+}
+
+/* The saved document with its /ID into memory. */
+static bool save_mem(HPDF_Doc pdf, unsigned char **data, size_t *len)
+{
+    unsigned char *buf = xmalloc(CHUNK);
+    doc_id id;
+    bool ok = find_id(pdf, buf, &id);
+    free(buf);
+    if (!ok) return false;
+    unsigned char *out = xmalloc(id.size + id.len);
+    ok = read_at(pdf->stream, 0, out, id.at) &&
+         read_at(pdf->stream, id.at, out + id.at + id.len, id.size - id.at);
+    if (!ok) {
+        free(out);
+        return false;
+    }
+    memcpy(out + id.at, id.text, id.len);
+    *data = out;
+    *len = id.size + id.len;
+    return true;
+}
+
+/* Documents held by the caller, as a source. */
+typedef struct held {
+    const lo_doc *const *docs;
+    const char *const *outline;
+} held;
+
+static const lo_doc *held_get(void *ctx, size_t i) { return ((const held *)ctx)->docs[i]; }
+static void held_put(void *ctx, size_t i, const lo_doc *d) { (void)ctx; (void)i; (void)d; }
+static const char *held_outline(void *ctx, size_t i)
+{
+    const held *h = ctx;
+    return h->outline ? h->outline[i] : NULL;
+}
+
+static const pdfw_opts DEFAULT_OPTS = {NULL, NULL, -1, false};
+
+bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
+                 const font_set *fs, const pdfw_opts *opts,
+                 unsigned char **data, size_t *len, sbuf *err)
+{
+    *data = NULL;
+    *len = 0;
+    held h = {docs, outline};
+    pdfw_source src = {ndocs, held_get, held_put, held_outline, &h};
+    pdf_err pe = {0, 0};
+    HPDF_Doc pdf = build_doc(&src, fs, opts ? opts : &DEFAULT_OPTS, &pe, err);
+    if (!pdf) return false;
+    bool ok = save_mem(pdf, data, len);
+    if (!ok) libharu_failed(err, &pe);
     HPDF_Free(pdf);
     return ok;
 }
@@ -554,15 +846,23 @@ bool pdfw_atomic_write(const char *path, const void *data, size_t len, sbuf *err
     return ok;
 }
 
+bool pdfw_write_source(const pdfw_source *src, const font_set *fs, const pdfw_opts *opts,
+                       const char *path, sbuf *err)
+{
+    pdf_err pe = {0, 0};
+    HPDF_Doc pdf = build_doc(src, fs, opts ? opts : &DEFAULT_OPTS, &pe, err);
+    if (!pdf) return false;
+    bool ok = save_file(pdf, path, &pe, err);
+    HPDF_Free(pdf);
+    return ok;
+}
+
 bool pdfw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
                      const font_set *fs, const pdfw_opts *opts, const char *path, sbuf *err)
 {
-    unsigned char *data;
-    size_t len;
-    if (!pdfw_render(docs, ndocs, outline, fs, opts, &data, &len, err)) return false;
-    bool ok = pdfw_atomic_write(path, data, len, err);
-    free(data);
-    return ok;
+    held h = {docs, outline};
+    pdfw_source src = {ndocs, held_get, held_put, held_outline, &h};
+    return pdfw_write_source(&src, fs, opts, path, err);
 }
 
 bool pdfw_write(const lo_doc *doc, const font_set *fs, const pdfw_opts *opts,
@@ -570,4 +870,53 @@ bool pdfw_write(const lo_doc *doc, const font_set *fs, const pdfw_opts *opts,
 {
     const lo_doc *docs[1] = {doc};
     return pdfw_write_docs(docs, 1, NULL, fs, opts, path, err);
+}
+
+/* ------------------------------------------- process-wide replacements
+ *
+ * Defined here, these replace the shared libraries' own for the whole
+ * process: libhpdf calls them through its PLT, and the linker exports the
+ * program's definitions because libhpdf uses those names. They are pure
+ * functions (no state), so threads may call them at once. */
+
+/* zlib's deflateInit: libharu 2.3.0 compresses every stream with
+ * deflateInit(Z_DEFAULT_COMPRESSION), i.e. level 6, and has no setting for
+ * the level. Level 1 (Z_BEST_SPEED) deflates content streams, fonts and
+ * CIDToGIDMaps in half the time (callgrind) for ~2% more bytes, and it is
+ * as deterministic. Only libharu calls deflateInit_ in this program:
+ * libxlsxwriter (through minizip), libpng and libxml2 call deflateInit2_,
+ * which is untouched, so their output does not change. An explicit level is
+ * kept. The other arguments are those zlib's own deflateInit_ passes. */
+int deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
+{
+    if (level == Z_DEFAULT_COMPRESSION) level = Z_BEST_SPEED;
+    return deflateInit2_(strm, level, Z_DEFLATED, MAX_WBITS, 8, Z_DEFAULT_STRATEGY, version,
+                         stream_size);
+}
+
+/* libharu 2.3.0's HPDF_MemCpy, HPDF_MemSet and HPDF_StrLen are loops of one
+ * byte a step, under all of its stream writing (a CIDToGIDMap alone is
+ * 65,536 writes of 2 bytes per font and document). Same results with libc:
+ * HPDF_MemCpy returns out + n and copies forwards (as libharu's loop does
+ * when the ranges overlap), HPDF_MemSet returns s + n. */
+HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
+{
+    if (out + n <= in || in + n <= out) {
+        memcpy(out, in, n);
+        return out + n;
+    }
+    while (n-- > 0) *out++ = *in++;
+    return out;
+}
+
+void *HPDF_MemSet(void *s, HPDF_BYTE c, HPDF_UINT n)
+{
+    memset(s, c, n);
+    return (HPDF_BYTE *)s + n;
+}
+
+HPDF_UINT HPDF_StrLen(const char *s, HPDF_INT maxlen)
+{
+    if (!s) return 0;
+    return (HPDF_UINT)(maxlen < 0 ? strlen(s) : strnlen(s, (size_t)maxlen));
 }

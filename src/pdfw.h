@@ -29,6 +29,25 @@ typedef struct pdfw_opts {
 bool pdfw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
                      const font_set *fs, const pdfw_opts *opts, const char *path, sbuf *err);
 
+/* A PDF's page models, one at a time: get(ctx, i) lays out document i
+ * (NULL: it failed, and the source has said why: pdfw adds nothing to err),
+ * put(ctx, i, d) releases what get returned. Each document is asked for
+ * twice, once to collect its characters (the fonts are subset to them
+ * before anything is drawn) and once to draw it, so a caller need not hold
+ * every document's page model at once (a unit's registration forms).
+ * outline (may be NULL) gives document i's outline title (UTF-8) or NULL. */
+typedef struct pdfw_source {
+    size_t n;
+    const lo_doc *(*get)(void *ctx, size_t i);
+    void (*put)(void *ctx, size_t i, const lo_doc *d);
+    const char *(*outline)(void *ctx, size_t i);
+    void *ctx;
+} pdfw_source;
+
+/* Like pdfw_write_docs, with the documents from src. */
+bool pdfw_write_source(const pdfw_source *src, const font_set *fs, const pdfw_opts *opts,
+                       const char *path, sbuf *err);
+
 /* One page model. */
 bool pdfw_write(const lo_doc *doc, const font_set *fs, const pdfw_opts *opts,
                 const char *path, sbuf *err);

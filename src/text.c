@@ -99,8 +99,13 @@ static bool in_list(uint32_t cp, const uint32_t *list, size_t n)
     return false;
 }
 
+/* CJK ideographs (Extension A and the URO): most of the text, and in
+ * neither list below, so answered before a scan of the lists. */
+static bool is_ideograph(uint32_t cp) { return cp >= 0x3400 && cp <= 0x9FFF; }
+
 bool text_no_line_start(uint32_t cp)
 {
+    if (is_ideograph(cp)) return false;
     static const uint32_t list[] = {
         0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09, /* ，。、；：？！） */
         0x300B, 0x300D, 0x300F, 0x201D, 0x2019, 0x3009, 0x3011, 0x3015, /* 》」』”’〉】〕 */
@@ -123,6 +128,7 @@ bool text_no_line_start(uint32_t cp)
 
 bool text_no_line_end(uint32_t cp)
 {
+    if (is_ideograph(cp)) return false;
     static const uint32_t list[] = {
         0xFF08, 0x300A, 0x300C, 0x300E, 0x201C, 0x2018, 0x3008, 0x3010, /* （《「『“‘〈【 */
         0x3014, 0x3016, 0x3018, 0x301A, 0xFF3B, 0xFF5B, 0xFF5F, 0xFFE5, /* 〔〖〘〚［｛｟￥ */
@@ -186,7 +192,7 @@ static void lines_push(text_lines *l, size_t start, size_t end, double width)
 typedef struct chr {
     uint32_t cp;
     size_t off;   /* byte offset */
-    double adv;   /* points */
+    double adv;   /* em */
 } chr;
 
 /* May a line break fall between c[i-1] and c[i]? */
@@ -202,9 +208,9 @@ static bool break_ok(const chr *c, size_t i)
     return true;
 }
 
-/* Break one paragraph (no LF) c[0..n) into lines. */
+/* Break one paragraph (no LF) c[0..n) into lines at size. */
 static void break_para(const chr *c, size_t n, size_t para_start, size_t para_end,
-                       double width, text_lines *out)
+                       double size, double width, text_lines *out)
 {
     if (n == 0) {
         lines_push(out, para_start, para_start, 0);
@@ -219,14 +225,15 @@ static void break_para(const chr *c, size_t n, size_t para_start, size_t para_en
         size_t last_ok = 0;          /* last index > s where a break is allowed */
         size_t brk = n;              /* where this line ends */
         while (i < n) {
+            double adv = c[i].adv * size;
             if (i > s && break_ok(c, i)) last_ok = i;
-            if (!is_space(c[i].cp) && w + c[i].adv > width + eps && i > s) {
+            if (!is_space(c[i].cp) && w + adv > width + eps && i > s) {
                 /* c[i] does not fit */
                 if (last_ok > s) brk = last_ok;
                 else brk = i;        /* unbreakable run wider than the line */
                 break;
             }
-            w += c[i].adv;
+            w += adv;
             i++;
         }
         if (i >= n) brk = n;
@@ -234,7 +241,7 @@ static void break_para(const chr *c, size_t n, size_t para_start, size_t para_en
         size_t e = brk;
         while (e > s && is_space(c[e - 1].cp)) e--;
         double lw = 0;
-        for (size_t k = s; k < e; k++) lw += c[k].adv;
+        for (size_t k = s; k < e; k++) lw += c[k].adv * size;
         size_t bstart = c[s].off;
         size_t bend = e < n ? c[e].off : para_end;
         if (e == s) bend = bstart;
@@ -244,32 +251,45 @@ static void break_para(const chr *c, size_t n, size_t para_start, size_t para_en
     }
 }
 
-void text_break(const char *s, size_t len, const text_metrics *m,
-                double size, double width, text_lines *out)
+/* s[0..len) decoded once, with each character's advance in em: fitting
+ * breaks the same text at several sizes. LFs are kept (they end
+ * paragraphs); c must hold len + 1 entries. Returns the count. */
+static size_t decode(const char *s, size_t len, const text_metrics *m, chr *c)
+{
+    const char *p = s, *e = s + len;
+    size_t n = 0;
+    while (p < e) {
+        c[n].off = (size_t)(p - s);
+        c[n].cp = text_utf8_next(&p, e);
+        c[n].adv = c[n].cp == '\n' ? 0 : m->advance(m->ctx, c[n].cp);
+        n++;
+    }
+    return n;
+}
+
+/* Break decoded text c[0..n) of s[0..len) at size, paragraph by paragraph. */
+static void break_chars(const chr *c, size_t n, size_t len, double size, double width,
+                        text_lines *out)
 {
     text_lines_clear(out);
     if (len == 0) return;
-    chr *c = xmalloc((len + 1) * sizeof *c);
-    const char *p = s, *e = s + len;
-    size_t para_start = 0;
-    size_t n = 0;
-    while (p <= e) {
-        if (p == e || *p == '\n') {
-            size_t para_end = (size_t)(p - s);
-            break_para(c, n, para_start, para_end, width, out);
-            n = 0;
-            if (p == e) break;
-            p++;
-            para_start = (size_t)(p - s);
-            continue;
-        }
-        size_t off = (size_t)(p - s);
-        uint32_t cp = text_utf8_next(&p, e);
-        c[n].cp = cp;
-        c[n].off = off;
-        c[n].adv = m->advance(m->ctx, cp) * size;
-        n++;
+    size_t first = 0;   /* first character of the paragraph */
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && c[i].cp != '\n') continue;
+        size_t para_start = first < n ? c[first].off : len;
+        size_t para_end = i < n ? c[i].off : len;
+        if (first == i) para_start = para_end;
+        break_para(c + first, i - first, para_start, para_end, size, width, out);
+        first = i + 1;
     }
+}
+
+void text_break(const char *s, size_t len, const text_metrics *m,
+                double size, double width, text_lines *out)
+{
+    chr *c = xmalloc((len + 1) * sizeof *c);
+    size_t n = decode(s, len, m, c);
+    break_chars(c, n, len, size, width, out);
     free(c);
 }
 
@@ -289,15 +309,21 @@ bool text_fit(const char *s, size_t len, const text_metrics *m,
     out->overflow = false;
     out->fit_end = len;
     const double eps = 1e-6;
+    chr *c = xmalloc((len + 1) * sizeof *c);
+    size_t n = decode(s, len, m, c);
+    bool fits = false;
     for (double size = req->size_max;; size -= step) {
         if (size < smin + eps) size = smin;
-        text_break(s, len, m, size, req->width, &out->lines);
+        break_chars(c, n, len, size, req->width, &out->lines);
         if (text_lines_height(out->lines.n, size, leading) <= req->height + eps) {
             out->size = size;
-            return true;
+            fits = true;
+            break;
         }
         if (size <= smin) break;
     }
+    free(c);
+    if (fits) return true;
     /* does not fit at the minimum size: keep what fits */
     out->size = smin;
     size_t keep = 0;

@@ -186,6 +186,30 @@ Test(text, fit_shrinks_then_overflows)
     text_lines_free(&r.lines);
 }
 
+/* text_fit decodes the text once for every size it tries: its lines are
+ * those text_break gives at the size it chose (paragraphs, a trailing LF,
+ * an invalid byte and ideographs next to punctuation included). */
+Test(text, fit_lines_are_break_lines_at_the_chosen_size)
+{
+    const char *s = "一二三，四五六。\n\nab cd 七八（九）\xE4十\n";
+    text_fit_req req = {42, 70, 12, 6, 0.5, 1.25};
+    text_fit_result r = {0};
+    cr_assert(text_fit(s, strlen(s), &M, &req, &r));
+    cr_assert_lt(r.size, 12, "shrunk");
+    text_lines l = {0};
+    text_break(s, strlen(s), &M, r.size, req.width, &l);
+    cr_assert_gt(l.n, 3);
+    cr_assert_eq(r.lines.n, l.n);
+    for (size_t i = 0; i < l.n; i++) {
+        cr_assert_eq(r.lines.v[i].start, l.v[i].start, "line %zu", i);
+        cr_assert_eq(r.lines.v[i].end, l.v[i].end, "line %zu", i);
+        cr_assert_eq(r.lines.v[i].width, l.v[i].width, "line %zu", i);
+    }
+    cr_assert_eq(l.v[l.n - 1].start, strlen(s), "the trailing LF ends with an empty line");
+    text_lines_free(&l);
+    text_lines_free(&r.lines);
+}
+
 Test(text, width_and_count)
 {
     cr_assert_float_eq(text_width(&M, "中a", strlen("中a"), 10), 15.0, 1e-9);

@@ -467,6 +467,66 @@ Test(writers, write_failure_leaves_nothing, .init = setup, .fini = teardown)
     kv_free(m);
 }
 
+/* A source of page models: pdfw asks for each document twice (characters,
+ * then drawing) and releases every one it got; get fails at fail_at. */
+typedef struct counting_src {
+    const lo_doc *doc;
+    size_t gets, puts, fail_at;
+} counting_src;
+
+static const lo_doc *cs_get(void *ctx, size_t i)
+{
+    counting_src *c = ctx;
+    (void)i;
+    if (c->gets == c->fail_at) return NULL;
+    c->gets++;
+    return c->doc;
+}
+
+static void cs_put(void *ctx, size_t i, const lo_doc *d)
+{
+    (void)i;
+    (void)d;
+    ((counting_src *)ctx)->puts++;
+}
+
+Test(writers, pdf_from_a_source, .init = setup, .fini = teardown)
+{
+    kv_map *m;
+    lo_doc *d = demo_doc(&m, 2, 20);
+    counting_src c = {d, 0, 0, (size_t)-1};
+    pdfw_source src = {3, cs_get, cs_put, NULL, &c};
+    char *p = path_in("src.pdf");
+    sbuf err = {0};
+    cr_assert(pdfw_write_source(&src, FS, NULL, p, &err), "%s", err.data);
+    cr_assert_eq(c.gets, 6);
+    cr_assert_eq(c.puts, 6);
+    sbuf cmd = {0};
+    int st;
+    sbuf_printf(&cmd, "pdfinfo '%s' | grep Pages; qpdf --check '%s' >/dev/null && echo QPDF_OK; "
+                "pdffonts '%s' | tail -n +3 | awk '{print $(NF-4), $(NF-3)}' | sort -u", p, p, p);
+    char *out = fixture_run(cmd.data, &st, NULL);
+    char want[32];
+    snprintf(want, sizeof want, " %zu\n", 3 * d->npages);
+    cr_assert_not_null(strstr(out, want), "%s", out);
+    cr_assert_not_null(strstr(out, "QPDF_OK"), "%s", out);
+    cr_assert_not_null(strstr(out, "QPDF_OK\nyes yes\n"), "every font an embedded subset: %s", out);
+    free(out);
+    /* a layout failing while drawing: nothing at the path, no message of pdfw's */
+    char *q = path_in("fail.pdf");
+    c = (counting_src){d, 0, 0, 4};
+    cr_assert_not(pdfw_write_source(&src, FS, NULL, q, &err));
+    cr_assert_eq(err.len, 0, "%s", err.data);
+    cr_assert_eq(c.puts, c.gets);
+    cr_assert_eq(file_size(q), -1);
+    free(q);
+    free(p);
+    sbuf_free(&cmd);
+    sbuf_free(&err);
+    lo_doc_free(d);
+    kv_free(m);
+}
+
 /* Regression: libharu 2.3.0 failed (HPDF_INVALID_OBJECT) on ~1 in 4,000
  * documents, whenever the font it rebuilds had a size that is a multiple of
  * 4096 and its last table, 'prep', was empty. Every subset carries a
