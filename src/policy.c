@@ -269,19 +269,10 @@ policy *policy_load(const char *ref, const char *dir, char *err, size_t errlen)
             }
         snprintf(path, sizeof path, "%s/%s.policy", dir, ref);
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
     sbuf b = { 0 };
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (1u << 20)) sbuf_add(&b, chunk, n);
-    bool too_big = b.len >= (1u << 20);
-    fclose(f);
+    int e = sbuf_read_file(&b, path, 1u << 20);
     policy *p = NULL;
-    if (too_big) snprintf(err, errlen, "%s: file too large", path);
+    if (e) snprintf(err, errlen, "%s: %s", path, e == EFBIG ? "file too large" : strerror(e));
     else p = policy_parse(b.data ? b.data : "", b.len, path, err, errlen);
     sbuf_free(&b);
     return p;

@@ -465,20 +465,10 @@ scheme *scheme_parse(const char *text, size_t len, const char *origin, char *err
 
 scheme *scheme_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
     sbuf b = { 0 };
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < MAX_FILE) sbuf_add(&b, chunk, n);
-    bool bad = ferror(f) != 0, too_big = b.len >= MAX_FILE;
-    fclose(f);
+    int e = sbuf_read_file(&b, path, MAX_FILE);
     scheme *s = NULL;
-    if (bad) snprintf(err, errlen, "%s: read error", path);
-    else if (too_big) snprintf(err, errlen, "%s: file too large", path);
+    if (e) snprintf(err, errlen, "%s: %s", path, e == EFBIG ? "file too large" : strerror(e));
     else s = scheme_parse(b.data ? b.data : "", b.len, path, err, errlen);
     sbuf_free(&b);
     return s;

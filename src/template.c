@@ -12,6 +12,7 @@
 #include <libxml/tree.h>
 
 #define TPL_NS "urn:kaohe:form:1"
+#define TPL_MAX_FILE (4u << 20)   /* a form template is a few KB: anything this big is not one */
 
 typedef struct pctx {
     const char *name;
@@ -757,19 +758,11 @@ tpl_form *tpl_parse(const char *xml, size_t len, const char *name, sbuf *err)
 
 tpl_form *tpl_load(const char *path, sbuf *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        sbuf_printf(err, "%s: 无法读取模板 (TEMPLATE_UNREADABLE): %s", path, strerror(errno));
-        return NULL;
-    }
     sbuf b = {0};
-    char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sbuf_add(&b, buf, n);
-    bool rerr = ferror(f);
-    fclose(f);
-    if (rerr) {
-        sbuf_printf(err, "%s: 无法读取模板 (TEMPLATE_UNREADABLE)", path);
+    int e = sbuf_read_file(&b, path, TPL_MAX_FILE);
+    if (e) {
+        sbuf_printf(err, "%s: 无法读取模板 (TEMPLATE_UNREADABLE): %s", path,
+                    e == EFBIG ? "文件过大" : strerror(e));
         sbuf_free(&b);
         return NULL;
     }
