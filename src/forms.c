@@ -237,8 +237,7 @@ static const char *fix(view *v, fix6 x)
 static const char *share(view *v, long a, long b)
 {
     if (b <= 0) return NULL;
-    long long q = ((long long)a * FIX_ONE * 2 + b) / (2LL * b);
-    return fix(v, (fix6)q);
+    return fix(v, fix6_share(a, b));
 }
 
 static const char *yesno(bool b) { return b ? "是" : "否"; }

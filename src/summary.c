@@ -304,18 +304,11 @@ static const char *fmt_fix(summary *s, fix6 v)
     return s->buf;
 }
 
-/* a / b as an exact fix6 rounded half up (0 when b is 0) */
-static fix6 share(long a, long b)
-{
-    if (b <= 0) return 0;
-    return (fix6)(((__int128)a * FIX_ONE * 2 + b) / (2 * (__int128)b));
-}
-
 static const char *counts_field(summary *s, const long *count, const char *f)
 {
     for (int c = 0; c < C_NCOUNTS; c++)
         if (!strcmp(f, COUNT_FIELDS[c])) return fmt_long(s, count[c]);
-    if (!strcmp(f, "ratio")) return fmt_fix(s, share(count[C_EXC], count[C_PART]));
+    if (!strcmp(f, "ratio")) return fmt_fix(s, fix6_share(count[C_EXC], count[C_PART]));
     return NULL;
 }
 

@@ -208,6 +208,12 @@ bool fix6_parse(const char *s, fix6 *out)
     return true;
 }
 
+fix6 fix6_share(long a, long b)
+{
+    if (b <= 0) return 0;
+    return (fix6)(((__int128)a * FIX_ONE * 2 + b) / (2 * (__int128)b));
+}
+
 void fix6_format_plain(fix6 v, char *buf, size_t n)
 {
     const char *sign = v < 0 ? "-" : "";

@@ -58,6 +58,8 @@ typedef int64_t fix6;
 /* Parse "[-]digits[.digits]" with at most 6 fraction digits and a magnitude
  * below 10^12. Returns false on anything else (exponents, NaN, junk). */
 bool fix6_parse(const char *s, fix6 *out);
+/* a / b rounded half up to 6 digits (0 when b <= 0): shares of counts. */
+fix6 fix6_share(long a, long b);
 /* Format plainly: trailing zeros dropped, "0.2", "0.25", "1", "-0.5". */
 void fix6_format_plain(fix6 v, char *buf, size_t n);
 /* Format rounded half away from zero to `digits` decimals (0..6): "88.00". */
