@@ -784,7 +784,7 @@ static void do_list(L *l, const tpl_block *b)
             tpl_seg seg = {false, b->empty, TPL_FMT_NONE, NULL, false};
             ec.segs = &seg;
             ec.nsegs = 1;
-            tpl_row er = {item[0].height, false, &ec, 1, 0};
+            tpl_row er = {.height = item[0].height, .cells = &ec, .ncells = 1};
             group eg;
             group_build(l, &er, 1, &eg);
             group_place(l, &eg, false, NULL, NULL);
@@ -896,6 +896,15 @@ static void do_chart(L *l, const tpl_chart *tc)
     }
 }
 
+/* A row's when/unless: set, not empty and not "0" is true. */
+static bool row_shown(L *l, const tpl_row *row)
+{
+    if (!row->cond) return true;
+    const char *v = get_value(l, row->cond);
+    bool truthy = v && *v && strcmp(v, "0") != 0;
+    return truthy != row->cond_negated;
+}
+
 static void do_rows(L *l, const tpl_block *b)
 {
     size_t i = 0;
@@ -906,10 +915,12 @@ static void do_rows(L *l, const tpl_block *b)
                 size_t e = r + (size_t)b->rows[r].cells[k].rowspan;
                 if (e > end) end = e;
             }
-        group g;
-        group_build(l, b->rows + i, end - i, &g);
-        group_place(l, &g, false, NULL, NULL);
-        group_free(&g);
+        if (row_shown(l, &b->rows[i])) {
+            group g;
+            group_build(l, b->rows + i, end - i, &g);
+            group_place(l, &g, false, NULL, NULL);
+            group_free(&g);
+        }
         i = end;
     }
 }

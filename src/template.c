@@ -307,6 +307,7 @@ static void rows_free(tpl_row *rows, size_t n)
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < rows[i].ncells; k++) cell_free(&rows[i].cells[k]);
         free(rows[i].cells);
+        free(rows[i].cond);
     }
     free(rows);
 }
@@ -354,6 +355,15 @@ static bool parse_row(pctx *c, xmlNode *rn, const tpl_style *defst, tpl_row *row
         free(h);
         if (!ok) return false;
     }
+    char *when = attr(rn, "when"), *unless = attr(rn, "unless");
+    if (when && unless) {
+        free(when);
+        free(unless);
+        return fail(c, rn, "row 不能同时有 when 和 unless (TEMPLATE_UNEXPECTED)");
+    }
+    row->cond = when ? when : unless;
+    row->cond_negated = unless != NULL;
+    if (row->cond && !*row->cond) return fail(c, rn, "row 的 when/unless 不能为空 (TEMPLATE_MISSING)");
     tpl_style rst = *defst;
     if (!read_style(c, rn, &rst, true)) return false;
     for (xmlNode *k = rn->children; k; k = k->next) {
@@ -415,7 +425,12 @@ static bool place_rows(pctx *c, xmlNode *where, tpl_row *rows, size_t nrows, siz
     bool ok = true;
     for (size_t r = 0; r < nrows && ok; r++) {
         size_t col = 0;
-        for (size_t k = 0; k < rows[r].ncells; k++) {
+        for (size_t j = 0; j < ncols && rows[r].cond; j++)
+            if (busy[j] > 0) {
+                ok = fail_line(c, rows[r].line, "when/unless 只能用于行组（rowspan）的第一行 (TEMPLATE_GRID)");
+                break;
+            }
+        for (size_t k = 0; k < rows[r].ncells && ok; k++) {
             tpl_cell *cl = &rows[r].cells[k];
             while (col < ncols && busy[col] > 0) col++;
             if (col + (size_t)cl->colspan > ncols) {
@@ -456,6 +471,8 @@ static bool parse_rows_into(pctx *c, xmlNode *parent, const tpl_style *st, tpl_r
         *rows = xrealloc(*rows, (*nrows + 1) * sizeof **rows);
         (*nrows)++;
         if (!parse_row(c, k, st, &(*rows)[*nrows - 1])) return false;
+        if ((*rows)[*nrows - 1].cond)
+            return fail(c, k, "列表中的 row 不能有 when/unless (TEMPLATE_UNEXPECTED)");
     }
     return true;
 }

@@ -69,6 +69,11 @@ typedef struct tpl_row {
     tpl_cell *cells;
     size_t ncells;
     int line;                   /* source line */
+    /* when="path" / unless="path" (form-level rows only, on the first row of
+     * a rowspan group, which it shows or hides whole): shown when the value
+     * is set, not empty and not "0" (unless: the opposite). NULL: always. */
+    char *cond;
+    bool cond_negated;
 } tpl_row;
 
 typedef enum { TPL_BLOCK_ROWS, TPL_BLOCK_LIST, TPL_BLOCK_BREAK, TPL_BLOCK_CHART } tpl_block_kind;

@@ -474,6 +474,12 @@ Test(cli, summary_chart_with_an_empty_series_builds)
     free(out);
     cr_assert_eq(run(&out, "qpdf --check %s/2025/summary.pdf", outdir), 0, "%s", out);
     free(out);
+    /* the notice of a unit without excellent persons says so (not "以下0名同志") */
+    rc = run(&out, "ls %s/2025/*/notice.pdf | xargs -I{} pdftotext {} - | tr -d '\n'", outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    assert_has(out, "无拟确定为优秀等次的人员，现予以公示");
+    cr_expect_null(strstr(out, "0名同志"), "%s", out);
+    free(out);
 }
 
 /* An input names a preset, never a file: "evil.policy" in the working

@@ -270,3 +270,36 @@ Test(layout, fonts_report_missing_glyphs, .init = setup)
     sbuf_free(&err);
     font_set_free(FS);
 }
+
+/* A row's when/unless follows its value: set, not "" and not "0" is true;
+ * a hidden group takes no room on the page. */
+Test(layout, rows_shown_by_when_and_unless, .init = setup, .fini = teardown)
+{
+    const char *x = "<form xmlns=\"urn:kaohe:form:1\" name=\"c\"><columns>20 20</columns>"
+                    "<row height=\"10\" when=\"n\"><cell rowspan=\"2\">有{{n}}人</cell><cell>甲</cell></row>"
+                    "<row height=\"10\"><cell>乙</cell></row>"
+                    "<row height=\"10\" unless=\"n\"><cell colspan=\"2\">无人</cell></row>"
+                    "<row height=\"10\"><cell colspan=\"2\">尾</cell></row></form>";
+    sbuf err = {0};
+    tpl_form *t = tpl_parse(x, strlen(x), "c.xml", &err);
+    cr_assert_not_null(t, "%s", err.data);
+    const char *values[] = {"3", "0", "", NULL};
+    const char *want[] = {"有3人甲乙尾", "无人尾", "无人尾", "无人尾"};
+    for (int i = 0; i < 4; i++) {
+        kv_map *m = kv_new();
+        if (values[i]) kv_set(m, "n", values[i]);
+        layout_source src = kv_source(m);
+        lo_doc *d = layout_run(t, &src, FS, &err);
+        cr_assert_not_null(d, "%s", err.data);
+        char *text = all_text(d);
+        cr_expect_str_eq(text, want[i], "n = %s", values[i] ? values[i] : "(absent)");
+        const lo_cell *tail = find_exact(d, 0, "尾");
+        cr_assert_not_null(tail);
+        cr_expect_float_eq(tail->y - d->pages[0].cells[0].y, i == 0 ? 20 : 10, 1e-6, "hidden rows take no room");
+        free(text);
+        lo_doc_free(d);
+        kv_free(m);
+    }
+    tpl_free(t);
+    sbuf_free(&err);
+}

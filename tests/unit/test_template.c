@@ -136,6 +136,36 @@ Test(template, errors_name_the_line)
     sbuf_free(&err);
 }
 
+/* when/unless: one of them, not empty, form-level rows only, and only on
+ * the first row of a rowspan group (it shows or hides the group whole). */
+Test(template, row_conditions)
+{
+    sbuf err = {0};
+    tpl_form *t = parse("<columns>10 10</columns><row height=\"5\" when=\"a.n\"><cell rowspan=\"2\">a</cell>"
+                        "<cell>b</cell></row><row height=\"5\"><cell>c</cell></row>"
+                        "<row height=\"5\" unless=\"a.n\"><cell colspan=\"2\">d</cell></row>", &err);
+    cr_assert_not_null(t, "%s", err.data);
+    cr_assert_str_eq(t->blocks[0].rows[0].cond, "a.n");
+    cr_assert_not(t->blocks[0].rows[0].cond_negated);
+    cr_assert_null(t->blocks[0].rows[1].cond);
+    cr_assert(t->blocks[0].rows[2].cond_negated);
+    tpl_free(t);
+    cr_assert_null(parse("<columns>10</columns><row height=\"5\" when=\"a\" unless=\"b\"><cell>a</cell></row>", &err));
+    cr_assert(strstr(err.data, "TEMPLATE_UNEXPECTED"), "%s", err.data);
+    sbuf_clear(&err);
+    cr_assert_null(parse("<columns>10</columns><row height=\"5\" when=\"\"><cell>a</cell></row>", &err));
+    cr_assert(strstr(err.data, "TEMPLATE_MISSING"), "%s", err.data);
+    sbuf_clear(&err);
+    cr_assert_null(parse("<columns>10 10</columns><row height=\"5\"><cell rowspan=\"2\">a</cell><cell>b</cell></row>"
+                         "<row height=\"5\" when=\"x\"><cell>c</cell></row>", &err));
+    cr_assert(strstr(err.data, "t.xml:1:") && strstr(err.data, "TEMPLATE_GRID"), "%s", err.data);
+    sbuf_clear(&err);
+    cr_assert_null(parse("<columns>10</columns><list source=\"p\"><item><row height=\"5\" when=\"x\"><cell>a</cell>"
+                         "</row></item></list>", &err));
+    cr_assert(strstr(err.data, "TEMPLATE_UNEXPECTED"), "%s", err.data);
+    sbuf_free(&err);
+}
+
 Test(template, rowspans_and_borders)
 {
     sbuf err = {0};
