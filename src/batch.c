@@ -3,9 +3,10 @@
  * Threads: the calling thread reads (libxml2's reader is sequential) and does
  * the run-wide id check, then queues each selected unit; `jobs` workers
  * compute and render units; whichever worker completes the oldest pending
- * unit emits every finished unit in input order. At most `window` units are
- * in flight, so memory is bounded by a few units, never by the input, and
- * the output is the same for every -j. */
+ * unit emits every finished unit in input order. At most `qcap` parsed units
+ * wait for a worker and at most `window` are between reading and emitting
+ * (the finished ones hold only their results), so memory is bounded by a few
+ * units, never by the input, and the output is the same for every -j. */
 #include "batch.h"
 
 #include <errno.h>
@@ -75,8 +76,8 @@ typedef struct batch_state {
     /* pool: everything below is guarded by mu */
     pthread_mutex_t mu;
     pthread_cond_t can_push, can_pop;
-    job *queue;                       /* ring of `window` jobs */
-    long q_head, q_count;
+    job *queue;                       /* ring of `qcap` units read, not yet started */
+    long q_head, q_count, qcap;
     unit_out **slots;                 /* finished, by seq % window */
     long window, next_seq, next_emit;
     bool closing;
@@ -339,8 +340,9 @@ static void *worker(void *arg)
         while (st->q_count == 0 && !st->closing) pthread_cond_wait(&st->can_pop, &st->mu);
         if (st->q_count == 0) break;
         job j = st->queue[st->q_head];
-        st->q_head = (st->q_head + 1) % st->window;
+        st->q_head = (st->q_head + 1) % st->qcap;
         st->q_count--;
+        pthread_cond_broadcast(&st->can_push);
         pthread_mutex_unlock(&st->mu);
 
         unit_out *out = compute_job(st, &j);
@@ -368,8 +370,9 @@ static void push_job(batch_state *st, unit *u, const policy *pol)
         return;
     }
     pthread_mutex_lock(&st->mu);
-    while (st->next_seq - st->next_emit >= st->window) pthread_cond_wait(&st->can_push, &st->mu);
-    long tail = (st->q_head + st->q_count) % st->window;
+    while (st->next_seq - st->next_emit >= st->window || st->q_count >= st->qcap)
+        pthread_cond_wait(&st->can_push, &st->mu);
+    long tail = (st->q_head + st->q_count) % st->qcap;
     st->queue[tail] = (job){ u, pol, st->next_seq++ };
     st->q_count++;
     pthread_cond_signal(&st->can_pop);
@@ -628,8 +631,15 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
         st.cal = cal;
         st.assess = assess;
         int jobs = o->jobs > 0 ? o->jobs : 1;
-        st.window = 4L * jobs;
-        st.queue = xcalloc((size_t)st.window, sizeof *st.queue);
+        /* A unit of 600 persons takes a worker a second or more while the
+         * others go on with small units; their results wait for it in the
+         * reorder window. 4 units per worker stalled them (-j2 lost a
+         * third of a core on the bench's inputs); a window of 32 per worker
+         * holds only finished results (a few KB per person), while the
+         * parsed units waiting for a worker stay at 2 per worker. */
+        st.window = 32L * jobs;
+        st.qcap = 2L * jobs;
+        st.queue = xcalloc((size_t)st.qcap, sizeof *st.queue);
         st.slots = xcalloc((size_t)st.window, sizeof *st.slots);
         pthread_mutex_init(&st.mu, NULL);
         pthread_cond_init(&st.can_push, NULL);

@@ -1211,7 +1211,11 @@ class UnitCtx:
         exc = [p for p in self.persons if p["grade"] == "excellent"]
         c = compact(pdf.text)
         rep.ok(cat, "关于%s%d年度考核拟定优秀等次人员的公示" % (compact(self.u["name"]), self.year) in c, w, "title missing")
-        rep.ok(cat, "拟确定以下%d名同志" % len(exc) in c, w, "count %d missing" % len(exc))
+        if exc:
+            rep.ok(cat, "拟确定以下%d名同志" % len(exc) in c, w, "count %d missing" % len(exc))
+        else:   # templates/forms/notice.xml: no "以下0名同志" for a unit without excellent persons
+            rep.ok(cat, "%d年度考核无拟确定为优秀等次的人员" % self.year in c and "以下0名同志" not in c, w,
+                   "no-excellent sentence missing")
         rows = [(i, toks[0] if toks else None, " ".join(toks[1:])) for _, i, toks in table_rows(pdf)]
         rep.eq(cat, w, "listed names", sorted(r[1] for r in rows), sorted(p["name"] for p in exc))
         rep.eq(cat, w, "序号", [r[0] for r in rows], list(range(1, len(exc) + 1)))
