@@ -35,6 +35,8 @@ static const msg_entry catalog[] = {
       "no holiday calendar for %d: working days counted as Monday to Friday" },
     { "SCORE_INVALID", "%s（%s）：评分项“%s”的值“%s”无法识别，按 0 分计算",
       "%s (%s): score component '%s' has unreadable value '%s', counted as 0" },
+    { "SCORE_OUT_OF_RANGE", "%s（%s）：加权综合得分超出可计算范围，按 %s 计算",
+      "%s (%s): the weighted score is out of range and counts as %s" },
     /* run errors */
     { "USAGE", "用法错误：%s", "usage error: %s" },
     { "INPUT_UNREADABLE", "%s：无法读取输入文件：%s", "%s: cannot read the input file: %s" },

@@ -108,8 +108,17 @@ static void build_buckets(unit *u, const policy *pol, perf_grade_t perf)
 
 /* --- SPEC 3.4: scores and ranking --------------------------------------- */
 
+/* The policy's weighted sum of the person's components, rounded to 6
+ * decimals. Weights and values are fix6 numbers as fix6_parse reads them
+ * (|x| < 10^12), so one product is below 10^36 and exact in 128 bits; the
+ * sum saturates instead of wrapping (only a policy of hundreds of such terms
+ * could get there). A score beyond ±RULES_SCORE_LIMIT saturates to it (see
+ * rules.h), like the other overflow of the rules (rules_quota_places) and of
+ * the schemes (scheme.c's SAT_LIMIT): never a wrapped or implementation-
+ * defined value, and the order of the ranking stays right. */
 static void compute_score(unit *u, person *p, const policy *pol, msg_lang lang)
 {
+    const __int128 max128 = (__int128)(((unsigned __int128)1 << 127) - 1);
     __int128 sum = 0;   /* scale FIX_ONE^2: weight × value, exact */
     for (int t = 0; t < pol->n_terms; t++) {
         const policy_score_term *term = &pol->terms[t];
@@ -126,11 +135,27 @@ static void compute_score(unit *u, person *p, const policy *pol, msg_lang lang)
             sbuf_free(&m);
             continue;
         }
-        sum += (__int128)term->weight * v;
+        __int128 prod = (__int128)term->weight * v;   /* |prod| < 2^126: no overflow */
+        if (__builtin_add_overflow(sum, prod, &sum)) sum = prod > 0 ? max128 : -max128;
     }
-    /* round to 6 decimals, half away from zero */
-    __int128 half = FIX_ONE / 2;
-    p->score = (fix6)(sum >= 0 ? (sum + half) / FIX_ONE : -((-sum + half) / FIX_ONE));
+    const __int128 limit = (__int128)RULES_SCORE_LIMIT * FIX_ONE;   /* at scale FIX_ONE^2 */
+    fix6 score;
+    if (sum > limit || sum < -limit) {
+        score = sum > 0 ? RULES_SCORE_LIMIT : -RULES_SCORE_LIMIT;
+        /* saturated: the officer must know this score is not the input's */
+        char shown[40];
+        fix6_format_plain(score, shown, sizeof shown);
+        sbuf m = { 0 };
+        msg_format(&m, lang, "SCORE_OUT_OF_RANGE", p->name, p->id, shown);
+        model_add_finding(u, "SCORE_OUT_OF_RANGE", SEV_WARNING, p->id, m.data);
+        sbuf_free(&m);
+    } else {
+        /* round to 6 decimals, half away from zero: |q| <= RULES_SCORE_LIMIT fits fix6 */
+        const __int128 half = FIX_ONE / 2;
+        __int128 q = sum >= 0 ? (sum + half) / FIX_ONE : -((-sum + half) / FIX_ONE);
+        score = (fix6)q;
+    }
+    p->score = score;
     p->has_score = true;
 }
 

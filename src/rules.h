@@ -26,6 +26,13 @@ void rules_compute_unit(unit *u, const rules_env *env);
  * denominator >= 1 gives at least 1 place. */
 long rules_quota_places(long denominator, fix6 ratio, bool min_one);
 
+/* A person's score (SPEC 3.4) is exact while its magnitude is at most
+ * 999999999999.999999, the largest number fix6_parse (and so every number
+ * of an input or a policy) accepts; a weighted sum beyond that saturates to
+ * ±RULES_SCORE_LIMIT, which keeps its sign and its place in the ranking
+ * (persons beyond the limit on the same side rank by votes and id). */
+#define RULES_SCORE_LIMIT ((fix6)(1000000000000LL * FIX_ONE - 1))
+
 /* The result code of SPEC 3.1 for person p in appraisal year `year`. */
 code_t rules_person_code(const person *p, const policy *pol, int year);
 

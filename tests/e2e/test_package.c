@@ -71,7 +71,10 @@ static void teardown(void)
     cr_assert_eq(system(cmd), 0);
 }
 
-TestSuite(package, .init = setup, .fini = teardown, .timeout = 300);
+/* A build of the sample takes seconds; the limit allows for valgrind (make
+ * check-valgrind: about 30 times slower, -j 2 on one core), like the
+ * hostile and faults suites' limits. */
+TestSuite(package, .init = setup, .fini = teardown, .timeout = 1800);
 
 /* Build into pkgdir/sub with the extra options; expect exit status want. */
 static void build(const char *sub, const char *opts, const char *inputs, int want)

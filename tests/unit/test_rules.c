@@ -396,6 +396,46 @@ Test(rules, lvzhi_labels_and_formula)
     cr_assert_str_eq(grade_of(u, "V1"), "excellent");
 }
 
+/* Scores beyond the fix6 range saturate at ±RULES_SCORE_LIMIT (they once
+ * wrapped: 50 × 999999999999 narrowed from 128 bits came out negative). */
+Test(rules, enormous_scores_saturate_and_keep_their_order)
+{
+    sbuf b = { 0 };
+    sbuf_puts(&b,
+        "<person id=\"H1\" name=\"甲\" category=\"civil-servant\"><scores>"
+        "<component name=\"annual\" value=\"999999999999\"/></scores></person>"
+        "<person id=\"H2\" name=\"乙\" category=\"civil-servant\"><scores>"
+        "<component name=\"annual\" value=\"-999999999999.999999\"/>"
+        "<component name=\"halfYear\" value=\"999999999999.999999\"/></scores></person>"
+        "<person id=\"H3\" name=\"丙\" category=\"civil-servant\"><scores>"
+        "<component name=\"annual\" value=\"19999999999.99\"/></scores></person>"
+        "<person id=\"H4\" name=\"丁\" category=\"civil-servant\"><scores>"
+        "<component name=\"annual\" value=\"20000000000\"/></scores></person>"
+        "<person id=\"H5\" name=\"戊\" category=\"civil-servant\"><scores>"
+        "<component name=\"annual\" value=\"-20000000000.000001\"/></scores></person>");
+    add_persons(&b, 10, 5, "civil-servant", "staff");
+    const unit *u = compute("lvzhi", NULL, b.data);
+    sbuf_free(&b);
+    cr_assert_eq(RULES_SCORE_LIMIT, 999999999999999999LL);
+    cr_assert_eq(find_person(u, "H1")->score, RULES_SCORE_LIMIT);           /* 49999999999950 */
+    cr_assert_eq(find_person(u, "H2")->score, -RULES_SCORE_LIMIT);          /* -20 × 999999999999.999999 */
+    cr_assert_eq(find_person(u, "H3")->score, ratio("999999999999.5"));     /* in range: exact */
+    cr_assert_eq(find_person(u, "H4")->score, RULES_SCORE_LIMIT);           /* 10^12: just beyond */
+    cr_assert_eq(find_person(u, "H5")->score, -RULES_SCORE_LIMIT);
+    cr_assert_eq(count_findings(u, "SCORE_INVALID", NULL), 0);
+    /* the officer is told which scores were saturated */
+    cr_assert_eq(count_findings(u, "SCORE_OUT_OF_RANGE", NULL), 4);
+    cr_assert_eq(count_findings(u, "SCORE_OUT_OF_RANGE", "H1"), 1);
+    cr_assert_eq(count_findings(u, "SCORE_OUT_OF_RANGE", "H3"), 0);
+    /* 10 persons × 20% = 2 places: the two saturated at the top, by id */
+    cr_assert_str_eq(grade_of(u, "H1"), "excellent");
+    cr_assert_str_eq(grade_of(u, "H4"), "excellent");
+    cr_assert_str_neq(grade_of(u, "H3"), "excellent");
+    char s[48];
+    fix6_format_fixed(find_person(u, "H2")->score, 2, s, sizeof s);
+    cr_assert_str_eq(s, "-1000000000000.00");
+}
+
 Test(rules, baoshan_min_one_and_advanced_limit)
 {
     sbuf b = { 0 };
