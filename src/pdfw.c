@@ -12,10 +12,12 @@
  *    registration PDF, to remake what HarfBuzz has just made;
  *  - the document's memory stream is read in place (pdf->stream) to add the
  *    /ID and write the file without a second copy of the document;
+ *  - the document's UTF-8 encoder numbers the characters drawn as CIDs
+ *    1..n (libharu's own CIDs are the code points, which costs each font of
+ *    each document a pass over the whole BMP and a 128 KB CIDToGIDMap): see
+ *    "CIDs" below;
  *  - a few functions of libharu and zlib are replaced for the whole process
- *    (end of this file).
- * With the UTF-8 encoder a CID equals the Unicode code point (BMP), so the
- * correct ToUnicode map is the identity over the BMP. */
+ *    (end of this file). */
 #include "pdfw.h"
 #include "outfile.h"
 #include "pdfchart.h"
@@ -90,9 +92,17 @@ static const char *const TOUNICODE_TAIL =
     "end\n"
     "end\n";
 
-/* Identity ToUnicode for the code points used (grouped in ranges that stay
- * within one high byte, as bfrange requires). */
-static bool fix_tounicode(HPDF_Font font, const uint32_t *cps, size_t n)
+/* The CID of code point cp: tab[cp] (the document's CID table, see "CIDs"
+ * below), or cp itself when tab is NULL. */
+static unsigned cid_of(const HPDF_UINT16 *tab, uint32_t cp)
+{
+    return tab ? tab[cp] : cp;
+}
+
+/* ToUnicode for the code points used: runs of consecutive CIDs with
+ * consecutive code points, each within one high byte of both, as bfrange
+ * requires. */
+static bool fix_tounicode(HPDF_Font font, const uint32_t *cps, size_t n, const HPDF_UINT16 *tab)
 {
     HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
     if (!attr || !attr->cmap_stream || !attr->cmap_stream->stream) return false;
@@ -108,9 +118,13 @@ static bool fix_tounicode(HPDF_Font font, const uint32_t *cps, size_t n)
     while (i < n) {
         uint32_t a = cps[i];
         if (a > 0xFFFF) break;
+        unsigned ca = cid_of(tab, a);
         size_t j = i;
-        while (j + 1 < n && cps[j + 1] == cps[j] + 1 && (cps[j + 1] >> 8) == (a >> 8)) j++;
-        sbuf_printf(&body, "<%04X> <%04X> <%04X>\n", a, cps[j], a);
+        while (j + 1 < n && cps[j + 1] == cps[j] + 1 && (cps[j + 1] >> 8) == (a >> 8) &&
+               cid_of(tab, cps[j + 1]) == cid_of(tab, cps[j]) + 1 &&
+               (cid_of(tab, cps[j + 1]) >> 8) == (ca >> 8))
+            j++;
+        sbuf_printf(&body, "<%04X> <%04X> <%04X>\n", ca, cid_of(tab, cps[j]), a);
         nr++;
         i = j + 1;
         if (nr % 100 == 0 && body.len) {
@@ -127,11 +141,11 @@ static bool fix_tounicode(HPDF_Font font, const uint32_t *cps, size_t n)
     return rc == HPDF_OK;
 }
 
-/* libharu writes one /W entry per code point whose width differs from the
- * notdef width, for every code point up to the highest in the font: rebuild
- * /DW as the commonest width of the characters used and /W as runs of the
- * others (a dense CJK page: ~9 KB less). */
-static bool compact_widths(HPDF_Doc pdf, HPDF_Font font, const uint32_t *cps, size_t n)
+/* libharu writes one /W entry per CID whose width differs from the notdef
+ * width: rebuild /DW as the commonest width of the characters used and /W as
+ * runs of the others over consecutive CIDs (a dense CJK page: ~9 KB less). */
+static bool compact_widths(HPDF_Doc pdf, HPDF_Font font, const uint32_t *cps, size_t n,
+                           const HPDF_UINT16 *tab)
 {
     HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
     if (!attr || !attr->descendant_font || !attr->fontdef) return false;
@@ -155,10 +169,11 @@ static bool compact_widths(HPDF_Doc pdf, HPDF_Font font, const uint32_t *cps, si
     while (ok && i < nb) {
         if (w[i] == dw) { i++; continue; }
         HPDF_Array run = HPDF_Array_New(pdf->mmgr);
-        ok = run && HPDF_Array_AddNumber(arr, (HPDF_INT32)cps[i]) == HPDF_OK &&
+        ok = run && HPDF_Array_AddNumber(arr, (HPDF_INT32)cid_of(tab, cps[i])) == HPDF_OK &&
              HPDF_Array_Add(arr, run) == HPDF_OK;
         size_t j = i;
-        while (ok && j < nb && w[j] != dw && (j == i || cps[j] == cps[j - 1] + 1)) {
+        while (ok && j < nb && w[j] != dw &&
+               (j == i || cid_of(tab, cps[j]) == cid_of(tab, cps[j - 1]) + 1)) {
             ok = HPDF_Array_AddNumber(run, w[j]) == HPDF_OK;
             j++;
         }
@@ -171,12 +186,14 @@ static bool compact_widths(HPDF_Doc pdf, HPDF_Font font, const uint32_t *cps, si
 }
 
 /* libharu 2.3.0 finds a glyph by a linear scan of the cmap's format-4
- * segments, and HPDF_GetFont asks for every one of the 65,536 code points
- * (CIDToGIDMap, /W), then once per character drawn (TextOut widths): with a
- * subset of N sparse CJK characters that is 65,536 x N steps per font per
- * document. Replace the parsed cmap by an equivalent flat one: one segment
- * 0000-FFFE whose glyph array is indexed by the code point itself, plus the
- * FFFF terminator. Same glyph for every code point, found at the first step. */
+ * segments, once per character drawn (TextOut widths): with a subset of N
+ * sparse CJK characters that is N steps a character. Replace the parsed cmap
+ * by an equivalent flat one: one segment 0000-FFFE whose glyph array is
+ * indexed by the code point itself, plus the FFFF terminator. Same glyph for
+ * every code point, found at the first step. Only the code points the
+ * segments cover are looked at (the subset's few hundred, not all 65,535):
+ * code point u belongs to the first segment whose end is >= u, and maps to a
+ * glyph only when that segment also starts at or before u. */
 static void flatten_cmap(HPDF_FontDef def)
 {
     HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
@@ -198,11 +215,13 @@ static void flatten_cmap(HPDF_FontDef def)
         if (offs) HPDF_FreeMem(def->mmgr, offs);
         return;
     }
-    unsigned i = 0;
-    for (unsigned u = 0; u < 65535; u++) {
-        while (i < nseg && c->end_count[i] < u) i++;
-        HPDF_UINT16 gid = 0;
-        if (i < nseg && c->start_count[i] <= u) {
+    memset(g, 0, 65535 * sizeof *g);
+    unsigned from = 0;   /* lowest code point no earlier segment claims */
+    for (unsigned i = 0; i < nseg && from < 65535; i++) {
+        unsigned end = c->end_count[i] < 65535 ? c->end_count[i] : 65534;
+        unsigned u = c->start_count[i] > from ? c->start_count[i] : from;
+        for (; u <= end; u++) {
+            HPDF_UINT16 gid = 0;
             if (c->id_range_offset[i] == 0) {
                 gid = (HPDF_UINT16)(u + c->id_delta[i]);
             } else {
@@ -210,8 +229,9 @@ static void flatten_cmap(HPDF_FontDef def)
                 if (idx < c->glyph_id_array_count && c->glyph_id_array)
                     gid = (HPDF_UINT16)(c->glyph_id_array[idx] + c->id_delta[i]);
             }
+            g[u] = gid;
         }
-        g[u] = gid;
+        if ((unsigned)c->end_count[i] + 1 > from) from = (unsigned)c->end_count[i] + 1;
     }
     HPDF_FreeMem(def->mmgr, c->end_count);
     HPDF_FreeMem(def->mmgr, c->start_count);
@@ -566,34 +586,154 @@ static void subset_tag(const unsigned char *sub, size_t len, char tag[7])
     tag[6] = 0;
 }
 
-/* The face with id f, subset to the characters of set, into the document. */
-static HPDF_Font embed_face(drawer *dw, int f, text_cpset *set, const pdf_err *pe, sbuf *err)
+/* The first role drawn with face f. */
+static font_role face_role(const font_set *fs, int f)
 {
-    font_role role = FONT_SONG;
     for (int r = 0; r < FONT_NROLES; r++)
-        if (font_face_id(dw->fs, (font_role)r) == f) { role = (font_role)r; break; }
-    text_cpset_add(set, ' ');
+        if (font_face_id(fs, (font_role)r) == f) return (font_role)r;
+    return FONT_SONG;
+}
+
+static void font_failed(const drawer *dw, int f, const pdf_err *pe, sbuf *err)
+{
+    sbuf_printf(err, "PDF 字体嵌入失败 (PDF_FONT_FAILED): %s (libharu 0x%04X)",
+                font_path(dw->fs, face_role(dw->fs, f)), (unsigned)pe->code);
+}
+
+/* ---------------------------------------------------------------- CIDs
+ *
+ * With libharu's UTF-8 encoder a CID is the code point itself, and
+ * HPDF_GetFont (CIDFontType2_New) pays for the whole BMP for each font of
+ * each document: a glyph lookup for each of the 65,536 code points, a width
+ * for each, and a CIDToGIDMap of 2 bytes per CID for all of them: 128 KB
+ * (mostly zeros, deflated at save) whatever the text. Instead, the code
+ * points the document draws (every face's, in one list) get the dense CIDs
+ * 1..n in code point order, so that every map is small and in the same
+ * order as the code points:
+ *  - during HPDF_GetFont the encoder takes the form libharu's loop reads for
+ *    a CMap encoder (to_unicode_fn == HPDF_CMapEncoder_ToUnicode, and a
+ *    non-zero cid_map entry with its unicode_map entry per CID): the loop then
+ *    looks up n glyphs, and the /W and CIDToGIDMap it makes cover CIDs 0..n;
+ *  - afterwards the UTF-8 functions are back, the cid_map zero again (its
+ *    first entries are the UTF-8 parser's state), and unicode_map holds the
+ *    CID of each code point (0 for those not drawn), read by encode_cids, the
+ *    encoder's text encoding: the same parse as libharu's UTF-8 encoding
+ *    (same functions), the CID in place of the code point. Nothing else
+ *    reads a UTF-8 encoder's unicode_map or cid_map; widths (TextWidth,
+ *    MeasureText) and strings (outline titles, document info) still go by
+ *    code point;
+ *  - /W and ToUnicode (rebuilt here anyway) are keyed by these CIDs.
+ * All of it lives in the document's own encoder: no shared state. With more
+ * code points than the cid_map has room for (hostile input only), CIDs stay
+ * code points (libharu's own way). */
+enum { CID_SLOT0 = 8 };   /* cid_map entries before this hold the UTF-8 parser's state */
+
+typedef struct cids {
+    uint32_t *cps;                    /* BMP code points drawn, ascending: CID of cps[k] is k + 1 */
     size_t n;
-    uint32_t *cps = text_cpset_list(set, &n);
+    bool dense;                       /* the dense CIDs are in use */
+    HPDF_UINT16 saved[CID_SLOT0];     /* the parser's state, kept while libharu's loop runs */
+    HPDF_Encoder_ToUnicode_Func to_unicode;
+} cids;
+
+static HPDF_UINT16 *enc_cid_map(HPDF_Encoder enc)
+{
+    return &((HPDF_CMapEncoderAttr)enc->attr)->cid_map[0][0];
+}
+
+static HPDF_UNICODE *enc_unicode_map(HPDF_Encoder enc)
+{
+    return &((HPDF_CMapEncoderAttr)enc->attr)->unicode_map[0][0];
+}
+
+/* The CID table after cids_disarm (NULL: CIDs are code points). */
+static const HPDF_UINT16 *cid_table(HPDF_Encoder enc, const cids *c)
+{
+    return c->dense ? enc_unicode_map(enc) : NULL;
+}
+
+/* UTF-8 text → big-endian CIDs (libharu frees the result). */
+static char *encode_cids(HPDF_Encoder enc, const char *text, HPDF_UINT len, HPDF_UINT *length)
+{
+    const HPDF_UNICODE *tab = enc_unicode_map(enc);
+    unsigned char *out = xmalloc(len ? 2 * (size_t)len : 1), *o = out;
+    HPDF_ParseText_Rec ps;
+    HPDF_Encoder_SetParseText(enc, &ps, (const HPDF_BYTE *)text, len);
+    for (HPDF_UINT i = 0; i < len; i++) {
+        if (HPDF_Encoder_ByteType(enc, &ps) == HPDF_BYTE_TYPE_TRIAL) continue;
+        HPDF_UINT16 cid = tab[HPDF_Encoder_ToUnicode(enc, 0)];
+        *o++ = (unsigned char)(cid >> 8);
+        *o++ = (unsigned char)cid;
+    }
+    *length = (HPDF_UINT)(o - out);
+    return (char *)out;
+}
+
+/* Number the code points of the faces used; the encoder ready for
+ * HPDF_GetFont. */
+static void cids_arm(HPDF_Encoder enc, cids *c, const text_cpset *sets, const bool *used)
+{
+    text_cpset all = {0};
+    for (int f = 0; f < FONT_NROLES; f++)
+        if (used[f])
+            for (size_t k = 0; k < sizeof all.bmp / sizeof all.bmp[0]; k++)
+                all.bmp[k] |= sets[f].bmp[k];
+    for (size_t k = 0; k < sizeof all.bmp / sizeof all.bmp[0]; k++)
+        all.count += (size_t)__builtin_popcountll(all.bmp[k]);
+    size_t n;
+    uint32_t *cps = text_cpset_list(&all, &n);   /* BMP only: nothing astral was added */
+    text_cpset_free(&all);
+    c->cps = cps;
+    c->n = n;
+    /* CIDs 1..n at slots CID_SLOT0.., and one more: libharu's loop stops
+     * before the highest CID it finds */
+    c->dense = CID_SLOT0 + n + 1 <= 65536;
+    if (!c->dense) return;
+    HPDF_UINT16 *cm = enc_cid_map(enc);
+    HPDF_UNICODE *um = enc_unicode_map(enc);
+    memcpy(c->saved, cm, sizeof c->saved);
+    memset(cm, 0, sizeof c->saved);
+    for (size_t k = 0; k < n; k++) {
+        cm[CID_SLOT0 + k] = (HPDF_UINT16)(k + 1);
+        um[CID_SLOT0 + k] = (HPDF_UNICODE)cps[k];
+    }
+    cm[CID_SLOT0 + n] = (HPDF_UINT16)(n + 1);
+    um[CID_SLOT0 + n] = 0xFFFF;   /* glyph 0 in any font, and not in the map */
+    c->to_unicode = enc->to_unicode_fn;
+    enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+}
+
+/* The encoder back to UTF-8, encoding text as the dense CIDs. */
+static void cids_disarm(HPDF_Encoder enc, cids *c)
+{
+    if (!c->dense) return;
+    HPDF_UINT16 *cm = enc_cid_map(enc);
+    HPDF_UNICODE *um = enc_unicode_map(enc);
+    memset(cm + CID_SLOT0, 0, (c->n + 1) * sizeof *cm);
+    memcpy(cm, c->saved, sizeof c->saved);
+    enc->to_unicode_fn = c->to_unicode;
+    memset(um, 0, 65536 * sizeof *um);
+    for (size_t k = 0; k < c->n; k++) um[c->cps[k]] = (HPDF_UNICODE)(k + 1);
+    enc->encode_text_fn = encode_cids;
+}
+
+/* The face with id f, subset to the characters cps[0..n), into the
+ * document (the CID maps, /W and ToUnicode are finished by finish_face). */
+static HPDF_Font embed_face(drawer *dw, int f, const uint32_t *cps, size_t n, const pdf_err *pe,
+                            sbuf *err)
+{
+    font_role role = face_role(dw->fs, f);
     unsigned char *sub;
     size_t sublen;
-    if (!font_subset(dw->fs, role, cps, n, &sub, &sublen, err)) {
-        free(cps);
-        return NULL;
-    }
+    if (!font_subset(dw->fs, role, cps, n, &sub, &sublen, err)) return NULL;
     char tag[7];
     subset_tag(sub, sublen, tag);
     HPDF_Font font = NULL;
     const char *name = load_font_mem(dw->pdf, sub, sublen, tag);
     if (name) font = HPDF_GetFont(dw->pdf, name, "UTF-8");
-    if (font && !(embed_subset(dw->pdf, font, sub, sublen) && fix_tounicode(font, cps, n) &&
-                  compact_widths(dw->pdf, font, cps, n)))
-        font = NULL;
-    if (!font)
-        sbuf_printf(err, "PDF 字体嵌入失败 (PDF_FONT_FAILED): %s (libharu 0x%04X)",
-                    font_path(dw->fs, role), (unsigned)pe->code);
+    if (font && !embed_subset(dw->pdf, font, sub, sublen)) font = NULL;
+    if (!font) font_failed(dw, f, pe, err);
     free(sub);
-    free(cps);
     return font;
 }
 
@@ -627,13 +767,36 @@ static bool prepare(const pdfw_source *src, drawer *dw, const pdfw_opts *opts, c
         collect_doc(d, dw->fs, sets, used, &dw->tmp);
         src->put(src->ctx, i, d);
     }
-    for (int f = 0; ok && f < FONT_NROLES; f++)
-        if (used[f]) ok = (dw->fonts[f] = embed_face(dw, f, &sets[f], pe, err)) != NULL;
+    uint32_t *cps[FONT_NROLES] = {0};
+    size_t ncps[FONT_NROLES] = {0};
+    cids c = {0};
+    if (ok) {
+        for (int f = 0; f < FONT_NROLES; f++) {
+            if (!used[f]) continue;
+            text_cpset_add(&sets[f], ' ');
+            cps[f] = text_cpset_list(&sets[f], &ncps[f]);
+        }
+        cids_arm(dw->utf8, &c, sets, used);
+        for (int f = 0; ok && f < FONT_NROLES; f++)
+            if (used[f]) ok = (dw->fonts[f] = embed_face(dw, f, cps[f], ncps[f], pe, err)) != NULL;
+        cids_disarm(dw->utf8, &c);
+        const HPDF_UINT16 *tab = cid_table(dw->utf8, &c);
+        for (int f = 0; ok && f < FONT_NROLES; f++) {
+            if (!used[f]) continue;
+            ok = fix_tounicode(dw->fonts[f], cps[f], ncps[f], tab) &&
+                 compact_widths(dw->pdf, dw->fonts[f], cps[f], ncps[f], tab);
+            if (!ok) font_failed(dw, f, pe, err);
+        }
+    }
     if (ok) set_info(dw->pdf, opts, title);
     /* PDF arrays hold at most 8,191 entries: a document with more pages
      * (a 20,000-person unit's registration) needs a tree of page nodes */
     if (ok && pages > 8000) HPDF_SetPagesConfiguration(dw->pdf, 1000);
-    for (int f = 0; f < FONT_NROLES; f++) text_cpset_free(&sets[f]);
+    for (int f = 0; f < FONT_NROLES; f++) {
+        text_cpset_free(&sets[f]);
+        free(cps[f]);
+    }
+    free(c.cps);
     free(sets);
     free(title);
     return ok;
@@ -753,7 +916,7 @@ static bool copy_range(HPDF_Stream st, size_t from, size_t to, unsigned char *bu
     return true;
 }
 
-/* The saved document with its /ID to path (temp file, fsync, rename),
+/* The saved document with its /ID to path (temp file, rename: outfile.h),
  * straight from libharu's stream: no whole copy of the document. */
 static bool save_file(HPDF_Doc pdf, const char *path, const pdf_err *pe, sbuf *err)
 {

@@ -1,7 +1,8 @@
 /* pdfw — page model → PDF with libharu 2.3.0: the rules and text of every
  * cell at the layout's geometry, header/footer with page numbers, fonts
- * subset with HarfBuzz to the document's characters and embedded, a correct
- * /ToUnicode CMap in place of libharu's broken one, and deterministic bytes
+ * subset with HarfBuzz to the document's characters and embedded (CIDs
+ * numbering those characters), a correct /ToUnicode CMap in place of
+ * libharu's broken one, and deterministic bytes
  * (no dates unless given, /ID from the content). One HPDF_Doc per call, so
  * threads may write different documents at once. */
 #ifndef KAOHE_PDFW_H
@@ -24,8 +25,10 @@ typedef struct pdfw_opts {
 
 /* Render several page models into one PDF (e.g. one registration form per
  * person); outline entries titled outline[i] (UTF-8) when outline != NULL.
- * The file at path is written atomically (temp file, fsync, rename).
- * false + err on failure, leaving nothing at path. */
+ * The file at path is written atomically (temp file, then rename, without
+ * fsync: outfile_commit, see outfile.h: the build makes the year's files
+ * durable with one syncfs before the manifest). false + err on failure,
+ * leaving nothing at path. */
 bool pdfw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
                      const font_set *fs, const pdfw_opts *opts, const char *path, sbuf *err);
 
@@ -57,8 +60,9 @@ bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *out
                  const font_set *fs, const pdfw_opts *opts,
                  unsigned char **data, size_t *len, sbuf *err);
 
-/* Write data to path atomically: temp file in the same directory, fsync,
- * rename. false + err on failure (the temp file is removed). */
+/* Write data to path atomically: temp file in the same directory, then
+ * rename (outfile_commit: no fsync, as above). false + err on failure (the
+ * temp file is removed). */
 bool pdfw_atomic_write(const char *path, const void *data, size_t len, sbuf *err);
 
 #endif

@@ -551,3 +551,78 @@ Test(writers, subsets_carry_a_nonempty_prep_table, .init = setup, .fini = teardo
         sbuf_free(&err);
     }
 }
+
+/* The CIDs are the document's characters numbered 1..n (not their code
+ * points): every font's CIDToGIDMap is 2 bytes per character drawn, not
+ * 128 KB up to the fullwidth punctuation (U+FFxx), and /W stays within the
+ * CIDs; the text still comes back exactly, fullwidth punctuation included. */
+static const char *PY_CIDS =
+    "import re, sys\n"
+    "d = open(sys.argv[1], 'rb').read()\n"
+    "def obj(i):\n"
+    "    m = re.search(rb'(?:^|\\n)' + i + rb' 0 obj\\s*<<(.*?)>>\\s*(stream\\r?\\n)?', d, re.S)\n"
+    "    return m\n"
+    "maps = re.findall(rb'/CIDToGIDMap (\\d+) 0 R', d)\n"
+    "def length(i):\n"
+    "    m = obj(i)\n"
+    "    r = re.search(rb'/Length (\\d+) 0 R', m.group(1))\n"
+    "    if r: return int(re.search(rb'(?:^|\\n)' + r.group(1) + rb' 0 obj\\s*(\\d+)', d).group(1))\n"
+    "    return int(re.search(rb'/Length (\\d+)', m.group(1)).group(1))\n"
+    "lens = [length(i) for i in maps]\n"
+    "ws = re.findall(rb'/W \\[(.*?)\\]\\s*(?:/|>>)', d, re.S)\n"
+    "cids = [int(x) for w in ws for x in re.findall(rb'(?:^|\\]|\\[)\\s*(\\d+)\\s*\\[', w)]\n"
+    "print(len(maps), max(lens), max(cids) if cids else 0)\n";
+
+Test(writers, pdf_cids_are_the_characters_drawn, .init = setup, .fini = teardown)
+{
+    kv_map *m;
+    lo_doc *d = demo_doc(&m, 45, 1500);
+    char *pdf = path_in("cids.pdf"), *py = path_in("cids.py");
+    FILE *f = fopen(py, "w");
+    cr_assert_not_null(f);
+    fputs(PY_CIDS, f);
+    fclose(f);
+    sbuf err = {0};
+    pdfw_opts o = {NULL, NULL, EPOCH, true};   /* uncompressed: streams readable */
+    cr_assert(pdfw_write(d, FS, &o, pdf, &err), "%s", err.data);
+
+    /* the distinct characters drawn, all fonts together (pdftotext's words) */
+    sbuf cmd = {0};
+    int st;
+    char *perr;
+    sbuf_printf(&cmd, "pdftotext -enc UTF-8 '%s' -", pdf);
+    char *txt = fixture_run(cmd.data, &st, &perr);
+    cr_assert_eq(st, 0);
+    cr_assert_str_eq(perr, "", "poppler printed: %s", perr);
+    cr_assert_not_null(strstr(txt, "（2025年度）"), "fullwidth brackets come back");
+    text_cpset seen = {0};
+    text_cpset_add_utf8(&seen, txt, strlen(txt));
+    size_t nchars = seen.count;
+    text_cpset_free(&seen);
+    free(txt);
+    free(perr);
+
+    sbuf_clear(&cmd);
+    sbuf_printf(&cmd, "/usr/bin/python3 '%s' '%s'", py, pdf);
+    char *out = fixture_run(cmd.data, &st, &perr);
+    cr_assert_eq(st, 0, "%s %s", out, perr);
+    int nmaps = 0;
+    long maxlen = 0, maxcid = 0;
+    cr_assert_eq(sscanf(out, "%d %ld %ld", &nmaps, &maxlen, &maxcid), 3, "%s", out);
+    cr_log_info("%zu distinct characters: %d CIDToGIDMaps of at most %ld bytes, highest /W CID %ld",
+                nchars, nmaps, maxlen, maxcid);
+    cr_assert_eq(nmaps, 3, "song, hei, kai");
+    /* CIDs 0..n, n = the characters of all fonts (a few pdftotext drops:
+     * space, line ends) */
+    cr_assert_leq(maxlen, 2 * ((long)nchars + 8), "CIDToGIDMap %ld bytes for %zu characters",
+                  maxlen, nchars);
+    cr_assert_leq(maxcid, (long)nchars + 8);
+    free(out);
+    free(perr);
+    sbuf_free(&cmd);
+    sbuf_free(&err);
+    free(py);
+    free(pdf);
+    lo_doc_free(d);
+    kv_free(m);
+}
