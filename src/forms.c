@@ -41,6 +41,16 @@ struct forms_ctx {
     scheme_set *schemes;     /* titles and grade notes for the ranking; NULL when unreadable */
 };
 
+/* Break-even of font_set_prepare_subsets: ~900 subsets, i.e. ~45 units (8
+ * PDFs with 2-3 faces each); at ~2.5 KB of input a person and a few dozen
+ * persons a unit, some 4 MB of input. */
+#define FORMS_PREPARE_INPUT_BYTES (4LL << 20)
+
+void forms_ctx_prepare_run(forms_ctx *fc, long long input_bytes)
+{
+    if (fc && input_bytes >= FORMS_PREPARE_INPUT_BYTES) font_set_prepare_subsets(fc->fs);
+}
+
 void forms_ctx_free(forms_ctx *fc)
 {
     if (!fc) return;
@@ -1020,15 +1030,30 @@ static int reg_template(category_t c)
  * and freed when it is done, so a unit of thousands never holds every
  * person's form at once. A unit without persons gets one blank form of its
  * kind. */
+#define REG_KEEP 256  /* persons whose page model the first pass keeps for the second */
+
+/* pdfw lays a source out twice (characters, then drawing). The models of
+ * the first REG_KEEP persons are kept between the passes: most units are
+ * that small, and their registration is then laid out once (layout was a
+ * sixth of a build's instructions), while a big unit still holds only
+ * REG_KEEP models plus the one being drawn. */
 typedef struct reg_source {
     const wctx *w;
     view *v;
     sbuf outline;
+    lo_doc *kept[REG_KEEP];
 } reg_source;
+
+static void reg_source_free(reg_source *r)
+{
+    for (size_t i = 0; i < REG_KEEP; i++) lo_doc_free(r->kept[i]);
+    sbuf_free(&r->outline);
+}
 
 static const lo_doc *reg_get(void *ctx, size_t i)
 {
     reg_source *r = ctx;
+    if (i < REG_KEEP && r->kept[i]) return r->kept[i];
     const unit *u = r->v->u;
     const person *p = u->n_persons > 0 ? &u->persons[i] : NULL;
     int t = p ? reg_template(p->category)
@@ -1041,8 +1066,12 @@ static const lo_doc *reg_get(void *ctx, size_t i)
 
 static void reg_put(void *ctx, size_t i, const lo_doc *d)
 {
-    (void)ctx;
-    (void)i;
+    reg_source *r = ctx;
+    if (i < REG_KEEP && !r->kept[i]) {   /* first pass: keep it for the second */
+        r->kept[i] = (lo_doc *)d;
+        return;
+    }
+    if (i < REG_KEEP && r->kept[i] == d) r->kept[i] = NULL;   /* second pass: done with it */
     lo_doc_free((lo_doc *)d);
 }
 
@@ -1106,11 +1135,11 @@ static int registration_split(const wctx *w, reg_source *r)
 static int registration(const wctx *w, view *v, bool split)
 {
     const unit *u = v->u;
-    reg_source r = {w, v, {0}};
+    reg_source r = {w, v, {0}, {0}};
     pdfw_source src = {u->n_persons > 0 ? (size_t)u->n_persons : 1, reg_get, reg_put, reg_outline, &r};
     int rc = write_pdf_source(w, &src, "registration.pdf");
     if (rc == 0 && split) rc = registration_split(w, &r);
-    sbuf_free(&r.outline);
+    reg_source_free(&r);
     return rc;
 }
 
