@@ -14,7 +14,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "assess.h"
@@ -566,16 +565,6 @@ static void print_done(batch_state *st)
     sbuf_free(&m);
 }
 
-/* Bytes of the input files (0 for what is not a regular file). */
-static long long input_bytes(char *const *files, int n_files)
-{
-    long long total = 0;
-    struct stat sb;
-    for (int i = 0; i < n_files; i++)
-        if (stat(files[i], &sb) == 0 && S_ISREG(sb.st_mode)) total += (long long)sb.st_size;
-    return total;
-}
-
 /* A run killed mid-write leaves ".NAME.tmp-XXXXXX" beside the files it was
  * writing (never at a final path); this run owns OUTPUT, so they go before
  * any worker starts: OUTPUT/<year>/<unit>/registration/ is the deepest. */
@@ -635,7 +624,6 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
         }
     }
     st.forms = forms;
-    if (forms) forms_ctx_prepare_run(forms, input_bytes(files, n_files));
     if (o->command == BATCH_BUILD) sweep_temps(&st);
     assess_run *assess = NULL;
     bool ready = load_shared(&st, &schema, &cal, &status) && load_assessments(&st, files, n_files, schema, &assess, &status);

@@ -14,7 +14,6 @@ typedef struct face {
     unsigned index;
     hb_blob_t *blob;
     hb_face_t *face;
-    hb_face_t *subset_from;      /* face with HarfBuzz's subsetting data precomputed */
     hb_font_t *font;
     unsigned upem;
     double asc, desc;            /* em */
@@ -63,7 +62,6 @@ const char *font_role_name(font_role r)
 static void face_close(face *f)
 {
     if (f->font) hb_font_destroy(f->font);
-    if (f->subset_from) hb_face_destroy(f->subset_from);
     if (f->face) hb_face_destroy(f->face);
     if (f->blob) hb_blob_destroy(f->blob);
     free(f->adv);
@@ -156,14 +154,6 @@ font_set *font_set_open(const font_spec *specs, sbuf *err)
         fs->sheet[r] = xstrdup(specs[r].sheet_name ? specs[r].sheet_name : fs->faces[found].family);
     }
     return fs;
-}
-
-void font_set_prepare_subsets(font_set *fs)
-{
-    /* the result is an immutable face, safe to subset from in several
-     * threads at once; it gives the same subsets, byte for byte */
-    for (int i = 0; i < fs->nfaces; i++)
-        if (!fs->faces[i].subset_from) fs->faces[i].subset_from = hb_subset_preprocess(fs->faces[i].face);
 }
 
 void font_set_free(font_set *fs)
@@ -286,7 +276,7 @@ bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
     };
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof unread / sizeof unread[0]; i++) hb_set_add(drop, unread[i]);
-    hb_face_t *sub = hb_subset_or_fail(f->subset_from ? f->subset_from : f->face, in);
+    hb_face_t *sub = hb_subset_or_fail(f->face, in);
     hb_subset_input_destroy(in);
     if (!sub) {
         sbuf_printf(err, "字体子集化失败 (FONT_SUBSET_FAILED): %s", f->path);

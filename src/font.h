@@ -43,11 +43,6 @@ typedef struct font_set font_set;
  * file and index share one face. NULL on failure with a message in err. */
 font_set *font_set_open(const font_spec *specs, sbuf *err);
 void font_set_free(font_set *fs);
-/* Precompute HarfBuzz's subsetting data of every face (hb_subset_preprocess):
- * each later font_subset then costs about a third, but the preprocessing of
- * the default CJK faces costs as much as ~900 subsets (callgrind), so only a
- * run of many units should ask for it. Call before threads share the set. */
-void font_set_prepare_subsets(font_set *fs);
 
 /* Advance of cp in em (glyph 0's advance when the font lacks cp). */
 double font_advance(const font_set *fs, font_role r, uint32_t cp);

@@ -41,16 +41,6 @@ struct forms_ctx {
     scheme_set *schemes;     /* titles and grade notes for the ranking; NULL when unreadable */
 };
 
-/* Break-even of font_set_prepare_subsets: ~900 subsets, i.e. ~45 units (8
- * PDFs with 2-3 faces each); at ~2.5 KB of input a person and a few dozen
- * persons a unit, some 4 MB of input. */
-#define FORMS_PREPARE_INPUT_BYTES (4LL << 20)
-
-void forms_ctx_prepare_run(forms_ctx *fc, long long input_bytes)
-{
-    if (fc && input_bytes >= FORMS_PREPARE_INPUT_BYTES) font_set_prepare_subsets(fc->fs);
-}
-
 void forms_ctx_free(forms_ctx *fc)
 {
     if (!fc) return;

@@ -32,10 +32,6 @@ typedef struct forms_opts {
  * NULL with a message in err on failure. */
 forms_ctx *forms_ctx_new(const char *templates_dir, char *err, size_t errlen);
 void forms_ctx_free(forms_ctx *);
-/* Tune the context for a run over input files of `input_bytes` in all:
- * a big run gets fonts prepared for many subsets (font_set_prepare_subsets).
- * Call before threads share the context. */
-void forms_ctx_prepare_run(forms_ctx *fc, long long input_bytes);
 
 /* Write every per-unit form of SPEC 4 for unit u into dir (OUTPUT/<year>/<unit id>/):
    quota-application.xlsx/.pdf, registration.pdf (+ registration/<person id>.pdf with split),
