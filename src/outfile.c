@@ -28,9 +28,8 @@ bool outfile_mkdirs(const char *dir)
     return ok;
 }
 
-bool outfile_open(outfile *o, const char *final_path)
+int outfile_mktemp(const char *final_path, char **temp_path)
 {
-    memset(o, 0, sizeof *o);
     sbuf t = { 0 };
     /* ".name.tmp-XXXXXX" beside the final file: same filesystem, so rename is atomic */
     const char *base = strrchr(final_path, '/');
@@ -41,19 +40,29 @@ bool outfile_open(outfile *o, const char *final_path)
         int e = errno;
         sbuf_free(&t);
         errno = e;
-        return false;
+        return -1;
     }
     fchmod(fd, 0644);
+    *temp_path = t.data;
+    return fd;
+}
+
+bool outfile_open(outfile *o, const char *final_path)
+{
+    memset(o, 0, sizeof *o);
+    char *temp;
+    int fd = outfile_mktemp(final_path, &temp);
+    if (fd < 0) return false;
     o->fp = fdopen(fd, "wb");
     if (!o->fp) {
         int e = errno;
         close(fd);
-        unlink(t.data);
-        sbuf_free(&t);
+        unlink(temp);
+        free(temp);
         errno = e;
         return false;
     }
-    o->temp_path = t.data;
+    o->temp_path = temp;
     o->final_path = xstrdup(final_path);
     return true;
 }

@@ -16,6 +16,11 @@ typedef struct outfile {
     int error;               /* errno of the first failure, 0 if none */
 } outfile;
 
+/* Create the temp file ".NAME.tmp-XXXXXX" beside `final_path` (mode 0644)
+ * for a writer that needs a path of its own (libxlsxwriter); returns its open
+ * descriptor and sets *temp_path (caller frees), or -1 with errno set. The
+ * one place that makes the names outfile_is_temp_name knows. */
+int outfile_mktemp(const char *final_path, char **temp_path);
 /* Open a temp file beside `final_path` (its directory must exist).
  * Returns false (errno set) when it cannot. */
 bool outfile_open(outfile *o, const char *final_path);

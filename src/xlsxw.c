@@ -1,13 +1,12 @@
 /* xlsxw — see xlsxw.h. */
 #include "xlsxw.h"
+#include "outfile.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -433,17 +432,11 @@ bool xlsxw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const
 {
     xlsxw_opts defopts = {-1, NULL, NULL};
     if (!opts) opts = &defopts;
-    /* the temp name is outfile's (".NAME.tmp-XXXXXX" beside the file): one
-     * pattern for every file a killed run may leave behind */
-    size_t pl = strlen(path);
-    char *tmp = xmalloc(pl + 16);
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    snprintf(tmp, pl + 16, "%.*s.%s.tmp-XXXXXX", (int)(base - path), path, base);
-    int fd = mkstemp(tmp);
+    /* outfile's temp name: the one pattern a later build sweeps */
+    char *tmp;
+    int fd = outfile_mktemp(path, &tmp);
     if (fd < 0) {
         sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
-        free(tmp);
         return false;
     }
     close(fd);
@@ -481,7 +474,7 @@ bool xlsxw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const
         ok = false;
     }
     /* no fsync here: outfile's rule, the year's syncfs before its manifest */
-    if (ok && (chmod(tmp, 0644) != 0 || rename(tmp, path) != 0)) {
+    if (ok && rename(tmp, path) != 0) {
         sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
         ok = false;
     }
