@@ -20,6 +20,7 @@
 #include "calendar.h"
 #include "date.h"
 #include "forms.h"
+#include "idset.h"
 #include "ingest.h"
 #include "manifest.h"
 #include "model.h"
@@ -69,7 +70,7 @@ typedef struct batch_state {
     policy *policies[MAX_POLICIES];   /* presets named by files, kept for the run */
     int n_policies;
     const policy *file_policy;        /* the current file's */
-    strset unit_ids, person_ids;
+    idset *unit_ids, *person_ids;     /* every id read, for DUPLICATE_ID */
     long units_seen;                  /* every unit read, selected or not: its seq */
     long persons_in;                  /* persons of the selected units, as read */
 
@@ -141,7 +142,7 @@ static bool unit_selected(const batch_opts *o, const unit *u)
 static void check_ids(batch_state *st, unit *u)
 {
     msg_lang lang = st->o->lang;
-    if (!strset_add(&st->unit_ids, u->id)) {
+    if (!idset_add(st->unit_ids, u->id)) {
         sbuf m = { 0 };
         msg_format(&m, lang, "DUPLICATE_ID", u->id, lang == LANG_EN ? "unit" : "单位");
         model_add_finding(u, "DUPLICATE_ID", SEV_ERROR, NULL, m.data);
@@ -149,7 +150,7 @@ static void check_ids(batch_state *st, unit *u)
     }
     for (long i = 0; i < u->n_persons; i++) {
         const person *p = &u->persons[i];
-        if (strset_add(&st->person_ids, p->id)) continue;
+        if (idset_add(st->person_ids, p->id)) continue;
         sbuf m = { 0 };
         msg_format(&m, lang, "DUPLICATE_ID", p->id, p->name);
         model_add_finding(u, "DUPLICATE_ID", SEV_ERROR, p->id, m.data);
@@ -624,6 +625,8 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
         }
     }
     st.forms = forms;
+    st.unit_ids = idset_new(NULL, 0);
+    st.person_ids = idset_new(NULL, 0);
     if (o->command == BATCH_BUILD) sweep_temps(&st);
     assess_run *assess = NULL;
     bool ready = load_shared(&st, &schema, &cal, &status) && load_assessments(&st, files, n_files, schema, &assess, &status);
@@ -672,8 +675,8 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
     }
     for (int i = 0; i < st.n_policies; i++) policy_free(st.policies[i]);
     policy_free(st.override);
-    strset_free(&st.unit_ids);
-    strset_free(&st.person_ids);
+    idset_free(st.unit_ids);
+    idset_free(st.person_ids);
     calendar_free(cal);
     assess_free(assess);
     ingest_schema_free(schema);

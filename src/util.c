@@ -343,6 +343,13 @@ bool strset_add(strset *set, const char *s)
     return true;
 }
 
+void strset_clear(strset *set)
+{
+    if (set->slots) memset(set->slots, 0, set->cap * sizeof *set->slots);
+    set->count = 0;
+    set->pool_len = 0;
+}
+
 void strset_free(strset *set)
 {
     free(set->slots);

@@ -83,6 +83,8 @@ typedef struct strset {
 /* Add s; returns false when it was already present. */
 bool strset_add(strset *set, const char *s);
 bool strset_contains(const strset *set, const char *s);
+/* Empty the set, keeping its memory for the next ids. */
+void strset_clear(strset *set);
 void strset_free(strset *set);
 
 /* 64-bit FNV-1a: a stable hash (sharding by unit id must never change). */
