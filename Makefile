@@ -3,9 +3,9 @@
 
 CC       ?= cc
 BUILD    ?= build
-PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto
+PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate
 DEB_PKGS  = build-essential pkg-config libxml2-dev libxml2-utils libxlsxwriter-dev \
-            libhpdf-dev libharfbuzz-dev libcriterion-dev libssl-dev \
+            libhpdf-dev libharfbuzz-dev libcriterion-dev libssl-dev libdeflate-dev \
             fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
             poppler-utils qpdf python3-openpyxl libreoffice-calc fonts-crosextra-carlito time
 SANITIZE ?=

@@ -16,6 +16,8 @@
  *    1..n (libharu's own CIDs are the code points, which costs each font of
  *    each document a pass over the whole BMP and a 128 KB CIDToGIDMap): see
  *    "CIDs" below;
+ *  - the streams drawn (page contents above all) are deflated here with
+ *    libdeflate before libharu saves them: see deflate_streams;
  *  - a few functions of libharu and zlib are replaced for the whole process
  *    (end of this file). */
 #include "pdfw.h"
@@ -40,6 +42,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_streams.h>
 #include <hpdf_utils.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 #define MM2PT (72.0 / 25.4)
@@ -819,6 +822,74 @@ static bool draw_all(const pdfw_source *src, drawer *dw, const pdf_err *pe, sbuf
     return true;
 }
 
+/* libharu deflates each stream with zlib as it saves it. Deflate was a
+ * third of a build's instructions, and half of that went to zlib's fixed
+ * cost per stream (a 256 KB state, 64 KB of it cleared) on content streams
+ * of a few KB. libdeflate compresses a whole buffer at once: at its level 1,
+ * callgrind on 1,000 persons counts 2.34 G instructions of zlib (level 1)
+ * down to 1.00 G, the whole build -15%, and the package 4% smaller (its
+ * level 4: -7%, 7% smaller; 6: -3%). Here each stream libharu would
+ * deflate is deflated in place, then marked unfiltered so libharu copies it
+ * as it is; its /Filter entry is written back by the dict's write_fn, which
+ * libharu calls after the dict's own entries. Streams made during the save
+ * itself (a font's CIDToGIDMap) still go through zlib. */
+#define PDFW_DEFLATE_LEVEL 1
+
+static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
+{
+    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+}
+
+/* The bytes of a memory stream, gathered into in; false when they do not
+ * add up to its size (then the stream is left to libharu). */
+static bool mem_stream_bytes(HPDF_Stream st, sbuf *in)
+{
+    sbuf_clear(in);
+    HPDF_UINT n = HPDF_MemStream_GetBufCount(st);
+    for (HPDF_UINT i = 0; i < n; i++) {
+        HPDF_UINT len = 0;
+        HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, i, &len);
+        if (!p) return false;
+        sbuf_add(in, (const char *)p, len);
+    }
+    return in->len == st->size;
+}
+
+static bool deflate_streams(HPDF_Doc pdf)
+{
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(PDFW_DEFLATE_LEVEL);
+    if (!c) return true;                       /* no memory: zlib will do it */
+    sbuf in = { 0 };
+    unsigned char *out = NULL;
+    size_t cap = 0;
+    bool ok = true;
+    HPDF_List entries = pdf->xref->entries;
+    for (HPDF_UINT i = 0; ok && i < entries->count; i++) {
+        HPDF_XrefEntry e = entries->obj[i];
+        HPDF_Obj_Header *h = e->obj;
+        if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
+        HPDF_Dict d = e->obj;
+        if (!d->stream || d->filter != HPDF_STREAM_FILTER_FLATE_DECODE || d->write_fn ||
+            d->stream->type != HPDF_STREAM_MEMORY || !mem_stream_bytes(d->stream, &in))
+            continue;
+        size_t bound = libdeflate_zlib_compress_bound(c, in.len);
+        if (bound > cap) {
+            out = xrealloc(out, bound);
+            cap = bound;
+        }
+        size_t got = libdeflate_zlib_compress(c, in.data ? in.data : "", in.len, out, cap);
+        if (!got) continue;
+        HPDF_MemStream_FreeData(d->stream);
+        ok = HPDF_Stream_Write(d->stream, out, (HPDF_UINT)got) == HPDF_OK;
+        d->filter = HPDF_STREAM_FILTER_NONE;
+        d->write_fn = write_flate_filter;
+    }
+    libdeflate_free_compressor(c);
+    sbuf_free(&in);
+    free(out);
+    return ok;
+}
+
 /* The document of src, saved to its memory stream; NULL + err (unless the
  * source failed, which speaks for itself). */
 static HPDF_Doc build_doc(const pdfw_source *src, const font_set *fs, const pdfw_opts *opts,
@@ -834,6 +905,10 @@ static HPDF_Doc build_doc(const pdfw_source *src, const font_set *fs, const pdfw
     HPDF_SetCurrentEncoder(pdf, "UTF-8");
     drawer dw = {.pdf = pdf, .fs = fs, .utf8 = HPDF_GetEncoder(pdf, "UTF-8")};
     bool ok = prepare(src, &dw, opts, pe, err) && draw_all(src, &dw, pe, err);
+    if (ok && !opts->no_compress && !deflate_streams(pdf)) {
+        libharu_failed(err, pe);
+        ok = false;
+    }
     if (ok && HPDF_SaveToStream(pdf) != HPDF_OK) {
         libharu_failed(err, pe);
         ok = false;
