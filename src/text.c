@@ -12,6 +12,13 @@ uint32_t text_utf8_next(const char **pp, const char *end)
     if (p >= e) return 0;
     unsigned c = p[0];
     if (c < 0x80) { *pp += 1; return c; }
+    /* Most text is CJK: 3-byte sequences led by E1..EC or EE..EF, which can
+     * be neither overlong (E0) nor surrogates (ED). */
+    if (c >= 0xE1 && c != 0xED && c <= 0xEF && e - p >= 3 && (p[1] & 0xC0) == 0x80 &&
+        (p[2] & 0xC0) == 0x80) {
+        *pp += 3;
+        return ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    }
     int n;
     uint32_t cp, min;
     if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; min = 0x80; }
