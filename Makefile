@@ -27,7 +27,8 @@ all: $(BUILD)/kaohe
 
 # Install what a fresh Debian 12 lacks (only as root; otherwise just report).
 deps: $(BUILD)/.deps
-$(BUILD)/.deps:
+# Checked again when this Makefile changes (a package added to DEB_PKGS).
+$(BUILD)/.deps: Makefile
 	@mkdir -p $(BUILD)
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
