@@ -257,13 +257,12 @@ static void idset_spill(idset *s)
 
 bool idset_add(idset *s, const char *id)
 {
-    if (strset_contains(&s->mem, id)) return false;
     if (s->n_runs) {
         probe p = idset_probe(id);
         for (size_t i = 0; i < s->n_runs; i++)
             if (run_contains(s, &s->runs[i], id, p)) return false;
     }
-    strset_add(&s->mem, id);
+    if (!strset_add(&s->mem, id)) return false;
     s->count++;
     if (s->mem.count >= s->spill_at && s->fd != -2) idset_spill(s);
     return true;
