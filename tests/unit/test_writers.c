@@ -45,6 +45,26 @@ static char *path_in(const char *name)
     return b.data;
 }
 
+/* Write `script` (then `extra`, if any) to DIR_/name and run it with
+ * Debian's python3 (openpyxl) on `arg`: its stdout, exit status in *st and
+ * stderr in *perr (both malloc'd, the caller frees them). */
+static char *run_py(const char *name, const char *script, const char *extra, const char *arg,
+                    int *st, char **perr)
+{
+    char *py = path_in(name);
+    FILE *f = fopen(py, "w");
+    cr_assert_not_null(f, "%s", py);
+    fputs(script, f);
+    if (extra) fputs(extra, f);
+    fclose(f);
+    sbuf cmd = {0};
+    sbuf_printf(&cmd, "/usr/bin/python3 '%s' '%s'", py, arg);
+    char *out = fixture_run(cmd.data, st, perr);
+    sbuf_free(&cmd);
+    free(py);
+    return out;
+}
+
 static lo_doc *demo_doc(kv_map **m_out, size_t npersons, size_t summary)
 {
     sbuf err = {0};
@@ -286,16 +306,11 @@ Test(writers, xlsx_values_merges_and_setup, .init = setup, .fini = teardown)
     sbuf err = {0};
     xlsxw_opts o = {EPOCH, NULL, NULL};
     cr_assert(xlsxw_write(d, FS, &o, x, &err), "%s", err.data);
-    char *py = path_in("check.py");
-    FILE *f = fopen(py, "w");
-    fputs(PY_CHECK, f);
-    fclose(f);
-    sbuf cmd = {0};
     int st;
     char *perr;
-    sbuf_printf(&cmd, "/usr/bin/python3 '%s' '%s'", py, x);
-    char *out = fixture_run(cmd.data, &st, &perr);
+    char *out = run_py("check.py", PY_CHECK, NULL, x, &st, &perr);
     cr_assert_eq(st, 0, "openpyxl: %s", perr);
+    sbuf cmd = {0};
     cr_assert_not_null(strstr(out, "SHEET 演示"));
     /* values with their types */
     cr_assert_not_null(strstr(out, "CELL A1 STR:XX市财政局年度考核演示表"), "%s", out);
@@ -368,7 +383,6 @@ Test(writers, xlsx_values_merges_and_setup, .init = setup, .fini = teardown)
         cr_log_warn("soffice not installed: LibreOffice check skipped");
     }
     sbuf_free(&cmd);
-    free(py);
     free(x);
     sbuf_free(&err);
     lo_doc_free(d);
@@ -394,16 +408,11 @@ Test(writers, xlsx_tall_rows_split_under_excel_limit, .init = setup, .fini = tea
     lo_doc *d = layout_run(t, &src, FS, &err);
     char *x = path_in("tall.xlsx");
     cr_assert(xlsxw_write(d, FS, NULL, x, &err), "%s", err.data);
-    char *py = path_in("check.py");
-    FILE *f = fopen(py, "w");
-    fputs(PY_CHECK, f);
-    fputs("for r in range(1, 4): print('HEIGHT', r, ws.row_dimensions[r].height)\n", f);
-    fclose(f);
-    sbuf cmd = {0};
     int st;
     char *perr;
-    sbuf_printf(&cmd, "/usr/bin/python3 '%s' '%s'", py, x);
-    char *out = fixture_run(cmd.data, &st, &perr);
+    char *out = run_py("check.py", PY_CHECK,
+                       "for r in range(1, 4): print('HEIGHT', r, ws.row_dimensions[r].height)\n", x, &st,
+                       &perr);
     cr_assert_eq(st, 0, "%s", perr);
     /* 200 mm = 567 pt > 409 pt: two rows of 283.46 pt, cells merged over both */
     cr_assert_not_null(strstr(out, "MERGE A1:A2"), "%s", out);
@@ -418,8 +427,6 @@ Test(writers, xlsx_tall_rows_split_under_excel_limit, .init = setup, .fini = tea
     cr_assert_not_null(strstr(out, "SHEET abc"), "invalid sheet-name characters dropped: %s", out);
     free(out);
     free(perr);
-    sbuf_free(&cmd);
-    free(py);
     free(x);
     lo_doc_free(d);
     kv_free(m);
@@ -577,11 +584,7 @@ Test(writers, pdf_cids_are_the_characters_drawn, .init = setup, .fini = teardown
 {
     kv_map *m;
     lo_doc *d = demo_doc(&m, 45, 1500);
-    char *pdf = path_in("cids.pdf"), *py = path_in("cids.py");
-    FILE *f = fopen(py, "w");
-    cr_assert_not_null(f);
-    fputs(PY_CIDS, f);
-    fclose(f);
+    char *pdf = path_in("cids.pdf");
     sbuf err = {0};
     pdfw_opts o = {NULL, NULL, EPOCH, true};   /* uncompressed: streams readable */
     cr_assert(pdfw_write(d, FS, &o, pdf, &err), "%s", err.data);
@@ -602,9 +605,7 @@ Test(writers, pdf_cids_are_the_characters_drawn, .init = setup, .fini = teardown
     free(txt);
     free(perr);
 
-    sbuf_clear(&cmd);
-    sbuf_printf(&cmd, "/usr/bin/python3 '%s' '%s'", py, pdf);
-    char *out = fixture_run(cmd.data, &st, &perr);
+    char *out = run_py("cids.py", PY_CIDS, NULL, pdf, &st, &perr);
     cr_assert_eq(st, 0, "%s %s", out, perr);
     int nmaps = 0;
     long maxlen = 0, maxcid = 0;
@@ -621,7 +622,6 @@ Test(writers, pdf_cids_are_the_characters_drawn, .init = setup, .fini = teardown
     free(perr);
     sbuf_free(&cmd);
     sbuf_free(&err);
-    free(py);
     free(pdf);
     lo_doc_free(d);
     kv_free(m);
