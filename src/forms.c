@@ -39,6 +39,7 @@ struct forms_ctx {
     tpl_form *tpl[T_COUNT];
     font_set *fs;
     scheme_set *schemes;     /* titles and grade notes for the ranking; NULL when unreadable */
+    char *policies_dir;      /* templates/policies: the summary shows a policy's title */
 };
 
 void forms_ctx_free(forms_ctx *fc)
@@ -47,6 +48,7 @@ void forms_ctx_free(forms_ctx *fc)
     for (int i = 0; i < T_COUNT; i++) tpl_free(fc->tpl[i]);
     font_set_free(fc->fs);
     scheme_set_free(fc->schemes);
+    free(fc->policies_dir);
     free(fc);
 }
 
@@ -69,6 +71,9 @@ forms_ctx *forms_ctx_new(const char *templates_dir, char *err, size_t errlen)
     sbuf_printf(&path, "%s/../schemes", templates_dir);
     char serr[256];
     fc->schemes = scheme_set_load_dir(path.data, serr, sizeof serr);
+    sbuf_clear(&path);
+    sbuf_printf(&path, "%s/../policies", templates_dir);
+    fc->policies_dir = xstrdup(path.data);
     sbuf_free(&path);
     sbuf_free(&e);
     return fc;
@@ -1186,6 +1191,34 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     return rc;
 }
 
+/* The summary's source with the policy shown by its title (the policy
+ * file's `title`) instead of the key results.xml carries: the officer
+ * reads 考核政策：事业单位工作人员考核规定（2023）…, not "national". The key
+ * stays when the policy no longer loads. */
+typedef struct summary_view {
+    const layout_source *in;
+    char title[512];
+} summary_view;
+
+static const char *sv_lookup(void *ctx, const char *path)
+{
+    const summary_view *v = ctx;
+    if (v->title[0] && !strcmp(path, "policy")) return v->title;
+    return v->in->lookup ? v->in->lookup(v->in->ctx, path) : NULL;
+}
+
+static size_t sv_count(void *ctx, const char *list)
+{
+    const summary_view *v = ctx;
+    return v->in->count ? v->in->count(v->in->ctx, list) : 0;
+}
+
+static const char *sv_item(void *ctx, const char *list, size_t index, const char *field)
+{
+    const summary_view *v = ctx;
+    return v->in->item ? v->in->item(v->in->ctx, list, index, field) : NULL;
+}
+
 int forms_write_summary(const forms_ctx *fc, const layout_source *src, const char *dir,
                         const forms_opts *o, sbuf *written, sbuf *err)
 {
@@ -1193,8 +1226,17 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
         sbuf_puts(err, "forms_write_summary: missing argument");
         return -1;
     }
+    summary_view sv = {src, ""};
+    const char *key = src->lookup ? src->lookup(src->ctx, "policy") : NULL;
+    if (key && *key) {
+        char perr[256];
+        policy *p = policy_load(key, fc->policies_dir, perr, sizeof perr);
+        if (p && p->title[0]) snprintf(sv.title, sizeof sv.title, "%s", p->title);
+        policy_free(p);
+    }
+    layout_source ss = {sv_lookup, sv_count, sv_item, &sv};
     wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
-    lo_doc *d = run_source(&w, T_SUMMARY, src);
+    lo_doc *d = run_source(&w, T_SUMMARY, &ss);
     return d ? write_both(&w, d, "summary", true) : -1;
 }
 

@@ -97,6 +97,11 @@ Test(cli, build_writes_results_that_follow_the_rules)
     assert_has(x, "<notice from=\"2025-12-29\" to=\"2026-01-05\"/>");
     assert_has(x, "<totals units=\"2\" persons=\"12\" graded=\"10\" excellent=\"2\" errors=\"0\" warnings=\"0\"/>");
     free(x);
+    /* the summary names the policy by its title, not by the key results.xml carries */
+    rc = run(&out, "pdftotext %s/2025/summary.pdf - | tr -d ' \n'", outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    assert_has(out, "考核政策：事业单位工作人员考核规定（2023）、公务员考核规定");
+    free(out);
     /* the same input gives byte-identical results */
     char other[300];
     snprintf(other, sizeof other, "%s/again", outdir);
