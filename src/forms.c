@@ -1191,12 +1191,34 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     return rc;
 }
 
+/* Views over a layout source (the summary's, the ranking's) begin with the
+ * source they wrap; these pass a call on to it. */
+static const layout_source *view_in(void *ctx) { return *(const layout_source *const *)ctx; }
+
+static const char *view_lookup(void *ctx, const char *path)
+{
+    const layout_source *in = view_in(ctx);
+    return in->lookup ? in->lookup(in->ctx, path) : NULL;
+}
+
+static size_t view_count(void *ctx, const char *list)
+{
+    const layout_source *in = view_in(ctx);
+    return in->count ? in->count(in->ctx, list) : 0;
+}
+
+static const char *view_item(void *ctx, const char *list, size_t index, const char *field)
+{
+    const layout_source *in = view_in(ctx);
+    return in->item ? in->item(in->ctx, list, index, field) : NULL;
+}
+
 /* The summary's source with the policy shown by its title (the policy
  * file's `title`) instead of the key results.xml carries: the officer
  * reads 考核政策：事业单位工作人员考核规定（2023）…, not "national". The key
  * stays when the policy no longer loads. */
 typedef struct summary_view {
-    const layout_source *in;
+    const layout_source *in;          /* first: see view_in */
     char title[512];
 } summary_view;
 
@@ -1204,19 +1226,7 @@ static const char *sv_lookup(void *ctx, const char *path)
 {
     const summary_view *v = ctx;
     if (v->title[0] && !strcmp(path, "policy")) return v->title;
-    return v->in->lookup ? v->in->lookup(v->in->ctx, path) : NULL;
-}
-
-static size_t sv_count(void *ctx, const char *list)
-{
-    const summary_view *v = ctx;
-    return v->in->count ? v->in->count(v->in->ctx, list) : 0;
-}
-
-static const char *sv_item(void *ctx, const char *list, size_t index, const char *field)
-{
-    const summary_view *v = ctx;
-    return v->in->item ? v->in->item(v->in->ctx, list, index, field) : NULL;
+    return view_lookup(ctx, path);
 }
 
 int forms_write_summary(const forms_ctx *fc, const layout_source *src, const char *dir,
@@ -1234,7 +1244,7 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
         if (p && p->title[0]) snprintf(sv.title, sizeof sv.title, "%s", p->title);
         policy_free(p);
     }
-    layout_source ss = {sv_lookup, sv_count, sv_item, &sv};
+    layout_source ss = {sv_lookup, view_count, view_item, &sv};
     wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
     lo_doc *d = run_source(&w, T_SUMMARY, &ss);
     return d ? write_both(&w, d, "summary", true) : -1;
@@ -1245,26 +1255,14 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
  * of its group (schemeHead), and the grade rule's note when the row has
  * none. */
 typedef struct ranking_view {
-    const layout_source *in;
+    const layout_source *in;          /* first: see view_in */
     const scheme_set *schemes;
     char scheme[SCHEME_REF_MAX + 1];
 } ranking_view;
 
-static const char *rk_lookup(void *ctx, const char *path)
-{
-    const ranking_view *r = ctx;
-    return r->in->lookup ? r->in->lookup(r->in->ctx, path) : NULL;
-}
-
-static size_t rk_count(void *ctx, const char *list)
-{
-    const ranking_view *r = ctx;
-    return r->in->count ? r->in->count(r->in->ctx, list) : 0;
-}
-
 static const char *rk_inner(ranking_view *r, size_t index, const char *field)
 {
-    return r->in->item ? r->in->item(r->in->ctx, "ranking", index, field) : NULL;
+    return view_item(r, "ranking", index, field);
 }
 
 /* The row's scheme, copied (the source's strings live until its next call). */
@@ -1317,7 +1315,7 @@ int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const cha
         return -1;
     }
     ranking_view rv = {src, fc->schemes, ""};
-    layout_source rs = {rk_lookup, rk_count, rk_item, &rv};
+    layout_source rs = {view_lookup, view_count, rk_item, &rv};
     wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
     lo_doc *d = run_source(&w, T_RANKING, &rs);
     return d ? write_both(&w, d, "ranking", true) : -1;
