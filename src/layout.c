@@ -219,6 +219,13 @@ typedef struct L {
     /* list context */
     const char *list;
     size_t index;
+    /* page by page (layout_stream): the sink, pages handed to it so far, and
+     * the arena of the pages not yet handed over (&d->a when not streaming) */
+    const lo_sink *sink;
+    size_t emitted;
+    arena *pa;
+    arena page_arena;
+    const char *numfmts[2][11];       /* numfmt_for's strings, made once */
     /* sheet rows of the items of each list laid out so far (for formulas
      * and charts); `last` is the latest */
     struct list_range { const char *source; size_t first, last; bool any; } ranges[8];
@@ -274,8 +281,15 @@ static int plain_decimals(const char *s)
     return dot ? (int)strlen(dot + 1) : 0;
 }
 
+/* Excel number format with `digits` decimals (0–10): one copy per document,
+ * in its arena, since a streamed page's arena is gone before the writer
+ * would be done with a format shared by many cells. */
 static const char *numfmt_for(L *l, bool percent, int digits)
 {
+    if (digits < 0) digits = 0;
+    if (digits > 10) digits = 10;
+    const char **slot = &l->numfmts[percent][digits];
+    if (*slot) return *slot;
     char buf[32];
     int n = snprintf(buf, sizeof buf, "0");
     if (digits > 0) {
@@ -283,7 +297,7 @@ static const char *numfmt_for(L *l, bool percent, int digits)
         for (int i = 0; i < digits && i < 10; i++) n += snprintf(buf + n, sizeof buf - (size_t)n, "0");
     }
     if (percent) snprintf(buf + n, sizeof buf - (size_t)n, "%%");
-    return arena_strdup(&l->d->a, buf);
+    return *slot = arena_strdup(&l->d->a, buf);
 }
 
 /* Resolve segments into clean text (+ typed value when a single binding). */
@@ -398,9 +412,28 @@ static void check_glyphs(L *l, font_role role, const char *s)
 
 static void close_page(L *l);
 
+/* Streaming: the finished pages to the sink, in order, then freed with
+ * their arena. */
+static void emit_pages(L *l)
+{
+    lo_doc *d = l->d;
+    for (size_t i = 0; i < d->npages; i++) {
+        l->sink->page(l->sink->ctx, d, &d->pages[i]);
+        free(d->pages[i].rows);
+        free(d->pages[i].cells);
+    }
+    l->emitted += d->npages;
+    d->npages = 0;
+    arena_free(l->pa);
+}
+
 static void open_page(L *l, bool continuation)
 {
     lo_doc *d = l->d;
+    /* A page that is not a 续页 starts once every earlier page and its
+     * continuations are complete, and nothing of theirs is still in use:
+     * the moment a stream hands them over. */
+    if (l->sink && !continuation) emit_pages(l);
     if (d->npages == l->page_cap) {
         l->page_cap = l->page_cap ? l->page_cap * 2 : 4;
         d->pages = xrealloc(d->pages, l->page_cap * sizeof *d->pages);
@@ -456,8 +489,8 @@ static void add_cont(L *l, const char *text, const char *label, const tpl_style 
         l->conts = xrealloc(l->conts, l->capconts * sizeof *l->conts);
     }
     cont *c = &l->conts[l->nconts++];
-    c->text = arena_strdup(&l->d->a, text);
-    c->label = arena_strdup(&l->d->a, label ? label : "续页");
+    c->text = arena_strdup(l->pa, text);
+    c->label = arena_strdup(l->pa, label ? label : "续页");
     c->font = st->font;
     c->size = st->min_size;
     c->leading = st->leading;
@@ -478,7 +511,7 @@ static size_t fit_cell(L *l, lo_cell *c, const char *text, double smax, double s
     text_fit(text, len, &m, &req, &fr);
     c->size = fr.size;
     c->nlines = fr.lines.n;
-    c->lines = arena_alloc(&l->d->a, (fr.lines.n ? fr.lines.n : 1) * sizeof *c->lines);
+    c->lines = arena_alloc(l->pa, (fr.lines.n ? fr.lines.n : 1) * sizeof *c->lines);
     if (fr.lines.n) memcpy(c->lines, fr.lines.v, fr.lines.n * sizeof *c->lines);
     text_lines_free(&fr.lines);
     return fr.overflow ? fr.fit_end : len;
@@ -516,14 +549,14 @@ static void fill_cell(L *l, lo_cell *c, const tpl_cell *tc, const char *text)
             if (c->nlines == 0) { end = 0; continue; }
             end = c->lines[c->nlines - 1].start < end ? c->lines[c->nlines - 1].start : 0;
         }
-        c->text = arena_strdup(&l->d->a, part.data);
+        c->text = arena_strdup(l->pa, part.data);
         fit_cell(l, c, c->text, tc->st.min_size, tc->st.min_size);
         sbuf_free(&part);
         size_t rs = end;
         while (rs < len && (text[rs] == ' ' || text[rs] == '\n')) rs++;
         add_cont(l, text + rs, tc->continue_label, &tc->st);
     } else {
-        c->text = arena_strdup(&l->d->a, text);
+        c->text = arena_strdup(l->pa, text);
     }
     set_text_top(c);
 }
@@ -609,7 +642,7 @@ static void group_place(L *l, group *g, bool repeat, const size_t *orig_sheet_ro
     double gh = group_height(g);
     if (l->cur->nrows > 0 && l->y + gh > l->content_h + 1e-9) new_page(l);
     if (gh > l->content_h + 1e-9)
-        diag(l, "PAGE_OVERFLOW: 第 %zu 页有一组 %.1f mm 高的行超过版心高度 %.1f mm", l->d->npages, gh,
+        diag(l, "PAGE_OVERFLOW: 第 %zu 页有一组 %.1f mm 高的行超过版心高度 %.1f mm", l->emitted + l->d->npages, gh,
              l->content_h);
     size_t first = l->cur->nrows;
     double top = l->t->margin[TPL_SIDE_TOP] + l->y;
@@ -699,7 +732,7 @@ static void flush_conts(L *l)
             sbuf_puts(&title, cn.label);
             if (part > 1) sbuf_printf(&title, "（%d）", part);
             check_glyphs(l, FONT_HEI, title.data);
-            tc->text = arena_strdup(&l->d->a, title.data);
+            tc->text = arena_strdup(l->pa, title.data);
             sbuf_free(&title);
             fit_cell(l, tc, tc->text, 12, 8);
             set_text_top(tc);
@@ -736,7 +769,7 @@ static void flush_conts(L *l)
             for (int s = 0; s < 4; s++) c->border[s] = TPL_BORDER_THIN;
             size_t e = end;
             while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\n')) e--;
-            char *piece = arena_alloc(&l->d->a, e + 1);
+            char *piece = arena_alloc(l->pa, e + 1);
             memcpy(piece, text, e);
             piece[e] = 0;
             c->text = piece;
@@ -952,7 +985,8 @@ static void resolve_hf(L *l, const tpl_hf *src, lo_hf *dst)
     }
 }
 
-lo_doc *layout_run(const tpl_form *t, const layout_source *src, const font_set *fs, sbuf *err)
+lo_doc *layout_stream(const tpl_form *t, const layout_source *src, const font_set *fs, const lo_sink *sink,
+                      sbuf *err)
 {
     L *l = xcalloc(1, sizeof *l);
     lo_doc *d = xcalloc(1, sizeof *d);
@@ -960,6 +994,8 @@ lo_doc *layout_run(const tpl_form *t, const layout_source *src, const font_set *
     l->src = src;
     l->fs = fs;
     l->d = d;
+    l->sink = sink;
+    l->pa = sink ? &l->page_arena : &d->a;
     d->title = arena_strdup(&d->a, t->title);
     d->sheet = arena_strdup(&d->a, t->sheet);
     d->page_w = t->page_w;
@@ -982,6 +1018,9 @@ lo_doc *layout_run(const tpl_form *t, const layout_source *src, const font_set *
         lo_doc_free(d);
         return NULL;
     }
+    /* before the body: a stream's pages leave with their header and footer */
+    resolve_hf(l, &t->header, &d->header);
+    resolve_hf(l, &t->footer, &d->footer);
     for (size_t i = 0; i < t->nblocks; i++) {
         const tpl_block *b = &t->blocks[i];
         switch (b->kind) {
@@ -994,13 +1033,21 @@ lo_doc *layout_run(const tpl_form *t, const layout_source *src, const font_set *
         }
     }
     close_page(l);
-    if (d->npages == 0) open_page(l, false);
-    resolve_hf(l, &t->header, &d->header);
-    resolve_hf(l, &t->footer, &d->footer);
+    if (l->emitted + d->npages == 0) open_page(l, false);
+    if (sink) {
+        emit_pages(l);
+        free(d->pages);
+        d->pages = NULL;
+    }
     for (int r = 0; r < FONT_NROLES; r++) text_cpset_free(&l->reported[r]);
     free(l->conts);
     free(l);
     return d;
+}
+
+lo_doc *layout_run(const tpl_form *t, const layout_source *src, const font_set *fs, sbuf *err)
+{
+    return layout_stream(t, src, fs, NULL, err);
 }
 
 void lo_doc_free(lo_doc *d)

@@ -3,8 +3,10 @@
  * cleaned text, font role, fitted size, line breaks, borders, alignment and a
  * typed value for spreadsheets. Long text shrinks to the cell's minimum size
  * and continues on 续页 pages attached after the page it starts on. Both
- * writers (xlsxw, pdfw) draw this model, so the two outputs agree. Also a
- * simple key/value data source for tests and small callers. */
+ * writers (xlsxw, pdfw) draw this model, so the two outputs agree. A
+ * document is laid out whole (layout_run) or handed over a page at a time
+ * (layout_stream), so a form of thousands of rows needs one page in memory.
+ * Also a simple key/value data source for tests and small callers. */
 #ifndef KAOHE_LAYOUT_H
 #define KAOHE_LAYOUT_H
 
@@ -129,6 +131,34 @@ typedef struct lo_doc {
 /* Lay out a template with data. Never fails on data (problems become
  * diags); NULL only for a template the page cannot hold, with err set. */
 lo_doc *layout_run(const tpl_form *t, const layout_source *src, const font_set *fs, sbuf *err);
+
+/* Where layout_stream hands its pages: page(ctx, d, pg) for each page in
+ * order, once it and its 续页 are complete. pg and the strings of its cells
+ * live only during the call. d is the document being laid out: its
+ * geometry, header and footer (resolved before the first page), chart (set
+ * before the chart's pages) and nsheet_rows so far are valid; its pages and
+ * npages are not. */
+typedef struct lo_sink {
+    void (*page)(void *ctx, const lo_doc *d, const lo_page *pg);
+    void *ctx;
+} lo_sink;
+
+/* layout_run, handing each page to sink and freeing it, so memory does not
+ * grow with the number of pages (the run's roll-up over thousands of units).
+ * Returns the document without pages (npages 0, pages NULL): what the
+ * pages share, its nsheet_rows and diags. Laid out again from the same
+ * source, the pages come out the same, which is how the writers make the
+ * passes they need. */
+lo_doc *layout_stream(const tpl_form *t, const layout_source *src, const font_set *fs, const lo_sink *sink,
+                      sbuf *err);
+
+/* A document the writers lay out themselves, as often as they need:
+ * run(ctx, sink, err) is layout_stream with the caller's template and source
+ * (NULL + err on failure; the caller may add its own context to err). */
+typedef struct lo_pager {
+    lo_doc *(*run)(void *ctx, const lo_sink *sink, sbuf *err);
+    void *ctx;
+} lo_pager;
 void lo_doc_free(lo_doc *d);
 
 /* Apply a formatter to a value (exposed for tests). Appends to out; returns

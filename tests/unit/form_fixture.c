@@ -38,6 +38,60 @@ char *fixture_long_text(size_t n)
     return b.data;
 }
 
+kv_map *fixture_summary_data(size_t nunits, size_t long_issues)
+{
+    kv_map *m = kv_new();
+    kv_set(m, "year", "2025");
+    kv_set(m, "policy", "事业单位工作人员考核规定（2023）");
+    kv_set(m, "date", "2026-01-20");
+    char key[64], val[128];
+    snprintf(val, sizeof val, "%zu", nunits);
+    kv_set(m, "units", val);
+    static const char *const totals[] = {"participants", "places", "excellent", "competent", "basic",
+                                         "incompetent", "undetermined", "absent", "errors"};
+    for (size_t k = 0; k < sizeof totals / sizeof *totals; k++) {
+        snprintf(key, sizeof key, "totals.%s", totals[k]);
+        snprintf(val, sizeof val, "%zu", nunits * (k + 1));
+        kv_set(m, key, val);
+    }
+    kv_set(m, "totals.ratio", "0.15");
+    kv_set(m, "totals.cap", "0.2");
+    for (size_t i = 0; i < nunits; i++) {
+        struct { const char *field; long v; } num[] = {
+            {"participants", (long)(i % 37) + 3}, {"places", (long)(i % 7)}, {"excellent", (long)(i % 6)},
+            {"competent", (long)(i % 29)}, {"basic", (long)(i % 3)}, {"incompetent", (long)(i % 2)},
+            {"undetermined", 0}, {"absent", (long)(i % 4)},
+        };
+        for (size_t k = 0; k < sizeof num / sizeof *num; k++) {
+            snprintf(key, sizeof key, "units.%zu.%s", i, num[k].field);
+            snprintf(val, sizeof val, "%ld", num[k].v);
+            kv_set(m, key, val);
+        }
+        snprintf(key, sizeof key, "units.%zu.id", i);
+        snprintf(val, sizeof val, "U%05zu", i + 1);
+        kv_set(m, key, val);
+        snprintf(key, sizeof key, "units.%zu.name", i);
+        snprintf(val, sizeof val, "XX市第%zu%s", i + 1, i % 5 ? "中学" : "人民医院（含门诊部、住院部）");
+        kv_set(m, key, val);
+        snprintf(key, sizeof key, "units.%zu.ratio", i);
+        snprintf(val, sizeof val, "0.%02zu", i % 30);
+        kv_set(m, key, val);
+        snprintf(key, sizeof key, "units.%zu.cap", i);
+        kv_set(m, key, i % 2 ? "0.2" : "0.15");
+        snprintf(key, sizeof key, "units.%zu.status", i);
+        kv_set(m, key, i % 11 ? "正常" : "有错误");
+        snprintf(key, sizeof key, "units.%zu.issues", i);
+        if (i == 3 && long_issues) {
+            char *t = fixture_long_text(long_issues);
+            kv_set(m, key, t);
+            free(t);
+        } else {
+            kv_set(m, key, i % 4 ? "" : "警告 2 条：SCORE_MISSING×2");
+        }
+    }
+    return m;
+}
+
 kv_map *fixture_demo_data(size_t npersons, size_t summary_chars)
 {
     kv_map *m = kv_new();

@@ -10,6 +10,11 @@
  * characters, and `npersons` roster rows. */
 kv_map *fixture_demo_data(size_t npersons, size_t summary_chars);
 
+/* The run's summary (templates/forms/summary.xml) over nunits units; unit
+ * 3's issues are a text of about long_issues characters (0: none), so its
+ * row is as tall as a page and continues on a 续页. */
+kv_map *fixture_summary_data(size_t nunits, size_t long_issues);
+
 /* A long Chinese text of about n characters (punctuation, Latin words and
  * numbers mixed in), malloc'd. */
 char *fixture_long_text(size_t n);

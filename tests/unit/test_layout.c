@@ -303,3 +303,93 @@ Test(layout, rows_shown_by_when_and_unless, .init = setup, .fini = teardown)
     tpl_free(t);
     sbuf_free(&err);
 }
+
+/* ---- layout_stream: the pages of layout_run, one at a time ---- */
+
+#define SUMMARY "../templates/forms/summary.xml"
+
+static bool same_str(const char *a, const char *b) { return a == b || (a && b && !strcmp(a, b)); }
+
+static void assert_same_cell(const lo_cell *a, const lo_cell *b, size_t page, size_t i)
+{
+    cr_assert(a->row == b->row && a->col == b->col && a->rowspan == b->rowspan && a->colspan == b->colspan,
+              "page %zu cell %zu: position", page, i);
+    cr_assert(a->x == b->x && a->y == b->y && a->w == b->w && a->h == b->h, "page %zu cell %zu: box", page, i);
+    cr_assert_str_eq(a->text, b->text, "page %zu cell %zu", page, i);
+    cr_assert(a->font == b->font && a->size == b->size && a->nlines == b->nlines && a->text_top == b->text_top,
+              "page %zu cell %zu: text setting", page, i);
+    for (size_t k = 0; k < a->nlines; k++)
+        cr_assert(a->lines[k].start == b->lines[k].start && a->lines[k].end == b->lines[k].end,
+                  "page %zu cell %zu line %zu", page, i, k);
+    cr_assert(a->kind == b->kind && a->number == b->number && same_str(a->numfmt, b->numfmt) &&
+              a->nchoices == b->nchoices && same_str(a->formula, b->formula) && a->has_range == b->has_range &&
+              a->range_first == b->range_first && a->range_last == b->range_last,
+              "page %zu cell %zu: value", page, i);
+    cr_assert(!memcmp(a->border, b->border, 4) && a->halign == b->halign && a->valign == b->valign,
+              "page %zu cell %zu: style", page, i);
+}
+
+/* The sink compares each page it is handed with the whole layout's. */
+typedef struct compare_sink {
+    const lo_doc *whole;
+    size_t seen;
+} compare_sink;
+
+static void compare_page(void *ctx, const lo_doc *d, const lo_page *pg)
+{
+    compare_sink *cs = ctx;
+    size_t p = cs->seen++;
+    cr_assert_lt(p, cs->whole->npages, "more pages than layout_run's %zu", cs->whole->npages);
+    const lo_page *want = &cs->whole->pages[p];
+    cr_assert(pg->continuation == want->continuation && pg->chart == want->chart &&
+              pg->chart_from == want->chart_from && pg->chart_to == want->chart_to, "page %zu: kind", p);
+    cr_assert_eq(pg->nrows, want->nrows, "page %zu", p);
+    for (size_t r = 0; r < pg->nrows; r++)
+        cr_assert(pg->rows[r].h == want->rows[r].h && pg->rows[r].sheet_row == want->rows[r].sheet_row &&
+                  pg->rows[r].repeat == want->rows[r].repeat, "page %zu row %zu", p, r);
+    cr_assert_eq(pg->ncells, want->ncells, "page %zu", p);
+    for (size_t i = 0; i < pg->ncells; i++) assert_same_cell(&pg->cells[i], &want->cells[i], p, i);
+    /* what every page shares is there when the first one leaves */
+    cr_assert_str_eq(d->footer.part[1], cs->whole->footer.part[1]);
+    if (pg->chart) cr_assert_not_null(d->chart);
+}
+
+static void check_stream(const char *tpl_path, kv_map *m, size_t min_pages)
+{
+    sbuf err = {0};
+    tpl_form *t = tpl_load(tpl_path, &err);
+    cr_assert_not_null(t, "%s", err.data);
+    layout_source src = kv_source(m);
+    lo_doc *whole = layout_run(t, &src, FS, &err);
+    cr_assert_not_null(whole, "%s", err.data);
+    cr_assert_geq(whole->npages, min_pages);
+    compare_sink cs = {whole, 0};
+    lo_sink sink = {compare_page, &cs};
+    lo_doc *shell = layout_stream(t, &src, FS, &sink, &err);
+    cr_assert_not_null(shell, "%s", err.data);
+    cr_assert_eq(cs.seen, whole->npages);
+    cr_assert_eq(shell->npages, 0);
+    cr_assert_null(shell->pages);
+    cr_assert_eq(shell->nsheet_rows, whole->nsheet_rows);
+    cr_assert_eq(shell->ndiags, whole->ndiags);
+    for (size_t k = 0; k < shell->ndiags; k++) cr_assert_str_eq(shell->diags[k], whole->diags[k]);
+    cr_assert_eq(!shell->chart, !whole->chart);
+    if (shell->chart) cr_assert_eq(shell->chart->ncats, whole->chart->ncats);
+    lo_doc_free(shell);
+    lo_doc_free(whole);
+    tpl_free(t);
+    sbuf_free(&err);
+}
+
+Test(layout, stream_hands_over_the_pages_of_layout_run, .init = setup, .fini = teardown)
+{
+    /* the demo: a 续页, list heads repeated on later pages */
+    kv_map *m = fixture_demo_data(45, 1500);
+    check_stream(DEMO, m, 4);
+    kv_free(m);
+    /* the summary: 300 units, a row as tall as a page and its 续页, the
+     * totals' formulas over the list, chart pages */
+    m = fixture_summary_data(300, 3000);
+    check_stream(SUMMARY, m, 14);
+    kv_free(m);
+}
