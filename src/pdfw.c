@@ -16,8 +16,10 @@
  *    1..n (libharu's own CIDs are the code points, which costs each font of
  *    each document a pass over the whole BMP and a 128 KB CIDToGIDMap): see
  *    "CIDs" below;
- *  - the streams drawn (page contents above all) are deflated here with
- *    libdeflate before libharu saves them: see deflate_streams;
+ *  - every page shares one /Resources (shared_resources);
+ *  - the streams drawn are deflated here with libdeflate before libharu
+ *    saves them: each page's contents as soon as it is drawn (draw_one),
+ *    the rest just before the save (deflate_streams);
  *  - a few functions of libharu and zlib are replaced for the whole process
  *    (end of this file). */
 #include "pdfw.h"
@@ -40,6 +42,7 @@
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
 #include <hpdf_objects.h>
+#include <hpdf_pages.h>
 #include <hpdf_streams.h>
 #include <hpdf_utils.h>
 #include <libdeflate.h>
@@ -348,6 +351,18 @@ typedef struct rules {
     size_t n, cap;
 } rules;
 
+/* libdeflate's compressor and the buffers of one stream (see deflate_dict). */
+typedef struct deflater {
+    struct libdeflate_compressor *c;   /* NULL: not made yet, or no memory (then zlib does it) */
+    bool tried;
+    sbuf in;
+    unsigned char *out;
+    size_t cap;
+} deflater;
+
+static void deflater_free(deflater *z);
+static bool deflate_dict(deflater *z, HPDF_Dict d);
+
 /* What drawing needs besides the page: the document's fonts (by face id)
  * and scratch reused from page to page. */
 typedef struct drawer {
@@ -357,6 +372,8 @@ typedef struct drawer {
     HPDF_Encoder utf8;
     sbuf tmp, line;
     rules h, v;
+    deflater z;
+    HPDF_Dict res, res_fonts;          /* every page's /Resources and its /Font (shared_resources) */
 } drawer;
 
 static void drawer_free(drawer *dw)
@@ -365,6 +382,7 @@ static void drawer_free(drawer *dw)
     sbuf_free(&dw->line);
     free(dw->h.v);
     free(dw->v.v);
+    deflater_free(&dw->z);
 }
 
 /* Coordinates to 1/10,000 pt: the edge two neighbouring cells share comes
@@ -480,14 +498,14 @@ static void draw_cell_text(drawer *dw, HPDF_Page page, const lo_cell *c, double 
 }
 
 /* Header (h 0) or footer (h 1) parts, page numbers substituted. */
-static void draw_hf(drawer *dw, HPDF_Page page, const lo_doc *d, int h, size_t pno, int *face,
-                    double *cur)
+static void draw_hf(drawer *dw, HPDF_Page page, const lo_doc *d, int h, size_t pno, size_t pages,
+                    int *face, double *cur)
 {
     const lo_hf *hf = h == 0 ? &d->header : &d->footer;
     double H = d->page_h * MM2PT;
     for (int p = 0; p < 3; p++) {
         if (!hf->part[p] || !hf->part[p][0]) continue;
-        hf_text(&dw->tmp, hf->part[p], pno, d->npages);
+        hf_text(&dw->tmp, hf->part[p], pno, pages);
         use_font(dw, page, hf->font, hf->size, face, cur);
         text_metrics m = font_metrics(dw->fs, hf->font);
         double w = text_width(&m, dw->tmp.data, dw->tmp.len, hf->size);
@@ -502,7 +520,8 @@ static void draw_hf(drawer *dw, HPDF_Page page, const lo_doc *d, int h, size_t p
     }
 }
 
-static void draw_page(drawer *dw, HPDF_Page page, const lo_doc *d, const lo_page *pg, size_t pno)
+static void draw_page(drawer *dw, HPDF_Page page, const lo_doc *d, const lo_page *pg, size_t pno,
+                      size_t pages)
 {
     double H = d->page_h * MM2PT;
     draw_rules(dw, page, pg, H);
@@ -515,28 +534,42 @@ static void draw_page(drawer *dw, HPDF_Page page, const lo_doc *d, const lo_page
         use_font(dw, page, c->font, c->size, &face, &size);
         draw_cell_text(dw, page, c, H);
     }
-    draw_hf(dw, page, d, 0, pno, &face, &size);
-    draw_hf(dw, page, d, 1, pno, &face, &size);
+    draw_hf(dw, page, d, 0, pno, pages, &face, &size);
+    draw_hf(dw, page, d, 1, pno, pages, &face, &size);
     HPDF_Page_EndText(page);
 }
 
-/* Every page of one document; false when libharu failed (pe says how). */
+/* Page pg of d as page pno of a document of `pages` (its first, with an
+ * outline entry when outline is not NULL). Its contents are deflated at
+ * once: a document of many pages then holds each page's few compressed KB,
+ * not its drawing. false when libharu failed (pe says how). */
+static bool draw_one(drawer *dw, const lo_doc *d, const lo_page *pg, size_t pno, size_t pages,
+                     const char *outline, const pdf_err *pe)
+{
+    HPDF_Page page = HPDF_AddPage(dw->pdf);
+    if (!page) return false;
+    HPDF_Page_SetWidth(page, d->page_w * MM2PT);
+    HPDF_Page_SetHeight(page, d->page_h * MM2PT);
+    /* the page's own resources (freed here) give way to the shared ones, and
+     * its fonts are looked up, and named, there */
+    if (HPDF_Dict_Add(page, "Resources", dw->res) != HPDF_OK) return false;
+    ((HPDF_PageAttr)page->attr)->fonts = dw->res_fonts;
+    draw_page(dw, page, d, pg, pno, pages);
+    if (pg->chart) pdfchart_draw(page, d, pg, dw->fonts, dw->fs);
+    if (outline) {
+        HPDF_Outline o = HPDF_CreateOutline(dw->pdf, NULL, outline, dw->utf8);
+        HPDF_Destination dst = HPDF_Page_CreateDestination(page);
+        if (o && dst) HPDF_Outline_SetDestination(o, dst);   /* /Fit */
+    }
+    if (pe->code) return false;
+    return deflate_dict(&dw->z, ((HPDF_PageAttr)page->attr)->contents);
+}
+
+/* Every page of one document. */
 static bool draw_doc(drawer *dw, const lo_doc *d, const char *outline, const pdf_err *pe)
 {
-    for (size_t p = 0; p < d->npages; p++) {
-        HPDF_Page page = HPDF_AddPage(dw->pdf);
-        if (!page) return false;
-        HPDF_Page_SetWidth(page, d->page_w * MM2PT);
-        HPDF_Page_SetHeight(page, d->page_h * MM2PT);
-        draw_page(dw, page, d, &d->pages[p], p + 1);
-        if (d->pages[p].chart) pdfchart_draw(page, d, &d->pages[p], dw->fonts, dw->fs);
-        if (p == 0 && outline) {
-            HPDF_Outline o = HPDF_CreateOutline(dw->pdf, NULL, outline, dw->utf8);
-            HPDF_Destination dst = HPDF_Page_CreateDestination(page);
-            if (o && dst) HPDF_Outline_SetDestination(o, dst);   /* /Fit */
-        }
-        if (pe->code) return false;
-    }
+    for (size_t p = 0; p < d->npages; p++)
+        if (!draw_one(dw, d, &d->pages[p], p + 1, d->npages, p == 0 ? outline : NULL, pe)) return false;
     return true;
 }
 
@@ -548,18 +581,39 @@ static void libharu_failed(sbuf *err, const pdf_err *pe)
                 (unsigned)pe->detail);
 }
 
-/* Pass 1 over one document: the characters of every face it draws. */
-static void collect_doc(const lo_doc *d, const font_set *fs, text_cpset *sets, bool *used, sbuf *tmp)
+/* Pass 1: the characters of every face the document draws, its title and
+ * its number of pages. */
+typedef struct chars {
+    text_cpset *sets;        /* FONT_NROLES */
+    bool used[FONT_NROLES];
+    char *title;             /* of the first document */
+    size_t docs, pages;
+} chars;
+
+static void chars_free(chars *ch)
 {
-    for (size_t p = 0; p < d->npages; p++) {
-        const lo_page *pg = &d->pages[p];
-        for (size_t i = 0; i < pg->ncells; i++) {
-            const lo_cell *c = &pg->cells[i];
-            if (!c->nlines) continue;
-            used[font_face_id(fs, c->font)] = true;
-            collect(sets, fs, c->font, c->text);
-        }
+    for (int f = 0; ch->sets && f < FONT_NROLES; f++) text_cpset_free(&ch->sets[f]);
+    free(ch->sets);
+    free(ch->title);
+}
+
+static void collect_page(const lo_page *pg, const font_set *fs, chars *ch)
+{
+    for (size_t i = 0; i < pg->ncells; i++) {
+        const lo_cell *c = &pg->cells[i];
+        if (!c->nlines) continue;
+        ch->used[font_face_id(fs, c->font)] = true;
+        collect(ch->sets, fs, c->font, c->text);
     }
+    ch->pages++;
+}
+
+/* What every page of d shares: its chart's labels, header and footer. */
+static void collect_shared(const lo_doc *d, const font_set *fs, chars *ch, sbuf *tmp)
+{
+    text_cpset *sets = ch->sets;
+    bool *used = ch->used;
+    if (ch->docs++ == 0 && d->title) ch->title = xstrdup(d->title);
     pdfchart_collect(d->chart, fs, sets, used);
     const lo_hf *hfs[2] = {&d->header, &d->footer};
     for (int h = 0; h < 2; h++) {
@@ -759,24 +813,12 @@ static void set_info(HPDF_Doc pdf, const pdfw_opts *opts, const char *doc_title)
     }
 }
 
-/* Pass 1: every document's characters, then the fonts subset to them; the
- * first document's title and the page count. */
-static bool prepare(const pdfw_source *src, drawer *dw, const pdfw_opts *opts, const pdf_err *pe,
-                    sbuf *err)
+/* The fonts subset to the characters of pass 1, and the document's info. */
+static bool embed_fonts(drawer *dw, const chars *ch, const pdfw_opts *opts, const pdf_err *pe, sbuf *err)
 {
-    text_cpset *sets = xcalloc(FONT_NROLES, sizeof *sets);
-    bool used[FONT_NROLES] = {0};
-    char *title = NULL;
-    size_t pages = 0;
+    text_cpset *sets = ch->sets;
+    const bool *used = ch->used;
     bool ok = true;
-    for (size_t i = 0; ok && i < src->n; i++) {
-        const lo_doc *d = src->get(src->ctx, i);
-        if (!(ok = d != NULL)) break;
-        if (i == 0 && d->title) title = xstrdup(d->title);
-        pages += d->npages;
-        collect_doc(d, dw->fs, sets, used, &dw->tmp);
-        src->put(src->ctx, i, d);
-    }
     uint32_t *cps[FONT_NROLES] = {0};
     size_t ncps[FONT_NROLES] = {0};
     cids c = {0};
@@ -798,23 +840,73 @@ static bool prepare(const pdfw_source *src, drawer *dw, const pdfw_opts *opts, c
             if (!ok) font_failed(dw, f, pe, err);
         }
     }
-    if (ok) set_info(dw->pdf, opts, title);
+    if (ok) set_info(dw->pdf, opts, ch->title);
     /* PDF arrays hold at most 8,191 entries: a document with more pages
      * (a 20,000-person unit's registration) needs a tree of page nodes */
-    if (ok && pages > 8000) HPDF_SetPagesConfiguration(dw->pdf, 1000);
-    for (int f = 0; f < FONT_NROLES; f++) {
-        text_cpset_free(&sets[f]);
-        free(cps[f]);
-    }
+    if (ok && ch->pages > 8000) HPDF_SetPagesConfiguration(dw->pdf, 1000);
+    for (int f = 0; f < FONT_NROLES; f++) free(cps[f]);
     free(c.cps);
-    free(sets);
-    free(title);
     return ok;
 }
 
-/* Pass 2: draw the documents, one at a time. */
-static bool draw_all(const pdfw_source *src, drawer *dw, const pdf_err *pe, sbuf *err)
+/* One /Resources object for every page, naming the document's fonts F1..Fn
+ * in face order. libharu gives each page its own: a ProcSet of 5 names and
+ * a Font dict naming fonts in the order the page first uses them, ~1.5 KB
+ * of objects a page held until the save (3 MB in the registration of a unit
+ * of 1,000 persons) and ~90 bytes a page in the file. */
+static bool shared_resources(drawer *dw)
 {
+    static const char *const procs[] = {"PDF", "Text", "ImageB", "ImageC", "ImageI"};
+    HPDF_MMgr mm = dw->pdf->mmgr;
+    HPDF_Dict res = HPDF_Dict_New(mm);
+    if (!res || HPDF_Xref_Add(dw->pdf->xref, res) != HPDF_OK) return false;   /* Xref_Add frees on failure */
+    HPDF_Array procset = HPDF_Array_New(mm);
+    HPDF_Dict fonts = HPDF_Dict_New(mm);
+    if (!procset || HPDF_Dict_Add(res, "ProcSet", procset) != HPDF_OK) {
+        if (fonts) HPDF_Dict_Free(fonts);
+        return false;
+    }
+    if (!fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK) return false;
+    for (size_t i = 0; i < sizeof procs / sizeof *procs; i++)
+        if (HPDF_Array_Add(procset, HPDF_Name_New(mm, procs[i])) != HPDF_OK) return false;
+    char name[16];
+    int k = 0;
+    for (int f = 0; f < FONT_NROLES; f++) {
+        if (!dw->fonts[f]) continue;
+        snprintf(name, sizeof name, "F%d", ++k);
+        if (HPDF_Dict_Add(fonts, name, dw->fonts[f]) != HPDF_OK) return false;
+    }
+    dw->res = res;
+    dw->res_fonts = fonts;
+    return true;
+}
+
+/* How a document's two passes get their pages: from a pdfw_source, one
+ * document at a time, or from an lo_pager, one page at a time. */
+typedef struct passes {
+    bool (*collect)(void *ctx, drawer *dw, chars *ch, sbuf *err);
+    bool (*draw)(void *ctx, drawer *dw, const chars *ch, const pdf_err *pe, sbuf *err);
+    void *ctx;
+} passes;
+
+static bool source_collect(void *ctx, drawer *dw, chars *ch, sbuf *err)
+{
+    const pdfw_source *src = ctx;
+    (void)err;
+    for (size_t i = 0; i < src->n; i++) {
+        const lo_doc *d = src->get(src->ctx, i);
+        if (!d) return false;
+        for (size_t p = 0; p < d->npages; p++) collect_page(&d->pages[p], dw->fs, ch);
+        collect_shared(d, dw->fs, ch, &dw->tmp);
+        src->put(src->ctx, i, d);
+    }
+    return true;
+}
+
+static bool source_draw(void *ctx, drawer *dw, const chars *ch, const pdf_err *pe, sbuf *err)
+{
+    const pdfw_source *src = ctx;
+    (void)ch;
     for (size_t i = 0; i < src->n; i++) {
         const lo_doc *d = src->get(src->ctx, i);
         if (!d) return false;
@@ -827,6 +919,59 @@ static bool draw_all(const pdfw_source *src, drawer *dw, const pdf_err *pe, sbuf
         }
     }
     return true;
+}
+
+/* The passes of an lo_pager: each lays the document out once more, and its
+ * pages are collected or drawn as they come, then gone. */
+typedef struct pager_pass {
+    const lo_pager *pager;
+    drawer *dw;
+    chars *collecting;       /* pass 1 */
+    const pdf_err *pe;       /* pass 2 */
+    size_t pno, pages;
+    bool ok;
+} pager_pass;
+
+static void pager_collect_page(void *ctx, const lo_doc *d, const lo_page *pg)
+{
+    pager_pass *pp = ctx;
+    (void)d;
+    collect_page(pg, pp->dw->fs, pp->collecting);
+}
+
+static bool pager_collect(void *ctx, drawer *dw, chars *ch, sbuf *err)
+{
+    pager_pass pp = {.pager = ctx, .dw = dw, .collecting = ch};
+    lo_sink sink = {pager_collect_page, &pp};
+    lo_doc *d = pp.pager->run(pp.pager->ctx, &sink, err);
+    if (!d) return false;
+    collect_shared(d, dw->fs, ch, &dw->tmp);
+    lo_doc_free(d);
+    return true;
+}
+
+static void pager_draw_page(void *ctx, const lo_doc *d, const lo_page *pg)
+{
+    pager_pass *pp = ctx;
+    if (!pp->ok || pp->pno == pp->pages) {   /* after a failure, or a page pass 1 did not have */
+        pp->ok = false;
+        return;
+    }
+    pp->pno++;
+    pp->ok = draw_one(pp->dw, d, pg, pp->pno, pp->pages, NULL, pp->pe);
+}
+
+static bool pager_draw(void *ctx, drawer *dw, const chars *ch, const pdf_err *pe, sbuf *err)
+{
+    pager_pass pp = {.pager = ctx, .dw = dw, .pe = pe, .pages = ch->pages, .ok = true};
+    lo_sink sink = {pager_draw_page, &pp};
+    lo_doc *d = pp.pager->run(pp.pager->ctx, &sink, err);
+    if (!d) return false;
+    lo_doc_free(d);
+    if (pp.ok && pp.pno == pp.pages) return true;
+    if (pe->code) libharu_failed(err, pe);
+    else sbuf_printf(err, "PDF 生成失败 (PDF_FAILED): 第二遍排版得到的页数与第一遍不同");
+    return false;
 }
 
 /* libharu deflates each stream with zlib as it saves it. Deflate was 29%
@@ -863,44 +1008,61 @@ static bool mem_stream_bytes(HPDF_Stream st, sbuf *in)
     return in->len == st->size;
 }
 
-static bool deflate_streams(HPDF_Doc pdf)
+static void deflater_free(deflater *z)
 {
-    struct libdeflate_compressor *c = libdeflate_alloc_compressor(PDFW_DEFLATE_LEVEL);
-    if (!c) return true;                       /* no memory: zlib will do it */
-    sbuf in = { 0 };
-    unsigned char *out = NULL;
-    size_t cap = 0;
-    bool ok = true;
+    if (z->c) libdeflate_free_compressor(z->c);
+    sbuf_free(&z->in);
+    free(z->out);
+    memset(z, 0, sizeof *z);
+}
+
+/* The stream of dict d deflated in place, when libharu would deflate it and
+ * has not yet written it. false only when libharu failed to take the bytes. */
+static bool deflate_dict(deflater *z, HPDF_Dict d)
+{
+    if (!d || !d->stream || d->filter != HPDF_STREAM_FILTER_FLATE_DECODE || d->write_fn ||
+        d->stream->type != HPDF_STREAM_MEMORY)
+        return true;
+    if (!z->tried) {
+        z->tried = true;
+        z->c = libdeflate_alloc_compressor(PDFW_DEFLATE_LEVEL);
+    }
+    if (!z->c || !mem_stream_bytes(d->stream, &z->in)) return true;   /* zlib will do it */
+    size_t bound = libdeflate_zlib_compress_bound(z->c, z->in.len);
+    if (bound > z->cap) {
+        z->out = xrealloc(z->out, bound);
+        z->cap = bound;
+    }
+    size_t got = libdeflate_zlib_compress(z->c, z->in.data ? z->in.data : "", z->in.len, z->out, z->cap);
+    if (!got) return true;
+    /* one buffer of exactly the compressed size: libharu's 4 KB buffers would
+     * hold a page's ~1.5 KB three times over, 5 MB in a unit of 1,000 persons
+     * (a stream's buffers all have its buf_siz, which reading relies on) */
+    HPDF_MemStream_FreeData(d->stream);
+    HPDF_MemStreamAttr ms = d->stream->attr;
+    ms->buf_siz = ms->w_pos = (HPDF_UINT)got;
+    bool ok = HPDF_Stream_Write(d->stream, z->out, (HPDF_UINT)got) == HPDF_OK;
+    d->filter = HPDF_STREAM_FILTER_NONE;
+    d->write_fn = write_flate_filter;
+    return ok;
+}
+
+/* Every stream of the document not deflated yet (ToUnicode, font files). */
+static bool deflate_streams(HPDF_Doc pdf, deflater *z)
+{
     HPDF_List entries = pdf->xref->entries;
-    for (HPDF_UINT i = 0; ok && i < entries->count; i++) {
+    for (HPDF_UINT i = 0; i < entries->count; i++) {
         HPDF_XrefEntry e = entries->obj[i];
         HPDF_Obj_Header *h = e->obj;
         if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
-        HPDF_Dict d = e->obj;
-        if (!d->stream || d->filter != HPDF_STREAM_FILTER_FLATE_DECODE || d->write_fn ||
-            d->stream->type != HPDF_STREAM_MEMORY || !mem_stream_bytes(d->stream, &in))
-            continue;
-        size_t bound = libdeflate_zlib_compress_bound(c, in.len);
-        if (bound > cap) {
-            out = xrealloc(out, bound);
-            cap = bound;
-        }
-        size_t got = libdeflate_zlib_compress(c, in.data ? in.data : "", in.len, out, cap);
-        if (!got) continue;
-        HPDF_MemStream_FreeData(d->stream);
-        ok = HPDF_Stream_Write(d->stream, out, (HPDF_UINT)got) == HPDF_OK;
-        d->filter = HPDF_STREAM_FILTER_NONE;
-        d->write_fn = write_flate_filter;
+        if (!deflate_dict(z, e->obj)) return false;
     }
-    libdeflate_free_compressor(c);
-    sbuf_free(&in);
-    free(out);
-    return ok;
+    return true;
 }
 
 /* The document of src, saved to its memory stream; NULL + err (unless the
  * source failed, which speaks for itself). */
-static HPDF_Doc build_doc(const pdfw_source *src, const font_set *fs, const pdfw_opts *opts,
+static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts *opts,
                           pdf_err *pe, sbuf *err)
 {
     HPDF_Doc pdf = HPDF_New(on_error, pe);
@@ -912,8 +1074,15 @@ static HPDF_Doc build_doc(const pdfw_source *src, const font_set *fs, const pdfw
     HPDF_UseUTFEncodings(pdf);
     HPDF_SetCurrentEncoder(pdf, "UTF-8");
     drawer dw = {.pdf = pdf, .fs = fs, .utf8 = HPDF_GetEncoder(pdf, "UTF-8")};
-    bool ok = prepare(src, &dw, opts, pe, err) && draw_all(src, &dw, pe, err);
-    if (ok && !opts->no_compress && !deflate_streams(pdf)) {
+    chars ch = {.sets = xcalloc(FONT_NROLES, sizeof *ch.sets)};
+    bool ok = ps->collect(ps->ctx, &dw, &ch, err) && embed_fonts(&dw, &ch, opts, pe, err);
+    if (ok && !shared_resources(&dw)) {
+        libharu_failed(err, pe);
+        ok = false;
+    }
+    ok = ok && ps->draw(ps->ctx, &dw, &ch, pe, err);
+    chars_free(&ch);
+    if (ok && !opts->no_compress && !deflate_streams(pdf, &dw.z)) {
         libharu_failed(err, pe);
         ok = false;
     }
@@ -1070,8 +1239,9 @@ bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *out
     *len = 0;
     held h = {docs, outline};
     pdfw_source src = {ndocs, held_get, held_put, held_outline, &h};
+    passes ps = {source_collect, source_draw, &src};
     pdf_err pe = {0, 0};
-    HPDF_Doc pdf = build_doc(&src, fs, opts ? opts : &DEFAULT_OPTS, &pe, err);
+    HPDF_Doc pdf = build_doc(&ps, fs, opts ? opts : &DEFAULT_OPTS, &pe, err);
     if (!pdf) return false;
     bool ok = save_mem(pdf, data, len);
     if (!ok) libharu_failed(err, &pe);
@@ -1092,15 +1262,29 @@ bool pdfw_atomic_write(const char *path, const void *data, size_t len, sbuf *err
     return ok;
 }
 
-bool pdfw_write_source(const pdfw_source *src, const font_set *fs, const pdfw_opts *opts,
-                       const char *path, sbuf *err)
+static bool write_passes(const passes *ps, const font_set *fs, const pdfw_opts *opts, const char *path,
+                         sbuf *err)
 {
     pdf_err pe = {0, 0};
-    HPDF_Doc pdf = build_doc(src, fs, opts ? opts : &DEFAULT_OPTS, &pe, err);
+    HPDF_Doc pdf = build_doc(ps, fs, opts ? opts : &DEFAULT_OPTS, &pe, err);
     if (!pdf) return false;
     bool ok = save_file(pdf, path, &pe, err);
     HPDF_Free(pdf);
     return ok;
+}
+
+bool pdfw_write_source(const pdfw_source *src, const font_set *fs, const pdfw_opts *opts,
+                       const char *path, sbuf *err)
+{
+    passes ps = {source_collect, source_draw, (void *)src};
+    return write_passes(&ps, fs, opts, path, err);
+}
+
+bool pdfw_write_pager(const lo_pager *pager, const font_set *fs, const pdfw_opts *opts,
+                      const char *path, sbuf *err)
+{
+    passes ps = {pager_collect, pager_draw, (void *)pager};
+    return write_passes(&ps, fs, opts, path, err);
 }
 
 bool pdfw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const *outline,

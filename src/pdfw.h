@@ -51,6 +51,13 @@ typedef struct pdfw_source {
 bool pdfw_write_source(const pdfw_source *src, const font_set *fs, const pdfw_opts *opts,
                        const char *path, sbuf *err);
 
+/* One document laid out by pager, a page at a time, twice (characters, then
+ * drawing): memory holds one page's model and the compressed pages drawn,
+ * whatever the number of pages (the run's summary). The bytes are those
+ * pdfw_write gives for the same document laid out whole. */
+bool pdfw_write_pager(const lo_pager *pager, const font_set *fs, const pdfw_opts *opts,
+                      const char *path, sbuf *err);
+
 /* One page model. */
 bool pdfw_write(const lo_doc *doc, const font_set *fs, const pdfw_opts *opts,
                 const char *path, sbuf *err);
