@@ -247,161 +247,309 @@ static bool write_chart(W *w, const char *ws_name, const lo_chart *ch, lxw_row_t
     return true;
 }
 
-static bool write_sheet(W *w, lxw_worksheet *ws, const char *ws_name, const lo_doc *d, sbuf *err)
-{
-    lxw_error rc = LXW_NO_ERROR;
-    /* do repeated head rows become print titles? Only when the repeated rows
-     * are one range and every page after its first appearance starts with
-     * it, as the PDF does (then viewers repeat them exactly like the PDF). */
-    size_t rep_lo = (size_t)-1, rep_hi = 0;
-    bool any_rep = false;
-    for (size_t p = 0; p < d->npages; p++)
-        for (size_t r = 0; r < d->pages[p].nrows; r++)
-            if (d->pages[p].rows[r].repeat) {
-                any_rep = true;
-                if (d->pages[p].rows[r].sheet_row < rep_lo) rep_lo = d->pages[p].rows[r].sheet_row;
-                if (d->pages[p].rows[r].sheet_row > rep_hi) rep_hi = d->pages[p].rows[r].sheet_row;
-            }
-    bool titles = any_rep;
-    if (titles) {
-        size_t first_page = (size_t)-1;
-        for (size_t p = 0; p < d->npages && first_page == (size_t)-1; p++)
-            for (size_t r = 0; r < d->pages[p].nrows; r++)
-                if (!d->pages[p].rows[r].repeat && d->pages[p].rows[r].sheet_row == rep_lo) {
-                    first_page = p;
-                    break;
-                }
-        if (first_page == (size_t)-1) titles = false;
-        for (size_t p = first_page + 1; titles && p < d->npages; p++) {
-            const lo_page *pg = &d->pages[p];
-            size_t need = rep_hi - rep_lo + 1;
-            if (pg->nrows < need) { titles = false; break; }
-            for (size_t r = 0; r < need; r++)
-                if (!pg->rows[r].repeat || pg->rows[r].sheet_row != rep_lo + r) titles = false;
-            for (size_t r = need; r < pg->nrows; r++)
-                if (pg->rows[r].repeat) titles = false;
-        }
-    }
+/* ------------------------------------------------------------ print titles */
 
-    /* physical rows */
-    prow **map = xcalloc(d->npages ? d->npages : 1, sizeof *map);
-    lxw_row_t next = 0;
-    lxw_row_t *breaks = xcalloc(d->npages + 1, sizeof *breaks);
-    size_t nbreaks = 0;
-    for (size_t p = 0; p < d->npages; p++) {
-        const lo_page *pg = &d->pages[p];
-        map[p] = xcalloc(pg->nrows ? pg->nrows : 1, sizeof **map);
-        bool first_row = true;
-        for (size_t r = 0; r < pg->nrows; r++) {
-            if (titles && pg->rows[r].repeat) {
-                map[p][r].count = 0;
+/* What decides whether repeated list heads become print titles, gathered a
+ * page at a time (a streamed sheet is seen once before it is written). */
+typedef struct page_heads {
+    size_t lead, lead_lo;     /* leading repeat rows: how many, the first one's sheet row */
+    bool lead_seq;            /* their sheet rows are lead_lo, lead_lo + 1, ... */
+    bool other_rep;           /* a repeat row after the leading ones */
+    bool any_own;             /* rows of the page's own: sheet rows own_lo..own_hi */
+    size_t own_lo, own_hi;
+} page_heads;
+
+typedef struct heads {
+    page_heads *pg;
+    size_t n, cap;
+    bool any_rep;
+    size_t rep_lo, rep_hi;    /* sheet rows of every repeat row */
+} heads;
+
+static void heads_add_page(heads *h, const lo_page *pg)
+{
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 16;
+        h->pg = xrealloc(h->pg, h->cap * sizeof *h->pg);
+    }
+    page_heads *ph = &h->pg[h->n++];
+    memset(ph, 0, sizeof *ph);
+    ph->lead_seq = true;
+    bool leading = true;
+    for (size_t r = 0; r < pg->nrows; r++) {
+        const lo_row *row = &pg->rows[r];
+        if (!row->repeat) {
+            /* a page's own rows take consecutive sheet rows as they are placed */
+            if (!ph->any_own) ph->own_lo = row->sheet_row;
+            ph->any_own = true;
+            ph->own_hi = row->sheet_row;
+            leading = false;
+            continue;
+        }
+        if (!h->any_rep || row->sheet_row < h->rep_lo) h->rep_lo = row->sheet_row;
+        if (!h->any_rep || row->sheet_row > h->rep_hi) h->rep_hi = row->sheet_row;
+        h->any_rep = true;
+        if (!leading) { ph->other_rep = true; continue; }
+        if (ph->lead == 0) ph->lead_lo = row->sheet_row;
+        else if (row->sheet_row != ph->lead_lo + ph->lead) ph->lead_seq = false;
+        ph->lead++;
+    }
+}
+
+/* Repeated head rows become print titles only when they are one range and
+ * every page after the one its original is on starts with it and repeats
+ * nothing else, as the PDF does (viewers then repeat them exactly like the
+ * PDF). */
+static bool heads_titles(const heads *h)
+{
+    if (!h->any_rep) return false;
+    size_t first = (size_t)-1;
+    for (size_t p = 0; p < h->n && first == (size_t)-1; p++)
+        if (h->pg[p].any_own && h->pg[p].own_lo <= h->rep_lo && h->rep_lo <= h->pg[p].own_hi) first = p;
+    if (first == (size_t)-1) return false;
+    size_t need = h->rep_hi - h->rep_lo + 1;
+    for (size_t p = first + 1; p < h->n; p++) {
+        const page_heads *ph = &h->pg[p];
+        if (ph->lead != need || ph->lead_lo != h->rep_lo || !ph->lead_seq || ph->other_rep) return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------ one sheet */
+
+/* A cell merged over physical rows still to come (constant-memory sheets). */
+typedef struct span {
+    lxw_row_t fr, lr;
+    lxw_col_t fc, lc;
+    lxw_format *f;
+} span;
+
+/* A worksheet being written a page at a time, its rows in order. */
+typedef struct sheet {
+    W *w;
+    lxw_worksheet *ws;
+    const char *name;
+    bool constant;                /* libxlsxwriter's constant_memory: rows strictly in order */
+    bool titles;
+    size_t rep_lo, rep_hi;
+    bool title_found;
+    lxw_row_t title_lo, title_hi; /* physical rows of the titles' originals */
+    size_t npages;                /* pages written */
+    lxw_row_t next;               /* physical rows mapped */
+    lxw_row_t done;               /* physical rows whose height is set */
+    lxw_row_t breaks[1024];
+    size_t nbreaks;
+    lxw_row_t *first_phys, *last_phys;   /* of each sheet row (its original, not a repeat) */
+    size_t nsheet_rows;
+    prow *map;                    /* the current page's rows */
+    size_t map_cap;
+    double *phys_h;               /* the current page's physical row heights, pt, from page_first */
+    size_t phys_cap;
+    lxw_row_t page_first;
+    span *spans;
+    size_t nspans, cap_spans;
+    sbuf formula;
+    sbuf *err;
+    lxw_error rc;
+} sheet;
+
+static void sheet_begin(sheet *s, W *w, lxw_worksheet *ws, const char *name, bool constant,
+                        const heads *h, const lo_doc *d, sbuf *err)
+{
+    memset(s, 0, sizeof *s);
+    s->w = w;
+    s->ws = ws;
+    s->name = name;
+    s->constant = constant;
+    s->titles = heads_titles(h);
+    s->rep_lo = h->rep_lo;
+    s->rep_hi = h->rep_hi;
+    s->nsheet_rows = d->nsheet_rows;
+    s->first_phys = xcalloc(d->nsheet_rows + 1, sizeof *s->first_phys);
+    s->last_phys = xcalloc(d->nsheet_rows + 1, sizeof *s->last_phys);
+    s->err = err;
+    for (size_t c = 0; c < d->ncols; c++)
+        worksheet_set_column_pixels(ws, (lxw_col_t)c, (lxw_col_t)c, (uint32_t)lround(d->col_w[c] * MM2PX), NULL);
+}
+
+static void sheet_free(sheet *s)
+{
+    free(s->first_phys);
+    free(s->last_phys);
+    free(s->map);
+    free(s->phys_h);
+    free(s->spans);
+    sbuf_free(&s->formula);
+}
+
+/* Physical rows of the page's model rows (a repeat row printed by the
+ * titles has none), its page break, and where each sheet row went. */
+static void map_page(sheet *s, const lo_page *pg)
+{
+    if (pg->nrows > s->map_cap) {
+        s->map_cap = pg->nrows;
+        s->map = xrealloc(s->map, s->map_cap * sizeof *s->map);
+    }
+    s->page_first = s->next;
+    bool first_row = true;
+    for (size_t r = 0; r < pg->nrows; r++) {
+        const lo_row *row = &pg->rows[r];
+        s->map[r] = (prow){s->next, 0};
+        if (s->titles && row->repeat) continue;
+        if (first_row && s->npages > 0 && s->next > 0 && s->nbreaks < 1023) s->breaks[s->nbreaks++] = s->next;
+        first_row = false;
+        double pt = row->h * MM2PT;
+        int k = (int)ceil(pt / XLSXW_MAX_ROW_PT - 1e-9);
+        if (k < 1) k = 1;
+        size_t need = (size_t)(s->next - s->page_first) + (size_t)k;
+        if (need > s->phys_cap) {
+            s->phys_cap = need * 2;
+            s->phys_h = xrealloc(s->phys_h, s->phys_cap * sizeof *s->phys_h);
+        }
+        for (int i = 0; i < k; i++)
+            s->phys_h[s->next - s->page_first + (lxw_row_t)i] = floor(pt / k * 100) / 100;   /* never taller than the model */
+        s->map[r].count = k;
+        lxw_row_t last = s->next + (lxw_row_t)k - 1;
+        if (!row->repeat && row->sheet_row < s->nsheet_rows) {
+            s->first_phys[row->sheet_row] = s->next;
+            s->last_phys[row->sheet_row] = last;
+        }
+        if (s->titles && !row->repeat) {
+            if (row->sheet_row == s->rep_lo && !s->title_found) {
+                s->title_lo = s->next;
+                s->title_found = true;
+            }
+            if (row->sheet_row == s->rep_hi) s->title_hi = last;
+        }
+        s->next += (lxw_row_t)k;
+    }
+}
+
+/* Formatted blanks over row r, columns fc..lc. */
+static void blank_row(sheet *s, lxw_row_t r, lxw_col_t fc, lxw_col_t lc, lxw_format *f)
+{
+    for (lxw_col_t c = fc; c <= lc && s->rc == LXW_NO_ERROR; c++) s->rc = worksheet_write_blank(s->ws, r, c, f);
+}
+
+/* Rows up to and including `to` get their heights, in order. On a
+ * constant-memory sheet, row `to` is then the one being written: a cell
+ * merged over rows gets its blanks on each row, and its merge on its last
+ * (the merge's writes to the rows before are refused there, and the value
+ * written on the first row stays). */
+static void advance(sheet *s, lxw_row_t to)
+{
+    for (; s->done <= to && s->rc == LXW_NO_ERROR; s->done++) {
+        worksheet_set_row(s->ws, s->done, s->phys_h[s->done - s->page_first], NULL);
+        for (size_t i = 0; i < s->nspans && s->rc == LXW_NO_ERROR;) {
+            span *sp = &s->spans[i];
+            if (s->done < sp->lr) {
+                blank_row(s, s->done, sp->fc, sp->lc, sp->f);
+                i++;
                 continue;
             }
-            if (first_row && p > 0 && next > 0 && nbreaks < 1023) breaks[nbreaks++] = next;
-            first_row = false;
-            double pt = pg->rows[r].h * MM2PT;
-            int k = (int)ceil(pt / XLSXW_MAX_ROW_PT - 1e-9);
-            if (k < 1) k = 1;
-            map[p][r].start = next;
-            map[p][r].count = k;
-            for (int i = 0; i < k; i++) {
-                double hpt = floor(pt / k * 100) / 100;   /* never taller than the model */
-                worksheet_set_row(ws, next + (lxw_row_t)i, hpt, NULL);
-            }
-            next += (lxw_row_t)k;
+            s->rc = worksheet_merge_range(s->ws, sp->fr, sp->fc, sp->lr, sp->lc, "", sp->f);
+            s->spans[i] = s->spans[--s->nspans];
         }
     }
-    /* first and last physical row of each sheet row (its original, not a repeat) */
-    lxw_row_t *first_phys = xcalloc(d->nsheet_rows + 1, sizeof *first_phys);
-    lxw_row_t *last_phys = xcalloc(d->nsheet_rows + 1, sizeof *last_phys);
-    for (size_t p = 0; p < d->npages; p++)
-        for (size_t r = 0; r < d->pages[p].nrows; r++) {
-            const lo_row *row = &d->pages[p].rows[r];
-            if (row->repeat || row->sheet_row >= d->nsheet_rows || map[p][r].count == 0) continue;
-            first_phys[row->sheet_row] = map[p][r].start;
-            last_phys[row->sheet_row] = map[p][r].start + (lxw_row_t)map[p][r].count - 1;
-        }
-    sbuf formula = {0};
-    if (titles) {
-        /* physical rows of the originals */
-        lxw_row_t lo = 0, hi = 0;
-        bool found = false;
-        for (size_t p = 0; p < d->npages; p++)
-            for (size_t r = 0; r < d->pages[p].nrows; r++) {
-                const lo_row *row = &d->pages[p].rows[r];
-                if (row->repeat) continue;
-                if (row->sheet_row == rep_lo && !found) { lo = map[p][r].start; found = true; }
-                if (row->sheet_row == rep_hi) hi = map[p][r].start + (lxw_row_t)map[p][r].count - 1;
-            }
-        if (found) rc = worksheet_repeat_rows(ws, lo, hi);
-    }
+}
 
-    /* columns */
-    for (size_t c = 0; c < d->ncols; c++)
-        worksheet_set_column_pixels(ws, (lxw_col_t)c, (lxw_col_t)c,
-                                    (uint32_t)lround(d->col_w[c] * MM2PX), NULL);
-
-    /* cells */
-    for (size_t p = 0; p < d->npages && rc == LXW_NO_ERROR; p++) {
-        const lo_page *pg = &d->pages[p];
-        for (size_t i = 0; i < pg->ncells && rc == LXW_NO_ERROR; i++) {
-            const lo_cell *c = &pg->cells[i];
-            const prow *r0 = &map[p][c->row];
-            if (r0->count == 0) continue;   /* a repeated head row: printed by the titles */
-            const prow *r1 = &map[p][c->row + c->rowspan - 1];
-            lxw_row_t fr = r0->start, lr = r1->start + (lxw_row_t)r1->count - 1;
-            lxw_col_t fc = (lxw_col_t)c->col, lc = (lxw_col_t)(c->col + c->colspan - 1);
-            lxw_format *f = get_format(w, c);
-            bool merged = fr != lr || fc != lc;
-            if (merged) rc = worksheet_merge_range(ws, fr, fc, lr, lc, "", f);
-            if (rc != LXW_NO_ERROR) break;
-            switch (c->kind) {
-            case LO_NUMBER:
-                if (c->formula && resolve_formula(c, fr, first_phys, last_phys, &formula))
-                    rc = worksheet_write_formula_num(ws, fr, fc, formula.data, f, c->number);
-                else
-                    rc = worksheet_write_number(ws, fr, fc, c->number, f);
-                break;
-            case LO_DATE: {
-                lxw_datetime dt = {c->year, c->month, c->day, 0, 0, 0};
-                rc = worksheet_write_datetime(ws, fr, fc, &dt, f);
-                break;
-            }
-            default:
-                if (c->text[0]) {
-                    if (text_utf8_count(c->text, strlen(c->text)) > 32767) {
-                        sbuf_puts(err, "单元格文字超过 XLSX 上限 (XLSX_STRING_TOO_LONG)");
-                        rc = LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED;
-                    } else {
-                        rc = worksheet_write_string(ws, fr, fc, c->text, f);
-                    }
-                } else if (!merged) {
-                    rc = worksheet_write_blank(ws, fr, fc, f);
-                }
-                break;
-            }
-            if (rc == LXW_NO_ERROR && c->nchoices) {
-                lxw_data_validation v = {0};
-                v.validate = LXW_VALIDATION_TYPE_LIST;
-                char **list = xcalloc(c->nchoices + 1, sizeof *list);
-                size_t total = 0;
-                for (size_t k = 0; k < c->nchoices; k++) {
-                    list[k] = (char *)c->choices[k];
-                    total += strlen(c->choices[k]) + 1;
-                }
-                v.value_list = list;
-                v.ignore_blank = LXW_VALIDATION_ON;
-                v.show_error = LXW_VALIDATION_ON;
-                v.error_type = LXW_VALIDATION_ERROR_TYPE_STOP;
-                if (total <= 255)
-                    rc = worksheet_data_validation_range(ws, fr, fc, lr, lc, &v);
-                free(list);
-            }
+static void write_cell(sheet *s, const lo_cell *c, lxw_row_t fr, lxw_row_t lr)
+{
+    lxw_worksheet *ws = s->ws;
+    lxw_col_t fc = (lxw_col_t)c->col, lc = (lxw_col_t)(c->col + c->colspan - 1);
+    lxw_format *f = get_format(s->w, c);
+    bool merged = fr != lr || fc != lc;
+    lxw_error rc = LXW_NO_ERROR;
+    if (merged && s->constant && fr != lr) {
+        blank_row(s, fr, fc, lc, f);
+        if (s->nspans == s->cap_spans) {
+            s->cap_spans = s->cap_spans ? s->cap_spans * 2 : 8;
+            s->spans = xrealloc(s->spans, s->cap_spans * sizeof *s->spans);
         }
+        s->spans[s->nspans++] = (span){fr, lr, fc, lc, f};
+        rc = s->rc;
+    } else if (merged) {
+        rc = worksheet_merge_range(ws, fr, fc, lr, lc, "", f);
     }
-    if (rc == LXW_NO_ERROR && nbreaks) {
-        breaks[nbreaks] = 0;
-        rc = worksheet_set_h_pagebreaks(ws, breaks);
+    if (rc != LXW_NO_ERROR) {
+        s->rc = rc;
+        return;
+    }
+    switch (c->kind) {
+    case LO_NUMBER:
+        if (c->formula && resolve_formula(c, fr, s->first_phys, s->last_phys, &s->formula))
+            rc = worksheet_write_formula_num(ws, fr, fc, s->formula.data, f, c->number);
+        else
+            rc = worksheet_write_number(ws, fr, fc, c->number, f);
+        break;
+    case LO_DATE: {
+        lxw_datetime dt = {c->year, c->month, c->day, 0, 0, 0};
+        rc = worksheet_write_datetime(ws, fr, fc, &dt, f);
+        break;
+    }
+    default:
+        if (c->text[0]) {
+            if (text_utf8_count(c->text, strlen(c->text)) > 32767) {
+                sbuf_puts(s->err, "单元格文字超过 XLSX 上限 (XLSX_STRING_TOO_LONG)");
+                rc = LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED;
+            } else {
+                rc = worksheet_write_string(ws, fr, fc, c->text, f);
+            }
+        } else if (!merged) {
+            rc = worksheet_write_blank(ws, fr, fc, f);
+        }
+        break;
+    }
+    if (rc == LXW_NO_ERROR && c->nchoices) {
+        lxw_data_validation v = {0};
+        v.validate = LXW_VALIDATION_TYPE_LIST;
+        char **list = xcalloc(c->nchoices + 1, sizeof *list);
+        size_t total = 0;
+        for (size_t k = 0; k < c->nchoices; k++) {
+            list[k] = (char *)c->choices[k];
+            total += strlen(c->choices[k]) + 1;
+        }
+        v.value_list = list;
+        v.ignore_blank = LXW_VALIDATION_ON;
+        v.show_error = LXW_VALIDATION_ON;
+        v.error_type = LXW_VALIDATION_ERROR_TYPE_STOP;
+        if (total <= 255) rc = worksheet_data_validation_range(ws, fr, fc, lr, lc, &v);
+        free(list);
+    }
+    s->rc = rc;
+}
+
+/* One page's rows and cells (the layout gives a page's cells in the order
+ * of their first rows, which a constant-memory sheet needs). */
+static void write_page(sheet *s, const lo_page *pg)
+{
+    if (s->rc != LXW_NO_ERROR) return;
+    map_page(s, pg);
+    for (size_t i = 0; i < pg->ncells && s->rc == LXW_NO_ERROR; i++) {
+        const lo_cell *c = &pg->cells[i];
+        const prow *r0 = &s->map[c->row];
+        if (r0->count == 0) continue;   /* a repeated head row: printed by the titles */
+        const prow *r1 = &s->map[c->row + c->rowspan - 1];
+        lxw_row_t fr = r0->start, lr = r1->start + (lxw_row_t)r1->count - 1;
+        advance(s, fr);
+        if (s->rc == LXW_NO_ERROR) write_cell(s, c, fr, lr);
+    }
+    if (s->next > s->page_first) advance(s, s->next - 1);
+    s->npages++;
+}
+
+/* What comes after the rows: titles, page breaks, print setup,
+ * header/footer and the chart sheet. d: the document, whole or the shell of
+ * its stream. */
+static bool sheet_end(sheet *s, const lo_doc *d)
+{
+    W *w = s->w;
+    lxw_worksheet *ws = s->ws;
+    lxw_error rc = s->rc;
+    if (rc == LXW_NO_ERROR && s->title_found) rc = worksheet_repeat_rows(ws, s->title_lo, s->title_hi);
+    if (rc == LXW_NO_ERROR && s->nbreaks) {
+        s->breaks[s->nbreaks] = 0;
+        rc = worksheet_set_h_pagebreaks(ws, s->breaks);
     }
 
     /* print setup */
@@ -421,95 +569,185 @@ static bool write_sheet(W *w, lxw_worksheet *ws, const char *ws_name, const lo_d
     if (fabs(left - right) < 0.1) worksheet_center_horizontally(ws);
     worksheet_set_print_scale(ws, 100);
     worksheet_gridlines(ws, LXW_HIDE_ALL_GRIDLINES);
-    if (next > 0 && d->ncols > 0) worksheet_print_area(ws, 0, 0, next - 1, (lxw_col_t)(d->ncols - 1));
+    if (s->next > 0 && d->ncols > 0) worksheet_print_area(ws, 0, 0, s->next - 1, (lxw_col_t)(d->ncols - 1));
     sbuf hf = {0};
     hf_string(&hf, &d->header, w->fs);
     if (hf.len && rc == LXW_NO_ERROR) {
         lxw_header_footer_options o = {d->header_margin * MM2IN, NULL, NULL, NULL};
         if (worksheet_set_header_opt(ws, hf.data, &o) != LXW_NO_ERROR)
-            sbuf_puts(err, "页眉过长，已省略 (XLSX_HEADER_TOO_LONG); ");
+            sbuf_puts(s->err, "页眉过长，已省略 (XLSX_HEADER_TOO_LONG); ");
     }
     hf_string(&hf, &d->footer, w->fs);
     if (hf.len && rc == LXW_NO_ERROR) {
         lxw_header_footer_options o = {d->footer_margin * MM2IN, NULL, NULL, NULL};
         if (worksheet_set_footer_opt(ws, hf.data, &o) != LXW_NO_ERROR)
-            sbuf_puts(err, "页脚过长，已省略 (XLSX_FOOTER_TOO_LONG); ");
+            sbuf_puts(s->err, "页脚过长，已省略 (XLSX_FOOTER_TOO_LONG); ");
     }
     sbuf_free(&hf);
-    if (rc == LXW_NO_ERROR && d->chart && d->chart->last_row < d->nsheet_rows &&
-        !write_chart(w, ws_name, d->chart, first_phys[d->chart->first_row], last_phys[d->chart->last_row], err)) {
+    if (rc == LXW_NO_ERROR && d->chart && d->chart->last_row < s->nsheet_rows &&
+        !write_chart(w, s->name, d->chart, s->first_phys[d->chart->first_row], s->last_phys[d->chart->last_row],
+                     s->err)) {
         rc = LXW_ERROR_MEMORY_MALLOC_FAILED;
     }
-    sbuf_free(&formula);
-    free(first_phys);
-    free(last_phys);
-    for (size_t p = 0; p < d->npages; p++) free(map[p]);
-    free(map);
-    free(breaks);
     if (rc != LXW_NO_ERROR) {
-        sbuf_printf(err, "XLSX 写入失败 (XLSX_FAILED): %s", lxw_strerror(rc));
+        sbuf_printf(s->err, "XLSX 写入失败 (XLSX_FAILED): %s", lxw_strerror(rc));
         return false;
     }
     return true;
 }
 
-bool xlsxw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const *names,
-                      const font_set *fs, const xlsxw_opts *opts, const char *path, sbuf *err)
-{
-    xlsxw_opts defopts = {-1, NULL, NULL};
-    if (!opts) opts = &defopts;
-    /* outfile's temp name: the one pattern a later build sweeps */
+/* ------------------------------------------------------------ workbooks */
+
+/* A workbook written to outfile's temp name beside path, renamed at close. */
+typedef struct book {
+    lxw_workbook *wb;
     char *tmp;
-    int fd = outfile_mktemp(path, &tmp);
+    W w;
+    char **used;                  /* sheet names so far */
+    size_t nused, capused;
+} book;
+
+static bool book_open(book *b, const char *path, const font_set *fs, const xlsxw_opts *opts, bool constant,
+                      const char *title, sbuf *err)
+{
+    memset(b, 0, sizeof *b);
+    /* outfile's temp name: the one pattern a later build sweeps */
+    int fd = outfile_mktemp(path, &b->tmp);
     if (fd < 0) {
         sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
         return false;
     }
     close(fd);
     lxw_workbook_options wo = {0};
-    wo.constant_memory = LXW_FALSE;
+    wo.constant_memory = constant ? LXW_TRUE : LXW_FALSE;
     wo.tmpdir = (char *)opts->tmpdir;
-    lxw_workbook *wb = workbook_new_opt(tmp, &wo);
-    if (!wb) {
+    b->wb = workbook_new_opt(b->tmp, &wo);
+    if (!b->wb) {
         sbuf_printf(err, "XLSX 创建失败 (XLSX_FAILED): %s", path);
-        unlink(tmp);
-        free(tmp);
+        unlink(b->tmp);
+        free(b->tmp);
+        b->tmp = NULL;
         return false;
     }
     lxw_doc_properties props = {0};
-    props.title = (char *)(ndocs ? docs[0]->title : "");
+    props.title = (char *)(title ? title : "");
     props.author = (char *)opts->author;
     props.created = (time_t)(opts->epoch >= 0 ? opts->epoch : 946684800);
-    workbook_set_properties(wb, &props);
-    W w = {wb, fs, NULL, 0, 0};
-    char **used = xcalloc(ndocs + 1, sizeof *used);
-    bool ok = true;
-    for (size_t i = 0; i < ndocs && ok; i++) {
-        used[i] = sheet_name(names && names[i] ? names[i] : docs[i]->sheet, used, i);
-        lxw_worksheet *ws = workbook_add_worksheet(wb, used[i]);
-        if (!ws) {
-            sbuf_printf(err, "XLSX 工作表名无效 (XLSX_FAILED): %s", used[i]);
-            ok = false;
-            break;
-        }
-        ok = write_sheet(&w, ws, used[i], docs[i], err);
+    workbook_set_properties(b->wb, &props);
+    b->w = (W){b->wb, fs, NULL, 0, 0};
+    return true;
+}
+
+/* A worksheet named after want (made valid and unique), or NULL + err. */
+static lxw_worksheet *book_add_sheet(book *b, const char *want, const char **name, sbuf *err)
+{
+    if (b->nused == b->capused) {
+        b->capused = b->capused ? b->capused * 2 : 4;
+        b->used = xrealloc(b->used, b->capused * sizeof *b->used);
     }
-    lxw_error rc = workbook_close(wb);
+    char *n = sheet_name(want, b->used, b->nused);
+    b->used[b->nused++] = n;
+    *name = n;
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, n);
+    if (!ws) sbuf_printf(err, "XLSX 工作表名无效 (XLSX_FAILED): %s", n);
+    return ws;
+}
+
+/* Close the workbook and put it at path when ok; frees b either way. */
+static bool book_close(book *b, bool ok, const char *path, sbuf *err)
+{
+    lxw_error rc = workbook_close(b->wb);
     if (ok && rc != LXW_NO_ERROR) {
         sbuf_printf(err, "XLSX 写入失败 (XLSX_FAILED): %s: %s", path, lxw_strerror(rc));
         ok = false;
     }
     /* no fsync here: outfile's rule, the year's syncfs before its manifest */
-    if (ok && rename(tmp, path) != 0) {
+    if (ok && rename(b->tmp, path) != 0) {
         sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
         ok = false;
     }
-    if (!ok) unlink(tmp);
-    for (size_t i = 0; i < ndocs; i++) free(used[i]);
-    free(used);
-    for (size_t i = 0; i < w.nfmts; i++) free(w.fmts[i].key);
-    free(w.fmts);
-    free(tmp);
+    if (!ok) unlink(b->tmp);
+    for (size_t i = 0; i < b->nused; i++) free(b->used[i]);
+    free(b->used);
+    for (size_t i = 0; i < b->w.nfmts; i++) free(b->w.fmts[i].key);
+    free(b->w.fmts);
+    free(b->tmp);
+    return ok;
+}
+
+static const xlsxw_opts DEFAULT_OPTS = {-1, NULL, NULL};
+
+bool xlsxw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const *names,
+                      const font_set *fs, const xlsxw_opts *opts, const char *path, sbuf *err)
+{
+    book b;
+    if (!book_open(&b, path, fs, opts ? opts : &DEFAULT_OPTS, false, ndocs ? docs[0]->title : "", err))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; i < ndocs && ok; i++) {
+        const lo_doc *d = docs[i];
+        const char *name;
+        lxw_worksheet *ws = book_add_sheet(&b, names && names[i] ? names[i] : d->sheet, &name, err);
+        if (!(ok = ws != NULL)) break;
+        heads h = {0};
+        for (size_t p = 0; p < d->npages; p++) heads_add_page(&h, &d->pages[p]);
+        sheet s;
+        sheet_begin(&s, &b.w, ws, name, false, &h, d, err);
+        free(h.pg);
+        for (size_t p = 0; p < d->npages; p++) write_page(&s, &d->pages[p]);
+        ok = sheet_end(&s, d);
+        sheet_free(&s);
+    }
+    return book_close(&b, ok, path, err);
+}
+
+static void heads_sink(void *ctx, const lo_doc *d, const lo_page *pg)
+{
+    (void)d;
+    heads_add_page(ctx, pg);
+}
+
+static void sheet_sink(void *ctx, const lo_doc *d, const lo_page *pg)
+{
+    (void)d;
+    write_page(ctx, pg);
+}
+
+bool xlsxw_write_pager(const lo_pager *pager, const font_set *fs, const xlsxw_opts *opts, const char *path,
+                       sbuf *err)
+{
+    heads h = {0};
+    lo_sink hs = {heads_sink, &h};
+    lo_doc *shell = pager->run(pager->ctx, &hs, err);
+    if (!shell) {
+        free(h.pg);
+        return false;
+    }
+    book b;
+    bool ok = book_open(&b, path, fs, opts ? opts : &DEFAULT_OPTS, true, shell->title, err);
+    if (ok) {
+        const char *name;
+        lxw_worksheet *ws = book_add_sheet(&b, shell->sheet, &name, err);
+        if ((ok = ws != NULL)) {
+            sheet s;
+            sheet_begin(&s, &b.w, ws, name, true, &h, shell, err);
+            lo_sink ss = {sheet_sink, &s};
+            lo_doc *again = pager->run(pager->ctx, &ss, err);
+            if ((ok = again != NULL)) {
+                if (s.npages != h.n || again->nsheet_rows != shell->nsheet_rows) {
+                    sbuf_puts(err, "XLSX 写入失败 (XLSX_FAILED): 第二遍排版与第一遍不同");
+                    ok = false;
+                } else {
+                    ok = sheet_end(&s, again);
+                }
+            }
+            lo_doc_free(again);
+            sheet_free(&s);
+        }
+        ok = book_close(&b, ok, path, err);
+    }
+    free(h.pg);
+    lo_doc_free(shell);
     return ok;
 }
 

@@ -3,7 +3,9 @@
  * become print titles), real values (numbers, dates), merges, column widths
  * and row heights from the model, borders, fonts per role, A4 print setup
  * with the model's page breaks, header/footer with page numbers, and
- * dropdown validations for grade cells. Deterministic: fixed `created`. */
+ * dropdown validations for grade cells. Deterministic: fixed `created`.
+ * A document from an lo_pager is written a page at a time into a
+ * constant-memory workbook. */
 #ifndef KAOHE_XLSXW_H
 #define KAOHE_XLSXW_H
 
@@ -26,6 +28,15 @@ typedef struct xlsxw_opts {
  * on failure, leaving nothing at path. */
 bool xlsxw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const *names,
                       const font_set *fs, const xlsxw_opts *opts, const char *path, sbuf *err);
+
+/* One page model laid out by pager, a page at a time, twice: once to see
+ * the pages (print titles, rows), once to write them into a workbook in
+ * libxlsxwriter's constant-memory mode, rows in order. Memory holds one
+ * page's model and 8 bytes per sheet row, whatever the number of pages
+ * (the run's summary). Strings are inline, not shared, in that mode; the
+ * cells, merges, heights and print setup are those xlsxw_write gives. */
+bool xlsxw_write_pager(const lo_pager *pager, const font_set *fs, const xlsxw_opts *opts, const char *path,
+                       sbuf *err);
 
 /* One page model. */
 bool xlsxw_write(const lo_doc *doc, const font_set *fs, const xlsxw_opts *opts,
