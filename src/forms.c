@@ -930,45 +930,51 @@ static void note_written(const wctx *w, const char *name)
     sbuf_printf(w->written, "%s%s\n", w->prefix, name);
 }
 
+/* After a writer: the file's name in `written`, or the writer's message e
+ * in w->err. Without a message, a layout failed and has said so. Frees e. */
+static int wrote(const wctx *w, const char *name, bool ok, sbuf *e)
+{
+    if (!ok && e->len) sbuf_printf(w->err, "%s%s: %s", w->prefix, name, e->data);
+    sbuf_free(e);
+    if (!ok) return -1;
+    note_written(w, name);
+    return 0;
+}
+
+static pdfw_opts pdf_opts(const wctx *w) { return (pdfw_opts){NULL, NULL, w->epoch < 0 ? -1 : w->epoch, false}; }
+
+static xlsxw_opts xlsx_opts(const wctx *w) { return (xlsxw_opts){w->epoch < 0 ? -1 : w->epoch, NULL, NULL}; }
+
 static int write_pdf(const wctx *w, const lo_doc *const *docs, size_t n, const char *const *outline,
                      const char *name)
 {
     char *path = out_path(w, name);
-    pdfw_opts o = {NULL, NULL, w->epoch < 0 ? -1 : w->epoch, false};
+    pdfw_opts o = pdf_opts(w);
     sbuf e = {0};
     bool ok = pdfw_write_docs(docs, n, outline, w->fc->fs, &o, path, &e);
     free(path);
-    if (!ok) {
-        sbuf_printf(w->err, "%s%s: %s", w->prefix, name, e.data ? e.data : "PDF write failed");
-        sbuf_free(&e);
-        return -1;
-    }
-    sbuf_free(&e);
-    note_written(w, name);
-    return 0;
+    if (!ok && !e.len) sbuf_puts(&e, "PDF write failed");
+    return wrote(w, name, ok, &e);
 }
 
 static int write_xlsx(const wctx *w, const lo_doc *const *docs, size_t n, const char *name)
 {
     char *path = out_path(w, name);
-    xlsxw_opts o = {w->epoch < 0 ? -1 : w->epoch, NULL, NULL};
+    xlsxw_opts o = xlsx_opts(w);
     sbuf e = {0};
     bool ok = xlsxw_write_docs(docs, n, NULL, w->fc->fs, &o, path, &e);
     free(path);
-    if (!ok) {
-        sbuf_printf(w->err, "%s%s: %s", w->prefix, name, e.data ? e.data : "XLSX write failed");
-        sbuf_free(&e);
-        return -1;
-    }
-    sbuf_free(&e);
-    note_written(w, name);
-    return 0;
+    if (!ok && !e.len) sbuf_puts(&e, "XLSX write failed");
+    return wrote(w, name, ok, &e);
 }
 
-static lo_doc *run_source(const wctx *w, int t, const layout_source *src)
+/* Lay template t out over src, handing each page to sink when it is not
+ * NULL (layout_stream); the layout's problems go to w->diags, its failure
+ * to w->err. */
+static lo_doc *run_stream(const wctx *w, int t, const layout_source *src, const lo_sink *sink)
 {
     sbuf e = {0};
-    lo_doc *d = layout_run(w->fc->tpl[t], src, w->fc->fs, &e);
+    lo_doc *d = layout_stream(w->fc->tpl[t], src, w->fc->fs, sink, &e);
     if (!d) sbuf_printf(w->err, "%s%s: %s", w->prefix, TPL_FILES[t], e.data ? e.data : "layout failed");
     sbuf_free(&e);
     for (size_t k = 0; d && w->diags && k < d->ndiags; k++) {
@@ -977,6 +983,53 @@ static lo_doc *run_source(const wctx *w, int t, const layout_source *src)
         sbuf_printf(w->diags, "%s\n", d->diags[k]);
     }
     return d;
+}
+
+static lo_doc *run_source(const wctx *w, int t, const layout_source *src) { return run_stream(w, t, src, NULL); }
+
+/* One of the run's forms (summary, ranking) as a pager: the writers lay it
+ * out page by page, as often as they need, so their memory does not grow
+ * with the number of units it lists. */
+typedef struct run_pager {
+    const wctx *w;
+    int t;
+    const layout_source *src;
+} run_pager;
+
+static lo_doc *run_pager_run(void *ctx, const lo_sink *sink, sbuf *err)
+{
+    const run_pager *rp = ctx;
+    (void)err;   /* a failed layout says why in w->err */
+    return run_stream(rp->w, rp->t, rp->src, sink);
+}
+
+/* base.pdf or base.xlsx of a pager. */
+static int write_paged_as(const wctx *w, const lo_pager *pager, const char *base, bool pdf)
+{
+    char name[128];
+    snprintf(name, sizeof name, "%s.%s", base, pdf ? "pdf" : "xlsx");
+    char *path = out_path(w, name);
+    sbuf e = {0};
+    bool ok;
+    if (pdf) {
+        pdfw_opts o = pdf_opts(w);
+        ok = pdfw_write_pager(pager, w->fc->fs, &o, path, &e);
+    } else {
+        xlsxw_opts o = xlsx_opts(w);
+        ok = xlsxw_write_pager(pager, w->fc->fs, &o, path, &e);
+    }
+    free(path);
+    return wrote(w, name, ok, &e);
+}
+
+/* The run's form t as base.xlsx and base.pdf, in the wanted formats. */
+static int write_paged(const wctx *w, int t, const layout_source *src, const char *base)
+{
+    run_pager rp = {w, t, src};
+    lo_pager pager = {run_pager_run, &rp};
+    int rc = w->want_xlsx ? write_paged_as(w, &pager, base, false) : 0;
+    if (rc == 0 && w->want_pdf) rc = write_paged_as(w, &pager, base, true);
+    return rc;
 }
 
 static lo_doc *run(const wctx *w, int t, view *v)
@@ -1088,16 +1141,11 @@ static const char *reg_outline(void *ctx, size_t i)
 static int write_pdf_source(const wctx *w, const pdfw_source *src, const char *name)
 {
     char *path = out_path(w, name);
-    pdfw_opts o = {NULL, NULL, w->epoch < 0 ? -1 : w->epoch, false};
+    pdfw_opts o = pdf_opts(w);
     sbuf e = {0};
     bool ok = pdfw_write_source(src, w->fc->fs, &o, path, &e);
     free(path);
-    if (!ok && e.len)   /* without a message, a layout failed and has said so */
-        sbuf_printf(w->err, "%s%s: %s", w->prefix, name, e.data);
-    sbuf_free(&e);
-    if (!ok) return -1;
-    note_written(w, name);
-    return 0;
+    return wrote(w, name, ok, &e);
 }
 
 /* registration/<person id>.pdf for each person (ids are schema-restricted
@@ -1246,8 +1294,7 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
     }
     layout_source ss = {sv_lookup, view_count, view_item, &sv};
     wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
-    lo_doc *d = run_source(&w, T_SUMMARY, &ss);
-    return d ? write_both(&w, d, "summary", true) : -1;
+    return write_paged(&w, T_SUMMARY, &ss, "summary");
 }
 
 /* The ranking's source (summary.h) with what results.xml does not carry
@@ -1317,6 +1364,5 @@ int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const cha
     ranking_view rv = {src, fc->schemes, ""};
     layout_source rs = {view_lookup, view_count, rk_item, &rv};
     wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
-    lo_doc *d = run_source(&w, T_RANKING, &rs);
-    return d ? write_both(&w, d, "ranking", true) : -1;
+    return write_paged(&w, T_RANKING, &rs, "ranking");
 }

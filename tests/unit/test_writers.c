@@ -626,3 +626,126 @@ Test(writers, pdf_cids_are_the_characters_drawn, .init = setup, .fini = teardown
     lo_doc_free(d);
     kv_free(m);
 }
+
+/* ---- pagers: a document laid out page by page, as often as a writer needs ---- */
+
+typedef struct kv_pager {
+    const tpl_form *t;
+    layout_source src;
+    int runs;
+} kv_pager;
+
+static lo_doc *kv_pager_run(void *ctx, const lo_sink *sink, sbuf *err)
+{
+    kv_pager *kp = ctx;
+    kp->runs++;
+    return layout_stream(kp->t, &kp->src, FS, sink, err);
+}
+
+/* Both workbooks as openpyxl reads them, compared: every cell's value
+ * (formulas as text) and style, merges, row heights, column widths, print
+ * setup, header/footer, validations, chart sheets. Prints SAME and the
+ * number of merges over more than one row, or the first difference. */
+static const char *PY_SAME_BOOK =
+    "import sys, openpyxl\n"
+    "def dump(path):\n"
+    "    wb = openpyxl.load_workbook(path)\n"
+    "    out = [('props', wb.properties.title, str(wb.properties.created))]\n"
+    "    for ws in wb.worksheets:\n"
+    "        out.append(('sheet', ws.title, ws.max_row, ws.max_column))\n"
+    "        out.append(('merged', sorted(str(r) for r in ws.merged_cells.ranges)))\n"
+    "        out.append(('heights', sorted((k, v.height) for k, v in ws.row_dimensions.items() if v.height)))\n"
+    "        out.append(('widths', sorted((k, v.width) for k, v in ws.column_dimensions.items())))\n"
+    "        out.append(('print', ws.print_title_rows, str(ws.print_area), [b.id for b in ws.row_breaks.brk]))\n"
+    "        ps, pm = ws.page_setup, ws.page_margins\n"
+    "        out.append(('setup', ps.orientation, ps.paperSize, ps.scale, pm.left, pm.right, pm.top, pm.bottom,\n"
+    "                    ws.print_options.horizontalCentered, ws.oddHeader.center.text, ws.oddFooter.center.text))\n"
+    "        out.append(('dv', [(d.type, d.formula1, str(d.sqref)) for d in ws.data_validations.dataValidation]))\n"
+    "        for row in ws.iter_rows():\n"
+    "            for c in row:\n"
+    "                if c.value is None and not c.has_style: continue\n"
+    "                f, a, b = c.font, c.alignment, c.border\n"
+    "                out.append((c.coordinate, c.value, c.data_type, c.number_format, f.name, f.sz,\n"
+    "                            a.horizontal, a.vertical, a.wrap_text,\n"
+    "                            b.top.style, b.bottom.style, b.left.style, b.right.style))\n"
+    "    for cs in wb.chartsheets: out.append(('chartsheet', cs.title))\n"
+    "    return out, sum(1 for ws in wb.worksheets for r in ws.merged_cells.ranges if r.min_row != r.max_row)\n"
+    "(a, multi), (b, _) = dump(sys.argv[1] + '-whole.xlsx'), dump(sys.argv[1] + '-paged.xlsx')\n"
+    "if a == b: print('SAME', len(a), 'MULTIROW', multi); sys.exit(0)\n"
+    "for x, y in zip(a, b):\n"
+    "    if x != y: print('WHOLE', x); print('PAGED', y); break\n"
+    "print('ITEMS', len(a), len(b)); sys.exit(1)\n";
+
+/* pdfw_write_pager and xlsxw_write_pager against pdfw_write and xlsxw_write
+ * of the same document laid out whole: the same PDF bytes, the same
+ * workbook. Returns the number of merges over more than one row. */
+static int check_pager(const tpl_form *t, kv_map *m, const char *stem)
+{
+    sbuf err = {0};
+    kv_pager kp = {t, kv_source(m), 0};
+    lo_doc *whole = layout_run(t, &kp.src, FS, &err);
+    cr_assert_not_null(whole, "%s", err.data);
+    lo_pager pager = {kv_pager_run, &kp};
+    pdfw_opts po = {NULL, NULL, EPOCH, false};
+    xlsxw_opts xo = {EPOCH, NULL, NULL};
+    sbuf name = {0};
+    char *f[4];
+    const char *suffix[4] = {"-whole.pdf", "-paged.pdf", "-whole.xlsx", "-paged.xlsx"};
+    for (int i = 0; i < 4; i++) {
+        sbuf_clear(&name);
+        sbuf_printf(&name, "%s%s", stem, suffix[i]);
+        f[i] = path_in(name.data);
+    }
+    cr_assert(pdfw_write(whole, FS, &po, f[0], &err), "%s", err.data);
+    cr_assert(pdfw_write_pager(&pager, FS, &po, f[1], &err), "%s", err.data);
+    cr_assert_eq(kp.runs, 2, "characters, then drawing");
+    cr_assert(xlsxw_write(whole, FS, &xo, f[2], &err), "%s", err.data);
+    cr_assert(xlsxw_write_pager(&pager, FS, &xo, f[3], &err), "%s", err.data);
+    cr_assert_eq(kp.runs, 4, "pages seen, then written");
+    size_t la, lb;
+    char *a = slurp(f[0], &la), *b = slurp(f[1], &lb);
+    cr_assert(a && b && la == lb && !memcmp(a, b, la), "%s: PDF bytes differ (%zu, %zu)", stem, la, lb);
+    free(a);
+    free(b);
+    int st;
+    char *perr;
+    char *prefix = path_in(stem);
+    char *out = run_py("same_book.py", PY_SAME_BOOK, NULL, prefix, &st, &perr);
+    cr_assert_eq(st, 0, "%s: %s%s", stem, out, perr);
+    int multi = -1;
+    const char *mr = strstr(out, "MULTIROW ");
+    cr_assert_not_null(mr, "%s", out);
+    multi = atoi(mr + 9);
+    free(out);
+    free(perr);
+    free(prefix);
+    for (int i = 0; i < 4; i++) free(f[i]);
+    sbuf_free(&name);
+    lo_doc_free(whole);
+    sbuf_free(&err);
+    return multi;
+}
+
+Test(writers, pagers_write_what_the_whole_document_gives, .init = setup, .fini = teardown)
+{
+    sbuf err = {0};
+    /* the demo: a 续页, list heads repeated as print titles, a row taller
+     * than Excel allows */
+    tpl_form *t = tpl_load(DEMO, &err);
+    cr_assert_not_null(t, "%s", err.data);
+    kv_map *m = fixture_demo_data(45, 1500);
+    check_pager(t, m, "demo");
+    kv_free(m);
+    tpl_free(t);
+    /* the summary: formulas over the list, a chart sheet, and a unit whose
+     * issues fill a page: its row (526 pt) is two sheet rows, every cell of
+     * it merged over both, which a constant-memory sheet writes row by row */
+    t = tpl_load("../templates/forms/summary.xml", &err);
+    cr_assert_not_null(t, "%s", err.data);
+    m = fixture_summary_data(300, 3000);
+    int multi = check_pager(t, m, "summary");
+    cr_assert_geq(multi, 15, "the tall row's 15 cells are merged over its two sheet rows");
+    kv_free(m);
+    tpl_free(t);
+    sbuf_free(&err);
+}
