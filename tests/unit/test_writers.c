@@ -519,6 +519,14 @@ Test(writers, pdf_from_a_source, .init = setup, .fini = teardown)
     cr_assert_not_null(strstr(out, "QPDF_OK"), "%s", out);
     cr_assert_not_null(strstr(out, "QPDF_OK\nyes yes\n"), "every font an embedded subset: %s", out);
     free(out);
+    /* every page refers to one /Resources (page dicts are not compressed) */
+    sbuf_clear(&cmd);
+    sbuf_printf(&cmd, "grep -a -o '/Resources [0-9]* 0 R' '%s' | wc -l; grep -a -o '/Resources [0-9]* 0 R' '%s' | "
+                "sort -u | wc -l; grep -a -o '/ProcSet' '%s' | wc -l", p, p, p);
+    out = fixture_run(cmd.data, &st, NULL);
+    snprintf(want, sizeof want, "%zu\n1\n1\n", 3 * d->npages);
+    cr_assert_str_eq(out, want, "pages, distinct /Resources, ProcSets");
+    free(out);
     /* a layout failing while drawing: nothing at the path, no message of pdfw's */
     char *q = path_in("fail.pdf");
     c = (counting_src){d, 0, 0, 4};
