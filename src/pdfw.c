@@ -1060,8 +1060,8 @@ static bool deflate_streams(HPDF_Doc pdf, deflater *z)
     return true;
 }
 
-/* The document of src, saved to its memory stream; NULL + err (unless the
- * source failed, which speaks for itself). */
+/* The document of the passes, drawn and ready to save; NULL + err (unless
+ * the source failed, which speaks for itself). */
 static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts *opts,
                           pdf_err *pe, sbuf *err)
 {
@@ -1086,10 +1086,6 @@ static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts 
         libharu_failed(err, pe);
         ok = false;
     }
-    if (ok && HPDF_SaveToStream(pdf) != HPDF_OK) {
-        libharu_failed(err, pe);
-        ok = false;
-    }
     drawer_free(&dw);
     if (!ok) {
         HPDF_Free(pdf);
@@ -1100,22 +1096,48 @@ static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts 
 
 /* ---------------------------------------------------------------- output */
 
-enum { CHUNK = 65536, TAIL = 4096 };
+/* The saved document goes out as libharu writes it, through a callback
+ * stream (libharu would otherwise save the whole document into memory
+ * first, as big as the file). Its /ID is the MD5 of the bytes libharu
+ * writes and goes into the trailer dict, behind the xref table, so no
+ * offset moves: the writer holds back the last TAIL to 2 TAIL bytes, which
+ * contain the trailer, until the MD5 is known. */
+enum { TAIL = 4096 };
 
-/* Where the /ID goes in the saved document and its text. */
-typedef struct doc_id {
-    size_t size;     /* of the document as libharu saved it */
-    size_t at;       /* just after the last trailer's "<<": behind the xref table, no offset moves */
-    char text[80];   /* "\n/ID [<md5> <md5>]", the MD5 of the saved bytes */
-    size_t len;
-} doc_id;
+typedef struct id_writer {
+    FILE *fp;                /* the file, or */
+    sbuf *mem;               /* memory */
+    HPDF_MD5_CTX md5;
+    unsigned char tail[2 * TAIL];
+    size_t ntail;
+    bool failed;             /* fp: a write failed (errno says why) */
+} id_writer;
 
-static bool read_at(HPDF_Stream st, size_t off, unsigned char *buf, size_t n)
+static void id_emit(id_writer *w, const void *p, size_t n)
 {
-    HPDF_UINT got = (HPDF_UINT)n;
-    if (n == 0) return true;
-    return HPDF_Stream_Seek(st, (HPDF_INT)off, HPDF_SEEK_SET) == HPDF_OK &&
-           HPDF_Stream_Read(st, buf, &got) == HPDF_OK && got == n;
+    if (w->failed || n == 0) return;
+    if (w->mem) sbuf_add(w->mem, p, n);
+    else if (fwrite(p, 1, n, w->fp) != n) w->failed = true;
+}
+
+static HPDF_STATUS id_write(HPDF_Stream st, const HPDF_BYTE *ptr, HPDF_UINT siz)
+{
+    id_writer *w = st->attr;
+    HPDF_MD5Update(&w->md5, ptr, siz);
+    while (siz > 0) {
+        size_t n = sizeof w->tail - w->ntail;
+        if (n > siz) n = siz;
+        memcpy(w->tail + w->ntail, ptr, n);
+        w->ntail += n;
+        ptr += n;
+        siz -= (HPDF_UINT)n;
+        if (w->ntail == sizeof w->tail) {
+            id_emit(w, w->tail, TAIL);
+            memmove(w->tail, w->tail + TAIL, TAIL);
+            w->ntail = TAIL;
+        }
+    }
+    return w->failed ? HPDF_FILE_IO_ERROR : HPDF_OK;
 }
 
 /* Offset just after the "<<" that follows the last "trailer" in t[0..n). */
@@ -1133,85 +1155,67 @@ static bool trailer_dict(const unsigned char *t, size_t n, size_t *at)
     return false;
 }
 
-/* Read the saved document once for its MD5, then its tail for the trailer.
- * buf: CHUNK bytes of scratch. */
-static bool find_id(HPDF_Doc pdf, unsigned char *buf, doc_id *id)
+/* The held-back tail with the /ID in its trailer. */
+static bool id_finish(id_writer *w)
 {
-    HPDF_Stream st = pdf->stream;
-    id->size = st->size;
-    HPDF_MD5_CTX ctx;
     HPDF_BYTE dig[16];
-    HPDF_MD5Init(&ctx);
-    for (size_t off = 0; off < id->size; off += CHUNK) {
-        size_t n = id->size - off < CHUNK ? id->size - off : CHUNK;
-        if (!read_at(st, off, buf, n)) return false;
-        HPDF_MD5Update(&ctx, buf, (HPDF_UINT32)n);
-    }
-    HPDF_MD5Final(dig, &ctx);
-    size_t from = id->size > TAIL ? id->size - TAIL : 0;
-    if (!read_at(st, from, buf, id->size - from) || !trailer_dict(buf, id->size - from, &id->at))
-        return false;
-    id->at += from;
-    char hex[33];
+    HPDF_MD5Final(dig, &w->md5);
+    size_t at;
+    if (!trailer_dict(w->tail, w->ntail, &at)) return false;
+    char hex[33], text[80];
     for (int i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02X", dig[i]);
-    id->len = (size_t)snprintf(id->text, sizeof id->text, "\n/ID [<%s> <%s>]", hex, hex);
+    int len = snprintf(text, sizeof text, "\n/ID [<%s> <%s>]", hex, hex);
+    id_emit(w, w->tail, at);
+    id_emit(w, text, (size_t)len);
+    id_emit(w, w->tail + at, w->ntail - at);
     return true;
 }
 
-/* Bytes [from, to) of the saved document to fp, CHUNK at a time. */
-static bool copy_range(HPDF_Stream st, size_t from, size_t to, unsigned char *buf, FILE *fp)
+/* Save pdf through w. false: a write failed (w->failed) or libharu did. */
+static bool save_through(HPDF_Doc pdf, id_writer *w)
 {
-    for (size_t off = from; off < to; off += CHUNK) {
-        size_t n = to - off < CHUNK ? to - off : CHUNK;
-        if (!read_at(st, off, buf, n) || fwrite(buf, 1, n, fp) != n) return false;
-    }
-    return true;
+    HPDF_MD5Init(&w->md5);
+    HPDF_Stream st = HPDF_CallbackWriter_New(pdf->mmgr, id_write, w);
+    if (!st) return false;
+    pdf->stream = st;          /* HPDF_SaveToStream saves into pdf->stream */
+    bool ok = HPDF_SaveToStream(pdf) == HPDF_OK && !w->failed && id_finish(w);
+    pdf->stream = NULL;
+    HPDF_Stream_Free(st);
+    return ok && !w->failed;
 }
 
-/* The saved document with its /ID to path (temp file, rename: outfile.h),
- * straight from libharu's stream: no whole copy of the document. */
+/* The document with its /ID to path (temp file, rename: outfile.h). */
 static bool save_file(HPDF_Doc pdf, const char *path, const pdf_err *pe, sbuf *err)
 {
-    unsigned char *buf = xmalloc(CHUNK);
-    doc_id id;
-    bool ok = find_id(pdf, buf, &id);
-    if (!ok) {
-        free(buf);
-        libharu_failed(err, pe);
+    outfile o;
+    if (!outfile_open(&o, path)) {
+        sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
         return false;
     }
-    outfile o;
-    ok = outfile_open(&o, path);
-    if (ok) {
-        ok = copy_range(pdf->stream, 0, id.at, buf, o.fp) &&
-             fwrite(id.text, 1, id.len, o.fp) == id.len &&
-             copy_range(pdf->stream, id.at, id.size, buf, o.fp);
-        if (ok) ok = outfile_commit(&o);
-        else outfile_abort(&o);
+    id_writer w = {.fp = o.fp};
+    bool ok = save_through(pdf, &w);
+    if (ok && !(ok = outfile_commit(&o))) w.failed = true;
+    if (!ok) {
+        int e = errno;
+        outfile_abort(&o);     /* no-op after a failed commit */
+        errno = e;
+        if (w.failed) sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
+        else libharu_failed(err, pe);
     }
-    if (!ok) sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
-    free(buf);
     return ok;
 }
 
-/* The saved document with its /ID into memory. */
+/* The document with its /ID into memory. */
 static bool save_mem(HPDF_Doc pdf, unsigned char **data, size_t *len)
 {
-    unsigned char *buf = xmalloc(CHUNK);
-    doc_id id;
-    bool ok = find_id(pdf, buf, &id);
-    free(buf);
-    if (!ok) return false;
-    unsigned char *out = xmalloc(id.size + id.len);
-    ok = read_at(pdf->stream, 0, out, id.at) &&
-         read_at(pdf->stream, id.at, out + id.at + id.len, id.size - id.at);
-    if (!ok) {
-        free(out);
+    sbuf out = {0};
+    id_writer w = {.mem = &out};
+    if (!save_through(pdf, &w)) {
+        sbuf_free(&out);
         return false;
     }
-    memcpy(out + id.at, id.text, id.len);
-    *data = out;
-    *len = id.size + id.len;
+    *data = (unsigned char *)out.data;
+    *len = out.len;
     return true;
 }
 
