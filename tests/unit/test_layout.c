@@ -392,4 +392,8 @@ Test(layout, stream_hands_over_the_pages_of_layout_run, .init = setup, .fini = t
     m = fixture_summary_data(300, 3000);
     check_stream(SUMMARY, m, 14);
     kv_free(m);
+    /* no unit: the list's empty row, no chart */
+    m = fixture_summary_data(0, 0);
+    check_stream(SUMMARY, m, 1);
+    kv_free(m);
 }

@@ -754,6 +754,10 @@ Test(writers, pagers_write_what_the_whole_document_gives, .init = setup, .fini =
     int multi = check_pager(t, m, "summary");
     cr_assert_geq(multi, 15, "the tall row's 15 cells are merged over its two sheet rows");
     kv_free(m);
+    /* no unit: one page, no chart */
+    m = fixture_summary_data(0, 0);
+    check_pager(t, m, "empty");
+    kv_free(m);
     tpl_free(t);
     sbuf_free(&err);
 }
