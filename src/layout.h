@@ -153,8 +153,10 @@ lo_doc *layout_stream(const tpl_form *t, const layout_source *src, const font_se
                       sbuf *err);
 
 /* A document the writers lay out themselves, as often as they need:
- * run(ctx, sink, err) is layout_stream with the caller's template and source
- * (NULL + err on failure; the caller may add its own context to err). */
+ * run(ctx, sink, err) is layout_stream with the caller's template and source.
+ * On failure it returns NULL, saying why in err, or where the caller reports
+ * its own failures (forms), nowhere: err stays empty, and the writer adds
+ * nothing to it and leaves no file. */
 typedef struct lo_pager {
     lo_doc *(*run)(void *ctx, const lo_sink *sink, sbuf *err);
     void *ctx;
