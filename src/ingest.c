@@ -3,6 +3,7 @@
  * file must produce nothing, and libxml2 only knows validity at the end),
  * then a converting pass that expands one <unit> subtree at a time. */
 #include "ingest.h"
+#include "value.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -441,28 +442,34 @@ static bool is_el(xmlNodePtr n, const char *name)
     return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
 }
 
+/* Typed attributes are read as their schema type means them (value.h):
+ * " true", "1", "+05", ".5" and "institution " are valid spellings. The
+ * file was validated first, so the default only stands in for an absent
+ * attribute (or, reading an unvalidated string, for an invalid one). */
 static bool attr_bool(xmlNodePtr n, const char *name, bool dflt)
 {
-    const char *v = attr(n, name);
-    if (!v) return dflt;
-    return !strcmp(v, "true") || !strcmp(v, "1");
+    bool v = dflt;
+    value_boolean(attr(n, name), &v);
+    return v;
 }
 
 static long attr_long(xmlNodePtr n, const char *name, long dflt)
 {
-    const char *v = attr(n, name);
     long long x;
-    if (!v || !parse_int_range(v, -1000000000LL, 1000000000LL, &x)) return dflt;
+    if (!value_integer(attr(n, name), -1000000000LL, 1000000000LL, &x)) return dflt;
     return (long)x;
 }
 
 static int attr_enum(xmlNodePtr n, const char *name, const char *const *values, int count, int dflt)
 {
-    const char *v = attr(n, name);
-    if (!v) return dflt;
-    for (int i = 0; i < count; i++)
-        if (!strcmp(v, values[i])) return i;
-    return dflt;
+    int i = value_enum(attr(n, name), values, count);
+    return i < 0 ? dflt : i;
+}
+
+/* An xs:decimal attribute: true with *out set when present and valid. */
+static bool attr_decimal(xmlNodePtr n, const char *name, fix6 *out)
+{
+    return value_decimal(attr(n, name), out);
 }
 
 /* One-line text (ids, names, posts): tabs and line breaks that arrived as
@@ -483,6 +490,13 @@ static const char *attr_dup(unit *u, xmlNodePtr n, const char *name)
     }
     *w = '\0';
     return s;
+}
+
+/* A token-typed attribute kept as text (gender, a year-month): collapsed as
+ * the schema collapses it, so " 1980-05" prints as 1980-05. */
+static const char *attr_token_dup(unit *u, xmlNodePtr n, const char *name)
+{
+    return value_collapse(arena_strdup(&u->mem, attr(n, name)));
 }
 
 /* Free text where line breaks are meaningful (comments). */
@@ -564,14 +578,14 @@ static void read_person(unit *u, person *p, xmlNodePtr pn)
     p->name = attr_dup(u, pn, "name");
     if (!p->id) p->id = "";
     if (!p->name) p->name = "";
-    p->gender = attr_dup(u, pn, "gender");
-    p->birth = attr_dup(u, pn, "birth");
+    p->gender = attr_token_dup(u, pn, "gender");
+    p->birth = attr_token_dup(u, pn, "birth");
     p->ethnicity = attr_dup(u, pn, "ethnicity");
     p->political = attr_dup(u, pn, "political");
     p->education = attr_dup(u, pn, "education");
     p->post = attr_dup(u, pn, "post");
     p->rank = attr_dup(u, pn, "rank");
-    p->post_since = attr_dup(u, pn, "postSince");
+    p->post_since = attr_token_dup(u, pn, "postSince");
     p->category = (category_t)attr_enum(pn, "category", cats, 4, CAT_OTHER);
     p->role = (role_t)attr_enum(pn, "role", roles, 3, ROLE_STAFF);
     /* SPEC defaults for an absent <status> */
@@ -600,11 +614,9 @@ static void read_unit_children(unit *u, xmlNodePtr un)
             u->major_accident = attr_bool(c, "majorAccident", false);
         } else if (is_el(c, "performance")) {
             u->perf_grade = (perf_grade_t)attr_enum(c, "grade", perf, 4, PERF_NONE);
-            const char *s = attr(c, "score");
-            u->has_perf_score = s && fix6_parse(s, &u->perf_score);
+            u->has_perf_score = attr_decimal(c, "score", &u->perf_score);
         } else if (is_el(c, "quota")) {
-            const char *s = attr(c, "approvedRatio");
-            u->has_approved_ratio = s && fix6_parse(s, &u->approved_ratio);
+            u->has_approved_ratio = attr_decimal(c, "approvedRatio", &u->approved_ratio);
         } else if (is_el(c, "contact")) {
             u->contact_name = attr_dup(u, c, "name");
             u->contact_phone = attr_dup(u, c, "phone");
@@ -620,8 +632,7 @@ static void read_unit_children(unit *u, xmlNodePtr un)
                 if (is_el(k, "item")) {
                     struct assessment_item *it = &a->items[a->n_items++];
                     it->ref = attr_dup(u, k, "ref");
-                    const char *pts = attr(k, "points");
-                    it->has_points = pts && fix6_parse(pts, &it->points);
+                    it->has_points = attr_decimal(k, "points", &it->points);
                     it->count = attr_long(k, "count", 0);
                 }
         }
@@ -670,8 +681,7 @@ unit *ingest_unit_from_string(const char *xml, const file_header *hdr)
 static void copy_date_attr(xmlTextReaderPtr r, const char *name, char out[11])
 {
     xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)name);
-    out[0] = '\0';
-    if (v && strlen((const char *)v) == 10) memcpy(out, v, 11);
+    value_date((const char *)v, out);
     xmlFree(v);
 }
 
@@ -688,7 +698,7 @@ static void read_root(xmlTextReaderPtr r, file_header *hdr)
     char *year = reader_attr_dup(r, "year");
     char *pol = reader_attr_dup(r, "policy");
     long long y = 2025;
-    if (year) parse_int_range(year, 1950, 2200, &y);
+    if (year) value_integer(year, 1950, 2200, &y);
     hdr->year = (int)y;
     snprintf(hdr->policy, sizeof hdr->policy, "%s", pol ? pol : "national");
     free(year);
