@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "ingest.h"
 #include "value.h"
 
 static const char *collapsed(const char *s)
@@ -119,4 +122,81 @@ Test(value, dates_are_collapsed_and_shaped)
     cr_assert_not(value_date("2026 02 02", d));
     cr_assert_not(value_date("", d));
     cr_assert_not(value_date(NULL, d));
+}
+
+/* A value no spelling makes valid is still refused by the schema pass, with
+ * the file, line and column and SCHEMA_INVALID (exit 3): reading values as
+ * the schema means them accepts nothing the schema refuses. */
+Test(value, invalid_values_are_refused_with_their_place)
+{
+    static const struct { const char *element, *needle; } bad[] = {
+        { "<person id=\"P1\" name=\"x\" category=\"institutionx\"/>", "category" },
+        { "<person id=\"P1\" name=\"x\" category=\"in stitution\"/>", "category" },
+        { "<person id=\"P1\" name=\"x\" category=\"other\"><status refused=\"yes\"/></person>", "refused" },
+        { "<person id=\"P1\" name=\"x\" category=\"other\"><status refused=\"\"/></person>", "refused" },
+        { "<person id=\"P1\" name=\"x\" category=\"other\"><status leaveMonths=\"13\"/></person>", "leaveMonths" },
+        { "<person id=\"P1\" name=\"x\" category=\"other\"><status monthsInUnit=\"+-1\"/></person>", "monthsInUnit" },
+        { "<person id=\"P1\" name=\"x\" category=\"other\"><status sanctionYear=\" \"/></person>", "sanctionYear" },
+        { "<person id=\"P1\" name=\"x\" category=\"other\"><proposal grade=\"Excellent\"/></person>", "grade" },
+        { "<person id=\"P1\" name=\"x\" category=\"other\" birth=\"1980-5\"/>", "birth" },
+        { "<quota approvedRatio=\"0.1234567\"/>", "approvedRatio" },
+        { "<quota approvedRatio=\"1.5\"/>", "approvedRatio" },
+        { "<quota approvedRatio=\"1e-1\"/>", "approvedRatio" },
+        { "<quota approvedRatio=\".\"/>", "approvedRatio" },
+        { "<establishment admin=\"-1\"/>", "admin" },
+        { "<assessment scheme=\"zhangzhou\"><item ref=\"basic\" points=\"4 00\"/></assessment>", "points" },
+    };
+    char err[512];
+    ingest_schema *schema = ingest_schema_load("../templates/appraisal.xsd", err, sizeof err);
+    cr_assert(schema, "%s", err);
+    char path[] = "/tmp/kaohe-value-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        FILE *f = fopen(path, "w");
+        cr_assert(f);
+        fprintf(f, "<appraisal xmlns=\"urn:kaohe:appraisal:1\" year=\"2025\">\n"
+                   "  <unit id=\"U1\" name=\"a\">\n    %s\n  </unit>\n</appraisal>\n", bad[i].element);
+        fclose(f);
+        sbuf msg = { 0 };
+        cr_assert_neq(ingest_validate(path, schema, LANG_EN, &msg), 0, "accepted: %s", bad[i].element);
+        char place[64];
+        snprintf(place, sizeof place, "%s:3:", path);
+        cr_assert(strstr(msg.data, place), "%s: %s", bad[i].element, msg.data);
+        const char *col = msg.data + strlen(place);
+        cr_assert(*col >= '1' && *col <= '9', "no column: %s", msg.data);
+        cr_assert(strstr(msg.data, bad[i].needle), "%s", msg.data);
+        cr_assert(strstr(msg.data, "[SCHEMA_INVALID]"), "%s", msg.data);
+        sbuf_free(&msg);
+    }
+    unlink(path);
+    ingest_schema_free(schema);
+}
+
+/* The same file's values in their other spellings pass the schema pass:
+ * the spellings the readers above accept are the schema's own. */
+Test(value, respellings_are_valid)
+{
+    char err[512];
+    ingest_schema *schema = ingest_schema_load("../templates/appraisal.xsd", err, sizeof err);
+    cr_assert(schema, "%s", err);
+    char path[] = "/tmp/kaohe-value-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    const char *doc =
+        "<appraisal xmlns=\"urn:kaohe:appraisal:1\" year=\" +02025\">\n"
+        "  <schedule noticeStart=\"2026-09-28 \" filedOn=\" 2026-02-02\"/>\n"
+        "  <unit id=\"U1\" name=\"a\" series=\"+01\">\n"
+        "    <quota approvedRatio=\"&#9;+.5000000 \"/><establishment admin=\"-0\" institution=\"007\"/>\n"
+        "    <person id=\"P1\" name=\"x\" category=\"institution \" gender=\" 男\" birth=\"1980-05&#10;\">\n"
+        "      <status refused=\" 1\" sanctionYear=\" 2025\"/><proposal grade=\"excellent&#13;\" advanced=\"0 \"/>\n"
+        "    </person>\n  </unit>\n</appraisal>\n";
+    cr_assert_eq(write(fd, doc, strlen(doc)), (ssize_t)strlen(doc));
+    close(fd);
+    sbuf msg = { 0 };
+    cr_assert_eq(ingest_validate(path, schema, LANG_EN, &msg), 0, "%s", msg.data);
+    sbuf_free(&msg);
+    unlink(path);
+    ingest_schema_free(schema);
 }
