@@ -21,7 +21,7 @@
  *    saves them: each page's contents as soon as it is drawn (draw_one),
  *    the rest just before the save (deflate_streams);
  *  - a few functions of libharu and zlib are replaced for the whole process
- *    (end of this file). */
+ *    (hpdf_patch.c, which also holds the version guard for all of the above). */
 #include "pdfw.h"
 #include "outfile.h"
 #include "pdfchart.h"
@@ -36,15 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <hpdf.h>
-#include <hpdf_doc.h>
-#include <hpdf_encrypt.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
-#include <hpdf_objects.h>
-#include <hpdf_pages.h>
-#include <hpdf_streams.h>
-#include <hpdf_utils.h>
+#include "hpdf_patch.h"
 #include <libdeflate.h>
 #include <zlib.h>
 
@@ -990,6 +982,7 @@ static bool pager_draw(void *ctx, drawer *dw, const chars *ch, const pdf_err *pe
 
 static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
 {
+    (void)dict;   /* libharu's write_fn signature */
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
@@ -1308,53 +1301,4 @@ bool pdfw_write(const lo_doc *doc, const font_set *fs, const pdfw_opts *opts,
 {
     const lo_doc *docs[1] = {doc};
     return pdfw_write_docs(docs, 1, NULL, fs, opts, path, err);
-}
-
-/* ------------------------------------------- process-wide replacements
- *
- * Defined here, these replace the shared libraries' own for the whole
- * process: libhpdf calls them through its PLT, and the linker exports the
- * program's definitions because libhpdf uses those names. They are pure
- * functions (no state), so threads may call them at once. */
-
-/* zlib's deflateInit: libharu 2.3.0 compresses every stream with
- * deflateInit(Z_DEFAULT_COMPRESSION), i.e. level 6, and has no setting for
- * the level. Level 1 (Z_BEST_SPEED) deflates content streams, fonts and
- * CIDToGIDMaps in half the time (callgrind) for ~2% more bytes, and it is
- * as deterministic. Only libharu calls deflateInit_ in this program:
- * libxlsxwriter (through minizip), libpng and libxml2 call deflateInit2_,
- * which is untouched, so their output does not change. An explicit level is
- * kept. The other arguments are those zlib's own deflateInit_ passes. */
-int deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
-{
-    if (level == Z_DEFAULT_COMPRESSION) level = Z_BEST_SPEED;
-    return deflateInit2_(strm, level, Z_DEFLATED, MAX_WBITS, 8, Z_DEFAULT_STRATEGY, version,
-                         stream_size);
-}
-
-/* libharu 2.3.0's HPDF_MemCpy, HPDF_MemSet and HPDF_StrLen are loops of one
- * byte a step, under all of its stream writing (a CIDToGIDMap alone is
- * 65,536 writes of 2 bytes per font and document). Same results with libc:
- * HPDF_MemCpy returns out + n and copies forwards (as libharu's loop does
- * when the ranges overlap), HPDF_MemSet returns s + n. */
-HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
-{
-    if (out + n <= in || in + n <= out) {
-        memcpy(out, in, n);
-        return out + n;
-    }
-    while (n-- > 0) *out++ = *in++;
-    return out;
-}
-
-void *HPDF_MemSet(void *s, HPDF_BYTE c, HPDF_UINT n)
-{
-    memset(s, c, n);
-    return (HPDF_BYTE *)s + n;
-}
-
-HPDF_UINT HPDF_StrLen(const char *s, HPDF_INT maxlen)
-{
-    if (!s) return 0;
-    return (HPDF_UINT)(maxlen < 0 ? strlen(s) : strnlen(s, (size_t)maxlen));
 }
