@@ -1100,8 +1100,7 @@ static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts 
 enum { CHUNK = 65536, TAIL = 4096 };
 
 typedef struct id_writer {
-    FILE *fp;                /* the file, or */
-    sbuf *mem;               /* memory */
+    FILE *fp;                /* the file */
     HPDF_MD5_CTX md5;
     unsigned char *tail;     /* CHUNK + TAIL: what is not passed on yet */
     size_t ntail;
@@ -1111,8 +1110,7 @@ typedef struct id_writer {
 static void id_emit(id_writer *w, const void *p, size_t n)
 {
     if (w->failed || n == 0) return;
-    if (w->mem) sbuf_add(w->mem, p, n);
-    else if (fwrite(p, 1, n, w->fp) != n) w->failed = true;
+    if (fwrite(p, 1, n, w->fp) != n) w->failed = true;
 }
 
 static HPDF_STATUS id_write(HPDF_Stream st, const HPDF_BYTE *ptr, HPDF_UINT siz)
@@ -1202,20 +1200,6 @@ static bool save_file(HPDF_Doc pdf, const char *path, const pdf_err *pe, sbuf *e
     return ok;
 }
 
-/* The document with its /ID into memory. */
-static bool save_mem(HPDF_Doc pdf, unsigned char **data, size_t *len)
-{
-    sbuf out = {0};
-    id_writer w = {.mem = &out};
-    if (!save_through(pdf, &w)) {
-        sbuf_free(&out);
-        return false;
-    }
-    *data = (unsigned char *)out.data;
-    *len = out.len;
-    return true;
-}
-
 /* Documents held by the caller, as a source. */
 typedef struct held {
     const lo_doc *const *docs;
@@ -1231,37 +1215,6 @@ static const char *held_outline(void *ctx, size_t i)
 }
 
 static const pdfw_opts DEFAULT_OPTS = {NULL, NULL, -1, false};
-
-bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
-                 const font_set *fs, const pdfw_opts *opts,
-                 unsigned char **data, size_t *len, sbuf *err)
-{
-    *data = NULL;
-    *len = 0;
-    held h = {docs, outline};
-    pdfw_source src = {ndocs, held_get, held_put, held_outline, &h};
-    passes ps = {source_collect, source_draw, &src};
-    pdf_err pe = {0, 0};
-    HPDF_Doc pdf = build_doc(&ps, fs, opts ? opts : &DEFAULT_OPTS, &pe, err);
-    if (!pdf) return false;
-    bool ok = save_mem(pdf, data, len);
-    if (!ok) libharu_failed(err, &pe);
-    HPDF_Free(pdf);
-    return ok;
-}
-
-bool pdfw_atomic_write(const char *path, const void *data, size_t len, sbuf *err)
-{
-    outfile o;
-    bool ok = outfile_open(&o, path);
-    if (ok) {
-        ok = fwrite(data, 1, len, o.fp) == len;
-        if (ok) ok = outfile_commit(&o);
-        else outfile_abort(&o);
-    }
-    if (!ok) sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
-    return ok;
-}
 
 static bool write_passes(const passes *ps, const font_set *fs, const pdfw_opts *opts, const char *path,
                          sbuf *err)
