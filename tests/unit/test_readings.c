@@ -7,33 +7,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar.h"
-#include "ingest.h"
-#include "policy.h"
 #include "results.h"
-#include "rules.h"
-#include "scheme.h"
+#include "unit_fixture.h"
 
-typedef struct fixture {
-    file_header hdr;
-    policy *pol;
-    calendar *cal;
-    unit *u;
-    sbuf xml;
-} fixture;
-
-static fixture fx;
+static unit_fixture fx;
+static sbuf fx_xml;   /* the computed unit's results.xml element */
 
 static void teardown(void)
 {
-    if (fx.u) {
-        model_unit_free(fx.u);
-        free(fx.u);
-    }
-    policy_free(fx.pol);
-    calendar_free(fx.cal);
-    sbuf_free(&fx.xml);
-    memset(&fx, 0, sizeof fx);
+    ufx_free(&fx);
+    sbuf_free(&fx_xml);
 }
 
 TestSuite(readings, .fini = teardown);
@@ -42,28 +25,19 @@ static unit *parse_unit(const char *body)
 {
     sbuf x = { 0 };
     sbuf_printf(&x, "<unit xmlns=\"urn:kaohe:appraisal:1\" id=\"U1\" name=\"测试单位\">%s</unit>", body);
-    unit *u = ingest_unit_from_string(x.data, &fx.hdr);
+    unit *u = ufx_ingest(&fx, x.data);
     sbuf_free(&x);
-    cr_assert(u, "unit XML did not parse");
     return u;
 }
 
-/* The unit computed under a preset in 2025; fx.xml holds its results.xml element. */
+/* The unit computed under a preset in 2025, with its results.xml element. */
 static const unit *compute(const char *preset, const char *body)
 {
-    teardown();
-    char err[512];
-    fx.pol = policy_load(preset, "../templates/policies", err, sizeof err);
-    cr_assert(fx.pol, "policy %s: %s", preset, err);
-    fx.cal = calendar_load_dir("../templates/calendars", err, sizeof err);
-    cr_assert(fx.cal, "calendars: %s", err);
-    fx.hdr.year = 2025;
-    fx.hdr.path = "test.xml";
-    snprintf(fx.hdr.policy, sizeof fx.hdr.policy, "%s", preset);
-    fx.u = parse_unit(body);
-    rules_env env = { fx.pol, fx.cal, LANG_EN, { 2025, 12, 1 } };
-    rules_compute_unit(fx.u, &env);
-    results_unit_xml(&fx.xml, fx.u, fx.pol);
+    ufx_begin(&fx, preset, 2025);
+    sbuf_clear(&fx_xml);
+    parse_unit(body);
+    ufx_compute(&fx);
+    results_unit_xml(&fx_xml, fx.u, fx.pol);
     return fx.u;
 }
 
@@ -89,8 +63,8 @@ static const char *person_line(const char *id)
     static __thread char line[512];
     char key[96];
     snprintf(key, sizeof key, "<person id=\"%s\"", id);
-    const char *p = strstr(fx.xml.data, key);
-    cr_assert(p, "no %s in %s", key, fx.xml.data);
+    const char *p = strstr(fx_xml.data, key);
+    cr_assert(p, "no %s in %s", key, fx_xml.data);
     snprintf(line, sizeof line, "%.*s", (int)strcspn(p, "\n"), p);
     return line;
 }
@@ -112,7 +86,7 @@ Test(readings, advanced_only_under_a_policy_with_a_limit)
     cr_assert_not(find_person(u, "A1")->designated_advanced);
     cr_assert_eq(u->advanced_count, 0);
     cr_assert_eq(count_findings(u, "ADVANCED_EXCEEDED", NULL), 0);
-    cr_assert_null(strstr(fx.xml.data, "advanced="), "%s", fx.xml.data);
+    cr_assert_null(strstr(fx_xml.data, "advanced="), "%s", fx_xml.data);
     /* the same unit under baoshan-2022 (limit floor(2 × 10%), minOne: 1) */
     u = compute("baoshan-2022", body);
     cr_assert(find_person(u, "A1")->designated_advanced);
@@ -204,15 +178,13 @@ Test(readings, scores_round_half_away_from_zero)
  * 6 + 8 capped one by one. */
 Test(readings, repeated_assessment_refs_add_up_then_cap)
 {
-    char err[512];
-    scheme_set *set = scheme_set_load_dir("../templates/schemes", err, sizeof err);
-    cr_assert(set, "%s", err);
-    const scheme *z = scheme_set_find(set, "zhangzhou");
+    ufx_begin(&fx, "zhangzhou", 2025);
+    ufx_load_schemes(&fx);
+    const scheme *z = scheme_set_find(fx.schemes, "zhangzhou");
     cr_assert(z);
-    fx.hdr.year = 2025;
-    fx.u = parse_unit("<assessment scheme=\"zhangzhou\"><item ref=\"basic\" points=\" 400\"/>"
-                      "<item ref=\"innovation\" count=\"3\"/><item ref=\"innovation\" count=\"+04\"/>"
-                      "<item ref=\"creation\" points=\"4.5\"/><item ref=\"creation\" points=\".5\"/></assessment>");
+    parse_unit("<assessment scheme=\"zhangzhou\"><item ref=\"basic\" points=\" 400\"/>"
+               "<item ref=\"innovation\" count=\"3\"/><item ref=\"innovation\" count=\"+04\"/>"
+               "<item ref=\"creation\" points=\"4.5\"/><item ref=\"creation\" points=\".5\"/></assessment>");
     scheme_result r;
     scheme_error e;
     cr_assert_eq(scheme_score(z, &fx.u->assessment, &fx.u->mem, &r, &e), 0, "%s", e.code);
@@ -228,5 +200,4 @@ Test(readings, repeated_assessment_refs_add_up_then_cap)
     cr_assert_eq(cre->points, 5 * FIX_ONE);
     /* 400 + (100 - 5) + 10 = 505 */
     cr_assert_eq(r.total, 505 * FIX_ONE, "%lld", (long long)r.total);
-    scheme_set_free(set);
 }
