@@ -81,12 +81,13 @@ bool value_integer(const char *text, long long min, long long max, long long *ou
         n--;
     }
     if (n == 0) return false;
-    /* magnitudes beyond 10^18 are out of every range a caller can give */
+    /* magnitudes of 10^18 and more are out of every range a caller can
+     * give: v stops growing there, so it never overflows */
     const long long big = 1000000000000000000LL;
     long long v = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] < '0' || s[i] > '9') return false;
-        if (v < big) v = v * 10 + (s[i] - '0');
+        v = v < big / 10 ? v * 10 + (s[i] - '0') : big;
     }
     if (v >= big) return false;
     if (neg) v = -v;

@@ -24,7 +24,7 @@ bool value_boolean(const char *text, bool *out);
 
 /* xs:integer within [min, max]: an optional sign, then digits, leading zeros
  * of any length ("+05", "-0", "0007"). False when the text is no integer or
- * out of range (*out untouched). */
+ * out of range, a magnitude of 10^18 or more included (*out untouched). */
 bool value_integer(const char *text, long long min, long long max, long long *out);
 
 /* xs:decimal as an exact fix6: optional sign, digits with an optional point

@@ -1,6 +1,7 @@
 /* value: each XSD type's white-space and lexical rules (SPEC 3.4a), the
  * spellings the schema accepts and the ones it refuses. */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,8 +68,9 @@ Test(value, integers_take_signs_and_leading_zeros)
     cr_assert(value_integer("-0", 0, 10, &v) && v == 0);
     cr_assert(value_integer("+000000000000000000000000000000000002025\n", 1950, 2200, &v) && v == 2025);
     cr_assert(value_integer("-12", -20, 0, &v) && v == -12);
-    v = 7;
     cr_assert_not(value_integer("1949", 1950, 2200, &v));
+    cr_assert(value_integer("999999999999999999", 0, LLONG_MAX, &v) && v == 999999999999999999LL);
+    cr_assert_not(value_integer("1000000000000000000", 0, LLONG_MAX, &v));   /* 10^18: beyond */
     cr_assert_not(value_integer("99999999999999999999999", 0, 1000000, &v));
     cr_assert_not(value_integer("-99999999999999999999999", -1000000, 0, &v));
     cr_assert_not(value_integer("1.0", 0, 10, &v));
@@ -79,7 +81,7 @@ Test(value, integers_take_signs_and_leading_zeros)
     cr_assert_not(value_integer("", 0, 10, &v));
     cr_assert_not(value_integer(" ", 0, 10, &v));
     cr_assert_not(value_integer(NULL, 0, 10, &v));
-    cr_assert_eq(v, 7);
+    cr_assert_eq(v, 999999999999999999LL);
 }
 
 Test(value, decimals_take_every_lexical_form)
