@@ -3,11 +3,12 @@
 
 CC       ?= cc
 BUILD    ?= build
-PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate
+PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate minizip
 DEB_PKGS  = build-essential pkg-config libxml2-dev libxml2-utils libxlsxwriter-dev \
             libhpdf-dev libharfbuzz-dev libcriterion-dev libssl-dev libdeflate-dev \
             fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
-            poppler-utils qpdf python3-openpyxl libreoffice-calc fonts-crosextra-carlito time
+            poppler-utils qpdf python3-openpyxl libreoffice-calc fonts-crosextra-carlito time \
+            libminizip-dev libcsv-dev
 SANITIZE ?=
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
@@ -15,7 +16,7 @@ CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
             -Wno-unused-parameter -pthread $(SANITIZE) -Isrc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS    += $(PKG_LIBS) -lhpdf -lpng -lz -lm -pthread $(SANITIZE)
+LDLIBS    += $(PKG_LIBS) -lhpdf -lcsv -lpng -lz -lm -pthread $(SANITIZE)
 
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
