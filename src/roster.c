@@ -983,12 +983,12 @@ static void person_xml(ctx *c, sbuf *b, long row, const xlsxr_cell *cells, int n
 static void person_row(ctx *c, long row, const xlsxr_cell *cells, int n)
 {
     c->person_rows++;
-    bool ok = true;
-    for (int f = 0; f < P_N; f++) ok &= take(c, f, &person_cols[f], c->col_of[f], row, cells, n);
-    if (!ok) return;
-    if (!take_required(c, P_UNIT, row) | !take_required(c, P_ID, row) | !take_required(c, P_NAME, row) |
-        !take_required(c, P_CAT, row))
-        return;
+    bool ok = true, got[P_N];
+    for (int f = 0; f < P_N; f++) ok &= got[f] = take(c, f, &person_cols[f], c->col_of[f], row, cells, n);
+    /* every check that can still be made is made: one pass shows all problems */
+    for (int f = 0; f < P_N; f++)
+        if (got[f] && c->defs[f].pub.required) ok &= take_required(c, f, row);
+    if (!got[P_ID] || !c->has[P_ID]) return;
     const char *pid = c->val[P_ID].data;
     long first = idmap_get(&c->person_ids, pid);
     if (first >= 0) {
@@ -1001,8 +1001,9 @@ static void person_row(ctx *c, long row, const xlsxr_cell *cells, int n)
         return;
     }
     idmap_put(&c->person_ids, pid, row);
+    if (!got[P_UNIT] || !c->has[P_UNIT] || !got[P_UNIT_NAME]) return;
     runit *u = unit_for_row(c, P_UNIT, P_UNIT_NAME, row);
-    if (!u) return;
+    if (!u || !ok) return;
     int errors = c->errors;
     sbuf_clear(&c->xml);
     person_xml(c, &c->xml, row, cells, n);
