@@ -490,8 +490,14 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
             *why = range;
             return "ROSTER_VALUE_INVALID";
         }
+        /* formatted by hand: this runs for every count cell of every row */
+        char digits[24];
+        int k = 0;
+        unsigned long long m = v < 0 ? (unsigned long long)(-v) : (unsigned long long)v;
+        do { digits[k++] = (char)('0' + m % 10); m /= 10; } while (m);
         sbuf_clear(out);
-        sbuf_printf(out, "%lld", v);
+        if (v < 0) sbuf_putc(out, '-');
+        while (k) sbuf_putc(out, digits[--k]);
         return NULL;
     }
     case K_DEC: case K_RATIO: {
@@ -705,32 +711,42 @@ static void report_missing_columns(ctx *c, long row)
  * attribute normalisation keeps them. */
 static void put_attr(sbuf *b, const char *name, const char *v)
 {
-    sbuf_printf(b, " %s=\"", name);
-    for (const char *p = v; *p; p++) {
+    sbuf_putc(b, ' ');
+    sbuf_puts(b, name);
+    sbuf_add(b, "=\"", 2);
+    for (const char *p = v; *p;) {
+        size_t run = strcspn(p, "&<>\"\n\r\t");   /* copy safe runs whole */
+        sbuf_add(b, p, run);
+        p += run;
         switch (*p) {
-        case '&': sbuf_puts(b, "&amp;"); break;
-        case '<': sbuf_puts(b, "&lt;"); break;
-        case '>': sbuf_puts(b, "&gt;"); break;
-        case '"': sbuf_puts(b, "&quot;"); break;
-        case '\n': sbuf_puts(b, "&#10;"); break;
-        case '\r': sbuf_puts(b, "&#13;"); break;
-        case '\t': sbuf_puts(b, "&#9;"); break;
-        default: sbuf_putc(b, *p);
+        case '&': sbuf_add(b, "&amp;", 5); break;
+        case '<': sbuf_add(b, "&lt;", 4); break;
+        case '>': sbuf_add(b, "&gt;", 4); break;
+        case '"': sbuf_add(b, "&quot;", 6); break;
+        case '\n': sbuf_add(b, "&#10;", 5); break;
+        case '\r': sbuf_add(b, "&#13;", 5); break;
+        case '\t': sbuf_add(b, "&#9;", 4); break;
+        default: continue;
         }
+        p++;
     }
     sbuf_putc(b, '"');
 }
 
 static void put_text(sbuf *b, const char *v)
 {
-    for (const char *p = v; *p; p++) {
+    for (const char *p = v; *p;) {
+        size_t run = strcspn(p, "&<>\r");
+        sbuf_add(b, p, run);
+        p += run;
         switch (*p) {
-        case '&': sbuf_puts(b, "&amp;"); break;
-        case '<': sbuf_puts(b, "&lt;"); break;
-        case '>': sbuf_puts(b, "&gt;"); break;
-        case '\r': sbuf_puts(b, "&#13;"); break;
-        default: sbuf_putc(b, *p);
+        case '&': sbuf_add(b, "&amp;", 5); break;
+        case '<': sbuf_add(b, "&lt;", 4); break;
+        case '>': sbuf_add(b, "&gt;", 4); break;
+        case '\r': sbuf_add(b, "&#13;", 5); break;
+        default: continue;
         }
+        p++;
     }
 }
 
