@@ -4,10 +4,10 @@
 
 CC       ?= cc
 BUILD    ?= build
-PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate
+PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate minizip
 # Building and running: compiler, libraries, the fonts the forms embed.
 DEB_PKGS_BUILD = build-essential pkg-config libxml2-dev libxlsxwriter-dev libhpdf-dev \
-            libharfbuzz-dev libssl-dev libdeflate-dev \
+            libharfbuzz-dev libssl-dev libdeflate-dev libminizip-dev libcsv-dev \
             fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei
 # Testing: the test framework and the tools no one here wrote that check the
 # output (poppler, qpdf, xmllint, openpyxl, LibreOffice with its Calibri-metric font).
@@ -24,7 +24,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 FINAL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -pthread -Isrc \
             $(PKG_CFLAGS) $(CFLAGS) $(SANITIZE)
-FINAL_LIBS = $(LDFLAGS) $(PKG_LIBS) -lhpdf -lpng -lz -lm -ldl -pthread $(SANITIZE)
+FINAL_LIBS = $(LDFLAGS) $(PKG_LIBS) -lhpdf -lcsv -lpng -lz -lm -ldl -pthread $(SANITIZE)
 # Kept for tests/extra.mk (fuzzing, valgrind).
 LDLIBS    = $(FINAL_LIBS)
 

@@ -1,12 +1,14 @@
 /* cli — see cli.h. */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <libxml/parser.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +20,9 @@
 #include "date.h"
 #include "merge.h"
 #include "msg.h"
+#include "outfile.h"
+#include "roster.h"
+#include "rosterw.h"
 #include "sample.h"
 
 typedef struct cli_ctx {
@@ -48,6 +53,8 @@ static void print_help(const cli_ctx *c)
         "  kaohe workdays --from YYYY-MM-DD --days N   第 N 个工作日的日期（起始日计入）\n"
         "  kaohe sample --units N --persons M [--seed S] [--year Y] [--policy P]  生成样例输入\n"
         "  kaohe merge  -o DIR SHARD_DIR...   合并各分片（build --shard K/N）的输出\n"
+        "  kaohe import [--year Y] 花名册.xlsx|*.csv > input.xml   花名册（Excel/WPS/CSV）转为输入 XML\n"
+        "  kaohe roster-template -o 花名册.xlsx [--from INPUT.xml]   空白花名册模板（或由 XML 填好）\n"
         "  kaohe score  INPUT.xml...          打印单位绩效考评排名表\n"
         "  kaohe --help | --version | 命令 --help\n\n"
         "build/check/quota 的选项:\n"
@@ -72,6 +79,8 @@ static void print_help(const cli_ctx *c)
         "  kaohe workdays --from YYYY-MM-DD --days N   date of the N-th working day (start day counts)\n"
         "  kaohe sample --units N --persons M [--seed S] [--year Y] [--policy P]   synthetic input\n"
         "  kaohe merge  -o DIR SHARD_DIR...   combine the outputs of build --shard K/N runs\n"
+        "  kaohe import [--year Y] ROSTER.xlsx|*.csv > input.xml   a roster workbook (or its CSV) as input XML\n"
+        "  kaohe roster-template -o ROSTER.xlsx [--from INPUT.xml]   the empty roster (or one filled from XML)\n"
         "  kaohe score  INPUT.xml...          print the unit appraisal ranking\n"
         "  kaohe --help | --version | COMMAND --help\n\n"
         "Options of build/check/quota:\n"
@@ -148,7 +157,24 @@ static int online_cpus(void)
     return n > 0 ? (int)n : 1;
 }
 
-enum { OPT_FORMATS = 256, OPT_UNIT, OPT_SHARD, OPT_STRICT, OPT_PROGRESS, OPT_CSV, OPT_LANG, OPT_HELP, OPT_SPLIT };
+enum { OPT_FORMATS = 256, OPT_UNIT, OPT_SHARD, OPT_STRICT, OPT_PROGRESS, OPT_CSV, OPT_LANG, OPT_HELP, OPT_SPLIT,
+       OPT_YEAR, OPT_FROM, OPT_FORMAT };
+
+/* Convert the roster inputs (.xlsx, .csv) to XML, run the batch on the
+ * list, and fold the rosters' failures into the exit status. */
+static int run_with_rosters(const cli_ctx *c, const batch_opts *o, char *const *files, int n_files, int year)
+{
+    char policies[PATH_MAX + 16];
+    snprintf(policies, sizeof policies, "%s/policies", c->templates);
+    roster_opts ro = { .year = year, .policies_dir = o->policy ? NULL : policies, .lang = o->lang, .err = o->err };
+    roster_staged rs;
+    roster_stage(files, n_files, &ro, o->quiet, &rs);
+    int status = rs.n_files ? batch_run(o, rs.files, rs.n_files) : EXIT_OK;
+    if (rs.write_failed) status = EXIT_OUTPUT;
+    else if (rs.failed && status < EXIT_INPUT) status = EXIT_INPUT;
+    roster_staged_free(&rs);
+    return status;
+}
 
 static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
 {
@@ -159,8 +185,9 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
         { "strict", no_argument, 0, OPT_STRICT }, { "progress", required_argument, 0, OPT_PROGRESS },
         { "quiet", no_argument, 0, 'q' }, { "csv", no_argument, 0, OPT_CSV },
         { "lang", required_argument, 0, OPT_LANG }, { "help", no_argument, 0, OPT_HELP },
-        { "split", no_argument, 0, OPT_SPLIT }, { 0, 0, 0, 0 },
+        { "split", no_argument, 0, OPT_SPLIT }, { "year", required_argument, 0, OPT_YEAR }, { 0, 0, 0, 0 },
     };
+    int year = 0;
     batch_opts o = { .command = cmd, .output_dir = "output", .templates_dir = c->templates,
                      .jobs = online_cpus(), .lang = c->lang, .run_epoch = run_epoch(),
                      .want_pdf = true, .want_xlsx = true,
@@ -203,6 +230,10 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
         }
         case OPT_STRICT: o.strict = true; break;
         case OPT_SPLIT: o.split = true; break;
+        case OPT_YEAR:
+            if (!parse_int_range(optarg, 1950, 2200, &v)) status = usage_error(c, "--year Y (1950..2200)");
+            else year = (int)v;
+            break;
         case OPT_PROGRESS:
             if (!strcmp(optarg, "auto")) o.progress = BATCH_PROGRESS_AUTO;
             else if (!strcmp(optarg, "always")) o.progress = BATCH_PROGRESS_ALWAYS;
@@ -229,7 +260,7 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
         status = usage_error(c, tr(c, "缺少输入文件 INPUT.xml", "missing INPUT.xml"));
     if (status < 0) {
         o.units = n_units ? units : NULL;
-        status = batch_run(&o, argv + optind, argc - optind);
+        status = run_with_rosters(c, &o, argv + optind, argc - optind, year);
     }
     free(units);
     return status;
@@ -398,20 +429,157 @@ static int cmd_workdays(cli_ctx *c, int argc, char **argv)
     return 0;
 }
 
+/* kaohe import ROSTER... : one roster (one .xlsx, or its CSV files) as XML. */
+static int cmd_import(cli_ctx *c, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "year", required_argument, 0, OPT_YEAR }, { "output", required_argument, 0, 'o' },
+        { "lang", required_argument, 0, OPT_LANG }, { "quiet", no_argument, 0, 'q' },
+        { "help", no_argument, 0, OPT_HELP }, { 0, 0, 0, 0 },
+    };
+    static const char usage[] = "kaohe import [--year Y] [-o FILE.xml] ROSTER.xlsx | ROSTER.csv...";
+    int year = 0, opt;
+    bool quiet = false;
+    const char *out_path = NULL;
+    long long v;
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "o:q", longopts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_YEAR:
+            if (!parse_int_range(optarg, 1950, 2200, &v)) return usage_error(c, "--year Y (1950..2200)");
+            year = (int)v;
+            break;
+        case 'o': out_path = optarg; break;
+        case 'q': quiet = true; break;
+        case OPT_LANG: c->lang = !strcmp(optarg, "en") ? LANG_EN : LANG_ZH; break;
+        case OPT_HELP: printf("%s\n", usage); return 0;
+        default: return usage_error(c, usage);
+        }
+    }
+    int n = argc - optind, n_csv = 0;
+    for (int i = optind; i < argc; i++) n_csv += strlen(argv[i]) > 4 && !strcasecmp(argv[i] + strlen(argv[i]) - 4, ".csv");
+    if (n < 1 || (n > 1 && n_csv != n)) return usage_error(c, usage);
+    char policies[PATH_MAX + 16];
+    snprintf(policies, sizeof policies, "%s/policies", c->templates);
+    roster_opts ro = { .year = year, .policies_dir = policies, .lang = c->lang, .err = stderr };
+    roster_stats st;
+    FILE *out = stdout;
+    char *tmp = NULL;
+    if (out_path) {
+        int fd = outfile_mktemp(out_path, &tmp);
+        out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+        if (!out) {
+            fprintf(stderr, "kaohe: %s: %s [OUTPUT_FAILED]\n", out_path, strerror(errno));
+            free(tmp);
+            return EXIT_OUTPUT;
+        }
+    }
+    int rc = roster_convert(argv + optind, n, out, &ro, &st);
+    if (out_path) {
+        if (fclose(out) != 0 && rc == 0) rc = -2;
+        if (rc == 0 && rename(tmp, out_path) != 0) rc = -2;
+        if (rc != 0) unlink(tmp);
+        free(tmp);
+    }
+    sbuf m = { 0 };
+    if (rc == 0 && !quiet) msg_format(&m, c->lang, "ROSTER_IMPORTED", argv[optind], st.person_rows, st.persons_out, st.units_out);
+    else if (rc == -1) msg_format(&m, c->lang, "ROSTER_REJECTED", argv[optind], st.errors);
+    else if (rc == -2) sbuf_printf(&m, "%s [OUTPUT_FAILED]", out_path ? out_path : "stdout");
+    if (m.len) fprintf(stderr, "kaohe: %s\n", m.data);
+    sbuf_free(&m);
+    return rc == 0 ? 0 : rc == -1 ? EXIT_INPUT : EXIT_OUTPUT;
+}
+
+/* kaohe roster-template -o FILE.xlsx [--from INPUT.xml] */
+static int cmd_roster_template(cli_ctx *c, int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, 0, 'o' }, { "from", required_argument, 0, OPT_FROM },
+        { "lang", required_argument, 0, OPT_LANG }, { "help", no_argument, 0, OPT_HELP }, { 0, 0, 0, 0 },
+    };
+    static const char usage[] = "kaohe roster-template -o FILE.xlsx [--from INPUT.xml]";
+    const char *out = NULL, *from = NULL;
+    int opt;
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'o': out = optarg; break;
+        case OPT_FROM: from = optarg; break;
+        case OPT_LANG: c->lang = !strcmp(optarg, "en") ? LANG_EN : LANG_ZH; break;
+        case OPT_HELP: printf("%s\n", usage); return 0;
+        default: return usage_error(c, usage);
+        }
+    }
+    if (!out || optind != argc) return usage_error(c, usage);
+    char path[PATH_MAX + 32], e[1024];
+    snprintf(path, sizeof path, "%s/appraisal.xsd", c->templates);
+    ingest_schema *schema = from ? ingest_schema_load(path, e, sizeof e) : NULL;
+    if (from && !schema) {
+        sbuf m = { 0 };
+        msg_format(&m, c->lang, "SCHEMA_UNAVAILABLE", e);
+        fprintf(stderr, "kaohe: %s [SCHEMA_UNAVAILABLE]\n", m.data);
+        sbuf_free(&m);
+        return EXIT_OUTPUT;
+    }
+    sbuf err = { 0 };
+    int rc = rosterw_write(out, from, schema, run_epoch(), c->lang, &err);
+    if (rc == EXIT_INPUT) fprintf(stderr, "kaohe: %s\n", err.data ? err.data : from);
+    else if (rc) fprintf(stderr, "kaohe: %s [OUTPUT_FAILED]\n", err.data ? err.data : out);
+    sbuf_free(&err);
+    ingest_schema_free(schema);
+    return rc;
+}
+
+/* kaohe sample --format xlsx -o FILE: the sample as a roster, through the
+ * same writer as roster-template --from (the XML in a temp file first). */
+static int sample_roster(cli_ctx *c, const sample_opts *so, const char *out_path)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char xml[PATH_MAX];
+    snprintf(xml, sizeof xml, "%s/kaohe-sample-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkstemp(xml);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f || sample_write(f, so) != 0 || fclose(f) != 0) {
+        if (fd >= 0) unlink(xml);
+        fprintf(stderr, "kaohe: %s [OUTPUT_FAILED]\n", tr(c, "无法写出样例数据", "cannot write the sample"));
+        return EXIT_OUTPUT;
+    }
+    char path[PATH_MAX + 32], e[1024];
+    snprintf(path, sizeof path, "%s/appraisal.xsd", c->templates);
+    ingest_schema *schema = ingest_schema_load(path, e, sizeof e);
+    sbuf err = { 0 };
+    int rc = schema ? rosterw_write(out_path, xml, schema, run_epoch(), c->lang, &err) : EXIT_OUTPUT;
+    if (rc) fprintf(stderr, "kaohe: %s [OUTPUT_FAILED]\n", err.data ? err.data : e);
+    sbuf_free(&err);
+    ingest_schema_free(schema);
+    unlink(xml);
+    return rc ? EXIT_OUTPUT : 0;
+}
+
 static int cmd_sample(cli_ctx *c, int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "units", required_argument, 0, 'u' }, { "persons", required_argument, 0, 'p' },
         { "seed", required_argument, 0, 's' }, { "year", required_argument, 0, 'y' },
-        { "policy", required_argument, 0, 'P' }, { "help", no_argument, 0, OPT_HELP }, { 0, 0, 0, 0 },
+        { "policy", required_argument, 0, 'P' }, { "help", no_argument, 0, OPT_HELP },
+        { "format", required_argument, 0, OPT_FORMAT }, { "output", required_argument, 0, 'o' }, { 0, 0, 0, 0 },
     };
+    bool xlsx = false;
+    const char *out_path = NULL;
     sample_opts so = { .units = -1, .persons = -1, .seed = 1, .year = 2025, .policy = "national" };
     long long v;
     int opt;
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
         switch (opt) {
+        case OPT_FORMAT:
+            if (!strcmp(optarg, "xlsx")) xlsx = true;
+            else if (strcmp(optarg, "xml")) return usage_error(c, "--format xml|xlsx");
+            break;
+        case 'o': out_path = optarg; break;
         case 'u':
             if (!parse_int_range(optarg, 1, 10000000, &v)) return usage_error(c, "--units N (N >= 1)");
             so.units = v;
@@ -435,8 +603,9 @@ static int cmd_sample(cli_ctx *c, int argc, char **argv)
         default: return usage_error(c, "kaohe sample --units N --persons M [--seed S] [--year Y]");
         }
     }
-    if (so.units < 1 || so.persons < 0 || optind != argc)
-        return usage_error(c, "kaohe sample --units N --persons M [--seed S] [--year Y]");
+    if (so.units < 1 || so.persons < 0 || optind != argc || (xlsx && !out_path))
+        return usage_error(c, "kaohe sample --units N --persons M [--seed S] [--year Y] [--format xlsx -o FILE.xlsx]");
+    if (xlsx) return sample_roster(c, &so, out_path);
     if (sample_write(stdout, &so) != 0 || fflush(stdout) != 0) {
         fprintf(stderr, "kaohe: %s [OUTPUT_FAILED]\n", tr(c, "无法写出样例数据", "cannot write the sample"));
         return EXIT_OUTPUT;
@@ -466,6 +635,8 @@ int cli_main(int argc, char **argv)
     else if (!strcmp(cmd, "quota")) status = cmd_batch(&c, BATCH_QUOTA, argc - 1, argv + 1);
     else if (!strcmp(cmd, "workdays")) status = cmd_workdays(&c, argc - 1, argv + 1);
     else if (!strcmp(cmd, "sample")) status = cmd_sample(&c, argc - 1, argv + 1);
+    else if (!strcmp(cmd, "import")) status = cmd_import(&c, argc - 1, argv + 1);
+    else if (!strcmp(cmd, "roster-template")) status = cmd_roster_template(&c, argc - 1, argv + 1);
     else if (!strcmp(cmd, "merge")) status = cmd_merge(&c, argc - 1, argv + 1);
     else if (!strcmp(cmd, "score")) status = cmd_score(&c, argc - 1, argv + 1);
     else {

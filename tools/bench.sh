@@ -20,12 +20,15 @@
 #   BENCH_FORMATS=pdf|xlsx|pdf,xlsx   passed as --formats (default: every format)
 #   BENCH_TMP=DIR                     scratch (default $TMPDIR or /tmp); removed afterwards
 #   BENCH_KEEP=1                      keep the scratch directory
+#   BENCH_ROSTER_ROWS="100000"        rows of the roster-import bench ("" skips it);
+#                                     BENCH_SIZES="" runs the roster part alone
 # A size whose full output would not fit on the scratch disk (~16 KB per
 # person, plus the input) falls back to --formats pdf, then to check.
 set -euo pipefail
 
 KAOHE=${1:-build/kaohe}
-SIZES=${BENCH_SIZES:-1000 10000 100000}
+SIZES=${BENCH_SIZES-1000 10000 100000}
+ROSTER_ROWS=${BENCH_ROSTER_ROWS-100000}
 JOBS=${BENCH_JOBS:-1 2}
 CMD=${BENCH_CMD:-build}
 FORMATS=${BENCH_FORMATS:-}
@@ -129,6 +132,47 @@ for P in $SIZES; do
     [ -n "$note" ] && echo "          $P persons: input ${in_kb} KB $note"
     rm -f "$IN"
 done
+# --- roster import (SPEC 2.1): `kaohe import ROSTER.xlsx > input.xml` ---------
+# Two rosters per size, both from `kaohe sample` through `roster-template
+# --from` (libxlsxwriter, inline strings): "full" carries the sample's
+# 个人总结 (~1,000 characters a person), "plain" is the same roster without
+# them, as HR rosters are usually kept. Rows/s by wall and by CPU seconds.
+if [ -n "$ROSTER_ROWS" ]; then
+    echo
+    RHDR="%9s %6s %9s %8s %6s %7s %10s %10s %8s %6s %5s\n"
+    printf "$RHDR" rows roster "xlsx MB" "wall s" noise "cpu s" "rows/s" "rows/cpu-s" "RSS MB" load runs
+    for R in $ROSTER_ROWS; do
+        U=$(( R / 50 )); [ "$U" -ge 1 ] || U=1
+        "$KAOHE" sample --units "$U" --persons "$R" > "$SCRATCH/r.xml" || die "kaohe sample failed"
+        sed -e 's|<summary>.*</summary>||' "$SCRATCH/r.xml" > "$SCRATCH/r-plain.xml"
+        "$KAOHE" roster-template --from "$SCRATCH/r.xml" -o "$SCRATCH/full.xlsx" || die "roster-template failed"
+        "$KAOHE" roster-template --from "$SCRATCH/r-plain.xml" -o "$SCRATCH/plain.xlsx" || die "roster-template failed"
+        rm -f "$SCRATCH/r.xml" "$SCRATCH/r-plain.xml"
+        runs=${BENCH_RUNS:-3}
+        for kind in plain full; do
+            ld=$(load1)
+            : > "$SCRATCH/walls"; : > "$SCRATCH/rss"; : > "$SCRATCH/cpus"
+            for r in $(seq 1 "$runs"); do
+                "$GNUTIME" -f '%e %M %U %S' -o "$SCRATCH/time" "$KAOHE" import -q "$SCRATCH/$kind.xlsx" \
+                    >"$SCRATCH/imported.xml" 2>"$SCRATCH/stderr" || { echo "bench: import $kind failed:" >&2; tail -3 "$SCRATCH/stderr" >&2; status=1; continue 2; }
+                read -r t_wall t_rss t_user t_sys < <(tail -1 "$SCRATCH/time")
+                echo "$t_wall" >> "$SCRATCH/walls"; echo "$t_rss" >> "$SCRATCH/rss"
+                awk -v u="$t_user" -v s="$t_sys" 'BEGIN {print u + s}' >> "$SCRATCH/cpus"
+            done
+            n=$(grep -c '<person ' "$SCRATCH/imported.xml" || true)
+            [ "$n" = "$R" ] || { echo "bench: $kind: $n persons out of $R rows" >&2; status=1; }
+            wall=$(median < "$SCRATCH/walls"); cpu=$(median < "$SCRATCH/cpus")
+            printf "%9d %6s %9.1f %8.2f %6s %7.2f %10.0f %10.0f %8.1f %6s %5d\n" "$R" "$kind" \
+                "$(awk -v b="$(stat -c %s "$SCRATCH/$kind.xlsx")" 'BEGIN {print b/1e6}')" "$wall" "$(spread < "$SCRATCH/walls")" "$cpu" \
+                "$(awk -v r="$R" -v w="$wall" 'BEGIN {print (w > 0 ? r/w : 0)}')" \
+                "$(awk -v r="$R" -v c="$cpu" 'BEGIN {print (c > 0 ? r/c : 0)}')" \
+                "$(sort -g "$SCRATCH/rss" | tail -1 | awk '{printf "%.1f", $1/1024}')" "$ld" "$runs"
+        done
+        rm -f "$SCRATCH/full.xlsx" "$SCRATCH/plain.xlsx" "$SCRATCH/imported.xml"
+    done
+    echo "roster import: target 100,000 rows at >= 50,000 rows/s in <= 60 MB peak RSS (rows/s by wall; rows/cpu-s by user+sys)."
+fi
+
 echo
 echo "wall: median of runs (GNU time %e); noise: (max-min)/median of wall; cpu: user+sys (median);"
 echo "RSS: highest GNU time %M of the runs; load: 1-minute load average before the cell (shared machine?);"
