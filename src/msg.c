@@ -61,6 +61,8 @@ static const msg_entry catalog[] = {
     { "MERGE_UNREADABLE", "%s：无法读取分片结果：%s", "%s: cannot read the shard's results: %s" },
     { "MERGE_MISMATCH", "%s：与其他分片不一致（%s），这些分片不是同一批输入的分片运行",
       "%s: does not match the other shards (%s); these are not shard runs of the same input" },
+    { "MERGE_TAMPERED", "%s：%s 与该分片的 MANIFEST.sha256 不符（内容被改动、缺失，或不是普通文件、是符号链接），拒绝合并",
+      "%s: %s does not match the shard's MANIFEST.sha256 (changed or missing, not a regular file, or a symbolic link); merge refused" },
     { "MERGE_INCOMPLETE", "%d 年：分片不完整：共 %d 份，缺少第 %s 份",
       "%d: shards incomplete: %d in all, missing %s" },
     /* run progress and summary line */

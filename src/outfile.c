@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "rfile.h"
 #include "util.h"
 
 void outfile_random_name(char out[7])
@@ -158,26 +160,32 @@ void outfile_abort(outfile *o)
     outfile_release(o);
 }
 
-/* Copy src into an open outfile. */
-static bool copy_into(outfile *o, const char *src)
+/* Copy the open descriptor `in` into an open outfile. */
+static bool copy_into(outfile *o, int in)
 {
-    FILE *in = fopen(src, "rb");
-    if (!in) return false;
     char buf[65536];
-    size_t n;
+    ssize_t n;
     bool ok = true;
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0) ok = fwrite(buf, 1, n, o->fp) == n;
-    ok = ok && !ferror(in);
-    int e = errno;
-    fclose(in);
-    errno = e;
+    while (ok && (n = read(in, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0 && fwrite(buf, 1, (size_t)n, o->fp) == (size_t)n;
+    }
     return ok;
 }
 
 bool outfile_place(const char *src, const char *final_path)
 {
+    /* only a regular file, never through a link (a shard's notice.pdf
+     * linked to /etc/shadow), and a FIFO is refused without blocking */
+    int in = rfile_open(src, LLONG_MAX, RFILE_NOFOLLOW);
+    if (in < 0) return false;
     outfile o;
-    if (!outfile_open(&o, final_path)) return false;
+    if (!outfile_open(&o, final_path)) {
+        int e = errno;
+        close(in);
+        errno = e;
+        return false;
+    }
     /* a hard link to a temp name, renamed over the final path: atomic, and
      * no copy when both are on one filesystem */
     fclose(o.fp);
@@ -187,6 +195,7 @@ bool outfile_place(const char *src, const char *final_path)
         int e = rename(o.temp_path, final_path) == 0 ? 0 : errno;
         if (e) unlink(o.temp_path);
         outfile_release(&o);
+        close(in);
         errno = e;
         return e == 0;
     }
@@ -196,11 +205,14 @@ bool outfile_place(const char *src, const char *final_path)
         int e = errno;
         if (fd >= 0) close(fd);
         outfile_abort(&o);
+        close(in);
         errno = e;
         return false;
     }
-    if (!copy_into(&o, src)) {
-        int e = errno;
+    bool copied = copy_into(&o, in);
+    int e = errno;
+    close(in);
+    if (!copied) {
         outfile_abort(&o);
         errno = e;
         return false;

@@ -42,7 +42,9 @@ bool outfile_sync_tree(const char *dir);
 /* Drop the temp file (e.g. --strict with errors). */
 void outfile_abort(outfile *o);
 /* Put the content of file `src` at `final_path` the same safe way: a hard
- * link when both are on one filesystem, else a copy. False with errno set. */
+ * link when both are on one filesystem, else a copy. `src` must be a regular
+ * file and is never reached through a symbolic link (rfile's errno codes
+ * otherwise). False with errno set. */
 bool outfile_place(const char *src, const char *final_path);
 /* mkdir -p; true when the directory exists afterwards. */
 bool outfile_mkdirs(const char *dir);
