@@ -32,6 +32,7 @@
 #include "results.h"
 #include "rules.h"
 #include "stage.h"
+#include "text.h"
 
 #define MAX_POLICIES 16
 #define TRIM_PERSONS 200             /* units this big return their memory when done */
@@ -172,6 +173,22 @@ static void check_ids(batch_state *st, unit *u)
 
 /* --- rendering (workers) -------------------------------------------------- */
 
+/* One CSV field: quoted when `quote` or when it needs it, quotes doubled,
+ * and a leading ' when a spreadsheet would take it for a formula
+ * (=HYPERLINK(…), +cmd|…, an id like -A1). */
+static void csv_field(sbuf *out, const char *s, bool quote)
+{
+    bool formula = text_formula_like(s);
+    quote = quote || formula || strpbrk(s, ",\"\n\r");
+    if (quote) sbuf_putc(out, '"');
+    if (formula) sbuf_putc(out, '\'');
+    for (const char *c = s; *c; c++) {
+        if (*c == '"') sbuf_putc(out, '"');
+        sbuf_putc(out, *c);
+    }
+    if (quote) sbuf_putc(out, '"');
+}
+
 static void render_quota(const batch_opts *o, const unit *u, sbuf *out)
 {
     msg_lang lang = o->lang;
@@ -182,12 +199,12 @@ static void render_quota(const batch_opts *o, const unit *u, sbuf *out)
         char r[40];
         fix6_format_plain(b->ratio, r, sizeof r);
         if (o->csv) {
-            sbuf_printf(out, "%s,\"", u->id);
-            for (const char *c = u->name; *c; c++) {
-                if (*c == '"') sbuf_putc(out, '"');   /* CSV: double any quote */
-                sbuf_putc(out, *c);
-            }
-            sbuf_printf(out, "\",%s,%ld,%s,%ld,%ld\n", b->name, b->participants, r, b->places, b->excellent);
+            csv_field(out, u->id, false);
+            sbuf_putc(out, ',');
+            csv_field(out, u->name, true);
+            sbuf_putc(out, ',');
+            csv_field(out, b->name, false);
+            sbuf_printf(out, ",%ld,%s,%ld,%ld\n", b->participants, r, b->places, b->excellent);
             continue;
         }
         if (i == 0)
