@@ -775,7 +775,7 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
         }
     }
     st.forms = forms;
-    stage_lock lock = { -1 };
+    stage_lock lock = { -1, NULL };
     if (o->command == BATCH_BUILD) {
         status = lock_output(&st, &lock);
         if (status != EXIT_OK) {

@@ -568,7 +568,7 @@ static bool lock_output(merge_ctx *m, stage_lock *lock)
 int merge_run(const merge_opts *o, char *const *shard_dirs, int n)
 {
     merge_ctx m = {o, xcalloc((size_t)n, sizeof(shard)), 0, {0}, EXIT_OK};
-    stage_lock lock = {-1};
+    stage_lock lock = {-1, NULL};
     for (int i = 0; i < n; i++) {
         struct stat st;
         if (stat(shard_dirs[i], &st) != 0 || !S_ISDIR(st.st_mode))

@@ -15,32 +15,64 @@
 
 #include "outfile.h"
 
+/* Lock the file at path; false with errno set (EWOULDBLOCK: held). The
+ * lock counts only if the file is still the one at path once locked: the
+ * holder removes it when done, so a waiter may have locked a removed file. */
+static int lock_file(const char *path, bool wait, bool *stale)
+{
+    /* O_NOFOLLOW: a link planted at the lock's name is refused, not followed */
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) return -1;
+    while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+        if (errno == EINTR) continue;
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    struct stat held, now;
+    *stale = fstat(fd, &held) != 0 || stat(path, &now) != 0 || held.st_ino != now.st_ino ||
+             held.st_dev != now.st_dev;
+    return fd;
+}
+
 int stage_lock_take(stage_lock *l, const char *output_dir, bool wait)
 {
     l->fd = -1;
+    l->path = NULL;
     if (!output_dir[0]) return EINVAL;   /* "-o ''" would write to /<year> */
     if (!outfile_mkdirs(output_dir)) return errno ? errno : EIO;
     sbuf path = { 0 };
     sbuf_printf(&path, "%s/.kaohe.lock", output_dir);
-    /* O_NOFOLLOW: a link planted at the lock's name is refused, not followed */
-    int fd = open(path.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
-    int e = fd < 0 ? errno : 0;
-    sbuf_free(&path);
-    if (fd < 0) return e;
-    while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
-        if (errno == EINTR) continue;
-        e = errno == EWOULDBLOCK ? EWOULDBLOCK : errno;
-        close(fd);
-        return e;
+    int fd;
+    bool stale = true;
+    for (int tries = 0; stale && tries < 1000; tries++) {
+        fd = lock_file(path.data, wait, &stale);
+        if (fd < 0) {
+            int e = errno == EWOULDBLOCK ? EWOULDBLOCK : errno;
+            sbuf_free(&path);
+            return e;
+        }
+        if (stale) close(fd);
+    }
+    if (stale) {
+        sbuf_free(&path);
+        return EWOULDBLOCK;
     }
     l->fd = fd;
+    l->path = path.data;
     return 0;
 }
 
 void stage_lock_release(stage_lock *l)
 {
-    if (l->fd >= 0) close(l->fd);   /* closing the descriptor drops the flock */
+    if (l->fd >= 0) {
+        unlink(l->path);   /* while still held: nobody can have it in between */
+        close(l->fd);      /* closing the descriptor drops the flock */
+    }
+    free(l->path);
     l->fd = -1;
+    l->path = NULL;
 }
 
 bool stage_is_staging_name(const char *name)

@@ -1,7 +1,8 @@
 /* stage — one run owns an OUTPUT: an exclusive lock (flock on OUTPUT/.kaohe.lock)
  * for the run's whole life, each year built in a staging directory beside it
  * (OUTPUT/.YEAR.staging-XXXXXX) and put in place in one atomic step, so
- * OUTPUT/<year> is always one run's complete year. Also removes what a killed
+ * OUTPUT/<year> is always one run's complete year. The lock file exists only
+ * while a run holds it. Also removes what a killed
  * run left: only staging directories of our own name, only under the lock. */
 #ifndef KAOHE_STAGE_H
 #define KAOHE_STAGE_H
@@ -11,13 +12,15 @@
 
 typedef struct stage_lock {
     int fd;                     /* the lock file, held open; -1 when not held */
+    char *path;
 } stage_lock;
 
 /* Create OUTPUT (mkdir -p) and take its lock. Returns 0, EWOULDBLOCK when
  * another run holds it and `wait` is false (with `wait`, blocks until it is
  * free), EINVAL for an empty OUTPUT, or the errno of the failure. */
 int stage_lock_take(stage_lock *l, const char *output_dir, bool wait);
-/* Release the lock (the lock file stays: removing it would race a waiter). */
+/* Remove the lock file and release the lock (a waiter that opened the
+ * removed file notices and opens the new one: see stage_lock_take). */
 void stage_lock_release(stage_lock *l);
 
 /* Remove the staging directories (".YEAR.staging-XXXXXX") a killed run left

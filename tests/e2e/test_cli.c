@@ -538,6 +538,6 @@ Test(cli, build_sweeps_the_staging_of_a_killed_run)
     assert_has(out, "1 个暂存目录");
     free(out);
     run(&out, "cd %s && find . -name '.*' | sort | tr '\\n' ' '", outdir);
-    cr_expect_str_eq(out, ". ./.2025.staging-1 ./.kaohe.lock ./.results.xml.tmp-AbC123 ./keep/.b.pdf.tmp-Q1w2E3 ");
+    cr_expect_str_eq(out, ". ./.2025.staging-1 ./.results.xml.tmp-AbC123 ./keep/.b.pdf.tmp-Q1w2E3 ");
     free(out);
 }
