@@ -1,10 +1,13 @@
 /* assess — see assess.h. */
 #include "assess.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "rfile.h"
 
 typedef struct entry {
     char *id, *name;
@@ -28,9 +31,7 @@ struct assess_run {
  * without unit appraisal pay one sequential read, not a parse. */
 static bool mentions_assessment(const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;   /* a FIFO would block open() */
-    FILE *f = fopen(path, "rb");
+    FILE *f = rfile_fopen(path, LLONG_MAX, RFILE_FOLLOW);   /* a FIFO would block fopen() */
     if (!f) return false;
     static const char word[] = "assessment";
     char buf[(1 << 16) + sizeof word];

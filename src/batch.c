@@ -9,11 +9,13 @@
  * units, never by the input, and the output is the same for every -j. */
 #include "batch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "assess.h"
@@ -29,22 +31,27 @@
 #include "progress.h"
 #include "results.h"
 #include "rules.h"
+#include "stage.h"
+#include "text.h"
 
-#define MAX_YEARS 16
 #define MAX_POLICIES 16
 #define TRIM_PERSONS 200             /* units this big return their memory when done */
 
+/* One year of the run, built in its staging directory (stage.h) and put at
+ * OUTPUT/<year> only when every file of it was written. */
 typedef struct year_sink {
     int year;
-    char dir[4096];
+    char dir[4096];                   /* the staging directory */
     results_writer w;
     outfile manifest;
     bool open;
+    bool failed;                      /* a unit's forms could not be written */
+    bool placed;                      /* now at OUTPUT/<year> */
 } year_sink;
 
 /* One unit's rendered output, waiting for its turn to be emitted. */
 typedef struct unit_out {
-    int year;
+    year_sink *ys;                    /* NULL unless building */
     const policy *pol;
     sbuf xml, findings, text;
     sbuf manifest;                    /* lines for MANIFEST.sha256 */
@@ -57,6 +64,7 @@ typedef struct unit_out {
 typedef struct job {
     unit *u;
     const policy *pol;
+    year_sink *ys;                    /* the unit's year when building */
     long seq;
 } job;
 
@@ -85,8 +93,8 @@ typedef struct batch_state {
     int n_workers;                    /* 0: compute inline (threads unavailable) */
 
     progress prog;                    /* guarded by mu */
-    year_sink years[MAX_YEARS];
-    int n_years;
+    year_sink **years;                /* every year of the input, each its own allocation */
+    int n_years, cap_years;
     int status;
     bool any_unit_error;
     bool output_failed;
@@ -126,15 +134,20 @@ static const policy *policy_for(batch_state *st, const char *name, sbuf *err)
     return p;
 }
 
-static bool unit_selected(const batch_opts *o, const unit *u)
+static bool id_selected(const batch_opts *o, const char *unit_id)
 {
     if (o->units) {
         bool hit = false;
-        for (const char **id = o->units; *id && !hit; id++) hit = !strcmp(*id, u->id);
+        for (const char **id = o->units; *id && !hit; id++) hit = !strcmp(*id, unit_id);
         if (!hit) return false;
     }
-    if (o->shard_n > 0 && batch_shard_of(u->id, o->shard_n) != o->shard_k) return false;
+    if (o->shard_n > 0 && batch_shard_of(unit_id, o->shard_n) != o->shard_k) return false;
     return true;
+}
+
+static bool unit_selected(const batch_opts *o, const unit *u)
+{
+    return id_selected(o, u->id);
 }
 
 /* DUPLICATE_ID: the unit where an id repeats is in error. Every unit is
@@ -160,6 +173,22 @@ static void check_ids(batch_state *st, unit *u)
 
 /* --- rendering (workers) -------------------------------------------------- */
 
+/* One CSV field: quoted when `quote` or when it needs it, quotes doubled,
+ * and a leading ' when a spreadsheet would take it for a formula
+ * (=HYPERLINK(…), +cmd|…, an id like -A1). */
+static void csv_field(sbuf *out, const char *s, bool quote)
+{
+    bool formula = text_formula_like(s);
+    quote = quote || formula || strpbrk(s, ",\"\n\r");
+    if (quote) sbuf_putc(out, '"');
+    if (formula) sbuf_putc(out, '\'');
+    for (const char *c = s; *c; c++) {
+        if (*c == '"') sbuf_putc(out, '"');
+        sbuf_putc(out, *c);
+    }
+    if (quote) sbuf_putc(out, '"');
+}
+
 static void render_quota(const batch_opts *o, const unit *u, sbuf *out)
 {
     msg_lang lang = o->lang;
@@ -170,12 +199,12 @@ static void render_quota(const batch_opts *o, const unit *u, sbuf *out)
         char r[40];
         fix6_format_plain(b->ratio, r, sizeof r);
         if (o->csv) {
-            sbuf_printf(out, "%s,\"", u->id);
-            for (const char *c = u->name; *c; c++) {
-                if (*c == '"') sbuf_putc(out, '"');   /* CSV: double any quote */
-                sbuf_putc(out, *c);
-            }
-            sbuf_printf(out, "\",%s,%ld,%s,%ld,%ld\n", b->name, b->participants, r, b->places, b->excellent);
+            csv_field(out, u->id, false);
+            sbuf_putc(out, ',');
+            csv_field(out, u->name, true);
+            sbuf_putc(out, ',');
+            csv_field(out, b->name, false);
+            sbuf_printf(out, ",%ld,%s,%ld,%ld\n", b->participants, r, b->places, b->excellent);
             continue;
         }
         if (i == 0)
@@ -214,7 +243,7 @@ static void write_unit_forms(batch_state *st, unit *u, const policy *pol, unit_o
 {
     const batch_opts *o = st->o;
     sbuf year_dir = { 0 }, dir = { 0 }, written = { 0 }, err = { 0 };
-    sbuf_printf(&year_dir, "%s/%d", o->output_dir, u->file->year);
+    sbuf_puts(&year_dir, out->ys->dir);   /* the year's staging directory */
     sbuf_printf(&dir, "%s/%s", year_dir.data, u->id);
     sbuf diags = { 0 };
     forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, &diags};
@@ -250,14 +279,15 @@ static unit_out *compute_job(batch_state *st, job *j)
     assess_apply(st->assess, u, st->o->lang);
     rules_compute_unit(u, &env);
     unit_out *out = xcalloc(1, sizeof *out);
-    out->year = u->file->year;
+    out->ys = j->ys;
     out->pol = j->pol;
     out->persons = u->n_persons;
     out->error = u->n_errors > 0;
     switch (st->o->command) {
     case BATCH_BUILD:
         /* forms first: what their layout reports joins the unit's findings */
-        if (st->forms && !out->error) write_unit_forms(st, u, j->pol, out);
+        /* a year whose staging could not be made has failed already */
+        if (st->forms && !out->error && j->ys && j->ys->open) write_unit_forms(st, u, j->pol, out);
         results_unit_xml(&out->xml, u, j->pol);
         results_unit_findings(&out->findings, u, st->o->lang);
         results_count(&out->totals, u);
@@ -276,17 +306,45 @@ static unit_out *compute_job(batch_state *st, job *j)
 
 /* --- emitting in input order (under mu) ----------------------------------- */
 
-static year_sink *sink_for_year(batch_state *st, int year, const char *policy_name)
+/* A run restricted with --unit or --shard never replaces a standing year
+ * holding forms of units it does not select: it needs its own -o (README).
+ * Returns the first such unit directory's name in *foreign, or false. */
+static bool standing_year_has_foreign_units(const batch_opts *o, int year, sbuf *foreign)
 {
-    for (int i = 0; i < st->n_years; i++)
-        if (st->years[i].year == year) return &st->years[i];
-    if (st->n_years == MAX_YEARS) return NULL;
-    year_sink *ys = &st->years[st->n_years++];
-    ys->year = year;
-    snprintf(ys->dir, sizeof ys->dir, "%s/%d", st->o->output_dir, year);
+    if (!o->units && o->shard_n == 0) return false;
+    sbuf dir = { 0 };
+    sbuf_printf(&dir, "%s/%d", o->output_dir, year);
+    DIR *d = opendir(dir.data);
+    sbuf_free(&dir);
+    if (!d) return false;
+    bool found = false;
+    sbuf path = { 0 };
+    for (struct dirent *de; !found && (de = readdir(d));) {
+        if (de->d_name[0] == '.' || id_selected(o, de->d_name)) continue;
+        sbuf_clear(&path);
+        sbuf_printf(&path, "%s/%d/%s", o->output_dir, year, de->d_name);
+        struct stat sb;
+        if (lstat(path.data, &sb) != 0 || !S_ISDIR(sb.st_mode)) continue;
+        sbuf_puts(foreign, de->d_name);
+        found = true;
+    }
+    sbuf_free(&path);
+    closedir(d);
+    return found;
+}
+
+/* Open the year's staging directory, results files and manifest. */
+static bool open_sink(batch_state *st, year_sink *ys, const char *policy_name, sbuf *why)
+{
+    sbuf staged = { 0 };
+    bool ok = stage_year_open(st->o->output_dir, ys->year, &staged);
+    if (ok) snprintf(ys->dir, sizeof ys->dir, "%s", staged.data);
+    else sbuf_printf(why, "%s/.%d.staging: %s", st->o->output_dir, ys->year, strerror(errno));
+    sbuf_free(&staged);
+    if (!ok) return false;
     char shard[32];
     if (st->o->shard_n > 0) snprintf(shard, sizeof shard, "%d/%d", st->o->shard_k, st->o->shard_n);
-    ys->open = results_open(&ys->w, ys->dir, year, policy_name, st->o->shard_n > 0 ? shard : NULL, st->o->lang);
+    ys->open = results_open(&ys->w, ys->dir, ys->year, policy_name, st->o->shard_n > 0 ? shard : NULL, st->o->lang);
     if (ys->open) {
         char path[4200];
         snprintf(path, sizeof path, "%s/MANIFEST.sha256", ys->dir);
@@ -297,13 +355,42 @@ static year_sink *sink_for_year(batch_state *st, int year, const char *policy_na
             errno = e;
         }
     }
+    if (!ys->open) sbuf_printf(why, "%s: %s", ys->dir, strerror(errno));
+    return ys->open;
+}
+
+/* The year's sink, opened the first time a unit of it arrives (under mu).
+ * Every year of the input gets one: there is no limit on their number. */
+static year_sink *sink_for_year(batch_state *st, int year, const char *policy_name)
+{
+    for (int i = 0; i < st->n_years; i++)
+        if (st->years[i]->year == year) return st->years[i];
+    if (st->n_years == st->cap_years) {
+        st->cap_years = st->cap_years ? 2 * st->cap_years : 4;
+        st->years = xrealloc(st->years, (size_t)st->cap_years * sizeof *st->years);
+    }
+    year_sink *ys = xcalloc(1, sizeof *ys);
+    st->years[st->n_years++] = ys;
+    ys->year = year;
+    sbuf why = { 0 }, foreign = { 0 };
+    const char *code = "OUTPUT_FAILED";
+    if (standing_year_has_foreign_units(st->o, year, &foreign)) {
+        code = "PARTIAL_OWN_OUTPUT";
+        sbuf_printf(&why, "%s/%d", st->o->output_dir, year);
+    } else {
+        open_sink(st, ys, policy_name, &why);
+    }
     if (!ys->open) {
         sbuf m = { 0 };
-        msg_format(&m, st->o->lang, "OUTPUT_FAILED", ys->dir, strerror(errno));
-        report(st, "OUTPUT_FAILED", m.data);
+        if (!strcmp(code, "OUTPUT_FAILED")) msg_format(&m, st->o->lang, code, st->o->output_dir, why.data);
+        else msg_format(&m, st->o->lang, code, why.data, foreign.data);
+        progress_clear(&st->prog);
+        report(st, code, m.data);
         sbuf_free(&m);
         st->output_failed = true;
     }
+    sbuf_free(&why);
+    sbuf_free(&foreign);
     return ys;
 }
 
@@ -312,8 +399,9 @@ static void emit(batch_state *st, unit_out *out)
     if (out->error) st->any_unit_error = true;
     if (out->write_failed) st->output_failed = true;
     if (st->o->command == BATCH_BUILD) {
-        year_sink *ys = sink_for_year(st, out->year, out->pol->name);
-        if (ys && ys->open) {
+        year_sink *ys = out->ys;
+        if (out->write_failed) ys->failed = true;
+        if (ys->open) {
             results_append(&ys->w, &out->xml, &out->findings, &out->totals);
             if (out->manifest.len) fwrite(out->manifest.data, 1, out->manifest.len, ys->manifest.fp);
         }
@@ -362,10 +450,10 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static void push_job(batch_state *st, unit *u, const policy *pol)
+static void push_job(batch_state *st, unit *u, const policy *pol, year_sink *ys)
 {
     if (st->n_workers == 0) {
-        job j = { u, pol, st->next_seq++ };
+        job j = { u, pol, ys, st->next_seq++ };
         emit(st, compute_job(st, &j));
         st->next_emit++;
         return;
@@ -374,7 +462,7 @@ static void push_job(batch_state *st, unit *u, const policy *pol)
     while (st->next_seq - st->next_emit >= st->window || st->q_count >= st->qcap)
         pthread_cond_wait(&st->can_push, &st->mu);
     long tail = (st->q_head + st->q_count) % st->qcap;
-    st->queue[tail] = (job){ u, pol, st->next_seq++ };
+    st->queue[tail] = (job){ u, pol, ys, st->next_seq++ };
     st->q_count++;
     pthread_cond_signal(&st->can_pop);
     pthread_mutex_unlock(&st->mu);
@@ -402,7 +490,14 @@ static int on_unit(unit *u, void *arg)
     u->seq = st->units_seen++;
     if (unit_selected(st->o, u)) {
         st->persons_in += u->n_persons;
-        push_job(st, u, st->file_policy);
+        year_sink *ys = NULL;
+        if (st->o->command == BATCH_BUILD) {
+            /* the year's staging directory exists before a worker writes into it */
+            pthread_mutex_lock(&st->mu);
+            ys = sink_for_year(st, u->file->year, st->file_policy->name);
+            pthread_mutex_unlock(&st->mu);
+        }
+        push_job(st, u, st->file_policy, ys);
     } else {
         if (st->o->command == BATCH_BUILD && st->o->shard_n > 0) {
             /* every shard writes every year of the input, even with none of
@@ -513,19 +608,39 @@ static bool close_year(batch_state *st, year_sink *ys, bool commit, sbuf *err)
     return package_finish_year(st->forms, ys->dir, &fo, &ys->manifest, err);
 }
 
+/* Finish each year in its staging directory and put the complete ones in
+ * place; a year with any failed output is removed and the standing year
+ * stays, which the officer is told. */
 static void close_sinks(batch_state *st)
 {
     bool commit = !(st->o->strict && st->any_unit_error);
     for (int i = 0; i < st->n_years; i++) {
-        year_sink *ys = &st->years[i];
-        if (!ys->open) continue;
+        year_sink *ys = st->years[i];
+        if (!ys->dir[0]) continue;   /* no staging: reported when it failed */
         sbuf err = { 0 };
-        if (!close_year(st, ys, commit, &err)) {
+        bool ok = !ys->open || close_year(st, ys, commit && !ys->failed, &err);
+        if (ok && ys->open && commit && !ys->failed) {
+            ys->placed = stage_year_commit(st->o->output_dir, ys->year, ys->dir);
+            if (!ys->placed) sbuf_printf(&err, "%s/%d: %s", st->o->output_dir, ys->year, strerror(errno));
+            ok = ys->placed;
+        }
+        if (!ok) {
             sbuf m = { 0 };
             msg_format(&m, st->o->lang, "OUTPUT_FAILED", ys->dir, err.data ? err.data : "");
             report(st, "OUTPUT_FAILED", m.data);
             sbuf_free(&m);
             st->output_failed = true;
+        }
+        if (!ys->placed) {
+            stage_year_discard(ys->dir);
+            if (commit) {
+                sbuf m = { 0 }, final = { 0 };
+                sbuf_printf(&final, "%s/%d", st->o->output_dir, ys->year);
+                msg_format(&m, st->o->lang, "YEAR_KEPT", final.data);
+                report(st, "YEAR_KEPT", m.data);
+                sbuf_free(&m);
+                sbuf_free(&final);
+            }
         }
         sbuf_free(&err);
     }
@@ -550,33 +665,68 @@ static bool load_assessments(batch_state *st, char *const *files, int n_files, c
 }
 
 /* The final line: units, persons in and out, files, bytes, seconds. Persons
- * out are the <person> elements results.xml holds: the two must agree. */
-static void print_done(batch_state *st)
+ * out are the <person> elements the years now in place hold: on a
+ * successful run the two agree. 完成 only then; otherwise the line says
+ * which years are on disk and which are not (their previous state stands). */
+static void print_done(batch_state *st, int status)
 {
     long persons_out = 0, files = 0;
     long long bytes = 0;
+    sbuf placed = { 0 }, kept = { 0 };
+    const char *sep = st->o->lang == LANG_EN ? ", " : "、";
     for (int i = 0; i < st->n_years; i++) {
-        persons_out += st->years[i].w.totals.persons;
-        manifest_tally(st->years[i].dir, &files, &bytes);
+        year_sink *ys = st->years[i];
+        sbuf *list = ys->placed ? &placed : &kept;
+        sbuf_printf(list, "%s%d", list->len ? sep : "", ys->year);
+        if (!ys->placed) continue;
+        persons_out += ys->w.totals.persons;
+        char dir[4200];
+        snprintf(dir, sizeof dir, "%s/%d", st->o->output_dir, ys->year);
+        manifest_tally(dir, &files, &bytes);
     }
+    const char *none = st->o->lang == LANG_EN ? "none" : "无";
     sbuf m = { 0 };
-    msg_format(&m, st->o->lang, "RUN_DONE", st->prog.units, st->persons_in, persons_out, files,
-               (double)bytes / 1e6, progress_seconds(&st->prog));
+    if (status == EXIT_OK || status == EXIT_UNIT_ERRORS)
+        msg_format(&m, st->o->lang, "RUN_DONE", st->prog.units, st->persons_in, persons_out, files,
+                   (double)bytes / 1e6, progress_seconds(&st->prog));
+    else
+        msg_format(&m, st->o->lang, "RUN_INCOMPLETE", st->prog.units, st->persons_in, persons_out,
+                   placed.len ? placed.data : none, files, (double)bytes / 1e6, kept.len ? kept.data : none,
+                   progress_seconds(&st->prog));
     fprintf(st->o->err, "kaohe: %s\n", m.data);
     sbuf_free(&m);
+    sbuf_free(&placed);
+    sbuf_free(&kept);
 }
 
-/* A run killed mid-write leaves ".NAME.tmp-XXXXXX" beside the files it was
- * writing (never at a final path); this run owns OUTPUT, so they go before
- * any worker starts: OUTPUT/<year>/<unit>/registration/ is the deepest. */
-static void sweep_temps(batch_state *st)
+/* A run killed mid-write leaves its staging directories in OUTPUT (never a
+ * file at a final path); this run holds OUTPUT's lock, so they go before any
+ * worker starts. Nothing else in OUTPUT or below is touched. */
+static void sweep_staging(batch_state *st)
 {
-    long n = outfile_sweep_temps(st->o->output_dir, 3);
+    long n = stage_sweep(st->o->output_dir);
     if (n == 0 || st->o->quiet) return;
     sbuf m = { 0 };
     msg_format(&m, st->o->lang, "TEMP_SWEPT", st->o->output_dir, n);
     fprintf(st->o->err, "kaohe: %s\n", m.data);
     sbuf_free(&m);
+}
+
+/* Take OUTPUT's lock for the run's life: a second build or merge into the
+ * same OUTPUT refuses at once (exit 4) or, with --wait, waits its turn. */
+static int lock_output(batch_state *st, stage_lock *lock)
+{
+    const batch_opts *o = st->o;
+    int e = stage_lock_take(lock, o->output_dir, o->wait);
+    if (e == 0) return EXIT_OK;
+    sbuf m = { 0 };
+    const char *code = e == EINVAL ? "USAGE" : e == EWOULDBLOCK ? "OUTPUT_LOCKED" : "OUTPUT_FAILED";
+    if (e == EINVAL) msg_format(&m, o->lang, code, "-o DIR: empty");
+    else if (e == EWOULDBLOCK) msg_format(&m, o->lang, code, o->output_dir);
+    else msg_format(&m, o->lang, code, o->output_dir, strerror(e));
+    report(st, code, m.data);
+    sbuf_free(&m);
+    return e == EINVAL ? EXIT_USAGE : EXIT_OUTPUT;
 }
 
 /* --strict: compute everything once without writing; only a run without
@@ -625,9 +775,17 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
         }
     }
     st.forms = forms;
+    stage_lock lock = { -1, NULL };
+    if (o->command == BATCH_BUILD) {
+        status = lock_output(&st, &lock);
+        if (status != EXIT_OK) {
+            forms_ctx_free(forms);
+            return status;
+        }
+        sweep_staging(&st);
+    }
     st.unit_ids = idset_new(NULL, 0);
     st.person_ids = idset_new(NULL, 0);
-    if (o->command == BATCH_BUILD) sweep_temps(&st);
     assess_run *assess = NULL;
     bool ready = load_shared(&st, &schema, &cal, &status) && load_assessments(&st, files, n_files, schema, &assess, &status);
     if (ready) {
@@ -663,16 +821,19 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
         free(threads);
         close_sinks(&st);
         progress_clear(&st.prog);
-        if (o->command == BATCH_BUILD && !o->quiet) print_done(&st);
         status = st.status;
         if (st.output_failed) status = EXIT_OUTPUT;
         else if (status == EXIT_OK && st.any_unit_error) status = EXIT_UNIT_ERRORS;
+        if (o->command == BATCH_BUILD && !o->quiet) print_done(&st, status);
         pthread_cond_destroy(&st.can_pop);
         pthread_cond_destroy(&st.can_push);
         pthread_mutex_destroy(&st.mu);
         free(st.queue);
         free(st.slots);
     }
+    for (int i = 0; i < st.n_years; i++) free(st.years[i]);
+    free(st.years);
+    stage_lock_release(&lock);
     for (int i = 0; i < st.n_policies; i++) policy_free(st.policies[i]);
     policy_free(st.override);
     idset_free(st.unit_ids);

@@ -27,6 +27,7 @@ typedef struct batch_opts {
     bool want_pdf, want_xlsx;      /* --formats; both by default */
     bool split;                    /* --split: also one registration PDF per person */
     bool csv;                      /* quota --csv */
+    bool wait;                     /* --wait: wait for OUTPUT's lock instead of exit 4 */
     bool quiet;                    /* no progress, no final line */
     int progress;                  /* BATCH_PROGRESS_*: --progress auto|always|never */
     int jobs;

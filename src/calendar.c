@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rfile.h"
 #include "util.h"
 
 #define YEAR_SLOTS (DATE_MAX_YEAR - DATE_MIN_YEAR + 1)
+#define CAL_MAX_FILE (1 << 20)         /* a year holds a few dozen lines */
 
 /* One listed day. file/line say where it came from, only so that a date listed
  * twice can be reported with both places. */
@@ -208,9 +210,9 @@ static bool load_file(cal_loader *L, size_t fi)
                 DATE_MAX_YEAR);
         return false;
     }
-    FILE *f = fopen(path, "r");
+    FILE *f = rfile_fopen(path, CAL_MAX_FILE, RFILE_FOLLOW);
     if (!f) {
-        set_err(L->err, L->errlen, "%s: 无法打开：%s", path, strerror(errno));
+        set_err(L->err, L->errlen, "%s: 无法打开：%s", path, rfile_strerror(errno));
         return false;
     }
     char *line = NULL;

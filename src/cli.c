@@ -66,6 +66,7 @@ static void print_help(const cli_ctx *c)
         "      --shard K/N       只处理第 K 份（共 N 份，按单位编号稳定分配）\n"
         "      --strict          任一单位有错误时不写任何文件\n"
         "      --split           （build）另为每人写一个登记表 PDF：<单位>/registration/<人员编号>.pdf\n"
+        "      --wait            （build、merge）输出目录正被另一次运行使用时排队等待（默认立即退出，状态 4）\n"
         "      --progress auto|always|never   进度显示\n"
         "  -q, --quiet           安静模式\n"
         "      --csv             （quota）输出 CSV\n"
@@ -92,6 +93,7 @@ static void print_help(const cli_ctx *c)
         "      --shard K/N       only shard K of N (stable hash of the unit id)\n"
         "      --strict          write nothing if any unit has an error\n"
         "      --split           (build) also one registration PDF per person: <unit>/registration/<person id>.pdf\n"
+        "      --wait            (build, merge) wait while another run uses the output directory (default: exit 4 at once)\n"
         "      --progress auto|always|never\n"
         "  -q, --quiet\n"
         "      --csv             (quota) CSV output\n"
@@ -158,7 +160,7 @@ static int online_cpus(void)
 }
 
 enum { OPT_FORMATS = 256, OPT_UNIT, OPT_SHARD, OPT_STRICT, OPT_PROGRESS, OPT_CSV, OPT_LANG, OPT_HELP, OPT_SPLIT,
-       OPT_YEAR, OPT_FROM, OPT_FORMAT };
+       OPT_YEAR, OPT_FROM, OPT_FORMAT, OPT_WAIT };
 
 /* Convert the roster inputs (.xlsx, .csv) to XML, run the batch on the
  * list, and fold the rosters' failures into the exit status. */
@@ -185,7 +187,8 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
         { "strict", no_argument, 0, OPT_STRICT }, { "progress", required_argument, 0, OPT_PROGRESS },
         { "quiet", no_argument, 0, 'q' }, { "csv", no_argument, 0, OPT_CSV },
         { "lang", required_argument, 0, OPT_LANG }, { "help", no_argument, 0, OPT_HELP },
-        { "split", no_argument, 0, OPT_SPLIT }, { "year", required_argument, 0, OPT_YEAR }, { 0, 0, 0, 0 },
+        { "split", no_argument, 0, OPT_SPLIT }, { "year", required_argument, 0, OPT_YEAR },
+        { "wait", no_argument, 0, OPT_WAIT }, { 0, 0, 0, 0 },
     };
     int year = 0;
     batch_opts o = { .command = cmd, .output_dir = "output", .templates_dir = c->templates,
@@ -234,6 +237,7 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
             if (!parse_int_range(optarg, 1950, 2200, &v)) status = usage_error(c, "--year Y (1950..2200)");
             else year = (int)v;
             break;
+        case OPT_WAIT: o.wait = true; break;
         case OPT_PROGRESS:
             if (!strcmp(optarg, "auto")) o.progress = BATCH_PROGRESS_AUTO;
             else if (!strcmp(optarg, "always")) o.progress = BATCH_PROGRESS_ALWAYS;
@@ -358,7 +362,7 @@ static int cmd_merge(cli_ctx *c, int argc, char **argv)
 {
     static const struct option longopts[] = {
         { "output", required_argument, 0, 'o' }, { "lang", required_argument, 0, OPT_LANG },
-        { "help", no_argument, 0, OPT_HELP }, { 0, 0, 0, 0 },
+        { "help", no_argument, 0, OPT_HELP }, { "wait", no_argument, 0, OPT_WAIT }, { 0, 0, 0, 0 },
     };
     merge_opts o = { .output_dir = NULL, .templates_dir = c->templates, .run_epoch = run_epoch(),
                      .lang = c->lang, .err = stderr };
@@ -367,6 +371,7 @@ static int cmd_merge(cli_ctx *c, int argc, char **argv)
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
         if (opt == 'o') o.output_dir = optarg;
+        else if (opt == OPT_WAIT) o.wait = true;
         else if (opt == OPT_LANG) o.lang = c->lang = !strcmp(optarg, "en") ? LANG_EN : LANG_ZH;
         else if (opt == OPT_HELP) {
             printf("%s", tr(c, "kaohe merge -o DIR SHARD_DIR...   合并各分片（build --shard K/N）的输出\n",

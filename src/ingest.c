@@ -16,6 +16,8 @@
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
+#include "rfile.h"
+
 #define NS "urn:kaohe:appraisal:1"
 /* No NOENT (entities stay unexpanded), no DTD loading, no network, and
  * no HUGE: libxml2's own size limits stay in force. */
@@ -30,22 +32,26 @@ static void ignore_structured(void *ctx, xmlErrorPtr e) { (void)ctx; (void)e; }
 
 ingest_schema *ingest_schema_load(const char *xsd_path, char *err, size_t errlen)
 {
-    /* Check readability ourselves: libxml2 would print its own I/O warning. */
-    FILE *f = fopen(xsd_path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", xsd_path, strerror(errno));
+    /* Read it ourselves (regular file, size cap; libxml2 would also print
+     * its own I/O warning), then parse from memory. */
+    sbuf xsd = { 0 };
+    int e = rfile_read(&xsd, xsd_path, 4u << 20);
+    if (e) {
+        snprintf(err, errlen, "%s: %s", xsd_path, rfile_strerror(e));
+        sbuf_free(&xsd);
         return NULL;
     }
-    fclose(f);
-    xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd_path);
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(xsd.data ? xsd.data : "", (int)xsd.len);
     if (!pc) {
         snprintf(err, errlen, "%s", xsd_path);
+        sbuf_free(&xsd);
         return NULL;
     }
     xmlSchemaSetParserErrors(pc, ignore_errors, ignore_errors, NULL);
     xmlSchemaSetParserStructuredErrors(pc, ignore_structured, NULL);
     xmlSchemaPtr s = xmlSchemaParse(pc);
     xmlSchemaFreeParserCtxt(pc);
+    sbuf_free(&xsd);
     if (!s) {
         snprintf(err, errlen, "%s", xsd_path);
         return NULL;
@@ -353,14 +359,13 @@ static xmlTextReaderPtr open_reader(const char *path, input_guard *g, msg_lang l
     /* Regular files only: each file is read twice (validate, then convert),
      * and a FIFO, a terminal or /dev/zero would block or never end. The
      * non-blocking open keeps a FIFO without a writer from hanging here. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int fd = rfile_open(path, LLONG_MAX, RFILE_FOLLOW);
     struct stat sb;
     const char *why = NULL;
-    if (fd < 0) why = strerror(errno);
-    else if (fstat(fd, &sb) != 0) why = strerror(errno);
-    else if (S_ISDIR(sb.st_mode)) why = strerror(EISDIR);
-    else if (!S_ISREG(sb.st_mode)) why = lang == LANG_EN ? "not a regular file" : "不是普通文件";
-    else if (fcntl(fd, F_SETFL, 0) != 0 || !(g->f = fdopen(fd, "rb"))) why = strerror(errno);
+    if (fd < 0 && errno == RFILE_ENOTREG && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) why = strerror(EISDIR);
+    else if (fd < 0 && errno == RFILE_ENOTREG) why = lang == LANG_EN ? "not a regular file" : "不是普通文件";
+    else if (fd < 0) why = strerror(errno);
+    else if (!(g->f = fdopen(fd, "rb"))) why = strerror(errno);
     if (why) {
         if (fd >= 0 && !g->f) close(fd);
         msg_format(err, lang, "INPUT_UNREADABLE", path, why);

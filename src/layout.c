@@ -499,9 +499,9 @@ static void add_cont(L *l, const char *text, const char *label, const tpl_style 
     c->pad = st->pad;
 }
 
-/* Fit text into a cell box; stores lines and size in c. Returns the byte
- * offset where the overflow starts (strlen when everything fits). */
-static size_t fit_cell(L *l, lo_cell *c, const char *text, double smax, double smin)
+/* Fit text[0..len) into a cell box; stores lines and size in c. Returns
+ * the byte offset where the overflow starts (len when everything fits). */
+static size_t fit_cell_n(L *l, lo_cell *c, const char *text, size_t len, double smax, double smin)
 {
     text_metrics m = font_metrics(l->fs, c->font);
     text_fit_req req = {(c->w - 2 * c->pad) * MM2PT, (c->h - c->pad) * MM2PT, smax, smin, 0.5,
@@ -509,7 +509,6 @@ static size_t fit_cell(L *l, lo_cell *c, const char *text, double smax, double s
     if (req.width < 1) req.width = 1;
     if (req.height < 0) req.height = 0;
     text_fit_result fr = {0};
-    size_t len = strlen(text);
     text_fit(text, len, &m, &req, &fr);
     c->size = fr.size;
     c->nlines = fr.lines.n;
@@ -517,6 +516,29 @@ static size_t fit_cell(L *l, lo_cell *c, const char *text, double smax, double s
     if (fr.lines.n) memcpy(c->lines, fr.lines.v, fr.lines.n * sizeof *c->lines);
     text_lines_free(&fr.lines);
     return fr.overflow ? fr.fit_end : len;
+}
+
+static size_t fit_cell(L *l, lo_cell *c, const char *text, double smax, double smin)
+{
+    return fit_cell_n(l, c, text, strlen(text), smax, smin);
+}
+
+/* fit_cell at one size for a page of a long text: only a prefix of the
+ * text is broken into lines, doubled until the page overflows inside it
+ * well before its end (lines are broken greedily, so the page's lines are
+ * those of the whole text). Breaking the whole rest on every 续页 made a
+ * cell of n pages cost n² (40,000 findings in one 问题 cell: 53 s). */
+static size_t fit_page(L *l, lo_cell *c, const char *text, double size)
+{
+    size_t len = strlen(text), try = 8192;
+    for (;;) {
+        size_t n = try < len ? try : len;
+        while (n < len && (text[n] & 0xC0) == 0x80) n++;   /* whole UTF-8 characters */
+        size_t end = fit_cell_n(l, c, text, n, size, size);
+        if (n == len) return end;
+        if (end + 256 < n) return end;   /* the overflow line and its look-ahead lie inside */
+        try *= 2;
+    }
 }
 
 static void set_text_top(lo_cell *c)
@@ -750,7 +772,7 @@ static void flush_conts(L *l)
             tmp.w = l->grid_w;
             tmp.h = box_h;
             size_t len = strlen(text);
-            size_t end = fit_cell(l, &tmp, text, cn.size, cn.size);
+            size_t end = fit_page(l, &tmp, text, cn.size);
             if (end >= len) {
                 /* last part: shrink the box to the text */
                 double need = text_lines_height(tmp.nlines, tmp.size, tmp.leading) * PT2MM + cn.pad;

@@ -1,16 +1,30 @@
 /* manifest — see manifest.h. */
 #include "manifest.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <openssl/evp.h>
 
+#include "rfile.h"
+
 bool manifest_hash_file(const char *path, char hex[65])
 {
-    FILE *f = fopen(path, "rb");
+    /* a manifest lists regular files only: a link or a FIFO is an error */
+    FILE *f = rfile_fopen(path, LLONG_MAX, RFILE_NOFOLLOW);
     if (!f) return false;
+    bool ok = manifest_hash_stream(f, hex);
+    int e = errno;
+    fclose(f);
+    errno = e;
+    return ok;
+}
+
+bool manifest_hash_stream(FILE *f, char hex[65])
+{
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
     unsigned char buf[65536];
@@ -21,7 +35,6 @@ bool manifest_hash_file(const char *path, char hex[65])
     unsigned int len = 0;
     ok = ok && EVP_DigestFinal_ex(ctx, md, &len) == 1 && len == 32;
     EVP_MD_CTX_free(ctx);
-    fclose(f);
     if (!ok) return false;
     for (unsigned i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
     return true;

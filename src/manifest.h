@@ -5,10 +5,14 @@
 #define KAOHE_MANIFEST_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include "util.h"
 
-/* SHA-256 of a file as 64 lowercase hex digits (+ NUL). False on I/O error. */
+/* SHA-256 of a regular file (never through a symbolic link) as 64
+ * lowercase hex digits (+ NUL). False with errno set (rfile's codes). */
 bool manifest_hash_file(const char *path, char hex[65]);
+/* SHA-256 of what is left to read of f, as manifest_hash_file. */
+bool manifest_hash_stream(FILE *f, char hex[65]);
 
 /* Hash `dir/rel` and append "HEX  rel\n" to b. False on I/O error. */
 bool manifest_add(sbuf *b, const char *dir, const char *rel);

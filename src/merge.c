@@ -4,11 +4,20 @@
  * input order, so the merge is a k-way merge on each unit's seq over three
  * streams per shard. The files are ours, written one element per line
  * (results.c), which is what the line reader below relies on; anything
- * else is refused as not a shard output. */
+ * else is refused as not a shard output.
+ *
+ * Nothing of a shard is trusted: its files are opened as regular files only,
+ * never through a symbolic link (rfile), every line of its manifest must
+ * parse, results.xml and findings.txt must match their manifest lines before
+ * a byte of them is used, and every unit file placed must hash to its line;
+ * anything else refuses the merge (exit 3, MERGE_TAMPERED naming the shard
+ * and the file). Like build, merge holds OUTPUT's lock and builds each year
+ * in a staging directory put in place only when complete (stage.h). */
 #include "merge.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +28,8 @@
 #include "outfile.h"
 #include "package.h"
 #include "results.h"
+#include "rfile.h"
+#include "stage.h"
 
 typedef struct shard {
     char dir[4096];               /* SHARD_DIR/<year> */
@@ -30,6 +41,7 @@ typedef struct shard {
     char id[160];
     bool have, error;
     results_totals totals;
+    char res_hex[65], fnd_hex[65];  /* their lines in the shard's manifest */
     char *fline, *mline;          /* peeked lines of findings.txt / MANIFEST.sha256 */
     size_t fcap, mcap;
     bool fpeek, mpeek;
@@ -75,21 +87,87 @@ static void shard_close(shard *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Open a shard's year: the three files and the results header. */
-static bool shard_open(shard *s, const char *root, int year, sbuf *why)
+/* A manifest line: 64 lowercase hex digits, two spaces, a relative path
+ * inside the year (no "..", no leading '/'), a newline. */
+static bool manifest_line_ok(const char *line)
+{
+    size_t n = strlen(line);
+    if (n < 68 || line[n - 1] != '\n' || strspn(line, "0123456789abcdef") != 64 || strncmp(line + 64, "  ", 2))
+        return false;
+    const char *rel = line + 66;
+    return rel[0] != '/' && !strstr(rel, "..") && !strchr(rel, '\t') && strcspn(rel, "\n") == n - 67;
+}
+
+/* Read the whole manifest once before anything else of the shard: every
+ * line parses, and results.xml and findings.txt are listed (their hashes
+ * kept). The stream is rewound for the merge. */
+static bool shard_check_manifest(shard *s, sbuf *why)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    long no = 0;
+    bool ok = true;
+    while (ok && read_line(s->man, &line, &cap)) {
+        no++;
+        ok = manifest_line_ok(line);
+        if (!ok) sbuf_printf(why, "MANIFEST.sha256:%ld: not a manifest line", no);
+        else if (!strcmp(line + 66, "results.xml\n")) memcpy(s->res_hex, line, 64);
+        else if (!strcmp(line + 66, "findings.txt\n")) memcpy(s->fnd_hex, line, 64);
+    }
+    free(line);
+    if (ok && ferror(s->man)) {
+        sbuf_printf(why, "MANIFEST.sha256: %s", strerror(errno));
+        ok = false;
+    }
+    if (ok && (!s->res_hex[0] || !s->fnd_hex[0])) {
+        sbuf_printf(why, "MANIFEST.sha256: %s not listed", s->res_hex[0] ? "findings.txt" : "results.xml");
+        ok = false;
+    }
+    rewind(s->man);
+    return ok;
+}
+
+/* Open a shard file that its manifest vouches for: regular, not a link,
+ * and its bytes hash to `hex` (read from the descriptor then kept, so the
+ * bytes checked are the bytes used). NULL with a reason in why. */
+static FILE *open_verified(const shard *s, const char *name, const char *hex, bool *tampered, sbuf *why)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", s->dir, name);
+    FILE *f = rfile_fopen(path, LLONG_MAX, RFILE_NOFOLLOW);
+    if (!f) {
+        *tampered = errno == RFILE_ENOTREG || errno == RFILE_ELINK;
+        sbuf_printf(why, "%s: %s", name, rfile_strerror(errno));
+        return NULL;
+    }
+    char got[65];
+    bool ok = manifest_hash_stream(f, got) && !strcmp(got, hex) && fseek(f, 0, SEEK_SET) == 0;
+    if (!ok) {
+        *tampered = true;
+        sbuf_printf(why, "%s", name);
+        fclose(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* Open a shard's year: the manifest checked first, then results.xml and
+ * findings.txt as it lists them, and the results header. */
+static bool shard_open(shard *s, const char *root, int year, bool *tampered, sbuf *why)
 {
     snprintf(s->dir, sizeof s->dir, "%s/%d", root, year);
     char path[4200];
-    snprintf(path, sizeof path, "%s/results.xml", s->dir);
-    s->res = fopen(path, "rb");
-    snprintf(path, sizeof path, "%s/findings.txt", s->dir);
-    s->fnd = fopen(path, "rb");
     snprintf(path, sizeof path, "%s/MANIFEST.sha256", s->dir);
-    s->man = fopen(path, "rb");
-    if (!s->res || !s->fnd || !s->man) {
-        sbuf_printf(why, "%s", strerror(errno));
+    s->man = rfile_fopen(path, LLONG_MAX, RFILE_NOFOLLOW);
+    if (!s->man) {
+        *tampered = errno == RFILE_ENOTREG || errno == RFILE_ELINK;
+        sbuf_printf(why, "MANIFEST.sha256: %s", rfile_strerror(errno));
         return false;
     }
+    if (!shard_check_manifest(s, why)) return false;
+    s->res = open_verified(s, "results.xml", s->res_hex, tampered, why);
+    s->fnd = s->res ? open_verified(s, "findings.txt", s->fnd_hex, tampered, why) : NULL;
+    if (!s->res || !s->fnd) return false;
     char *line = NULL;
     size_t cap = 0;
     bool ok = read_line(s->res, &line, &cap) && !strncmp(line, "<?xml", 5) && read_line(s->res, &line, &cap) &&
@@ -165,28 +243,58 @@ static void shard_findings(shard *s, FILE *out)
 }
 
 /* The unit's files listed in the shard's manifest ("HEX  <unit id>/…"):
- * placed under out_dir and hashed anew for the merged manifest. */
-static bool shard_files(shard *s, const char *out_dir, sbuf *lines, sbuf *why)
+ * placed under out_dir and hashed anew for the merged manifest; the new
+ * hash must be the shard's (else *tampered: the file is not what the shard
+ * wrote, or not a regular file). */
+static bool shard_files(shard *s, const char *out_dir, sbuf *lines, bool *tampered, sbuf *why)
 {
     size_t idlen = strlen(s->id);
     char src[8400], dst[8400];
     for (;;) {
         if (!s->mpeek && !(s->mpeek = read_line(s->man, &s->mline, &s->mcap))) return true;
-        char *rel = strlen(s->mline) > 66 ? s->mline + 66 : NULL;
-        if (!rel || strncmp(rel, s->id, idlen) || rel[idlen] != '/') return true;
+        char *rel = s->mline + 66;   /* every line was checked by shard_check_manifest */
+        if (strncmp(rel, s->id, idlen) || rel[idlen] != '/') return true;
         rel[strcspn(rel, "\n")] = '\0';
-        if (strstr(rel, "..")) {
-            sbuf_printf(why, "MANIFEST.sha256: %s", rel);
-            return false;
-        }
         snprintf(src, sizeof src, "%s/%s", s->dir, rel);
         snprintf(dst, sizeof dst, "%s/%s", out_dir, rel);
         char *slash = strrchr(dst, '/');
         *slash = '\0';
         bool ok = outfile_mkdirs(dst);
         *slash = '/';
-        if (!ok || !outfile_place(src, dst) || !manifest_add(lines, out_dir, rel)) {
-            sbuf_printf(why, "%s: %s", rel, strerror(errno));
+        if (ok && !outfile_place(src, dst)) {
+            *tampered = errno == RFILE_ENOTREG || errno == RFILE_ELINK || errno == ENOENT;
+            sbuf_printf(why, "%s: %s", rel, rfile_strerror(errno));
+            return false;
+        }
+        size_t before = lines->len;
+        if (!ok || !manifest_add(lines, out_dir, rel)) {
+            sbuf_printf(why, "%s: %s", rel, rfile_strerror(errno));
+            return false;
+        }
+        if (memcmp(lines->data + before, s->mline, 64) != 0) {
+            *tampered = true;
+            sbuf_printf(why, "%s", rel);
+            return false;
+        }
+        s->mpeek = false;
+    }
+}
+
+/* After the shard's last unit its manifest may list only the year's own
+ * files (summary, ranking, results.xml, findings.txt): a unit file left
+ * over belongs to no unit of results.xml, or came out of order. */
+static bool shard_manifest_rest(shard *s, sbuf *why)
+{
+    static const char *const own[] = { "results.xml", "findings.txt", "summary.pdf", "summary.xlsx",
+                                       "ranking.pdf", "ranking.xlsx" };
+    for (;;) {
+        if (!s->mpeek && !(s->mpeek = read_line(s->man, &s->mline, &s->mcap))) return true;
+        char *rel = s->mline + 66;
+        rel[strcspn(rel, "\n")] = '\0';
+        bool known = false;
+        for (size_t i = 0; i < sizeof own / sizeof own[0] && !known; i++) known = !strcmp(rel, own[i]);
+        if (!known) {
+            sbuf_printf(why, "MANIFEST.sha256: %s belongs to no unit of results.xml", rel);
             return false;
         }
         s->mpeek = false;
@@ -234,7 +342,8 @@ static bool check_shards(merge_ctx *m, int year)
 }
 
 typedef struct year_out {
-    char dir[4200];
+    char dir[4200];               /* the year's staging directory */
+    bool staged;
     outfile xml, txt, man;
     results_totals totals;
     bool any_error;
@@ -242,9 +351,12 @@ typedef struct year_out {
 
 static bool open_out(year_out *y, const merge_opts *o, int year)
 {
-    snprintf(y->dir, sizeof y->dir, "%s/%d", o->output_dir, year);
+    sbuf staged = {0};
+    y->staged = stage_year_open(o->output_dir, year, &staged);
+    snprintf(y->dir, sizeof y->dir, "%s", y->staged ? staged.data : o->output_dir);
+    sbuf_free(&staged);
     char path[4300];
-    bool ok = outfile_mkdirs(y->dir);
+    bool ok = y->staged;
     snprintf(path, sizeof path, "%s/results.xml", y->dir);
     ok = ok && outfile_open(&y->xml, path);
     snprintf(path, sizeof path, "%s/findings.txt", y->dir);
@@ -282,8 +394,10 @@ static bool merge_units(merge_ctx *m, year_out *y)
         shard_findings(next, y->txt.fp);
         y->any_error |= next->error;
         sbuf_clear(&lines);
-        if (!shard_files(next, y->dir, &lines, &why)) {
-            fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y->dir, why.data);
+        bool tampered = false;
+        if (!shard_files(next, y->dir, &lines, &tampered, &why)) {
+            if (tampered) fail(m, EXIT_INPUT, "MERGE_TAMPERED", next->dir, why.data);
+            else fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y->dir, why.data);
             ok = false;
             break;
         }
@@ -292,6 +406,13 @@ static bool merge_units(merge_ctx *m, year_out *y)
             fail(m, EXIT_INPUT, "MERGE_UNREADABLE", next->dir, why.data);
             ok = false;
             break;
+        }
+    }
+    for (int i = 0; i < m->n && ok; i++) {
+        sbuf_clear(&why);
+        if (!shard_manifest_rest(&m->sh[i], &why)) {
+            fail(m, EXIT_INPUT, "MERGE_UNREADABLE", m->sh[i].dir, why.data);
+            ok = false;
         }
     }
     sbuf_free(&lines);
@@ -305,12 +426,14 @@ static bool has_file(const shard *sh, int n, const char *name)
     struct stat st;
     for (int i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s", sh[i].dir, name);
-        if (stat(path, &st) == 0) return true;
+        if (lstat(path, &st) == 0) return true;
     }
     return false;
 }
 
-static void merge_year(merge_ctx *m, char *const *roots, int year)
+/* Open every shard holding the year; false (reported) when one is
+ * unreadable, tampered with or not from the same run. */
+static bool open_shards(merge_ctx *m, char *const *roots, int year)
 {
     sbuf why = {0};
     bool ok = true;
@@ -319,17 +442,63 @@ static void merge_year(merge_ctx *m, char *const *roots, int year)
         shard *s = &m->sh[m->n];
         char probe[4200];
         struct stat st;
-        snprintf(probe, sizeof probe, "%s/%d/results.xml", roots[i], year);
-        if (stat(probe, &st) != 0) continue;   /* this shard has no unit of that year */
+        snprintf(probe, sizeof probe, "%s/%d", roots[i], year);
+        if (lstat(probe, &st) != 0) continue;   /* this shard has no unit of that year */
         m->n++;
+        bool tampered = false;
         sbuf_clear(&why);
-        if (!shard_open(s, roots[i], year, &why) || !shard_next(s, &why)) {
-            fail(m, EXIT_INPUT, "MERGE_UNREADABLE", s->dir, why.data);
+        if (!S_ISDIR(st.st_mode)) {
+            fail(m, EXIT_INPUT, "MERGE_TAMPERED", probe, "(not a directory)");
+            ok = false;
+        } else if (!shard_open(s, roots[i], year, &tampered, &why) || !shard_next(s, &why)) {
+            fail(m, EXIT_INPUT, tampered ? "MERGE_TAMPERED" : "MERGE_UNREADABLE", s->dir, why.data);
             ok = false;
         }
     }
+    sbuf_free(&why);
+    return ok && check_shards(m, year);
+}
+
+/* results.xml and findings.txt in place in the staging directory, then the
+ * summary and the manifest: true when the year is complete. */
+static bool finish_year(merge_ctx *m, year_out *y)
+{
+    for (int i = 0; i < m->n; i++) results_totals_add(&y->totals, &m->sh[i].totals);
+    sbuf tail = {0}, why = {0};
+    results_totals_xml(&tail, &y->totals);
+    sbuf_puts(&tail, "</results>\n");
+    fputs(tail.data, y->xml.fp);
+    sbuf_free(&tail);
+    bool committed = outfile_commit(&y->xml) && outfile_commit(&y->txt);
+    if (!committed) {
+        int e = errno;
+        abort_out(y);
+        fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y->dir, strerror(e));
+        return false;
+    }
+    forms_opts fo = {has_file(m->sh, m->n, "summary.pdf"), has_file(m->sh, m->n, "summary.xlsx"), false,
+                     m->o->run_epoch, m->o->lang, NULL};
+    forms_ctx *fc = NULL;
+    if (fo.want_pdf || fo.want_xlsx) {
+        char e[1024], dir[4200];
+        snprintf(dir, sizeof dir, "%s/forms", m->o->templates_dir);
+        fc = forms_ctx_new(dir, e, sizeof e);
+        if (!fc) sbuf_puts(&why, e);
+    }
+    bool ok = !why.len && package_finish_year(fc, y->dir, &fo, &y->man, &why);
+    if (!ok) {
+        outfile_abort(&y->man);   /* no-op when package_finish_year got to it */
+        fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y->dir, why.data ? why.data : "");
+    }
+    forms_ctx_free(fc);
+    sbuf_free(&why);
+    return ok;
+}
+
+static void merge_year(merge_ctx *m, char *const *roots, int year)
+{
     year_out y = {0};
-    if (ok) ok = check_shards(m, year);
+    bool ok = open_shards(m, roots, year);
     if (ok && !open_out(&y, m->o, year)) {
         fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y.dir, strerror(errno));
         abort_out(&y);
@@ -341,39 +510,22 @@ static void merge_year(merge_ctx *m, char *const *roots, int year)
         ok = merge_units(m, &y);
         if (!ok) abort_out(&y);
     }
-    if (ok) {
-        for (int i = 0; i < m->n; i++) results_totals_add(&y.totals, &m->sh[i].totals);
-        sbuf tail = {0};
-        results_totals_xml(&tail, &y.totals);
-        sbuf_puts(&tail, "</results>\n");
-        fputs(tail.data, y.xml.fp);
-        sbuf_free(&tail);
-        bool committed = outfile_commit(&y.xml) && outfile_commit(&y.txt);
-        forms_opts fo = {has_file(m->sh, m->n, "summary.pdf"), has_file(m->sh, m->n, "summary.xlsx"), false,
-                         m->o->run_epoch, m->o->lang, NULL};
-        forms_ctx *fc = NULL;
-        sbuf_clear(&why);
-        if (committed && (fo.want_pdf || fo.want_xlsx)) {
-            char e[1024], dir[4200];
-            snprintf(dir, sizeof dir, "%s/forms", m->o->templates_dir);
-            fc = forms_ctx_new(dir, e, sizeof e);
-            if (!fc) sbuf_puts(&why, e);
-        }
-        if (!committed) {
-            outfile_abort(&y.xml);
-            outfile_abort(&y.txt);
-            outfile_abort(&y.man);
-            fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y.dir, strerror(errno));
-        } else if (why.len || !package_finish_year(fc, y.dir, &fo, &y.man, &why)) {
-            if (why.len && fc == NULL) outfile_abort(&y.man);
-            fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y.dir, why.data ? why.data : "");
-        } else if (y.any_error && m->status == EXIT_OK) {
-            m->status = EXIT_UNIT_ERRORS;
-        }
-        forms_ctx_free(fc);
+    ok = ok && finish_year(m, &y);
+    if (ok && !stage_year_commit(m->o->output_dir, year, y.dir)) {
+        fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y.dir, strerror(errno));
+        ok = false;
+    }
+    if (ok && y.any_error && m->status == EXIT_OK) m->status = EXIT_UNIT_ERRORS;
+    if (!ok && y.staged) {
+        stage_year_discard(y.dir);
+        char final[4200];
+        snprintf(final, sizeof final, "%s/%d", m->o->output_dir, year);
+        sbuf t = {0};
+        msg_format(&t, m->o->lang, "YEAR_KEPT", final);
+        fprintf(m->o->err, "kaohe: %s [YEAR_KEPT]\n", t.data);
+        sbuf_free(&t);
     }
     for (int i = 0; i < m->n; i++) shard_close(&m->sh[i]);
-    sbuf_free(&why);
 }
 
 /* Years present in any shard: its 4-digit subdirectories. */
@@ -402,22 +554,38 @@ static int collect_years(char *const *roots, int n, int *years, int max)
     return ny;
 }
 
+/* OUTPUT's lock for the merge's life, as for a build (stage.h). */
+static bool lock_output(merge_ctx *m, stage_lock *lock)
+{
+    int e = stage_lock_take(lock, m->o->output_dir, m->o->wait);
+    if (e == EINVAL) fail(m, EXIT_USAGE, "USAGE", "-o DIR: empty", "");
+    else if (e == EWOULDBLOCK) fail(m, EXIT_OUTPUT, "OUTPUT_LOCKED", m->o->output_dir, "");
+    else if (e) fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", m->o->output_dir, strerror(e));
+    if (e == 0) stage_sweep(m->o->output_dir);
+    return e == 0;
+}
+
 int merge_run(const merge_opts *o, char *const *shard_dirs, int n)
 {
     merge_ctx m = {o, xcalloc((size_t)n, sizeof(shard)), 0, {0}, EXIT_OK};
+    stage_lock lock = {-1, NULL};
     for (int i = 0; i < n; i++) {
         struct stat st;
         if (stat(shard_dirs[i], &st) != 0 || !S_ISDIR(st.st_mode))
             fail(&m, EXIT_INPUT, "MERGE_UNREADABLE", shard_dirs[i], strerror(errno ? errno : ENOTDIR));
     }
-    int years[64];
-    int ny = m.status == EXIT_OK ? collect_years(shard_dirs, n, years, 64) : 0;
+    enum { MAX_YEARS = 10000 };   /* every 4-digit year */
+    int *years = xcalloc(MAX_YEARS, sizeof *years);
+    int ny = m.status == EXIT_OK ? collect_years(shard_dirs, n, years, MAX_YEARS) : 0;
     if (m.status == EXIT_OK && ny == 0) fail(&m, EXIT_INPUT, "MERGE_UNREADABLE", shard_dirs[0], "no <year>/results.xml");
+    if (m.status == EXIT_OK) lock_output(&m, &lock);
     char **roots = xcalloc((size_t)n + 1, sizeof *roots);
     for (int i = 0; i < n; i++) roots[i] = shard_dirs[i];
-    for (int i = 0; i < ny && m.status != EXIT_INPUT && m.status != EXIT_OUTPUT; i++)
+    for (int i = 0; i < ny && (m.status == EXIT_OK || m.status == EXIT_UNIT_ERRORS); i++)
         merge_year(&m, roots, years[i]);
+    stage_lock_release(&lock);
     free(roots);
+    free(years);
     free(m.sh);
     sbuf_free(&m.err);
     return m.status;

@@ -17,6 +17,7 @@ typedef struct merge_opts {
     const char *templates_dir;     /* forms/ for the summary */
     long long run_epoch;           /* SOURCE_DATE_EPOCH or now: dates the summary */
     msg_lang lang;
+    bool wait;                     /* --wait: wait for OUTPUT's lock instead of exit 4 */
     FILE *err;
 } merge_opts;
 

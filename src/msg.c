@@ -50,10 +50,19 @@ static const msg_entry catalog[] = {
     { "SCHEMA_UNAVAILABLE", "输入格式规范（XSD）无法加载：%s", "cannot load the input schema (XSD): %s" },
     { "TEMPLATE_INVALID", "表格模板无法加载：%s", "cannot load the form templates: %s" },
     { "OUTPUT_FAILED", "无法写入输出：%s：%s", "cannot write the output: %s: %s" },
+    /* one run owns its output (stage.c) */
+    { "OUTPUT_LOCKED", "%s 正由另一次运行（build 或 merge）使用：请等它结束后再运行，或加 --wait 排队等待",
+      "%s is in use by another run (build or merge): run again when it has finished, or add --wait to wait" },
+    { "YEAR_KEPT", "%s 未被替换：本次运行该年度的输出不完整，已丢弃；原有内容（如有）保持不变",
+      "%s was not replaced: this run's output of that year is incomplete and was dropped; what stood there (if anything) is unchanged" },
+    { "PARTIAL_OWN_OUTPUT", "%s 中有本次未选定的单位 %s 的表格：只处理部分单位（--unit、--shard）的运行须使用自己的输出目录（-o），以免删除其他单位的表格",
+      "%s holds the forms of unit %s, which this run does not select: a run restricted with --unit or --shard needs its own output directory (-o), so that no other unit's forms are removed" },
     /* merge of shard outputs */
     { "MERGE_UNREADABLE", "%s：无法读取分片结果：%s", "%s: cannot read the shard's results: %s" },
     { "MERGE_MISMATCH", "%s：与其他分片不一致（%s），这些分片不是同一批输入的分片运行",
       "%s: does not match the other shards (%s); these are not shard runs of the same input" },
+    { "MERGE_TAMPERED", "%s：%s 与该分片的 MANIFEST.sha256 不符（内容被改动、缺失，或不是普通文件、是符号链接），拒绝合并",
+      "%s: %s does not match the shard's MANIFEST.sha256 (changed or missing, not a regular file, or a symbolic link); merge refused" },
     { "MERGE_INCOMPLETE", "%d 年：分片不完整：共 %d 份，缺少第 %s 份",
       "%d: shards incomplete: %d in all, missing %s" },
     /* run progress and summary line */
@@ -61,8 +70,10 @@ static const msg_entry catalog[] = {
       "%ld of %ld units, %ld persons, %.0f persons/s, %s left" },
     { "RUN_DONE", "完成：%ld 个单位，输入 %ld 人，results.xml 中 %ld 人，写出 %ld 个文件（%.1f MB），用时 %.1f 秒",
       "done: %ld units, %ld persons in, %ld persons in results.xml, %ld files written (%.1f MB), %.1f s" },
-    { "TEMP_SWEPT", "已删除上次中断的运行在 %s 中留下的 %ld 个临时文件",
-      "removed the temp files an interrupted run left in %s: %ld" },
+    { "TEMP_SWEPT", "已删除上次中断的运行在 %s 中留下的 %ld 个暂存目录",
+      "removed the staging directories an interrupted run left in %s: %ld" },
+    { "RUN_INCOMPLETE", "未完成：%ld 个单位，输入 %ld 人，results.xml 中 %ld 人；已写出的年度：%s（%ld 个文件，%.1f MB）；未写出的年度：%s（原有内容保持不变）；用时 %.1f 秒",
+      "not complete: %ld units, %ld persons in, %ld persons in results.xml; years written: %s (%ld files, %.1f MB); years not written: %s (what stood there is unchanged); %.1f s" },
     /* unit performance appraisal (scheme.c) */
     { "SCHEME_INVALID", "考评方案无法加载：%s", "cannot load the assessment schemes: %s" },
     { "ASSESSMENT_SCHEME_UNKNOWN", "未知的考评方案：%s", "unknown assessment scheme: %s" },

@@ -2,14 +2,32 @@
 #define _GNU_SOURCE 1   /* syncfs */
 #include "outfile.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include "rfile.h"
 #include "util.h"
+
+void outfile_random_name(char out[7])
+{
+    static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    unsigned char r[6] = { 0 };
+    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
+        /* no entropy source: the clock and the address of r still differ
+         * between calls, and O_EXCL settles any collision */
+        unsigned long long x = (unsigned long long)(uintptr_t)r ^ (unsigned long long)clock();
+        for (int i = 0; i < 6; i++, x >>= 7) r[i] ^= (unsigned char)x;
+    }
+    for (int i = 0; i < 6; i++) out[i] = alnum[r[i] % 62];
+    out[6] = '\0';
+}
 
 bool outfile_mkdirs(const char *dir)
 {
@@ -34,17 +52,26 @@ int outfile_mktemp(const char *final_path, char **temp_path)
     /* ".name.tmp-XXXXXX" beside the final file: same filesystem, so rename is atomic */
     const char *base = strrchr(final_path, '/');
     if (base) sbuf_add(&t, final_path, (size_t)(base - final_path + 1));
-    sbuf_printf(&t, ".%s.tmp-XXXXXX", base ? base + 1 : final_path);
-    int fd = mkstemp(t.data);
-    if (fd < 0) {
-        int e = errno;
-        sbuf_free(&t);
-        errno = e;
-        return -1;
+    sbuf_printf(&t, ".%s.tmp-", base ? base + 1 : final_path);
+    size_t stem = t.len;
+    /* open(O_EXCL, 0666) rather than mkstemp: the kernel then applies the
+     * umask, as for any file a program creates (mkstemp's mode is 0600) */
+    for (int tries = 0; tries < 100; tries++) {
+        char rnd[7];
+        outfile_random_name(rnd);
+        t.len = stem;
+        sbuf_puts(&t, rnd);
+        int fd = open(t.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            *temp_path = t.data;
+            return fd;
+        }
+        if (errno != EEXIST) break;
     }
-    fchmod(fd, 0644);
-    *temp_path = t.data;
-    return fd;
+    int e = errno;
+    sbuf_free(&t);
+    errno = e;
+    return -1;
 }
 
 bool outfile_open(outfile *o, const char *final_path)
@@ -126,34 +153,6 @@ bool outfile_sync_tree(const char *dir)
     return e == 0;
 }
 
-bool outfile_is_temp_name(const char *name)
-{
-    /* outfile_open's pattern: "." NAME ".tmp-" and mkstemp's six characters */
-    size_t n = strlen(name);
-    return name[0] == '.' && n > 12 && !memcmp(name + n - 11, ".tmp-", 5) &&
-           strspn(name + n - 6, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == 6;
-}
-
-long outfile_sweep_temps(const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d) return 0;
-    long removed = 0;
-    sbuf path = { 0 };
-    for (struct dirent *de; (de = readdir(d));) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        sbuf_clear(&path);
-        sbuf_printf(&path, "%s/%s", dir, de->d_name);
-        struct stat st;
-        if (lstat(path.data, &st) != 0) continue;
-        if (S_ISREG(st.st_mode) && outfile_is_temp_name(de->d_name)) removed += unlink(path.data) == 0;
-        else if (S_ISDIR(st.st_mode) && depth > 0) removed += outfile_sweep_temps(path.data, depth - 1);
-    }
-    closedir(d);
-    sbuf_free(&path);
-    return removed;
-}
-
 void outfile_abort(outfile *o)
 {
     if (o->fp) fclose(o->fp);
@@ -161,26 +160,32 @@ void outfile_abort(outfile *o)
     outfile_release(o);
 }
 
-/* Copy src into an open outfile. */
-static bool copy_into(outfile *o, const char *src)
+/* Copy the open descriptor `in` into an open outfile. */
+static bool copy_into(outfile *o, int in)
 {
-    FILE *in = fopen(src, "rb");
-    if (!in) return false;
     char buf[65536];
-    size_t n;
+    ssize_t n;
     bool ok = true;
-    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0) ok = fwrite(buf, 1, n, o->fp) == n;
-    ok = ok && !ferror(in);
-    int e = errno;
-    fclose(in);
-    errno = e;
+    while (ok && (n = read(in, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0 && fwrite(buf, 1, (size_t)n, o->fp) == (size_t)n;
+    }
     return ok;
 }
 
 bool outfile_place(const char *src, const char *final_path)
 {
+    /* only a regular file, never through a link (a shard's notice.pdf
+     * linked to /etc/shadow), and a FIFO is refused without blocking */
+    int in = rfile_open(src, LLONG_MAX, RFILE_NOFOLLOW);
+    if (in < 0) return false;
     outfile o;
-    if (!outfile_open(&o, final_path)) return false;
+    if (!outfile_open(&o, final_path)) {
+        int e = errno;
+        close(in);
+        errno = e;
+        return false;
+    }
     /* a hard link to a temp name, renamed over the final path: atomic, and
      * no copy when both are on one filesystem */
     fclose(o.fp);
@@ -190,20 +195,24 @@ bool outfile_place(const char *src, const char *final_path)
         int e = rename(o.temp_path, final_path) == 0 ? 0 : errno;
         if (e) unlink(o.temp_path);
         outfile_release(&o);
+        close(in);
         errno = e;
         return e == 0;
     }
-    int fd = open(o.temp_path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    int fd = open(o.temp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     o.fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
     if (!o.fp) {
         int e = errno;
         if (fd >= 0) close(fd);
         outfile_abort(&o);
+        close(in);
         errno = e;
         return false;
     }
-    if (!copy_into(&o, src)) {
-        int e = errno;
+    bool copied = copy_into(&o, in);
+    int e = errno;
+    close(in);
+    if (!copied) {
         outfile_abort(&o);
         errno = e;
         return false;

@@ -16,7 +16,11 @@ typedef struct outfile {
     int error;               /* errno of the first failure, 0 if none */
 } outfile;
 
-/* Create the temp file ".NAME.tmp-XXXXXX" beside `final_path` (mode 0644)
+/* Six random characters of [A-Za-z0-9] (+ NUL) for a unique name beside
+ * others (temp files, staging directories). */
+void outfile_random_name(char out[7]);
+/* Create the temp file ".NAME.tmp-XXXXXX" beside `final_path` (mode 0666
+ * less the umask, like any file the user's programs create)
  * for a writer that needs a path of its own (libxlsxwriter); returns its open
  * descriptor and sets *temp_path (caller frees), or -1 with errno set. The
  * one place that makes the names outfile_is_temp_name knows. */
@@ -35,16 +39,12 @@ bool outfile_commit_durable(outfile *o);
 /* Put everything written so far on the filesystem holding `dir` on disk
  * (syncfs): after it, every file committed before is durable. */
 bool outfile_sync_tree(const char *dir);
-/* Remove the temp files (".NAME.tmp-XXXXXX") a killed run left in `dir` and
- * its subdirectories down to `depth` levels; returns how many. Only for a
- * directory no running writer uses. */
-long outfile_sweep_temps(const char *dir, int depth);
-/* Whether `name` is one of our temp names (".NAME.tmp-XXXXXX"). */
-bool outfile_is_temp_name(const char *name);
 /* Drop the temp file (e.g. --strict with errors). */
 void outfile_abort(outfile *o);
 /* Put the content of file `src` at `final_path` the same safe way: a hard
- * link when both are on one filesystem, else a copy. False with errno set. */
+ * link when both are on one filesystem, else a copy. `src` must be a regular
+ * file and is never reached through a symbolic link (rfile's errno codes
+ * otherwise). False with errno set. */
 bool outfile_place(const char *src, const char *final_path);
 /* mkdir -p; true when the directory exists afterwards. */
 bool outfile_mkdirs(const char *dir);

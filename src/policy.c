@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rfile.h"
+
 #define MAX_TOKENS 32
 
 typedef struct parse_state {
@@ -266,6 +268,13 @@ policy *policy_load(const char *ref, const char *dir, char *err, size_t errlen)
     char path[4096];
     size_t rl = strlen(ref);
     bool is_path = strchr(ref, '/') || (rl > 7 && !strcmp(ref + rl - 7, ".policy"));
+    if (is_path && (rl <= 7 || strcmp(ref + rl - 7, ".policy"))) {
+        /* read only files named as policies: a parse error quotes the line
+         * it stops at, which must never be the first line of another file
+         * (`-p /etc/shadow`) */
+        snprintf(err, errlen, "%s: not a .policy file", ref);
+        return NULL;
+    }
     if (is_path) snprintf(path, sizeof path, "%s", ref);
     else {
         for (const char *c = ref; *c; c++)
@@ -277,9 +286,9 @@ policy *policy_load(const char *ref, const char *dir, char *err, size_t errlen)
         snprintf(path, sizeof path, "%s/%s.policy", dir, ref);
     }
     sbuf b = { 0 };
-    int e = sbuf_read_file(&b, path, 1u << 20);
+    int e = rfile_read(&b, path, 1u << 20);
     policy *p = NULL;
-    if (e) snprintf(err, errlen, "%s: %s", path, e == EFBIG ? "file too large" : strerror(e));
+    if (e) snprintf(err, errlen, "%s: %s", path, rfile_strerror(e));
     else p = policy_parse(b.data ? b.data : "", b.len, path, err, errlen);
     sbuf_free(&b);
     return p;

@@ -68,7 +68,8 @@ typedef struct policy {
 } policy;
 
 /* Load a policy: `ref` is a preset name (looked up as DIR/NAME.policy) or a
- * path to a policy file (contains '/' or ends in ".policy"). On failure
+ * path to a policy file (contains '/' or ends in ".policy"; a path must end
+ * in ".policy", and name a regular file of at most 1 MB). On failure
  * returns NULL and writes a message naming file:line into err. */
 policy *policy_load(const char *ref, const char *dir, char *err, size_t errlen);
 /* Parse policy text (for tests and fuzzing); `origin` names it in messages. */

@@ -1,10 +1,12 @@
 /* progress — see progress.h. */
 #include "progress.h"
 
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "rfile.h"
 #include "util.h"
 
 static double now(void)
@@ -18,9 +20,7 @@ static double now(void)
  * one sequential read: an estimate for the progress line only. */
 static long count_units(const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;   /* a FIFO would block open() */
-    FILE *f = fopen(path, "rb");
+    FILE *f = rfile_fopen(path, LLONG_MAX, RFILE_FOLLOW);   /* a FIFO would block fopen() */
     if (!f) return 0;
     static const char pat[] = "unit";
     char buf[1 << 16];

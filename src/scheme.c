@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rfile.h"
+
 #define MAX_TOKENS 48
 #define MAX_FILE (1u << 20)
 #define POINTS_LIMIT (1000000 * FIX_ONE)      /* |points| a scheme may write */
@@ -486,9 +488,9 @@ scheme *scheme_parse(const char *text, size_t len, const char *origin, char *err
 scheme *scheme_load(const char *path, char *err, size_t errlen)
 {
     sbuf b = { 0 };
-    int e = sbuf_read_file(&b, path, MAX_FILE);
+    int e = rfile_read(&b, path, MAX_FILE);
     scheme *s = NULL;
-    if (e) snprintf(err, errlen, "%s: %s", path, e == EFBIG ? "file too large" : strerror(e));
+    if (e) snprintf(err, errlen, "%s: %s", path, rfile_strerror(e));
     else s = scheme_parse(b.data ? b.data : "", b.len, path, err, errlen);
     sbuf_free(&b);
     return s;

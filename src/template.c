@@ -11,6 +11,8 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "rfile.h"
+
 #define TPL_NS "urn:kaohe:form:1"
 #define TPL_MAX_FILE (4u << 20)   /* a form template is a few KB: anything this big is not one */
 
@@ -780,10 +782,10 @@ tpl_form *tpl_parse(const char *xml, size_t len, const char *name, sbuf *err)
 tpl_form *tpl_load(const char *path, sbuf *err)
 {
     sbuf b = {0};
-    int e = sbuf_read_file(&b, path, TPL_MAX_FILE);
+    int e = rfile_read(&b, path, TPL_MAX_FILE);
     if (e) {
         sbuf_printf(err, "%s: 无法读取模板 (TEMPLATE_UNREADABLE): %s", path,
-                    e == EFBIG ? "文件过大" : strerror(e));
+                    e == EFBIG ? "文件过大" : rfile_strerror(e));
         sbuf_free(&b);
         return NULL;
     }

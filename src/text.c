@@ -110,6 +110,19 @@ static bool in_list(uint32_t cp, const uint32_t *list, size_t n)
  * neither list below, so answered before a scan of the lists. */
 static bool is_ideograph(uint32_t cp) { return cp >= 0x3400 && cp <= 0x9FFF; }
 
+bool text_formula_like(const char *s)
+{
+    const char *p = s, *end = s + strlen(s);
+    uint32_t cp;
+    do cp = p < end ? text_utf8_next(&p, end) : 0;
+    while (cp == ' ' || cp == 0x3000);
+    switch (cp) {
+    case '=': case '+': case '-': case '@': case '\t': case '\r':
+    case 0xFF1D: case 0xFF0B: case 0xFF0D: case 0xFF20: return true;
+    default: return false;
+    }
+}
+
 bool text_no_line_start(uint32_t cp)
 {
     if (is_ideograph(cp)) return false;

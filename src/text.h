@@ -32,6 +32,11 @@ size_t text_utf8_count(const char *s, size_t len);
  * replaced or dropped items (0 when s was already clean). */
 size_t text_clean_append(sbuf *b, const char *s, size_t len);
 
+/* Whether a spreadsheet would read s as a formula (CSV/formula injection):
+ * after any leading spaces (also U+3000), it starts with = + - @, a tab or
+ * a CR, or their full-width forms ＝ ＋ － ＠. */
+bool text_formula_like(const char *s);
+
 /* Chinese line-breaking classes. */
 bool text_no_line_start(uint32_t cp); /* ，。、；：？！）》」』”’ … may not begin a line */
 bool text_no_line_end(uint32_t cp);   /* （《「『“‘ … may not end a line */

@@ -61,19 +61,6 @@ void sbuf_add(sbuf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
-int sbuf_read_file(sbuf *b, const char *path, size_t max)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return errno ? errno : EIO;
-    char chunk[8192];
-    size_t n;
-    while (b->len < max && (n = fread(chunk, 1, sizeof chunk, f)) > 0) sbuf_add(b, chunk, n);
-    int e = ferror(f) ? (errno ? errno : EIO) : b->len >= max ? EFBIG : 0;
-    fclose(f);
-    if (e) sbuf_clear(b);
-    return e;
-}
-
 void sbuf_puts(sbuf *b, const char *s) { sbuf_add(b, s, strlen(s)); }
 
 void sbuf_putc(sbuf *b, char c) { sbuf_add(b, &c, 1); }

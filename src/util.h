@@ -34,10 +34,6 @@ void sbuf_vprintf(sbuf *b, const char *fmt, va_list ap);
 void sbuf_xml_escape(sbuf *b, const char *s);
 void sbuf_clear(sbuf *b);
 void sbuf_free(sbuf *b);
-/* Read a whole file (templates, policies, schemes: small files we own) into
- * b. Returns 0, or an errno: the open/read failure, EFBIG when the file holds
- * `max` bytes or more (b is then left empty). */
-int sbuf_read_file(sbuf *b, const char *path, size_t max);
 
 /* Bump arena: many small allocations freed at once (one unit's records). */
 typedef struct arena_block arena_block;

@@ -521,21 +521,23 @@ Test(cli, file_without_units_writes_an_empty_package)
     free(out);
 }
 
-/* Temp files a killed run left (".NAME.tmp-XXXXXX") are swept before the
- * next build starts; look-alikes are left alone. */
-Test(cli, build_sweeps_the_temp_files_of_a_killed_run)
+/* What a killed run left (its staging directories ".YEAR.staging-XXXXXX",
+ * temp files inside) is swept before the next build starts; look-alikes
+ * that are not ours stay. */
+Test(cli, build_sweeps_the_staging_of_a_killed_run)
 {
     char *out;
-    int rc = run(&out, "mkdir -p %1$s/2025/U1/registration && cd %1$s/2025 && touch .results.xml.tmp-AbC123 "
-                       "U1/.a.pdf.tmp-zzzzzz U1/registration/.p.pdf.tmp-Q1w2E3 U1/.keep.tmp-1 U1/notes.tmp-ABCDEF",
+    int rc = run(&out, "mkdir -p %1$s/.2025.staging-AbC123/U1/registration %1$s/keep && cd %1$s && "
+                       "touch .2025.staging-AbC123/.results.xml.tmp-AbC123 .2025.staging-AbC123/U1/.a.pdf.tmp-zzzzzz "
+                       ".2025.staging-1 .results.xml.tmp-AbC123 keep/.b.pdf.tmp-Q1w2E3",
                  outdir);
     cr_assert_eq(rc, 0, "%s", out);
     free(out);
     rc = run(&out, "%s build --progress never -o %s data/valid-small.xml", kaohe(), outdir);
     cr_assert_eq(rc, 0, "%s", out);
-    assert_has(out, "3 个临时文件");
+    assert_has(out, "1 个暂存目录");
     free(out);
-    run(&out, "cd %s && find . -name '*tmp*' | sort | tr '\\n' ' '", outdir);
-    cr_expect_str_eq(out, "./2025/U1/.keep.tmp-1 ./2025/U1/notes.tmp-ABCDEF ");
+    run(&out, "cd %s && find . -name '.*' | sort | tr '\\n' ' '", outdir);
+    cr_expect_str_eq(out, ". ./.2025.staging-1 ./.results.xml.tmp-AbC123 ./keep/.b.pdf.tmp-Q1w2E3 ");
     free(out);
 }

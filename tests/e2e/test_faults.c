@@ -191,9 +191,11 @@ Test(faults, output_is_a_file)
     h_box_close(&b);
 }
 
-/* Obstacles inside OUTPUT: a unit's directory is a file, results.xml is a
- * directory. The run says so (exit 4); what it did write is complete; the
- * other unit's forms are all there. */
+/* Obstacles inside the standing year (a unit's directory is a file,
+ * results.xml is a directory) no longer stop a run: the year is built aside
+ * and replaces the standing one whole, equal to an undisturbed run. An
+ * obstacle where the run must write in OUTPUT itself (its lock file is a
+ * directory) fails the run with exit 4 and leaves the year alone. */
 Test(faults, obstacles_inside_output)
 {
     h_box b;
@@ -204,32 +206,27 @@ Test(faults, obstacles_inside_output)
     cr_assert_eq(mkdir(year, 0777), 0);
     char *unit = h_printf("%s/U001", year);
     h_write(unit, "not a directory", 15);
+    char *res = h_printf("%s/results.xml", year);
+    cr_assert_eq(mkdir(res, 0777), 0);
     h_result r;
     build(&r, &b, b.out, NULL);
-    expect_output_failed(&b, &r, "unit directory is a file");
-    cr_expect(strstr(r.err, "U001"), "the message does not name the unit:\n%s", r.err);
-    char *other = h_printf("%s/U002/registration.pdf", year);
-    cr_expect(h_exists(other), "the other unit was not written");
-    cr_expect_eq(h_results_persons(year), 12, "results.xml does not account for everyone");
+    cr_expect_eq(r.status, 0, "exit %d\n%s", r.status, r.err);
+    cr_expect_eq(h_compare_trees(ref, b.out), 0, "the year built over obstacles differs from an undisturbed run");
     h_result_free(&r);
-    unlink(unit);
 
     h_rmtree(b.out);
     cr_assert_eq(mkdir(b.out, 0777), 0);
-    cr_assert_eq(mkdir(year, 0777), 0);
-    char *res = h_printf("%s/results.xml", year);
-    cr_assert_eq(mkdir(res, 0777), 0);
+    char *lockp = h_printf("%s/.kaohe.lock", b.out);
+    cr_assert_eq(mkdir(lockp, 0777), 0);
     build(&r, &b, b.out, NULL);
-    expect_output_failed(&b, &r, "results.xml is a directory");
-    char *man = h_printf("%s/MANIFEST.sha256", year);
-    cr_expect(!h_exists(man), "a manifest stands although results.xml could not be written");
+    expect_output_failed(&b, &r, "the lock file is a directory");
+    cr_expect(!h_exists(year), "a run without its lock wrote the year");
     h_result_free(&r);
-    rmdir(res);
-    expect_rerun_identical(&b, ref, "obstacles removed");
+    rmdir(lockp);
+    expect_rerun_identical(&b, ref, "obstacle removed");
     h_rmtree(ref);
-    free(man);
+    free(lockp);
     free(res);
-    free(other);
     free(unit);
     free(year);
     free(ref);
@@ -310,5 +307,348 @@ Test(faults, kill_9_during_build)
     h_rmtree(ref);
     free(ref);
     free(input);
+    h_box_close(&b);
+}
+
+/* --- one run owns its year (issue 14) ------------------------------------ */
+
+#include <sys/file.h>
+
+/* v2 of valid-small.xml: U002 is gone and U001 now exceeds its quota (two
+ * proposed excellent for one place), so U001 has no forms at all. */
+static char *write_v2(const h_box *b)
+{
+    resolve_inputs();
+    char *v1 = h_slurp(inputs[0], NULL);
+    cr_assert(v1);
+    char *u2 = strstr(v1, "  <unit id=\"U002\""), *end = u2 ? strstr(u2, "</unit>\n") : NULL;
+    cr_assert(u2 && end);
+    memmove(u2, end + 8, strlen(end + 8) + 1);
+    static const char *const votes[] = { "<votes excellent=\"20\"/>", "<votes excellent=\"18\"/>" };
+    for (int i = 0; i < 2; i++) {
+        char *v = strstr(v1, votes[i]);
+        cr_assert(v);
+        static const char prop[] = "<proposal grade=\"excellent\"/>";
+        char *rest = strdup(v + strlen(votes[i]));
+        sprintf(v, "%s%s", prop, rest);
+        free(rest);
+    }
+    char *path = h_printf("%s/v2.xml", b->cap);
+    h_write(path, v1, strlen(v1));
+    free(v1);
+    return path;
+}
+
+static void build_one(h_result *r, const h_box *b, const char *out, const char *input, const char *extra)
+{
+    h_run_opts o = { .timeout = 60 };
+    if (extra) h_run(r, b, &o, (char *[]){ "kaohe", "build", "-j", "2", (char *)extra, "-o", (char *)out, (char *)input, NULL });
+    else h_run(r, b, &o, (char *[]){ "kaohe", "build", "-j", "2", "-o", (char *)out, (char *)input, NULL });
+}
+
+/* Item 2: a re-run leaves no form of the previous run: a unit gone from the
+ * input and the forms of a unit now in error are gone with the old year. */
+Test(faults, rerun_leaves_no_stale_forms)
+{
+    h_box b;
+    h_box_open(&b);
+    resolve_inputs();
+    h_result r;
+    build_one(&r, &b, b.out, inputs[0], NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    h_result_free(&r);
+    char *v2 = write_v2(&b);
+    build_one(&r, &b, b.out, v2, NULL);
+    cr_expect_eq(r.status, 1, "v2 has a unit error: exit %d\n%s", r.status, r.err);
+    char *u2 = h_printf("%s/2025/U002", b.out), *notice = h_printf("%s/2025/U001/notice.pdf", b.out);
+    cr_expect(!h_exists(u2), "U002, gone from the input, still has its forms");
+    cr_expect(!h_exists(notice), "U001 is in error now, its old notice.pdf is still there");
+    h_tree t = h_check_tree(b.out);
+    cr_expect_eq(t.bad, 0);
+    cr_expect_eq(t.temps, 0);
+    cr_expect_eq(h_results_persons(h_printf("%s/2025", b.out)), 7);
+    h_result_free(&r);
+    free(u2);
+    free(notice);
+    free(v2);
+    h_box_close(&b);
+}
+
+/* Items 3 and 12: a re-run that fails (the disk fills: RLIMIT_FSIZE) leaves
+ * the previous complete year exactly as it was, manifest and all, and the
+ * final line says what is and is not on disk instead of 完成. */
+Test(faults, failed_rerun_keeps_the_previous_year)
+{
+    h_box b;
+    h_box_open(&b);
+    char *ref = reference(&b);
+    h_result r;
+    build(&r, &b, b.out, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    h_result_free(&r);
+    char *v2 = write_v2(&b);
+    h_run_opts o = { .timeout = 60, .fsize = 30000 };
+    h_run(&r, &b, &o, (char *[]){ "kaohe", "build", "-j", "2", "-o", b.out, v2, NULL });
+    cr_expect_eq(r.status, 4, "exit %d\n%s", r.status, r.err);
+    cr_expect(strstr(r.err, "[YEAR_KEPT]"), "the run does not say the year was kept:\n%s", r.err);
+    cr_expect(!strstr(r.err, "kaohe: 完成："), "a failed run says 完成:\n%s", r.err);
+    cr_expect(strstr(r.err, "未完成") && strstr(r.err, "未写出的年度：2025"), "the final line:\n%s", r.err);
+    h_tree t = h_check_tree(b.out);
+    cr_expect_eq(t.bad, 0);
+    cr_expect_eq(t.temps, 0, "the failed run left %d temp files", t.temps);
+    cr_expect_eq(h_compare_trees(ref, b.out), 0, "the previous complete year was changed by a failed run");
+    h_result_free(&r);
+    h_rmtree(ref);
+    free(ref);
+    free(v2);
+    h_box_close(&b);
+}
+
+/* Item 1: while a run holds OUTPUT, a second one refuses at once (exit 4,
+ * OUTPUT_LOCKED) and writes nothing; with --wait it waits its turn. */
+Test(faults, second_run_refused_while_output_is_locked)
+{
+    h_box b;
+    h_box_open(&b);
+    resolve_inputs();
+    cr_assert_eq(mkdir(b.out, 0777), 0);
+    char *lockp = h_printf("%s/.kaohe.lock", b.out);
+    int fd = open(lockp, O_RDWR | O_CREAT | O_CLOEXEC, 0666);   /* the child must not inherit it */
+    cr_assert(fd >= 0 && flock(fd, LOCK_EX) == 0);
+    h_result r;
+    build_one(&r, &b, b.out, inputs[0], NULL);
+    cr_expect_eq(r.status, 4, "exit %d while another run holds OUTPUT\n%s", r.status, r.err);
+    cr_expect(strstr(r.err, "[OUTPUT_LOCKED]"), "%s", r.err);
+    char *year = h_printf("%s/2025", b.out);
+    cr_expect(!h_exists(year), "a refused run wrote its year");
+    h_result_free(&r);
+
+    h_proc p;
+    h_run_opts o = { .timeout = 60 };
+    double t0 = h_now();
+    h_spawn(&p, &b, &o, (char *[]){ "kaohe", "build", "--wait", "-o", b.out, (char *)inputs[0], NULL });
+    struct timespec ts = { 0, 600 * 1000 * 1000 };
+    nanosleep(&ts, NULL);
+    h_drain(&p);
+    cr_expect(!h_exists(year), "--wait did not wait for the lock");
+    close(fd);   /* releases the lock */
+    h_wait(&p, 60, t0, &r);
+    cr_expect_eq(r.status, 0, "--wait: exit %d\n%s", r.status, r.err);
+    cr_expect(h_exists(year));
+    h_result_free(&r);
+    free(year);
+    free(lockp);
+    h_box_close(&b);
+}
+
+/* Item 1: two builds of different inputs into one OUTPUT at once: the
+ * year on disk is one input's, complete (every unit of results.xml has its
+ * forms, no other unit directory), and its manifest verifies. */
+Test(faults, two_builds_at_once_leave_one_runs_year)
+{
+    h_box b;
+    h_box_open(&b);
+    resolve_inputs();
+    h_result r;
+    h_run_opts so = { .timeout = 60 };
+    h_run(&r, &b, &so, (char *[]){ "kaohe", "sample", "--units", "12", "--persons", "120", "--year", "2025", NULL });
+    cr_assert_eq(r.status, 0);
+    char *other = h_printf("%s/other.xml", b.cap);
+    h_write(other, r.out, strlen(r.out));
+    h_result_free(&r);
+    for (int round = 0; round < 2; round++) {
+        h_proc p1, p2;
+        h_run_opts o = { .timeout = 120 };
+        double t0 = h_now();
+        h_spawn(&p1, &b, &o, (char *[]){ "kaohe", "build", "-j", "1", "-o", b.out, other, NULL });
+        h_spawn(&p2, &b, &o, (char *[]){ "kaohe", "build", "-j", "1", "-o", b.out, (char *)inputs[0], NULL });
+        h_result r1, r2;
+        h_wait(&p1, 120, t0, &r1);
+        h_wait(&p2, 120, t0, &r2);
+        cr_expect((r1.status == 0 || r1.status == 4) && (r2.status == 0 || r2.status == 4) &&
+                      (r1.status == 0 || r2.status == 0),
+                  "exits %d and %d\n%s\n%s", r1.status, r2.status, r1.err, r2.err);
+        if (r1.status == 4) cr_expect(strstr(r1.err, "[OUTPUT_LOCKED]"), "%s", r1.err);
+        if (r2.status == 4) cr_expect(strstr(r2.err, "[OUTPUT_LOCKED]"), "%s", r2.err);
+        h_tree t = h_check_tree(b.out);
+        cr_expect_eq(t.bad, 0);
+        cr_expect_eq(t.temps, 0);
+        /* the unit directories are exactly the units of results.xml */
+        char *year = h_printf("%s/2025", b.out), *res = h_printf("%s/results.xml", year);
+        char *x = h_slurp(res, NULL);
+        cr_assert(x);
+        DIR *d = opendir(year);
+        cr_assert(d);
+        for (struct dirent *e; (e = readdir(d));) {
+            char *sub = h_printf("%s/%s", year, e->d_name);
+            struct stat st;
+            bool dir = lstat(sub, &st) == 0 && S_ISDIR(st.st_mode);
+            free(sub);
+            if (e->d_name[0] == '.' || !dir) continue;
+            char *tag = h_printf("<unit id=\"%s\"", e->d_name);
+            cr_expect(strstr(x, tag), "round %d: %s/ is not a unit of the results.xml beside it", round, e->d_name);
+            free(tag);
+        }
+        closedir(d);
+        free(x);
+        free(res);
+        free(year);
+        h_result_free(&r1);
+        h_result_free(&r2);
+    }
+    free(other);
+    h_box_close(&b);
+}
+
+/* Item 4: the start-up sweep removes only staging directories a killed run
+ * left at OUTPUT's top level; a look-alike temp name of someone else's,
+ * anywhere under OUTPUT, stays. */
+Test(faults, sweep_removes_only_our_staging)
+{
+    h_box b;
+    h_box_open(&b);
+    resolve_inputs();
+    char *docs = h_printf("%s/docs", b.out), *stage = h_printf("%s/.2025.staging-AbC123", b.out);
+    cr_assert_eq(system(h_printf("mkdir -p '%s' '%s/U001'", docs, stage)), 0);
+    char *theirs = h_printf("%s/.thesis.docx.tmp-a1B2c3", docs), *top = h_printf("%s/.notes.txt.tmp-Q1w2E3", b.out);
+    char *left = h_printf("%s/U001/.notice.pdf.tmp-zzzzzz", stage);
+    h_write(theirs, "x", 1);
+    h_write(top, "y", 1);
+    h_write(left, "z", 1);
+    h_result r;
+    build_one(&r, &b, b.out, inputs[0], NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_expect(h_exists(theirs), "the sweep deleted someone else's temp file under OUTPUT");
+    cr_expect(h_exists(top), "the sweep deleted someone else's temp file in OUTPUT");
+    cr_expect(!h_exists(stage), "the killed run's staging directory is still there");
+    cr_expect(strstr(r.err, "1 个暂存目录"), "%s", r.err);
+    h_result_free(&r);
+    free(docs);
+    free(stage);
+    free(theirs);
+    free(top);
+    free(left);
+    h_box_close(&b);
+}
+
+/* Item 5: an empty -o is a usage error, never "/2025". */
+Test(faults, empty_output_is_refused)
+{
+    h_box b;
+    h_box_open(&b);
+    resolve_inputs();
+    bool existed = h_exists("/2025");
+    h_result r;
+    build_one(&r, &b, "", inputs[0], NULL);
+    cr_expect_eq(r.status, 2, "exit %d\n%s", r.status, r.err);
+    if (!existed) cr_expect(!h_exists("/2025"), "-o '' wrote /2025");
+    h_result_free(&r);
+    h_box_close(&b);
+}
+
+/* Item 12: files and directories follow the umask (077: 0600 and 0700). */
+Test(faults, files_follow_the_umask)
+{
+    h_box b;
+    h_box_open(&b);
+    resolve_inputs();
+    mode_t old = umask(077);
+    h_result r;
+    build_one(&r, &b, b.out, inputs[0], NULL);
+    umask(old);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    struct stat st;
+    char *f = h_printf("%s/2025/U001/filing.xlsx", b.out), *p = h_printf("%s/2025/U001/notice.pdf", b.out),
+         *m = h_printf("%s/2025/MANIFEST.sha256", b.out), *d = h_printf("%s/2025", b.out);
+    const char *files[] = { f, p, m };
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(stat(files[i], &st), 0, "%s", files[i]);
+        cr_expect_eq(st.st_mode & 0777, 0600, "%s: mode %o under umask 077", files[i], st.st_mode & 0777);
+    }
+    cr_assert_eq(stat(d, &st), 0);
+    cr_expect_eq(st.st_mode & 0777, 0700, "%s: mode %o under umask 077", d, st.st_mode & 0777);
+    h_result_free(&r);
+    free(f);
+    free(p);
+    free(m);
+    free(d);
+    h_box_close(&b);
+}
+
+/* A run restricted with --unit never destroys the forms of units it did not
+ * select: into a standing full year it refuses (PARTIAL_OWN_OUTPUT, the year
+ * untouched); into its own -o it works, and again. */
+Test(faults, unit_run_needs_its_own_output)
+{
+    h_box b;
+    h_box_open(&b);
+    char *ref = reference(&b);
+    h_result r;
+    build(&r, &b, b.out, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    h_result_free(&r);
+    resolve_inputs();
+    h_run_opts o = { .timeout = 60 };
+    h_run(&r, &b, &o, (char *[]){ "kaohe", "build", "--unit", "U001", "-o", b.out, (char *)inputs[0], NULL });
+    cr_expect_eq(r.status, 4, "exit %d\n%s", r.status, r.err);
+    cr_expect(strstr(r.err, "[PARTIAL_OWN_OUTPUT]") && strstr(r.err, "U002"), "%s", r.err);
+    cr_expect_eq(h_compare_trees(ref, b.out), 0, "a --unit run changed the standing year");
+    h_result_free(&r);
+    char *own = h_printf("%s/own", b.out);
+    for (int i = 0; i < 2; i++) {
+        h_run(&r, &b, &o, (char *[]){ "kaohe", "build", "--unit", "U001", "-o", own, (char *)inputs[0], NULL });
+        cr_expect_eq(r.status, 0, "run %d into its own -o: exit %d\n%s", i + 1, r.status, r.err);
+        h_result_free(&r);
+    }
+    char *u1 = h_printf("%s/2025/U001/notice.pdf", own), *u2 = h_printf("%s/2025/U002", own);
+    cr_expect(h_exists(u1) && !h_exists(u2));
+    free(u1);
+    free(u2);
+    free(own);
+    h_rmtree(ref);
+    free(ref);
+    h_box_close(&b);
+}
+
+/* Item 10: any number of years: 17 distinct years are all written, and the
+ * run's own count of persons in equals the persons in results.xml. */
+Test(faults, seventeen_years_all_written)
+{
+    h_box b;
+    h_box_open(&b);
+    char *args[32] = { "kaohe", "build", "-j", "2", "--formats", "xlsx", "-o", b.out };
+    int n = 8;
+    h_run_opts so = { .timeout = 60 };
+    for (int y = 2010; y < 2027; y++) {
+        h_result r;
+        char ys[8];
+        snprintf(ys, sizeof ys, "%d", y);
+        h_run(&r, &b, &so, (char *[]){ "kaohe", "sample", "--units", "1", "--persons", "3", "--year", ys, "--seed", ys, NULL });
+        cr_assert_eq(r.status, 0, "sample --year %s: %s", ys, r.err);
+        args[n] = h_printf("%s/y%d.xml", b.cap, y);
+        h_write(args[n], r.out, strlen(r.out));
+        n++;
+        h_result_free(&r);
+    }
+    args[n] = NULL;
+    h_result r;
+    h_run_opts o = { .timeout = 120 };
+    h_run(&r, &b, &o, args);
+    cr_expect(r.status == 0 || r.status == 1, "exit %d\n%s", r.status, r.err);
+    long total = 0;
+    for (int y = 2010; y < 2027; y++) {
+        char *dir = h_printf("%s/%d", b.out, y), *man = h_printf("%s/MANIFEST.sha256", dir);
+        long p = h_results_persons(dir);
+        cr_expect(p > 0, "%d: no results.xml", y);
+        cr_expect(h_exists(man), "%d: no manifest", y);
+        total += p > 0 ? p : 0;
+        free(dir);
+        free(man);
+    }
+    long in = -1, out = -1;
+    cr_expect(h_stated_persons(r.err, &in, &out), "%s", r.err);
+    cr_expect(in == out && out == total, "persons in %ld, in results.xml %ld, on disk %ld", in, out, total);
+    h_result_free(&r);
+    for (int i = 8; i < n; i++) free(args[i]);
     h_box_close(&b);
 }

@@ -720,3 +720,181 @@ Test(hostile, fuzz_regressions)
     cr_expect_gt(each_file("fuzz/regress/policy", regress_policy, &b), 0, "no policy regressions replayed");
     h_box_close(&b);
 }
+
+/* --- merge trusts nothing of a shard; every file read is checked (issue 14) - */
+
+/* Two shard runs of valid-small.xml (one unit each) in cap/s1, cap/s2. */
+static void make_shards(const h_box *b, char **s1, char **s2)
+{
+    char *in = h_abs("data/valid-small.xml");
+    *s1 = h_printf("%s/s1", b->cap);
+    *s2 = h_printf("%s/s2", b->cap);
+    h_run_opts o = { .timeout = 60 };
+    for (int k = 1; k <= 2; k++) {
+        h_result r;
+        h_run(&r, b, &o, (char *[]){ "kaohe", "build", "-q", "--shard", k == 1 ? "1/2" : "2/2", "-o",
+                                     k == 1 ? *s1 : *s2, in, NULL });
+        cr_assert(r.status == 0 || r.status == 1, "shard %d: exit %d\n%s", k, r.status, r.err);
+        h_result_free(&r);
+    }
+    free(in);
+}
+
+/* The first unit file a shard's manifest lists ("<unit>/<file>"). */
+static char *first_unit_file(const char *shard)
+{
+    char *man = h_printf("%s/2025/MANIFEST.sha256", shard);
+    char *m = h_slurp(man, NULL);
+    cr_assert(m && strlen(m) > 66);
+    char *rel = strndup(m + 66, strcspn(m + 66, "\n"));
+    cr_assert(strchr(rel, '/'), "the manifest's first line is not a unit file: %s", rel);
+    free(m);
+    free(man);
+    return rel;
+}
+
+typedef enum { T_SYMLINK, T_BYTES, T_MANIFEST_JUNK, T_MANIFEST_MISSING, T_RESULTS_FIFO, T_RESULTS_EDITED } tamper;
+
+/* Merge refuses a tampered shard with exit 3 and a code naming the shard
+ * and the file, never hangs, and writes no year. */
+static void merge_refuses(tamper t, const char *what, const char *code, const char *names)
+{
+    h_box b;
+    h_box_open(&b);
+    char *s1, *s2;
+    make_shards(&b, &s1, &s2);
+    char *shard = s1;
+    char *rel = first_unit_file(shard);
+    char *file = h_printf("%s/2025/%s", shard, rel);
+    char *man = h_printf("%s/2025/MANIFEST.sha256", shard);
+    char *res = h_printf("%s/2025/results.xml", shard);
+    switch (t) {
+    case T_SYMLINK:
+        cr_assert_eq(unlink(file), 0);
+        cr_assert_eq(symlink("/etc/passwd", file), 0);
+        break;
+    case T_BYTES: {
+        FILE *f = fopen(file, "r+b");
+        cr_assert(f);
+        fseek(f, 100, SEEK_SET);
+        fputc('#', f);
+        fclose(f);
+        break;
+    }
+    case T_MANIFEST_JUNK: {
+        FILE *f = fopen(man, "ab");
+        fputs("not a manifest line\n", f);
+        fclose(f);
+        break;
+    }
+    case T_MANIFEST_MISSING: cr_assert_eq(unlink(man), 0); break;
+    case T_RESULTS_FIFO:
+        cr_assert_eq(unlink(res), 0);
+        cr_assert_eq(mkfifo(res, 0600), 0);
+        break;
+    case T_RESULTS_EDITED: {
+        char *x = h_slurp(res, NULL);
+        char *g = strstr(x, "grade=\"excellent\"");
+        if (g) memcpy(g, "grade=\"competent\"", 17);
+        else x[strlen(x) - 3] = ' ';
+        h_write(res, x, strlen(x));
+        free(x);
+        break;
+    }
+    }
+    h_result r;
+    h_run_opts o = { .timeout = 20 };
+    h_run(&r, &b, &o, (char *[]){ "kaohe", "merge", "-o", b.out, s1, s2, NULL });
+    cr_expect_eq(r.status, 3, "%s: exit %d\n%s", what, r.status, r.err);
+    char *tag = h_printf("[%s]", code);
+    cr_expect(strstr(r.err, tag), "%s: no %s:\n%s", what, tag, r.err);
+    cr_expect(strstr(r.err, shard), "%s: the message does not name the shard:\n%s", what, r.err);
+    if (names) cr_expect(strstr(r.err, names), "%s: the message does not name %s:\n%s", what, names, r.err);
+    char *year = h_printf("%s/2025", b.out);
+    cr_expect(!h_exists(year), "%s: a year was written from a tampered shard", what);
+    cr_expect(h_count_files(b.out) == 0, "%s: files were left in OUTPUT", what);
+    h_result_free(&r);
+    free(tag);
+    free(year);
+    free(res);
+    free(man);
+    free(file);
+    free(rel);
+    free(s1);
+    free(s2);
+    h_box_close(&b);
+}
+
+Test(hostile, merge_refuses_tampered_shards)
+{
+    merge_refuses(T_SYMLINK, "a unit file is a symbolic link to /etc/passwd", "MERGE_TAMPERED", NULL);
+    merge_refuses(T_BYTES, "a unit file's bytes changed", "MERGE_TAMPERED", NULL);
+    merge_refuses(T_MANIFEST_JUNK, "an unparsable manifest line", "MERGE_UNREADABLE", "MANIFEST.sha256");
+    merge_refuses(T_MANIFEST_MISSING, "no manifest", "MERGE_UNREADABLE", "MANIFEST.sha256");
+    merge_refuses(T_RESULTS_FIFO, "results.xml is a FIFO", "MERGE_TAMPERED", "results.xml");
+    merge_refuses(T_RESULTS_EDITED, "results.xml edited after the run", "MERGE_TAMPERED", "results.xml");
+}
+
+/* Policy files go through the same reader as inputs: a FIFO and /dev/zero
+ * are refused at once, and a file that is not a policy is never quoted. */
+Test(hostile, policy_files_are_read_safely)
+{
+    h_box b;
+    h_box_open(&b);
+    char *fifo = h_printf("%s/fifo.policy", b.cap), *shadow = h_printf("%s/shadow", b.cap);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    h_write(shadow, "root:$6$secret$hash:19000:0:99999:7:::\n", 39);
+    char *valid = h_abs("data/valid-small.xml");
+    const char *paths[] = { fifo, "/dev/zero", shadow };
+    for (int i = 0; i < 3; i++) {
+        h_result r;
+        h_run_opts o = { .timeout = 10 };
+        h_run(&r, &b, &o, (char *[]){ "kaohe", "check", "-p", (char *)paths[i], valid, NULL });
+        cr_expect_eq(r.status, 2, "%s: exit %d\n%s", paths[i], r.status, r.err);
+        cr_expect(strstr(r.err, "[POLICY_INVALID]"), "%s:\n%s", paths[i], r.err);
+        cr_expect(!strstr(r.err, "secret"), "the message quotes the file:\n%s", r.err);
+        cr_expect_lt(r.maxrss_kb, 200 * 1024, "%s: %ld KB read", paths[i], r.maxrss_kb);
+        h_result_free(&r);
+    }
+    free(valid);
+    free(fifo);
+    free(shadow);
+    h_box_close(&b);
+}
+
+/* quota --csv: a name a spreadsheet would run as a formula is text. */
+Test(hostile, quota_csv_names_are_not_formulas)
+{
+    h_box b;
+    h_box_open(&b);
+    char *in = h_printf("%s/names.xml", b.cap);
+    char *v = h_slurp("data/valid-small.xml", NULL);
+    cr_assert(v);
+    const char *from[] = { "某市财政局", "某市第一中学" };
+    const char *to[] = { "=HYPERLINK(&quot;http://x&quot;)", " ＋cmd|' /C calc'!A0" };
+    char *x = v;
+    for (int i = 0; i < 2; i++) {
+        char *at = strstr(x, from[i]);
+        cr_assert(at);
+        char *n = h_printf("%.*s%s%s", (int)(at - x), x, to[i], at + strlen(from[i]));
+        if (x != v) free(x);
+        x = n;
+    }
+    h_write(in, x, strlen(x));
+    h_result r;
+    h_run_opts o = { .timeout = 20 };
+    h_run(&r, &b, &o, (char *[]){ "kaohe", "quota", "--csv", in, NULL });
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect(strstr(r.out, "U001,\"'=HYPERLINK(\"\"http://x\"\")\","), "%s", r.out);
+    cr_expect(strstr(r.out, "U002,\"' ＋cmd|' /C calc'!A0\","), "%s", r.out);
+    for (const char *l = r.out; *l; l = strchr(l, '\n') + 1) {
+        const char *f = strchr(l, ',');
+        cr_expect(f && f[1] == '"' && f[2] == '\'', "a name field without its quote: %.*s", (int)strcspn(l, "\n"), l);
+        if (!strchr(l, '\n')) break;
+    }
+    h_result_free(&r);
+    if (x != v) free(x);
+    free(v);
+    free(in);
+    h_box_close(&b);
+}

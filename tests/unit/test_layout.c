@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "form_fixture.h"
 #include "layout.h"
@@ -396,4 +397,39 @@ Test(layout, stream_hands_over_the_pages_of_layout_run, .init = setup, .fini = t
     m = fixture_summary_data(0, 0);
     check_stream(SUMMARY, m, 1);
     kv_free(m);
+}
+
+/* CPU seconds of laying out the summary with one 问题 cell of `chars`
+ * characters (and how many pages it took). */
+static double summary_cpu(size_t chars, size_t *pages)
+{
+    kv_map *m = fixture_summary_data(5, chars);
+    sbuf err = {0};
+    tpl_form *t = tpl_load(SUMMARY, &err);
+    cr_assert_not_null(t, "%s", err.data);
+    layout_source src = kv_source(m);
+    struct timespec a, b;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+    lo_doc *d = layout_run(t, &src, FS, &err);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+    cr_assert_not_null(d, "%s", err.data);
+    *pages = d->npages;
+    lo_doc_free(d);
+    tpl_free(t);
+    kv_free(m);
+    sbuf_free(&err);
+    return (double)(b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
+}
+
+/* A cell continued over many 续页 costs time in proportion to its text:
+ * four times the text, about four times the time (it was n²: 40,000
+ * findings in one 问题 cell took 53 s, 80,000 took 159 s). */
+Test(layout, long_cell_continues_in_linear_time, .init = setup, .fini = teardown)
+{
+    size_t p1, p4;
+    summary_cpu(20000, &p1);   /* warm-up: fonts, page cache */
+    double t1 = summary_cpu(200000, &p1), t4 = summary_cpu(800000, &p4);
+    cr_log_info("200,000 characters: %zu pages %.2f s; 800,000: %zu pages %.2f s", p1, t1, p4, t4);
+    cr_assert_gt(p4, 3 * p1, "the long cell did not continue over more pages (%zu, %zu)", p1, p4);
+    cr_expect_lt(t4, 7 * t1 + 0.1, "4x the text took %.1fx the time (%.2f s vs %.2f s): not linear", t4 / t1, t4, t1);
 }
