@@ -315,6 +315,14 @@ static void pick_glyph(const font_set *fs, int r, uint32_t cp, uint32_t vs, font
     g->advance = (double)hb_font_get_glyph_h_advance(fc->font, gid) / fc->upem;
 }
 
+/* The face's glyph for the mark cp when it has one made to combine (no
+ * advance of its own). */
+static bool mark_glyph(const face *f, uint32_t cp, hb_codepoint_t *gid)
+{
+    return face_has(f, cp) && hb_font_get_nominal_glyph(f->font, cp, gid) &&
+           hb_font_get_glyph_h_advance(f->font, *gid) == 0;
+}
+
 void font_cluster_next(const font_set *fs, font_role role, const char *s, size_t len, size_t pos,
                        font_cluster *out)
 {
@@ -363,13 +371,17 @@ void font_cluster_next(const font_set *fs, font_role role, const char *s, size_t
     if (miss) out->missing = base;
     for (size_t k = 0; k < nm; k++) {
         g = &out->g[out->n++];
-        /* a mark from the base's face when it has one, so that they match */
-        const face *bf = &fs->faces[out->g[0].face];
-        if (!miss && face_has(bf, marks[k])) {
-            hb_codepoint_t gid = 0;
-            hb_font_get_nominal_glyph(bf->font, marks[k], &gid);
-            g->face = out->g[0].face;
-            g->gid = gid;
+        /* a mark from the base's face when that face draws it as a
+         * combining glyph (no advance), else from the first face that does:
+         * a face whose mark has an advance was not made to stack it */
+        int mf = -1;
+        hb_codepoint_t mg = 0;
+        if (!miss && mark_glyph(&fs->faces[out->g[0].face], marks[k], &mg)) mf = out->g[0].face;
+        for (int c = 0; mf < 0 && c < fs->nchain[r]; c++)
+            if (mark_glyph(&fs->faces[fs->chain[r][c]], marks[k], &mg)) mf = fs->chain[r][c];
+        if (mf >= 0) {
+            g->face = mf;
+            g->gid = mg;
         } else {
             bool m2;
             pick_glyph(fs, r, marks[k], 0, g, &m2);

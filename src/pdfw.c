@@ -561,6 +561,7 @@ typedef struct drawer {
     int face;                          /* font and size of the open text object (-1: none yet) */
     double size;
     sbuf tmp, line;
+    sbuf hex;                          /* the run's CIDs as a hex string (flush_run) */
     rules h, v;
     deflater z;
     HPDF_Dict res, res_fonts;          /* every page's /Resources and its /Font (shared_resources) */
@@ -570,6 +571,7 @@ static void drawer_free(drawer *dw)
 {
     sbuf_free(&dw->tmp);
     sbuf_free(&dw->line);
+    sbuf_free(&dw->hex);
     free(dw->h.v);
     free(dw->v.v);
     deflater_free(&dw->z);
@@ -668,8 +670,18 @@ static void flush_run(drawer *dw, HPDF_Page page, int f, double size, double x, 
 {
     if (!dw->line.len) return;
     use_font(dw, page, f, size);
+    /* libharu shows nothing of a text with no width (a run of marks alone
+     * in their face): it still moves to x, y, and the run is written here */
+    bool no_width = HPDF_Page_TextWidth(page, dw->line.data) == 0;
     HPDF_Page_TextOut(page, x, y, dw->line.data);
+    if (no_width) {
+        HPDF_Stream st = ((HPDF_PageAttr)page->attr)->stream;
+        HPDF_Stream_WriteStr(st, "<");
+        HPDF_Stream_WriteStr(st, dw->hex.data);
+        HPDF_Stream_WriteStr(st, "> Tj\012");
+    }
     sbuf_clear(&dw->line);
+    sbuf_clear(&dw->hex);
 }
 
 /* s[0..len) in role r with its left end at x, baseline y (points): its
@@ -682,6 +694,7 @@ static void draw_text(drawer *dw, HPDF_Page page, font_role r, double size, doub
     int run = -1;
     double rx = x;
     sbuf_clear(&dw->line);
+    sbuf_clear(&dw->hex);
     for (size_t pos = 0; pos < len; pos = c.end) {
         font_cluster_next(dw->fs, r, s, len, pos, &c);
         for (size_t k = 0; k < c.n; k++) {
@@ -695,6 +708,7 @@ static void draw_text(drawer *dw, HPDF_Page page, font_role r, double size, doub
                 }
                 char u[4];
                 sbuf_add(&dw->line, u, text_utf8_encode(glyph_pcp(dw->gs->v[key].cid), u));
+                sbuf_printf(&dw->hex, "%04X", (unsigned)dw->gs->v[key].cid);
             }
             x += g->advance * size;
         }
