@@ -97,13 +97,14 @@ static const char *const TOUNICODE_TAIL =
  *
  * A document's text is drawn as the glyphs its clusters give
  * (font_cluster_next: a face of the role's chain for each character,
- * marks composed, invisible characters dropped). Each distinct glyph as
- * drawn — face, glyph id, zero width or not, and the text it stands for —
- * is one CID, the same in every face's font: pass 1 collects them, they are
- * numbered 1..n in the order of their text (so the ToUnicode map keeps its
- * runs of consecutive characters), and pass 2 finds each glyph's CID. A
- * glyph standing for different texts (a placeholder for two missing
- * characters) gets a CID per text, so the text extracted is the input. */
+ * marks composed, invisible characters dropped). Pass 1 collects each
+ * distinct glyph as drawn: face, glyph id, zero width or not, and the text
+ * it stands for. Each distinct text and width is one CID, numbered 1..n in
+ * the order of the texts (so the ToUnicode map keeps its runs of
+ * consecutive characters) and shared by the faces that draw that text;
+ * pass 2 finds each glyph's CID. A glyph standing for different texts (the
+ * placeholder for two missing characters) has a CID per text, so the text
+ * extracted is the input. */
 typedef struct gkey {
     uint64_t hash;
     int face;
@@ -117,6 +118,7 @@ typedef struct gkey {
 typedef struct glyphs {
     gkey *v;
     size_t n, cap;
+    size_t ncid;             /* CIDs 1..ncid (glyphs_number) */
     uint32_t *slot;          /* open addressing: key index + 1, 0 empty */
     size_t nslot;            /* a power of two */
     sbuf pool;
@@ -213,31 +215,43 @@ static int gorder_cmp(const void *x, const void *y)
     int c = memcmp(a->text, b->text, n);
     if (c) return c;
     if (p->len != q->len) return p->len < q->len ? -1 : 1;
-    if (p->face != q->face) return p->face < q->face ? -1 : 1;
     if (p->zw != q->zw) return p->zw ? 1 : -1;
+    if (p->face != q->face) return p->face < q->face ? -1 : 1;
     return (p->gid > q->gid) - (p->gid < q->gid);
 }
 
-/* CIDs 1..n in gorder_cmp order; false when there are more than GLYPHS_MAX. */
+static bool same_cid(const gorder *a, const gorder *b)
+{
+    return a->k->len == b->k->len && a->k->zw == b->k->zw && !memcmp(a->text, b->text, a->k->len);
+}
+
+/* CIDs 1..ncid in gorder_cmp order, one per text and width: the same text
+ * in several faces is one CID, which each face's CIDToGIDMap maps to its
+ * own glyph (a face draws a text one way). false when there are more than
+ * GLYPHS_MAX. */
 static bool glyphs_number(glyphs *gs)
 {
-    if (gs->n > GLYPHS_MAX) return false;
     gorder *ord = xmalloc((gs->n ? gs->n : 1) * sizeof *ord);
     for (size_t k = 0; k < gs->n; k++) ord[k] = (gorder){gs->pool.data + gs->v[k].off, &gs->v[k], (uint32_t)k};
     qsort(ord, gs->n, sizeof *ord, gorder_cmp);
-    for (size_t k = 0; k < gs->n; k++) gs->v[ord[k].idx].cid = (uint32_t)(k + 1);
+    uint32_t cid = 0;
+    for (size_t k = 0; k < gs->n; k++) {
+        if (k == 0 || !same_cid(&ord[k - 1], &ord[k])) cid++;
+        gs->v[ord[k].idx].cid = cid;
+    }
+    gs->ncid = cid;
     free(ord);
-    return true;
+    return cid <= GLYPHS_MAX;
 }
 
 /* The keys of face f in CID order (caller frees); *n their number. */
 static uint32_t *glyphs_of_face(const glyphs *gs, int f, size_t *n)
 {
-    uint32_t *byc = xcalloc(gs->n + 1, sizeof *byc);   /* CID -> key index + 1 */
+    uint32_t *byc = xcalloc(gs->ncid + 1, sizeof *byc);   /* CID -> key index + 1 */
     for (size_t k = 0; k < gs->n; k++)
         if (gs->v[k].face == f) byc[gs->v[k].cid] = (uint32_t)(k + 1);
     size_t m = 0;
-    for (size_t c = 1; c <= gs->n; c++)
+    for (size_t c = 1; c <= gs->ncid; c++)
         if (byc[c]) byc[m++] = byc[c] - 1;
     *n = m;
     return byc;
@@ -984,8 +998,8 @@ static void cids_arm(HPDF_Encoder enc, cids *c, const glyphs *gs)
         cm[CID_SLOT0 + cid - 1] = (HPDF_UINT16)cid;
         um[CID_SLOT0 + cid - 1] = (HPDF_UNICODE)glyph_pcp(cid);
     }
-    cm[CID_SLOT0 + gs->n] = (HPDF_UINT16)(gs->n + 1);
-    um[CID_SLOT0 + gs->n] = 0xFFFF;   /* glyph 0 in any font, and not in the map */
+    cm[CID_SLOT0 + gs->ncid] = (HPDF_UINT16)(gs->ncid + 1);
+    um[CID_SLOT0 + gs->ncid] = 0xFFFF;   /* glyph 0 in any font, and not in the map */
     c->to_unicode = enc->to_unicode_fn;
     enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
 }
@@ -995,7 +1009,7 @@ static void cids_disarm(HPDF_Encoder enc, cids *c, const glyphs *gs)
 {
     HPDF_UINT16 *cm = enc_cid_map(enc);
     HPDF_UNICODE *um = enc_unicode_map(enc);
-    memset(cm + CID_SLOT0, 0, (gs->n + 1) * sizeof *cm);
+    memset(cm + CID_SLOT0, 0, (gs->ncid + 1) * sizeof *cm);
     memcpy(cm, c->saved, sizeof c->saved);
     enc->to_unicode_fn = c->to_unicode;
     memset(um, 0, 65536 * sizeof *um);
