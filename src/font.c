@@ -293,6 +293,17 @@ const char *font_face_path(const font_set *fs, int f) { return fs->faces[f].path
  * of the chain that has cp; the placeholder's when none has it (*missing). */
 static void pick_glyph(const font_set *fs, int r, uint32_t cp, uint32_t vs, font_glyph *g, bool *missing)
 {
+    hb_codepoint_t vg;
+    for (int k = 0; vs && k < fs->nchain[r]; k++) {   /* the first face that has the variant */
+        const face *fc = &fs->faces[fs->chain[r][k]];
+        if (hb_font_get_variation_glyph(fc->font, cp, vs, &vg)) {
+            *missing = false;
+            g->face = fs->chain[r][k];
+            g->gid = vg;
+            g->advance = (double)hb_font_get_glyph_h_advance(fc->font, vg) / fc->upem;
+            return;
+        }
+    }
     int f = chain_face(fs, r, cp);
     *missing = f < 0;
     if (f < 0) {
