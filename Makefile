@@ -7,6 +7,7 @@ PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate
 DEB_PKGS  = build-essential pkg-config libxml2-dev libxml2-utils libxlsxwriter-dev \
             libhpdf-dev libharfbuzz-dev libcriterion-dev libssl-dev libdeflate-dev \
             fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
+            fonts-hanazono fonts-babelstone-han fonts-dejavu-core fonts-unifont \
             poppler-utils qpdf python3-openpyxl libreoffice-calc fonts-crosextra-carlito time
 SANITIZE ?=
 OPT      ?= -O2
