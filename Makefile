@@ -8,7 +8,8 @@ PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate 
 # Building and running: compiler, libraries, the fonts the forms embed.
 DEB_PKGS_BUILD = build-essential pkg-config libxml2-dev libxlsxwriter-dev libhpdf-dev \
             libharfbuzz-dev libssl-dev libdeflate-dev libminizip-dev libcsv-dev \
-            fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei
+            fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
+            fonts-hanazono fonts-babelstone-han fonts-dejavu-core fonts-unifont
 # Testing: the test framework and the tools no one here wrote that check the
 # output (poppler, qpdf, xmllint, openpyxl, LibreOffice with its Calibri-metric font).
 DEB_PKGS_TEST = libcriterion-dev libxml2-utils poppler-utils qpdf python3-openpyxl \

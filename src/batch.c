@@ -228,10 +228,17 @@ static void add_layout_findings(unit *u, const sbuf *diags)
         if (!colon || colon > nl) continue;
         char code[64];
         snprintf(code, sizeof code, "%.*s", (int)(colon - line), line);
+        /* "CODE@<person id>": the finding concerns that person */
+        char *at = strchr(code, '@');
+        const char *pid = NULL;
+        if (at) {
+            *at = '\0';
+            if (at[1]) pid = arena_strdup(&u->mem, at + 1);
+        }
         sbuf m = { 0 };
         sbuf_add(&m, colon + 2, (size_t)(nl - colon - 2));
         /* findings keep the code pointer: it must live as long as the unit */
-        model_add_finding(u, arena_strdup(&u->mem, code), SEV_WARNING, NULL, m.data);
+        model_add_finding(u, arena_strdup(&u->mem, code), SEV_WARNING, pid, m.data);
         sbuf_free(&m);
     }
 }

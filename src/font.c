@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <hb.h>
 #include <hb-ot.h>
@@ -23,11 +24,34 @@ typedef struct face {
     char family[128];
 } face;
 
+/* A role's measuring context (font_metrics): the set and the role. */
+typedef struct role_ref {
+    const struct font_set *fs;
+    int role;
+} role_ref;
+
 struct font_set {
-    face faces[FONT_NROLES];
+    face faces[FONT_MAX_FACES];
     int nfaces;
     int role_face[FONT_NROLES];
+    int chain[FONT_NROLES][FONT_MAX_FACES];   /* faces tried for a role's characters, in order */
+    int nchain[FONT_NROLES];
+    role_ref refs[FONT_NROLES];
     char *sheet[FONT_NROLES];
+};
+
+/* The fallback faces (see fonts/README.md for their coverage and sizes):
+ * Hanazono Mincho A (BMP ideographs, Extension A), Hanazono Mincho B
+ * (Extensions B-F), BabelStone Han (Extension G and what the others miss),
+ * DejaVu Sans (Latin marks, Greek, Cyrillic, Arabic, Hebrew), the Unifont
+ * sample (every other BMP script, bitmap-like). A file that is not
+ * installed is skipped. */
+static const char *const fallback_paths[] = {
+    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+    "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/unifont/unifont_sample.ttf",
 };
 
 static const char *const role_names[FONT_NROLES] = {"song", "hei", "kai", "fang"};
@@ -130,6 +154,19 @@ static bool face_open(face *f, const char *path, unsigned index, sbuf *err)
     return true;
 }
 
+/* The face of path/index in fs, opened if new: its id, or -1 (err says why). */
+static int face_get(font_set *fs, const char *path, unsigned index, sbuf *err)
+{
+    for (int i = 0; i < fs->nfaces; i++)
+        if (!strcmp(fs->faces[i].path, path) && fs->faces[i].index == index) return i;
+    if (fs->nfaces == FONT_MAX_FACES) {
+        sbuf_printf(err, "字体过多 (FONT_INVALID): %s", path);
+        return -1;
+    }
+    if (!face_open(&fs->faces[fs->nfaces], path, index, err)) return -1;
+    return fs->nfaces++;
+}
+
 font_set *font_set_open(const font_spec *specs, sbuf *err)
 {
     font_spec defs[FONT_NROLES];
@@ -139,19 +176,30 @@ font_set *font_set_open(const font_spec *specs, sbuf *err)
     }
     font_set *fs = xcalloc(1, sizeof *fs);
     for (int r = 0; r < FONT_NROLES; r++) {
-        int found = -1;
-        for (int i = 0; i < fs->nfaces; i++)
-            if (!strcmp(fs->faces[i].path, specs[r].path) && fs->faces[i].index == specs[r].index)
-                found = i;
+        int found = face_get(fs, specs[r].path, specs[r].index, err);
         if (found < 0) {
-            if (!face_open(&fs->faces[fs->nfaces], specs[r].path, specs[r].index, err)) {
-                font_set_free(fs);
-                return NULL;
-            }
-            found = fs->nfaces++;
+            font_set_free(fs);
+            return NULL;
         }
         fs->role_face[r] = found;
         fs->sheet[r] = xstrdup(specs[r].sheet_name ? specs[r].sheet_name : fs->faces[found].family);
+    }
+    int fb[sizeof fallback_paths / sizeof fallback_paths[0]];
+    size_t nfb = 0;
+    for (size_t i = 0; i < sizeof fallback_paths / sizeof fallback_paths[0]; i++) {
+        if (access(fallback_paths[i], R_OK) != 0) continue;   /* not installed: fewer characters print */
+        int f = face_get(fs, fallback_paths[i], 0, err);
+        if (f < 0) {
+            font_set_free(fs);
+            return NULL;
+        }
+        fb[nfb++] = f;
+    }
+    for (int r = 0; r < FONT_NROLES; r++) {
+        fs->refs[r] = (role_ref){fs, r};
+        fs->chain[r][fs->nchain[r]++] = fs->role_face[r];
+        for (size_t i = 0; i < nfb; i++)
+            if (fb[i] != fs->role_face[r]) fs->chain[r][fs->nchain[r]++] = fb[i];
     }
     return fs;
 }
@@ -169,6 +217,13 @@ static const face *role_face(const font_set *fs, font_role r)
     return &fs->faces[fs->role_face[(unsigned)r < FONT_NROLES ? r : 0]];
 }
 
+static bool face_has(const face *f, uint32_t cp)
+{
+    if (cp < 65536) return (f->has[cp >> 6] >> (cp & 63)) & 1;
+    hb_codepoint_t gid;
+    return hb_font_get_nominal_glyph(f->font, cp, &gid);
+}
+
 static double face_advance(const face *f, uint32_t cp)
 {
     if (cp < 65536) {
@@ -178,31 +233,187 @@ static double face_advance(const face *f, uint32_t cp)
     hb_codepoint_t gid;
     if (hb_font_get_nominal_glyph(f->font, cp, &gid))
         return (double)hb_font_get_glyph_h_advance(f->font, gid) / f->upem;
-    return 1.0;  /* libharu draws non-BMP characters as one space; keep a full cell */
+    return (double)f->notdef_adv / f->upem;
+}
+
+/* The first face of the role's chain that has cp, or -1. */
+static int chain_face(const font_set *fs, int r, uint32_t cp)
+{
+    for (int k = 0; k < fs->nchain[r]; k++)
+        if (face_has(&fs->faces[fs->chain[r][k]], cp)) return fs->chain[r][k];
+    return -1;
+}
+
+/* Characters with no width of their own: the invisible ones and the marks
+ * drawn over the character before them. */
+static bool zero_width(uint32_t cp)
+{
+    return text_is_ignorable(cp) || (text_is_mark(cp) && !text_is_spacing_mark(cp));
 }
 
 double font_advance(const font_set *fs, font_role r, uint32_t cp)
 {
-    return face_advance(role_face(fs, r), cp);
+    int ri = (unsigned)r < FONT_NROLES ? (int)r : 0;
+    const face *p = &fs->faces[fs->role_face[ri]];
+    if (cp < 65536 && ((p->has[cp >> 6] >> (cp & 63)) & 1) && !zero_width(cp))
+        return (double)p->adv[cp] / p->upem;   /* the common case: the role's own face */
+    if (zero_width(cp)) return 0;
+    int f = chain_face(fs, ri, cp);
+    if (f >= 0) return face_advance(&fs->faces[f], cp);
+    f = chain_face(fs, ri, FONT_PLACEHOLDER);   /* drawn as the placeholder */
+    return face_advance(f >= 0 ? &fs->faces[f] : p, FONT_PLACEHOLDER);
 }
 
 bool font_has(const font_set *fs, font_role r, uint32_t cp)
 {
-    const face *f = role_face(fs, r);
-    if (cp < 65536) return (f->has[cp >> 6] >> (cp & 63)) & 1;
-    hb_codepoint_t gid;
-    return hb_font_get_nominal_glyph(f->font, cp, &gid);
+    return chain_face(fs, (unsigned)r < FONT_NROLES ? (int)r : 0, cp) >= 0;
+}
+
+bool font_own_face_has(const font_set *fs, font_role r, uint32_t cp)
+{
+    return face_has(role_face(fs, r), cp);
 }
 
 static double metrics_cb(void *ctx, uint32_t cp)
 {
-    return face_advance((const face *)ctx, cp);
+    const role_ref *ref = ctx;
+    return font_advance(ref->fs, (font_role)ref->role, cp);
 }
 
 text_metrics font_metrics(const font_set *fs, font_role r)
 {
-    text_metrics m = {metrics_cb, (void *)role_face(fs, r)};
+    text_metrics m = {metrics_cb, (void *)&fs->refs[(unsigned)r < FONT_NROLES ? r : 0]};
     return m;
+}
+
+int font_face_count(const font_set *fs) { return fs->nfaces; }
+const char *font_face_path(const font_set *fs, int f) { return fs->faces[f].path; }
+
+/* The glyph of cp (with variation selector vs, 0: none) in the first face
+ * of the chain that has cp; the placeholder's when none has it (*missing). */
+static void pick_glyph(const font_set *fs, int r, uint32_t cp, uint32_t vs, font_glyph *g, bool *missing)
+{
+    hb_codepoint_t vg;
+    for (int k = 0; vs && k < fs->nchain[r]; k++) {   /* the first face that has the variant */
+        const face *fc = &fs->faces[fs->chain[r][k]];
+        if (hb_font_get_variation_glyph(fc->font, cp, vs, &vg)) {
+            *missing = false;
+            g->face = fs->chain[r][k];
+            g->gid = vg;
+            g->advance = (double)hb_font_get_glyph_h_advance(fc->font, vg) / fc->upem;
+            return;
+        }
+    }
+    int f = chain_face(fs, r, cp);
+    *missing = f < 0;
+    if (f < 0) {
+        cp = FONT_PLACEHOLDER;
+        vs = 0;
+        f = chain_face(fs, r, cp);
+    }
+    if (f < 0) {   /* no face has even the placeholder: the role face's .notdef box */
+        f = fs->role_face[r];
+        g->face = f;
+        g->gid = 0;
+        g->advance = (double)fs->faces[f].notdef_adv / fs->faces[f].upem;
+        return;
+    }
+    const face *fc = &fs->faces[f];
+    hb_codepoint_t gid = 0;
+    if (!vs || !hb_font_get_variation_glyph(fc->font, cp, vs, &gid)) hb_font_get_nominal_glyph(fc->font, cp, &gid);
+    g->face = f;
+    g->gid = gid;
+    g->advance = (double)hb_font_get_glyph_h_advance(fc->font, gid) / fc->upem;
+}
+
+/* The face's glyph for the mark cp when it has one made to combine (no
+ * advance of its own). */
+static bool mark_glyph(const face *f, uint32_t cp, hb_codepoint_t *gid)
+{
+    return face_has(f, cp) && hb_font_get_nominal_glyph(f->font, cp, gid) &&
+           hb_font_get_glyph_h_advance(f->font, *gid) == 0;
+}
+
+void font_cluster_next(const font_set *fs, font_role role, const char *s, size_t len, size_t pos,
+                       font_cluster *out)
+{
+    int r = (unsigned)role < FONT_NROLES ? (int)role : 0;
+    const char *p = s + pos, *e = s + len;
+    uint32_t base = text_utf8_next(&p, e);
+    out->n = 0;
+    out->missing = 0;
+    out->end = (size_t)(p - s);
+    if (text_is_ignorable(base)) return;   /* drawn as nothing */
+    /* the base, composed with the marks that follow where a face has the
+     * composed character; the other marks as glyphs of their own */
+    uint32_t cur = base, vs = 0;
+    uint32_t marks[FONT_CLUSTER_GLYPHS];
+    size_t mfrom[FONT_CLUSTER_GLYPHS], mto[FONT_CLUSTER_GLYPHS], nm = 0;
+    size_t base_to = out->end;
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    while (p < e) {
+        const char *q = p;
+        uint32_t c = text_utf8_next(&q, e);
+        bool ign = text_is_ignorable(c), mark = !ign && text_is_mark(c);
+        if (!ign && !mark) break;
+        size_t from = (size_t)(p - s), to = (size_t)(q - s);
+        p = q;
+        out->end = to;
+        hb_codepoint_t ab;
+        if (ign) {
+            if (text_is_variation_selector(c) && !vs && nm == 0) vs = c;
+            if (nm) mto[nm - 1] = to; else base_to = to;   /* its text goes with the glyph before it */
+        } else if (nm == 0 && !vs && hb_unicode_compose(uf, cur, c, &ab) && chain_face(fs, r, ab) >= 0) {
+            cur = ab;
+            base_to = to;
+        } else if (nm < FONT_CLUSTER_GLYPHS - 1) {
+            marks[nm] = c;
+            mfrom[nm] = from;
+            mto[nm++] = to;
+        } else {
+            mto[nm - 1] = to;   /* hostile stacks of marks: the rest is not drawn, its text kept */
+        }
+    }
+    bool miss;
+    font_glyph *g = &out->g[out->n++];
+    pick_glyph(fs, r, cur, vs, g, &miss);
+    g->from = pos;
+    g->to = base_to;
+    if (miss) out->missing = base;
+    for (size_t k = 0; k < nm; k++) {
+        g = &out->g[out->n++];
+        /* a mark from the base's face when that face draws it as a
+         * combining glyph (no advance), else from the first face that does:
+         * a face whose mark has an advance was not made to stack it */
+        int mf = -1;
+        hb_codepoint_t mg = 0;
+        if (!miss && mark_glyph(&fs->faces[out->g[0].face], marks[k], &mg)) mf = out->g[0].face;
+        for (int c = 0; mf < 0 && c < fs->nchain[r]; c++)
+            if (mark_glyph(&fs->faces[fs->chain[r][c]], marks[k], &mg)) mf = fs->chain[r][c];
+        if (mf >= 0) {
+            g->face = mf;
+            g->gid = mg;
+        } else {
+            bool m2;
+            pick_glyph(fs, r, marks[k], 0, g, &m2);
+            if (m2 && !out->missing) out->missing = marks[k];
+        }
+        g->advance = text_is_spacing_mark(marks[k]) ? font_advance(fs, (font_role)r, marks[k]) : 0;
+        g->from = mfrom[k];
+        g->to = mto[k];
+    }
+}
+
+uint32_t font_missing(const font_set *fs, font_role r, const char *s, size_t len)
+{
+    size_t pos = 0;
+    font_cluster c;
+    while (pos < len) {
+        font_cluster_next(fs, r, s, len, pos, &c);
+        if (c.missing) return c.missing;
+        pos = c.end;
+    }
+    return 0;
 }
 
 double font_ascender(const font_set *fs, font_role r) { return role_face(fs, r)->asc; }
@@ -249,21 +460,12 @@ static hb_face_t *with_noop_prep(hb_face_t *subset)
     return b;
 }
 
-bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
-                 unsigned char **data, size_t *len, sbuf *err)
+/* hb-subset input with the options every subset shares. */
+static hb_subset_input_t *subset_input(void)
 {
-    const face *f = role_face(fs, r);
-    *data = NULL;
-    *len = 0;
     hb_subset_input_t *in = hb_subset_input_create_or_fail();
-    if (!in) {
-        sbuf_puts(err, "字体子集化失败 (FONT_SUBSET_FAILED)");
-        return false;
-    }
-    hb_set_t *u = hb_subset_input_unicode_set(in);
-    hb_set_add(u, ' ');
-    for (size_t i = 0; i < n; i++)
-        if (cps[i] < 65536 && ((f->has[cps[i] >> 6] >> (cps[i] & 63)) & 1)) hb_set_add(u, cps[i]);
+    if (!in) return NULL;
+    hb_set_add(hb_subset_input_unicode_set(in), ' ');
     /* legacy (Mac) name records keep libharu's PostScript-name lookup happy */
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_NAME_LEGACY | HB_SUBSET_FLAGS_NO_HINTING);
     /* tables no PDF reader looks at in a horizontal CID font (layout,
@@ -276,16 +478,14 @@ bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
     };
     hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
     for (size_t i = 0; i < sizeof unread / sizeof unread[0]; i++) hb_set_add(drop, unread[i]);
-    hb_face_t *sub = hb_subset_or_fail(f->face, in);
-    hb_subset_input_destroy(in);
-    if (!sub) {
-        sbuf_printf(err, "字体子集化失败 (FONT_SUBSET_FAILED): %s", f->path);
-        return false;
-    }
+    return in;
+}
+
+/* The subset face's bytes (with the no-op prep) into *data. */
+static bool subset_bytes(const face *f, hb_face_t *sub, unsigned char **data, size_t *len, sbuf *err)
+{
     hb_face_t *full = with_noop_prep(sub);
-    hb_face_destroy(sub);
-    sub = full;
-    hb_blob_t *b = hb_face_reference_blob(sub);
+    hb_blob_t *b = hb_face_reference_blob(full);
     unsigned blen = 0;
     const char *bd = hb_blob_get_data(b, &blen);
     bool ok = bd && blen > 0;
@@ -297,6 +497,64 @@ bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
         sbuf_printf(err, "字体子集化失败 (FONT_SUBSET_FAILED): %s", f->path);
     }
     hb_blob_destroy(b);
+    hb_face_destroy(full);
+    return ok;
+}
+
+bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
+                 unsigned char **data, size_t *len, sbuf *err)
+{
+    const face *f = role_face(fs, r);
+    *data = NULL;
+    *len = 0;
+    hb_subset_input_t *in = subset_input();
+    if (!in) {
+        sbuf_puts(err, "字体子集化失败 (FONT_SUBSET_FAILED)");
+        return false;
+    }
+    hb_set_t *u = hb_subset_input_unicode_set(in);
+    for (size_t i = 0; i < n; i++)
+        if (face_has(f, cps[i])) hb_set_add(u, cps[i]);
+    hb_face_t *sub = hb_subset_or_fail(f->face, in);
+    hb_subset_input_destroy(in);
+    if (!sub) {
+        sbuf_printf(err, "字体子集化失败 (FONT_SUBSET_FAILED): %s", f->path);
+        return false;
+    }
+    bool ok = subset_bytes(f, sub, data, len, err);
+    hb_face_destroy(sub);
+    return ok;
+}
+
+bool font_subset_glyphs(const font_set *fs, int fid, const uint32_t *gids, size_t n, const uint32_t *cps,
+                        size_t ncps, unsigned char **data, size_t *len, uint32_t *newgids, sbuf *err)
+{
+    const face *f = &fs->faces[fid];
+    *data = NULL;
+    *len = 0;
+    hb_subset_input_t *in = subset_input();
+    hb_subset_plan_t *plan = NULL;
+    if (in) {
+        hb_set_t *u = hb_subset_input_unicode_set(in), *g = hb_subset_input_glyph_set(in);
+        for (size_t i = 0; i < ncps; i++)
+            if (face_has(f, cps[i])) hb_set_add(u, cps[i]);
+        for (size_t i = 0; i < n; i++) hb_set_add(g, gids[i]);
+        plan = hb_subset_plan_create_or_fail(f->face, in);
+        hb_subset_input_destroy(in);
+    }
+    hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
+    if (!sub) {
+        if (plan) hb_subset_plan_destroy(plan);
+        sbuf_printf(err, "字体子集化失败 (FONT_SUBSET_FAILED): %s", f->path);
+        return false;
+    }
+    const hb_map_t *map = hb_subset_plan_old_to_new_glyph_mapping(plan);
+    for (size_t i = 0; i < n; i++) {
+        hb_codepoint_t ng = hb_map_get(map, gids[i]);
+        newgids[i] = ng == HB_MAP_VALUE_INVALID ? 0 : ng;
+    }
+    hb_subset_plan_destroy(plan);
+    bool ok = subset_bytes(f, sub, data, len, err);
     hb_face_destroy(sub);
     return ok;
 }

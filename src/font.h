@@ -21,6 +21,12 @@ typedef enum font_role {
     FONT_NROLES
 } font_role;
 
+/* At most this many faces in a set: the roles' own and the fallbacks. */
+#define FONT_MAX_FACES 12
+/* Drawn (and measured) for a character no face has: WHITE SQUARE □, so the
+ * officer sees where to write it by hand. */
+#define FONT_PLACEHOLDER 0x25A1u
+
 /* Where a role's font comes from. */
 typedef struct font_spec {
     const char *path;        /* TrueType .ttf or .ttc with glyf outlines */
@@ -39,15 +45,56 @@ const char *font_role_name(font_role r);
 
 typedef struct font_set font_set;
 
-/* Open the fonts of every role (specs NULL: defaults). Roles naming the same
- * file and index share one face. NULL on failure with a message in err. */
+/* Open the fonts of every role (specs NULL: defaults), and the fallback
+ * faces tried after a role's own face for the characters it lacks (rare
+ * ideographs of CJK Extensions A-G, marks, other scripts: see
+ * fonts/README.md; a fallback file that is not installed is skipped). Roles
+ * naming the same file and index share one face. NULL on failure with a
+ * message in err. */
 font_set *font_set_open(const font_spec *specs, sbuf *err);
 void font_set_free(font_set *fs);
 
-/* Advance of cp in em (glyph 0's advance when the font lacks cp). */
+/* Advance of cp in em as drawn for the role: from the first face of its
+ * chain that has cp, the placeholder's when none has it, 0 for invisible
+ * characters (ZWJ, variation selectors, ...) and non-spacing marks. */
 double font_advance(const font_set *fs, font_role r, uint32_t cp);
-/* Does the role's font have a glyph for cp? */
+/* Does some face of the role's chain have a glyph for cp? */
 bool font_has(const font_set *fs, font_role r, uint32_t cp);
+/* Does the role's own face (no fallback) have cp? */
+bool font_own_face_has(const font_set *fs, font_role r, uint32_t cp);
+
+/* Faces of the set: ids 0..font_face_count-1 (font_face_id gives a role's
+ * own face; the fallbacks follow). */
+int font_face_count(const font_set *fs);
+const char *font_face_path(const font_set *fs, int face);
+
+/* What a cluster draws: a base character with the combining marks,
+ * variation selectors and invisible controls after it. */
+#define FONT_CLUSTER_GLYPHS 8
+typedef struct font_glyph {
+    int face;                /* face id */
+    uint32_t gid;            /* glyph id in that face */
+    double advance;          /* em; 0 for a mark drawn over the glyph before it */
+    size_t from, to;         /* bytes of the source this glyph stands for (its text when extracted) */
+} font_glyph;
+
+typedef struct font_cluster {
+    font_glyph g[FONT_CLUSTER_GLYPHS];
+    size_t n;                /* 0: nothing drawn (an invisible character) */
+    size_t end;              /* byte offset after the cluster */
+    uint32_t missing;        /* a code point no face has (drawn as FONT_PLACEHOLDER), 0: none */
+} font_cluster;
+
+/* The cluster of s[0..len) starting at byte pos, for the role: the base
+ * composed with its marks where a face has the composed character (e +
+ * U+0301 → é), the variant a variation selector picks where the face has it,
+ * invisible characters not drawn (their text goes with the glyph before
+ * them), each glyph from the first face of the role's chain that has it. */
+void font_cluster_next(const font_set *fs, font_role r, const char *s, size_t len, size_t pos,
+                       font_cluster *out);
+/* The first code point of s[0..len) that no face of the role's chain has
+ * (it prints as the placeholder), or 0. */
+uint32_t font_missing(const font_set *fs, font_role r, const char *s, size_t len);
 /* Metrics callback for the text module. */
 text_metrics font_metrics(const font_set *fs, font_role r);
 /* Ascender and descender in em (descender negative), from hhea/OS2. */
@@ -60,9 +107,15 @@ const char *font_sheet_name(const font_set *fs, font_role r);
 const char *font_path(const font_set *fs, font_role r);
 
 /* Subset the role's face to the code points cps[0..n) (those the font lacks
- * and those outside the BMP are skipped) with glyphs renumbered. On success
+ * are skipped) with glyphs renumbered. On success
  * *data (malloc'd, caller frees) holds a TrueType file. */
 bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
                  unsigned char **data, size_t *len, sbuf *err);
+
+/* Subset face `face` to the glyphs gids[0..n) (ids of that face) and the
+ * characters cps[0..ncps) it has, glyphs renumbered: newgids[i] is the
+ * subset's id of gids[i]. On success *data (malloc'd) holds a TrueType file. */
+bool font_subset_glyphs(const font_set *fs, int face, const uint32_t *gids, size_t n, const uint32_t *cps,
+                        size_t ncps, unsigned char **data, size_t *len, uint32_t *newgids, sbuf *err);
 
 #endif

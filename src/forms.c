@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "charcheck.h"
 #include "font.h"
 #include "layout.h"
 #include "outfile.h"
@@ -1224,6 +1225,7 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     sbuf prefix = {0};
     sbuf_printf(&prefix, "%s/", u->id);
     wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
+    if (o->diags) charcheck_unit(fc->fs, u, o->lang, o->diags);   /* what prints as □, and whose */
     view v;
     view_init(&v, u, pol, o->epoch);
     int rc = simple_form(&w, &v, pol->split_leaders ? T_QUOTA_SPLIT : T_QUOTA, "quota-application", true);

@@ -393,6 +393,47 @@ static void doctype_error(sbuf *err, msg_lang lang, const char *path, xmlTextRea
     sbuf_puts(err, " [DOCTYPE_REFUSED]");
 }
 
+/* s[0..*len) without the white space (ASCII and the ideographic space
+ * U+3000) at either end: the start, and the length in *len. */
+static const char *name_trim(const char *s, size_t *len)
+{
+    const char *e = s + *len;
+    for (;;) {
+        if (s < e && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')) s++;
+        else if (e - s >= 3 && !memcmp(s, "\xE3\x80\x80", 3)) s += 3;
+        else break;
+    }
+    for (;;) {
+        if (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) e--;
+        else if (e - s >= 3 && !memcmp(e - 3, "\xE3\x80\x80", 3)) e -= 3;
+        else break;
+    }
+    *len = (size_t)(e - s);
+    return s;
+}
+
+/* A <person> whose name is blank once trimmed: NAME_BLANK at its line. */
+static bool blank_name_error(xmlTextReaderPtr r, msg_lang lang, const char *path, sbuf *err)
+{
+    if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT ||
+        strcmp((const char *)xmlTextReaderConstLocalName(r), "person"))
+        return false;
+    xmlChar *v = xmlTextReaderGetAttribute(r, (const xmlChar *)"name");
+    if (!v) return false;   /* the schema's to say */
+    size_t len = strlen((const char *)v);
+    name_trim((const char *)v, &len);
+    xmlChar *id = xmlTextReaderGetAttribute(r, (const xmlChar *)"id");
+    if (len == 0) {
+        xmlNodePtr n = xmlTextReaderCurrentNode(r);
+        msg_format(err, lang, "NAME_BLANK", path, n ? (int)xmlGetLineNo(n) : xmlTextReaderGetParserLineNumber(r),
+                   id ? (const char *)id : "");
+        sbuf_puts(err, " [NAME_BLANK]");
+    }
+    xmlFree(id);
+    xmlFree(v);
+    return len == 0;
+}
+
 int ingest_validate(const char *path, const ingest_schema *schema, msg_lang lang, sbuf *err)
 {
     input_guard g;
@@ -417,6 +458,7 @@ int ingest_validate(const char *path, const ingest_schema *schema, msg_lang lang
             doctype_error(err, lang, path, r);
             rc = -1;
         }
+        if (rc == 0 && blank_name_error(r, lang, path, err)) rc = -1;
         if (fe.set) break;
     }
     if (rc == 0 && guard_error(&g, lang, path, err)) rc = -1;
@@ -585,6 +627,13 @@ static void read_person(unit *u, person *p, xmlNodePtr pn)
     p->name = attr_dup(u, pn, "name");
     if (!p->id) p->id = "";
     if (!p->name) p->name = "";
+    if (*p->name) {   /* printed trimmed (attr_dup's copy, trimmed in place) */
+        size_t nlen = strlen(p->name);
+        const char *nm = name_trim(p->name, &nlen);
+        char *w = (char *)p->name;
+        memmove(w, nm, nlen);
+        w[nlen] = '\0';
+    }
     p->gender = attr_token_dup(u, pn, "gender");
     p->birth = attr_token_dup(u, pn, "birth");
     p->ethnicity = attr_dup(u, pn, "ethnicity");

@@ -216,7 +216,6 @@ typedef struct L {
     double y;                /* mm used on the current page */
     cont *conts;
     size_t nconts, capconts;
-    text_cpset reported[FONT_NROLES];
     size_t diag_cap;
     /* list context */
     const char *list;
@@ -388,26 +387,6 @@ static void resolve(L *l, const tpl_seg *segs, size_t n, bool force_text, bool i
     }
     text_clean_append(&r->text, raw.data, raw.len);
     sbuf_free(&raw);
-}
-
-static void check_glyphs(L *l, font_role role, const char *s)
-{
-    const char *p = s, *e = s + strlen(s);
-    while (p < e) {
-        uint32_t cp = text_utf8_next(&p, e);
-        if (cp == '\n' || cp == '\x01') continue;
-        if (text_cpset_has(&l->reported[role], cp)) continue;
-        if (cp > 0xFFFF) {
-            text_cpset_add(&l->reported[role], cp);
-            diag(l, "NON_BMP_CHAR: 字符 U+%04X 超出基本多文种平面，PDF 中无法显示", (unsigned)cp);
-        } else if (!font_has(l->fs, role, cp)) {
-            text_cpset_add(&l->reported[role], cp);
-            char u[5] = {0};
-            text_utf8_encode(cp, u);
-            diag(l, "FONT_MISSING_GLYPH: 字体 %s (%s) 缺少字符 %s (U+%04X)", font_role_name(role),
-                 font_path(l->fs, role), u, (unsigned)cp);
-        }
-    }
 }
 
 /* ---- pages ---- */
@@ -621,7 +600,6 @@ static void group_build(L *l, const tpl_row *rows, size_t n, group *g)
             gc->tc = &rows[r].cells[k];
             gc->row = (int)r;
             resolve(l, gc->tc->segs, gc->tc->nsegs, gc->tc->force_text, false, &gc->r);
-            check_glyphs(l, gc->tc->st.font, gc->r.text.data);
         }
     }
     /* auto heights: grow to the text at its preferred size (single-row cells) */
@@ -758,7 +736,6 @@ static void flush_conts(L *l)
             sbuf title = {0};
             sbuf_puts(&title, cn.label);
             if (part > 1) sbuf_printf(&title, "（%d）", part);
-            check_glyphs(l, FONT_HEI, title.data);
             tc->text = arena_strdup(l->pa, title.data);
             sbuf_free(&title);
             fit_cell(l, tc, tc->text, 12, 8);
@@ -911,7 +888,6 @@ static void do_chart(L *l, const tpl_chart *tc)
     resolved title;
     resolve(l, tc->title, tc->ntitle, true, false, &title);
     ch->title = arena_strdup(&d->a, title.text.data);
-    check_glyphs(l, FONT_HEI, title.text.data);
     sbuf_free(&title.text);
     ch->sheet = arena_strdup(&d->a, tc->sheet);
     ch->cat_col = arena_strdup(&d->a, tc->cat_col);
@@ -930,7 +906,6 @@ static void do_chart(L *l, const tpl_chart *tc)
         sbuf_puts(&clean, "");
         if (v) text_clean_append(&clean, v, strlen(v));
         ch->cats[i] = arena_strdup(&d->a, clean.data);
-        check_glyphs(l, FONT_SONG, clean.data);
     }
     sbuf_free(&clean);
     for (size_t k = 0; k < tc->nseries; k++) {
@@ -1007,7 +982,6 @@ static void resolve_hf(L *l, const tpl_hf *src, lo_hf *dst)
         for (size_t k = 0; k < raw.len; k++)
             if (raw.data[k] == '\n') raw.data[k] = ' ';
         dst->part[i] = arena_strdup(&l->d->a, raw.data);
-        check_glyphs(l, src->font, raw.data);
         sbuf_free(&raw);
     }
 }
@@ -1066,7 +1040,6 @@ lo_doc *layout_stream(const tpl_form *t, const layout_source *src, const font_se
         free(d->pages);
         d->pages = NULL;
     }
-    for (int r = 0; r < FONT_NROLES; r++) text_cpset_free(&l->reported[r]);
     free(l->conts);
     free(l);
     return d;

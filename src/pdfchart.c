@@ -72,13 +72,12 @@ static void set_rgb_stroke(HPDF_Page page, unsigned rgb)
 }
 
 /* Text with its left edge at x mm and its em box's top at y mm. */
-static void text_at(HPDF_Page page, const geo *g, const font_set *fs, HPDF_Font *fonts, font_role r,
+static void text_at(HPDF_Page page, const geo *g, const font_set *fs, const pdfchart_text *fonts, font_role r,
                     double size, double x, double y, const char *s)
 {
     double asc = font_ascender(fs, r), desc = font_descender(fs, r);
     HPDF_Page_BeginText(page);
-    HPDF_Page_SetFontAndSize(page, fonts[font_face_id(fs, r)], size);
-    HPDF_Page_TextOut(page, x * MM2PT, g->H - y * MM2PT - size * asc / (asc - desc), s);
+    fonts->draw(fonts->ctx, page, r, size, x * MM2PT, g->H - y * MM2PT - size * asc / (asc - desc), s);
     HPDF_Page_EndText(page);
 }
 
@@ -97,7 +96,7 @@ static double max_value(const lo_chart *ch)
     return max;
 }
 
-static void draw_title_and_legend(HPDF_Page page, const lo_doc *d, const geo *g, HPDF_Font *fonts,
+static void draw_title_and_legend(HPDF_Page page, const lo_doc *d, const geo *g, const pdfchart_text *fonts,
                                   const font_set *fs)
 {
     const lo_chart *ch = d->chart;
@@ -120,7 +119,7 @@ static void draw_title_and_legend(HPDF_Page page, const lo_doc *d, const geo *g,
     }
 }
 
-static void draw_axis(HPDF_Page page, const geo *g, HPDF_Font *fonts, const font_set *fs)
+static void draw_axis(HPDF_Page page, const geo *g, const pdfchart_text *fonts, const font_set *fs)
 {
     HPDF_Page_SetLineWidth(page, 0.3);
     HPDF_Page_SetRGBStroke(page, 0.80f, 0.80f, 0.80f);
@@ -149,7 +148,7 @@ static void draw_axis(HPDF_Page page, const geo *g, HPDF_Font *fonts, const font
 /* A category name top to bottom under its slot: shrunk to fit the label
  * area, and ended with … when even the smallest size cannot hold it (the
  * table on the pages before has the full name). */
-static void draw_label(HPDF_Page page, const geo *g, HPDF_Font *fonts, const font_set *fs, double cx,
+static void draw_label(HPDF_Page page, const geo *g, const pdfchart_text *fonts, const font_set *fs, double cx,
                        double slot, const char *name)
 {
     size_t n = text_utf8_count(name, strlen(name));
@@ -224,7 +223,7 @@ static void draw_data(HPDF_Page page, const lo_chart *ch, const lo_page *pg, con
     HPDF_Page_SetRGBStroke(page, 0, 0, 0);
 }
 
-void pdfchart_draw(HPDF_Page page, const lo_doc *d, const lo_page *pg, HPDF_Font *fonts,
+void pdfchart_draw(HPDF_Page page, const lo_doc *d, const lo_page *pg, const pdfchart_text *fonts,
                    const font_set *fs)
 {
     const lo_chart *ch = d->chart;
@@ -246,15 +245,23 @@ void pdfchart_draw(HPDF_Page page, const lo_doc *d, const lo_page *pg, HPDF_Font
         draw_label(page, &g, fonts, fs, g.x0 + slot * (i + 0.5), slot, ch->cats[pg->chart_from + i]);
 }
 
-void pdfchart_collect(const lo_chart *ch, const font_set *fs, text_cpset *sets, bool *used)
+void pdfchart_collect(const lo_chart *ch, const pdfchart_text *tx)
 {
     if (!ch) return;
-    int title = font_face_id(fs, PDFCHART_TITLE_FONT), text = font_face_id(fs, PDFCHART_TEXT_FONT);
-    used[title] = used[text] = true;
-    text_cpset_add_utf8(&sets[title], ch->title, strlen(ch->title));
+    tx->collect(tx->ctx, PDFCHART_TITLE_FONT, ch->title);
     static const char digits[] = "0123456789.%-" ELLIPSIS;
-    text_cpset_add_utf8(&sets[text], digits, strlen(digits));
-    for (size_t k = 0; k < ch->nseries; k++)
-        text_cpset_add_utf8(&sets[text], ch->series[k].name, strlen(ch->series[k].name));
-    for (size_t i = 0; i < ch->ncats; i++) text_cpset_add_utf8(&sets[text], ch->cats[i], strlen(ch->cats[i]));
+    tx->collect(tx->ctx, PDFCHART_TEXT_FONT, digits);
+    for (size_t k = 0; k < ch->nseries; k++) tx->collect(tx->ctx, PDFCHART_TEXT_FONT, ch->series[k].name);
+    /* category names are drawn a character at a time (draw_label) */
+    char one[8];
+    for (size_t i = 0; i < ch->ncats; i++) {
+        const char *p = ch->cats[i], *e = p + strlen(p);
+        while (p < e) {
+            const char *q = p;
+            text_utf8_next(&p, e);
+            memcpy(one, q, (size_t)(p - q));
+            one[p - q] = 0;
+            tx->collect(tx->ctx, PDFCHART_TEXT_FONT, one);
+        }
+    }
 }

@@ -68,11 +68,6 @@ static void hf_text(sbuf *b, const char *s, size_t page, size_t pages)
     }
 }
 
-static void collect(text_cpset *sets, const font_set *fs, font_role r, const char *s)
-{
-    text_cpset_add_utf8(&sets[font_face_id(fs, r)], s, strlen(s));
-}
-
 static const char *const TOUNICODE_HEAD =
     "/CIDInit /ProcSet findresource begin\n"
     "12 dict begin\n"
@@ -90,88 +85,287 @@ static const char *const TOUNICODE_TAIL =
     "end\n"
     "end\n";
 
-/* The CID of code point cp: tab[cp] (the document's CID table, see "CIDs"
- * below), or cp itself when tab is NULL. */
-static unsigned cid_of(const HPDF_UINT16 *tab, uint32_t cp)
+/* ---------------------------------------------------------------- glyphs
+ *
+ * A document's text is drawn as the glyphs its clusters give
+ * (font_cluster_next: a face of the role's chain for each character,
+ * marks composed, invisible characters dropped). Pass 1 collects each
+ * distinct glyph as drawn: face, glyph id, zero width or not, and the text
+ * it stands for. Each distinct text and width is one CID, numbered 1..n in
+ * the order of the texts (so the ToUnicode map keeps its runs of
+ * consecutive characters) and shared by the faces that draw that text;
+ * pass 2 finds each glyph's CID. A glyph standing for different texts (the
+ * placeholder for two missing characters) has a CID per text, so the text
+ * extracted is the input. */
+typedef struct gkey {
+    uint64_t hash;
+    int face;
+    uint32_t gid;            /* in the face */
+    uint32_t newgid;         /* in its subset */
+    bool zw;                 /* drawn with no advance (a mark over the glyph before) */
+    uint32_t off, len;       /* its text, in the pool */
+    uint32_t cid;            /* 1..n once numbered */
+} gkey;
+
+typedef struct glyphs {
+    gkey *v;
+    size_t n, cap;
+    size_t ncid;             /* CIDs 1..ncid (glyphs_number) */
+    uint32_t *slot;          /* open addressing: key index + 1, 0 empty */
+    size_t nslot;            /* a power of two */
+    sbuf pool;
+    bool used[FONT_MAX_FACES];
+} glyphs;
+
+/* Most CIDs a document can have: CID k is drawn as the code point
+ * glyph_pcp(k) of libharu's UTF-8 text, which skips the surrogates and
+ * ends below U+FFFE (see "CIDs" below). */
+#define GLYPHS_MAX (0xFFFDu - 0x800u)
+
+static uint32_t glyph_pcp(uint32_t cid) { return cid < 0xD800 ? cid : cid + 0x800; }
+
+static void glyphs_free(glyphs *gs)
 {
-    return tab ? tab[cp] : cp;
+    free(gs->v);
+    free(gs->slot);
+    sbuf_free(&gs->pool);
 }
 
-/* ToUnicode for the code points used: runs of consecutive CIDs with
- * consecutive code points, each within one high byte of both, as bfrange
- * requires. */
-static bool fix_tounicode(HPDF_Font font, const uint32_t *cps, size_t n, const HPDF_UINT16 *tab)
+static uint64_t gkey_hash(int face, uint32_t gid, bool zw, const char *t, size_t len)
+{
+    uint64_t h = 1469598103934665603ull ^ ((uint64_t)(unsigned)face << 40) ^ ((uint64_t)gid << 1) ^ zw;
+    h *= 1099511628211ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)t[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static void glyphs_rehash(glyphs *gs, size_t nslot)
+{
+    free(gs->slot);
+    gs->slot = xcalloc(nslot, sizeof *gs->slot);
+    gs->nslot = nslot;
+    for (size_t k = 0; k < gs->n; k++) {
+        size_t i = gs->v[k].hash & (nslot - 1);
+        while (gs->slot[i]) i = (i + 1) & (nslot - 1);
+        gs->slot[i] = (uint32_t)(k + 1);
+    }
+}
+
+/* Index of the glyph, added when `add`; -1 when absent. */
+static long glyphs_find(glyphs *gs, const font_glyph *g, const char *t, size_t len, bool add)
+{
+    bool zw = g->advance == 0;
+    uint64_t h = gkey_hash(g->face, g->gid, zw, t, len);
+    if (add && (gs->n + 1) * 2 > gs->nslot) glyphs_rehash(gs, gs->nslot ? 2 * gs->nslot : 1024);
+    if (!gs->nslot) return -1;
+    size_t mask = gs->nslot - 1, i = h & mask;
+    for (; gs->slot[i]; i = (i + 1) & mask) {
+        const gkey *k = &gs->v[gs->slot[i] - 1];
+        if (k->hash == h && k->face == g->face && k->gid == g->gid && k->zw == zw && k->len == len &&
+            !memcmp(gs->pool.data + k->off, t, len))
+            return (long)gs->slot[i] - 1;
+    }
+    if (!add) return -1;
+    if (gs->n == gs->cap) {
+        gs->cap = gs->cap ? 2 * gs->cap : 256;
+        gs->v = xrealloc(gs->v, gs->cap * sizeof *gs->v);
+    }
+    gs->v[gs->n] = (gkey){h, g->face, g->gid, 0, zw, (uint32_t)gs->pool.len, (uint32_t)len, 0};
+    sbuf_add(&gs->pool, t, len);
+    gs->slot[i] = (uint32_t)++gs->n;
+    gs->used[g->face] = true;
+    return (long)gs->n - 1;
+}
+
+/* Pass 1: the glyphs of s[0..len) drawn in role r. */
+static void glyphs_collect(glyphs *gs, const font_set *fs, font_role r, const char *s, size_t len)
+{
+    font_cluster c;
+    for (size_t pos = 0; pos < len; pos = c.end) {
+        font_cluster_next(fs, r, s, len, pos, &c);
+        for (size_t k = 0; k < c.n; k++)
+            glyphs_find(gs, &c.g[k], s + c.g[k].from, c.g[k].to - c.g[k].from, true);
+    }
+}
+
+/* Order of CIDs: by text (UTF-8 bytes compare as code points), then face,
+ * width and glyph. */
+typedef struct gorder {
+    const char *text;
+    const gkey *k;
+    uint32_t idx;
+} gorder;
+
+static int gorder_cmp(const void *x, const void *y)
+{
+    const gorder *a = x, *b = y;
+    const gkey *p = a->k, *q = b->k;
+    size_t n = p->len < q->len ? p->len : q->len;
+    int c = memcmp(a->text, b->text, n);
+    if (c) return c;
+    if (p->len != q->len) return p->len < q->len ? -1 : 1;
+    if (p->zw != q->zw) return p->zw ? 1 : -1;
+    if (p->face != q->face) return p->face < q->face ? -1 : 1;
+    return (p->gid > q->gid) - (p->gid < q->gid);
+}
+
+static bool same_cid(const gorder *a, const gorder *b)
+{
+    return a->k->len == b->k->len && a->k->zw == b->k->zw && !memcmp(a->text, b->text, a->k->len);
+}
+
+/* CIDs 1..ncid in gorder_cmp order, one per text and width: the same text
+ * in several faces is one CID, which each face's CIDToGIDMap maps to its
+ * own glyph (a face draws a text one way). false when there are more than
+ * GLYPHS_MAX. */
+static bool glyphs_number(glyphs *gs)
+{
+    gorder *ord = xmalloc((gs->n ? gs->n : 1) * sizeof *ord);
+    for (size_t k = 0; k < gs->n; k++) ord[k] = (gorder){gs->pool.data + gs->v[k].off, &gs->v[k], (uint32_t)k};
+    qsort(ord, gs->n, sizeof *ord, gorder_cmp);
+    uint32_t cid = 0;
+    for (size_t k = 0; k < gs->n; k++) {
+        if (k == 0 || !same_cid(&ord[k - 1], &ord[k])) cid++;
+        gs->v[ord[k].idx].cid = cid;
+    }
+    gs->ncid = cid;
+    free(ord);
+    return cid <= GLYPHS_MAX;
+}
+
+/* The keys of face f in CID order (caller frees); *n their number. */
+static uint32_t *glyphs_of_face(const glyphs *gs, int f, size_t *n)
+{
+    uint32_t *byc = xcalloc(gs->ncid + 1, sizeof *byc);   /* CID -> key index + 1 */
+    for (size_t k = 0; k < gs->n; k++)
+        if (gs->v[k].face == f) byc[gs->v[k].cid] = (uint32_t)(k + 1);
+    size_t m = 0;
+    for (size_t c = 1; c <= gs->ncid; c++)
+        if (byc[c]) byc[m++] = byc[c] - 1;
+    *n = m;
+    return byc;
+}
+
+/* The text of key k as UTF-16BE hex into b; its only code point when it
+ * has one in the BMP (else 0, or 0xFFFFFFFF for several). */
+static uint32_t gkey_utf16(const glyphs *gs, const gkey *k, sbuf *b)
+{
+    const char *p = gs->pool.data + k->off, *e = p + k->len;
+    uint32_t only = 0;
+    size_t n = 0;
+    while (p < e) {
+        uint32_t cp = text_utf8_next(&p, e);
+        only = n++ ? 0xFFFFFFFFu : cp;
+        if (cp > 0xFFFF) {
+            cp -= 0x10000;
+            sbuf_printf(b, "%04X%04X", 0xD800 + (unsigned)(cp >> 10), 0xDC00 + (unsigned)(cp & 0x3FF));
+            only = 0xFFFFFFFFu;
+        } else {
+            sbuf_printf(b, "%04X", (unsigned)cp);
+        }
+    }
+    return only;
+}
+
+/* ToUnicode of a font: its CIDs (keys[0..n), CID order) to their text. A
+ * run of consecutive CIDs standing for consecutive BMP characters, within
+ * one high byte of both as bfrange requires, is one bfrange line; any other
+ * CID one bfchar line (UTF-16 with surrogate pairs beyond U+FFFF, several
+ * code units for a composed cluster). */
+static bool fix_tounicode(HPDF_Font font, const glyphs *gs, const uint32_t *keys, size_t n)
 {
     HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
     if (!attr || !attr->cmap_stream || !attr->cmap_stream->stream) return false;
     HPDF_Stream st = attr->cmap_stream->stream;
     HPDF_MemStream_FreeData(st);
-    sbuf b = {0};
+    sbuf b = {0}, ranges = {0}, chars = {0}, u = {0};
+    size_t nr = 0, nc = 0;
     sbuf_puts(&b, TOUNICODE_HEAD);
-    /* ranges */
-    size_t nr = 0;
-    sbuf body = {0};
-    sbuf_puts(&body, "");
+    sbuf_puts(&ranges, "");
+    sbuf_puts(&chars, "");
     size_t i = 0;
     while (i < n) {
-        uint32_t a = cps[i];
-        if (a > 0xFFFF) break;
-        unsigned ca = cid_of(tab, a);
+        const gkey *k = &gs->v[keys[i]];
+        sbuf_clear(&u);
+        sbuf_puts(&u, "");
+        uint32_t a = gkey_utf16(gs, k, &u);
         size_t j = i;
-        while (j + 1 < n && cps[j + 1] == cps[j] + 1 && (cps[j + 1] >> 8) == (a >> 8) &&
-               cid_of(tab, cps[j + 1]) == cid_of(tab, cps[j]) + 1 &&
-               (cid_of(tab, cps[j + 1]) >> 8) == (ca >> 8))
-            j++;
-        sbuf_printf(&body, "<%04X> <%04X> <%04X>\n", ca, cid_of(tab, cps[j]), a);
-        nr++;
-        i = j + 1;
-        if (nr % 100 == 0 && body.len) {
-            sbuf_printf(&b, "%zu beginbfrange\n%sendbfrange\n", (size_t)100, body.data);
-            sbuf_clear(&body);
-            sbuf_puts(&body, "");
+        if (a && a != 0xFFFFFFFFu) {
+            while (j + 1 < n) {
+                const gkey *q = &gs->v[keys[j + 1]];
+                sbuf t = {0};
+                uint32_t c = gkey_utf16(gs, q, &t);
+                sbuf_free(&t);
+                if (c != a + (j + 1 - i) || q->cid != k->cid + (j + 1 - i) || (c >> 8) != (a >> 8) ||
+                    (q->cid >> 8) != (k->cid >> 8))
+                    break;
+                j++;
+            }
         }
+        if (j > i) {
+            sbuf_printf(&ranges, "<%04X> <%04X> <%04X>\n", (unsigned)k->cid, (unsigned)gs->v[keys[j]].cid,
+                        (unsigned)a);
+            if (++nr % 100 == 0) {
+                sbuf_printf(&b, "100 beginbfrange\n%sendbfrange\n", ranges.data);
+                sbuf_clear(&ranges);
+                sbuf_puts(&ranges, "");
+            }
+        } else {
+            sbuf_printf(&chars, "<%04X> <%s>\n", (unsigned)k->cid, u.data);
+            if (++nc % 100 == 0) {
+                sbuf_printf(&b, "100 beginbfchar\n%sendbfchar\n", chars.data);
+                sbuf_clear(&chars);
+                sbuf_puts(&chars, "");
+            }
+        }
+        i = j + 1;
     }
-    if (nr % 100) sbuf_printf(&b, "%zu beginbfrange\n%sendbfrange\n", nr % 100, body.data);
+    if (nr % 100) sbuf_printf(&b, "%zu beginbfrange\n%sendbfrange\n", nr % 100, ranges.data);
+    if (nc % 100) sbuf_printf(&b, "%zu beginbfchar\n%sendbfchar\n", nc % 100, chars.data);
     sbuf_puts(&b, TOUNICODE_TAIL);
     HPDF_STATUS rc = HPDF_Stream_Write(st, (const HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
     sbuf_free(&b);
-    sbuf_free(&body);
+    sbuf_free(&ranges);
+    sbuf_free(&chars);
+    sbuf_free(&u);
     return rc == HPDF_OK;
 }
 
 /* libharu writes one /W entry per CID whose width differs from the notdef
- * width: rebuild /DW as the commonest width of the characters used and /W as
- * runs of the others over consecutive CIDs (a dense CJK page: ~9 KB less). */
-static bool compact_widths(HPDF_Doc pdf, HPDF_Font font, const uint32_t *cps, size_t n,
-                           const HPDF_UINT16 *tab)
+ * width: rebuild /DW as the commonest width of the font's glyphs and /W as
+ * runs of the others over consecutive CIDs (a dense CJK page: ~9 KB less);
+ * a mark drawn over the glyph before it is 0 wide. */
+static bool compact_widths(HPDF_Doc pdf, HPDF_Font font, const glyphs *gs, const uint32_t *keys, size_t n)
 {
     HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
     if (!attr || !attr->descendant_font || !attr->fontdef) return false;
     HPDF_FontDef def = attr->fontdef;
-    size_t nb = 0;
-    while (nb < n && cps[nb] <= 0xFFFF) nb++;
-    int *w = xmalloc((nb ? nb : 1) * sizeof *w);
-    for (size_t i = 0; i < nb; i++)
-        w[i] = HPDF_TTFontDef_GetGidWidth(def, HPDF_TTFontDef_GetGlyphid(def, (HPDF_UNICODE)cps[i]));
+    int *w = xmalloc((n ? n : 1) * sizeof *w);
+    for (size_t i = 0; i < n; i++) {
+        const gkey *k = &gs->v[keys[i]];
+        w[i] = k->zw ? 0 : HPDF_TTFontDef_GetGidWidth(def, (HPDF_UINT16)k->newgid);
+    }
     /* commonest width */
-    int dw = nb ? w[0] : 1000, best = 0;
-    for (size_t i = 0; i < nb; i++) {
+    int dw = n ? w[0] : 1000, best = 0;
+    for (size_t i = 0; i < n; i++) {
         int cnt = 0;
-        for (size_t k = 0; k < nb && cnt <= (int)nb / 2; k++) cnt += w[k] == w[i];
+        for (size_t k = 0; k < n && cnt <= (int)n / 2; k++) cnt += w[k] == w[i];
         if (cnt > best) { best = cnt; dw = w[i]; }
-        if (best > (int)nb / 2) break;
+        if (best > (int)n / 2) break;
     }
     HPDF_Array arr = HPDF_Array_New(pdf->mmgr);
     bool ok = arr != NULL;
     size_t i = 0;
-    while (ok && i < nb) {
+    while (ok && i < n) {
         if (w[i] == dw) { i++; continue; }
         HPDF_Array run = HPDF_Array_New(pdf->mmgr);
-        ok = run && HPDF_Array_AddNumber(arr, (HPDF_INT32)cid_of(tab, cps[i])) == HPDF_OK &&
+        ok = run && HPDF_Array_AddNumber(arr, (HPDF_INT32)gs->v[keys[i]].cid) == HPDF_OK &&
              HPDF_Array_Add(arr, run) == HPDF_OK;
         size_t j = i;
-        while (ok && j < nb && w[j] != dw &&
-               (j == i || cid_of(tab, cps[j]) == cid_of(tab, cps[j - 1]) + 1)) {
+        while (ok && j < n && w[j] != dw && (j == i || gs->v[keys[j]].cid == gs->v[keys[j - 1]].cid + 1)) {
             ok = HPDF_Array_AddNumber(run, w[j]) == HPDF_OK;
             j++;
         }
@@ -192,14 +386,14 @@ static bool compact_widths(HPDF_Doc pdf, HPDF_Font font, const uint32_t *cps, si
  * segments cover are looked at (the subset's few hundred, not all 65,535):
  * code point u belongs to the first segment whose end is >= u, and maps to a
  * glyph only when that segment also starts at or before u. */
-static void flatten_cmap(HPDF_FontDef def)
+static bool flatten_cmap(HPDF_FontDef def)
 {
     HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
     HPDF_TTF_CmapRange *c = &a->cmap;
     unsigned nseg = c->seg_count_x2 / 2;
-    if (c->format != 4 || nseg == 0) return;
+    if (c->format != 4 || nseg == 0) return false;
     for (unsigned i = 1; i < nseg; i++)
-        if (c->end_count[i] < c->end_count[i - 1]) return;   /* first-match order matters */
+        if (c->end_count[i] < c->end_count[i - 1]) return false;   /* first-match order matters */
     HPDF_UINT16 *g = HPDF_GetMem(def->mmgr, 65535 * sizeof *g);
     HPDF_UINT16 *ends = HPDF_GetMem(def->mmgr, 2 * sizeof *ends);
     HPDF_UINT16 *starts = HPDF_GetMem(def->mmgr, 2 * sizeof *starts);
@@ -211,7 +405,7 @@ static void flatten_cmap(HPDF_FontDef def)
         if (starts) HPDF_FreeMem(def->mmgr, starts);
         if (deltas) HPDF_FreeMem(def->mmgr, deltas);
         if (offs) HPDF_FreeMem(def->mmgr, offs);
-        return;
+        return false;
     }
     memset(g, 0, 65535 * sizeof *g);
     unsigned from = 0;   /* lowest code point no earlier segment claims */
@@ -247,11 +441,15 @@ static void flatten_cmap(HPDF_FontDef def)
     c->glyph_id_array = g;
     c->glyph_id_array_count = 65535;
     c->seg_count_x2 = 4;
+    return true;
 }
 
-/* Load a TrueType file from memory into the document; returns the font name. */
+/* Load a TrueType file from memory into the document; returns the font
+ * name. Its flattened cmap then maps the code point pcps[i] to the glyph
+ * gids[i] and nothing else: libharu takes the glyphs of the CIDs, and
+ * their widths, from there (see "CIDs"). */
 static const char *load_font_mem(HPDF_Doc pdf, const unsigned char *data, size_t len,
-                                 const char tag[6])
+                                 const char tag[6], const uint32_t *pcps, const uint32_t *gids, size_t n)
 {
     HPDF_Stream st = HPDF_MemStream_New(pdf->mmgr, 65536);
     if (!st) return NULL;
@@ -265,7 +463,10 @@ static const char *load_font_mem(HPDF_Doc pdf, const unsigned char *data, size_t
         HPDF_FontDef_Free(def);
         return NULL;
     }
-    flatten_cmap(def);
+    if (!flatten_cmap(def)) return NULL;   /* freed with the document's font list */
+    HPDF_TTF_CmapRange *c = &((HPDF_TTFontDefAttr)def->attr)->cmap;
+    memset(c->glyph_id_array, 0, 65535 * sizeof *c->glyph_id_array);
+    for (size_t i = 0; i < n; i++) c->glyph_id_array[pcps[i]] = (HPDF_UINT16)gids[i];
     HPDF_TTFontDef_SetTagName(def, (char *)tag);
     return def->base_font;
 }
@@ -360,9 +561,13 @@ static bool deflate_dict(deflater *z, HPDF_Dict d);
 typedef struct drawer {
     HPDF_Doc pdf;
     const font_set *fs;
-    HPDF_Font fonts[FONT_NROLES];
+    HPDF_Font fonts[FONT_MAX_FACES];   /* by face id */
     HPDF_Encoder utf8;
+    const glyphs *gs;                  /* the document's glyphs and their CIDs (pass 2) */
+    int face;                          /* font and size of the open text object (-1: none yet) */
+    double size;
     sbuf tmp, line;
+    sbuf hex;                          /* the run's CIDs as a hex string (flush_run) */
     rules h, v;
     deflater z;
     HPDF_Dict res, res_fonts;          /* every page's /Resources and its /Font (shared_resources) */
@@ -372,6 +577,7 @@ static void drawer_free(drawer *dw)
 {
     sbuf_free(&dw->tmp);
     sbuf_free(&dw->line);
+    sbuf_free(&dw->hex);
     free(dw->h.v);
     free(dw->v.v);
     deflater_free(&dw->z);
@@ -457,13 +663,63 @@ static void draw_rules(drawer *dw, HPDF_Page page, const lo_page *pg, double H)
 }
 
 /* The font of the text object, set only when it changes. */
-static void use_font(drawer *dw, HPDF_Page page, font_role r, double size, int *face, double *cur)
+static void use_font(drawer *dw, HPDF_Page page, int f, double size)
 {
-    int f = font_face_id(dw->fs, r);
-    if (f == *face && size == *cur) return;
+    if (f == dw->face && size == dw->size) return;
     HPDF_Page_SetFontAndSize(page, dw->fonts[f], size);
-    *face = f;
-    *cur = size;
+    dw->face = f;
+    dw->size = size;
+}
+
+/* The text run of one face gathered in dw->line, drawn at x, y. */
+static void flush_run(drawer *dw, HPDF_Page page, int f, double size, double x, double y)
+{
+    if (!dw->line.len) return;
+    use_font(dw, page, f, size);
+    /* libharu shows nothing of a text with no width (a run of marks alone
+     * in their face): it still moves to x, y, and the run is written here */
+    bool no_width = HPDF_Page_TextWidth(page, dw->line.data) == 0;
+    HPDF_Page_TextOut(page, x, y, dw->line.data);
+    if (no_width) {
+        HPDF_Stream st = ((HPDF_PageAttr)page->attr)->stream;
+        HPDF_Stream_WriteStr(st, "<");
+        HPDF_Stream_WriteStr(st, dw->hex.data);
+        HPDF_Stream_WriteStr(st, "> Tj\012");
+    }
+    sbuf_clear(&dw->line);
+    sbuf_clear(&dw->hex);
+}
+
+/* s[0..len) in role r with its left end at x, baseline y (points): its
+ * glyphs (pass 1 collected them) as runs of one face each, every glyph
+ * written as the code point that stands for its CID (see "CIDs"). */
+static void draw_text(drawer *dw, HPDF_Page page, font_role r, double size, double x, double y,
+                      const char *s, size_t len)
+{
+    font_cluster c;
+    int run = -1;
+    double rx = x;
+    sbuf_clear(&dw->line);
+    sbuf_clear(&dw->hex);
+    for (size_t pos = 0; pos < len; pos = c.end) {
+        font_cluster_next(dw->fs, r, s, len, pos, &c);
+        for (size_t k = 0; k < c.n; k++) {
+            const font_glyph *g = &c.g[k];
+            long key = glyphs_find((glyphs *)dw->gs, g, s + g->from, g->to - g->from, false);
+            if (key >= 0) {
+                if (g->face != run) {
+                    flush_run(dw, page, run, size, rx, y);
+                    run = g->face;
+                    rx = x;
+                }
+                char u[4];
+                sbuf_add(&dw->line, u, text_utf8_encode(glyph_pcp(dw->gs->v[key].cid), u));
+                sbuf_printf(&dw->hex, "%04X", (unsigned)dw->gs->v[key].cid);
+            }
+            x += g->advance * size;
+        }
+    }
+    flush_run(dw, page, run, size, rx, y);
 }
 
 static void draw_cell_text(drawer *dw, HPDF_Page page, const lo_cell *c, double H)
@@ -483,22 +739,18 @@ static void draw_cell_text(drawer *dw, HPDF_Page page, const lo_cell *c, double 
         }
         double top = (c->y + c->text_top) * MM2PT + k * pitch;
         double ly = H - top - c->size * base;
-        sbuf_clear(&dw->line);
-        sbuf_add(&dw->line, c->text + l->start, l->end - l->start);
-        HPDF_Page_TextOut(page, lx, ly, dw->line.data);
+        draw_text(dw, page, c->font, c->size, lx, ly, c->text + l->start, l->end - l->start);
     }
 }
 
 /* Header (h 0) or footer (h 1) parts, page numbers substituted. */
-static void draw_hf(drawer *dw, HPDF_Page page, const lo_doc *d, int h, size_t pno, size_t pages,
-                    int *face, double *cur)
+static void draw_hf(drawer *dw, HPDF_Page page, const lo_doc *d, int h, size_t pno, size_t pages)
 {
     const lo_hf *hf = h == 0 ? &d->header : &d->footer;
     double H = d->page_h * MM2PT;
     for (int p = 0; p < 3; p++) {
         if (!hf->part[p] || !hf->part[p][0]) continue;
         hf_text(&dw->tmp, hf->part[p], pno, pages);
-        use_font(dw, page, hf->font, hf->size, face, cur);
         text_metrics m = font_metrics(dw->fs, hf->font);
         double w = text_width(&m, dw->tmp.data, dw->tmp.len, hf->size);
         double left = d->margin[TPL_SIDE_LEFT] * MM2PT;
@@ -508,7 +760,7 @@ static void draw_hf(drawer *dw, HPDF_Page page, const lo_doc *d, int h, size_t p
         double y;
         if (h == 0) y = H - d->header_margin * MM2PT - hf->size * asc / (asc - desc);
         else y = d->footer_margin * MM2PT + hf->size * (-desc) / (asc - desc);
-        HPDF_Page_TextOut(page, x, y, dw->tmp.data);
+        draw_text(dw, page, hf->font, hf->size, x, y, dw->tmp.data, dw->tmp.len);
     }
 }
 
@@ -518,17 +770,24 @@ static void draw_page(drawer *dw, HPDF_Page page, const lo_doc *d, const lo_page
     double H = d->page_h * MM2PT;
     draw_rules(dw, page, pg, H);
     HPDF_Page_BeginText(page);
-    int face = -1;
-    double size = -1;
+    dw->face = -1;
+    dw->size = -1;
     for (size_t i = 0; i < pg->ncells; i++) {
         const lo_cell *c = &pg->cells[i];
         if (c->nlines == 0) continue;
-        use_font(dw, page, c->font, c->size, &face, &size);
         draw_cell_text(dw, page, c, H);
     }
-    draw_hf(dw, page, d, 0, pno, pages, &face, &size);
-    draw_hf(dw, page, d, 1, pno, pages, &face, &size);
+    draw_hf(dw, page, d, 0, pno, pages);
+    draw_hf(dw, page, d, 1, pno, pages);
     HPDF_Page_EndText(page);
+}
+
+/* The chart's text (pdfchart), each in a text object of its own. */
+static void chart_draw(void *ctx, HPDF_Page page, font_role r, double size, double x, double y, const char *s)
+{
+    drawer *dw = ctx;
+    dw->face = -1;
+    draw_text(dw, page, r, size, x, y, s, strlen(s));
 }
 
 /* Page pg of d as page pno of a document of `pages` (its first, with an
@@ -547,7 +806,10 @@ static bool draw_one(drawer *dw, const lo_doc *d, const lo_page *pg, size_t pno,
     if (HPDF_Dict_Add(page, "Resources", dw->res) != HPDF_OK) return false;
     ((HPDF_PageAttr)page->attr)->fonts = dw->res_fonts;
     draw_page(dw, page, d, pg, pno, pages);
-    if (pg->chart) pdfchart_draw(page, d, pg, dw->fonts, dw->fs);
+    if (pg->chart) {
+        pdfchart_text tx = {NULL, chart_draw, dw};
+        pdfchart_draw(page, d, pg, &tx, dw->fs);
+    }
     if (outline) {
         HPDF_Outline o = HPDF_CreateOutline(dw->pdf, NULL, outline, dw->utf8);
         HPDF_Destination dst = HPDF_Page_CreateDestination(page);
@@ -573,19 +835,18 @@ static void libharu_failed(sbuf *err, const pdf_err *pe)
                 (unsigned)pe->detail);
 }
 
-/* Pass 1: the characters of every face the document draws, its title and
- * its number of pages. */
+/* Pass 1: the glyphs of every face the document draws, its title and its
+ * number of pages. */
 typedef struct chars {
-    text_cpset *sets;        /* FONT_NROLES */
-    bool used[FONT_NROLES];
+    glyphs gs;
     char *title;             /* of the first document */
     size_t docs, pages;
+    const font_set *fs;
 } chars;
 
 static void chars_free(chars *ch)
 {
-    for (int f = 0; ch->sets && f < FONT_NROLES; f++) text_cpset_free(&ch->sets[f]);
-    free(ch->sets);
+    glyphs_free(&ch->gs);
     free(ch->title);
 }
 
@@ -593,20 +854,26 @@ static void collect_page(const lo_page *pg, const font_set *fs, chars *ch)
 {
     for (size_t i = 0; i < pg->ncells; i++) {
         const lo_cell *c = &pg->cells[i];
-        if (!c->nlines) continue;
-        ch->used[font_face_id(fs, c->font)] = true;
-        collect(ch->sets, fs, c->font, c->text);
+        for (size_t k = 0; k < c->nlines; k++)   /* as draw_cell_text draws them */
+            glyphs_collect(&ch->gs, fs, c->font, c->text + c->lines[k].start,
+                           c->lines[k].end > c->lines[k].start ? c->lines[k].end - c->lines[k].start : 0);
     }
     ch->pages++;
+}
+
+static void chart_collect(void *ctx, font_role r, const char *s)
+{
+    chars *ch = ctx;
+    glyphs_collect(&ch->gs, ch->fs, r, s, strlen(s));
 }
 
 /* What every page of d shares: its chart's labels, header and footer. */
 static void collect_shared(const lo_doc *d, const font_set *fs, chars *ch, sbuf *tmp)
 {
-    text_cpset *sets = ch->sets;
-    bool *used = ch->used;
     if (ch->docs++ == 0 && d->title) ch->title = xstrdup(d->title);
-    pdfchart_collect(d->chart, fs, sets, used);
+    ch->fs = fs;
+    pdfchart_text tx = {chart_collect, NULL, ch};
+    pdfchart_collect(d->chart, &tx);
     const lo_hf *hfs[2] = {&d->header, &d->footer};
     for (int h = 0; h < 2; h++) {
         bool any = false;
@@ -614,80 +881,70 @@ static void collect_shared(const lo_doc *d, const font_set *fs, chars *ch, sbuf 
             if (!hfs[h]->part[p] || !hfs[h]->part[p][0]) continue;
             any = true;
             hf_text(tmp, hfs[h]->part[p], 0, 0);
-            collect(sets, fs, hfs[h]->font, tmp->data);
+            glyphs_collect(&ch->gs, fs, hfs[h]->font, tmp->data, tmp->len);
         }
-        if (any) {
-            used[font_face_id(fs, hfs[h]->font)] = true;
-            collect(sets, fs, hfs[h]->font, "0123456789");
-        }
+        if (any) glyphs_collect(&ch->gs, fs, hfs[h]->font, "0123456789", 10);
     }
 }
 
-/* Subset tag of face f cut to the characters cps[0..n): deterministic, and
- * distinct for distinct subsets, which are fixed by the face and the
- * characters. Hashing those few bytes, not the subset's ~50 KB, saved 2% of
- * a build's instructions. */
-static void subset_tag(int f, const uint32_t *cps, size_t n, char tag[7])
+/* Subset tag of face f cut to its glyphs keys[0..n): deterministic, and
+ * distinct for distinct subsets, which are fixed by the face, the glyphs
+ * and the CIDs they stand for. Hashing those few bytes, not the subset's
+ * ~50 KB, saved 2% of a build's instructions. */
+static void subset_tag(int f, const glyphs *gs, const uint32_t *keys, size_t n, char tag[7])
 {
     HPDF_MD5_CTX ctx;
-    HPDF_BYTE dig[16], b[3] = { (HPDF_BYTE)f, 0, 0 };
+    HPDF_BYTE dig[16], b[6] = { (HPDF_BYTE)f, 0, 0, 0, 0, 0 };
     HPDF_MD5Init(&ctx);
     HPDF_MD5Update(&ctx, b, 1);
-    for (size_t i = 0; i < n; i++) {      /* 3 bytes a code point, whatever the byte order */
-        b[0] = (HPDF_BYTE)(cps[i] >> 16), b[1] = (HPDF_BYTE)(cps[i] >> 8), b[2] = (HPDF_BYTE)cps[i];
-        HPDF_MD5Update(&ctx, b, 3);
+    for (size_t i = 0; i < n; i++) {      /* whatever the byte order */
+        const gkey *k = &gs->v[keys[i]];
+        b[0] = (HPDF_BYTE)(k->gid >> 16), b[1] = (HPDF_BYTE)(k->gid >> 8), b[2] = (HPDF_BYTE)k->gid;
+        b[3] = (HPDF_BYTE)(k->cid >> 16), b[4] = (HPDF_BYTE)(k->cid >> 8), b[5] = (HPDF_BYTE)k->cid;
+        HPDF_MD5Update(&ctx, b, 6);
     }
     HPDF_MD5Final(dig, &ctx);
     for (int k = 0; k < 6; k++) tag[k] = (char)('A' + dig[k] % 26);
     tag[6] = 0;
 }
 
-/* The first role drawn with face f. */
-static font_role face_role(const font_set *fs, int f)
-{
-    for (int r = 0; r < FONT_NROLES; r++)
-        if (font_face_id(fs, (font_role)r) == f) return (font_role)r;
-    return FONT_SONG;
-}
-
 static void font_failed(const drawer *dw, int f, const pdf_err *pe, sbuf *err)
 {
-    sbuf_printf(err, "PDF 字体嵌入失败 (PDF_FONT_FAILED): %s (libharu 0x%04X)",
-                font_path(dw->fs, face_role(dw->fs, f)), (unsigned)pe->code);
+    sbuf_printf(err, "PDF 字体嵌入失败 (PDF_FONT_FAILED): %s (libharu 0x%04X)", font_face_path(dw->fs, f),
+                (unsigned)pe->code);
 }
 
 /* ---------------------------------------------------------------- CIDs
  *
- * With libharu's UTF-8 encoder a CID is the code point itself, and
- * HPDF_GetFont (CIDFontType2_New) pays for the whole BMP for each font of
- * each document: a glyph lookup for each of the 65,536 code points, a width
- * for each, and a CIDToGIDMap of 2 bytes per CID for all of them: 128 KB
- * (mostly zeros, deflated at save) whatever the text. Instead, the code
- * points the document draws (every face's, in one list) get the dense CIDs
- * 1..n in code point order, so that every map is small and in the same
- * order as the code points:
+ * With libharu's UTF-8 encoder a CID is the code point itself: the BMP
+ * only (libharu 2.3.0 turns any other character into a space), one glyph
+ * per code point, and HPDF_GetFont (CIDFontType2_New) pays for the whole
+ * BMP for each font of each document: a glyph lookup for each of the 65,536
+ * code points, a width for each, and a CIDToGIDMap of 2 bytes per CID for
+ * all of them: 128 KB whatever the text. Instead, the glyphs the document
+ * draws (every face's, see "glyphs") get the dense CIDs 1..n, and CID k is
+ * written into libharu's UTF-8 text as the code point glyph_pcp(k) (k
+ * itself below the surrogates, k + 0x800 above), which stands for nothing
+ * else: characters beyond the BMP, composed marks and variants all draw:
+ *  - each font's flattened cmap maps glyph_pcp(k) to the subset's glyph of
+ *    CID k when the CID is that face's (load_font_mem), nothing else;
  *  - during HPDF_GetFont the encoder takes the form libharu's loop reads for
  *    a CMap encoder (to_unicode_fn == HPDF_CMapEncoder_ToUnicode, and a
  *    non-zero cid_map entry with its unicode_map entry per CID): the loop then
  *    looks up n glyphs, and the /W and CIDToGIDMap it makes cover CIDs 0..n;
  *  - afterwards the UTF-8 functions are back, the cid_map zero again (its
  *    first entries are the UTF-8 parser's state), and unicode_map holds the
- *    CID of each code point (0 for those not drawn), read by encode_cids, the
+ *    CID of each glyph_pcp (0 for the others), read by encode_cids, the
  *    encoder's text encoding: the same parse as libharu's UTF-8 encoding
  *    (same functions), the CID in place of the code point. Nothing else
- *    reads a UTF-8 encoder's unicode_map or cid_map; widths (TextWidth,
- *    MeasureText) and strings (outline titles, document info) still go by
- *    code point;
- *  - /W and ToUnicode (rebuilt here anyway) are keyed by these CIDs.
- * All of it lives in the document's own encoder: no shared state. With more
- * code points than the cid_map has room for (hostile input only), CIDs stay
- * code points (libharu's own way). */
+ *    reads a UTF-8 encoder's unicode_map or cid_map; strings (outline
+ *    titles, document info) still go by code point;
+ *  - /W and ToUnicode (rebuilt here anyway) are keyed by these CIDs, and
+ *    the ToUnicode maps each CID to the text its glyph stands for.
+ * All of it lives in the document's own encoder: no shared state. */
 enum { CID_SLOT0 = 8 };   /* cid_map entries before this hold the UTF-8 parser's state */
 
 typedef struct cids {
-    uint32_t *cps;                    /* BMP code points drawn, ascending: CID of cps[k] is k + 1 */
-    size_t n;
-    bool dense;                       /* the dense CIDs are in use */
     HPDF_UINT16 saved[CID_SLOT0];     /* the parser's state, kept while libharu's loop runs */
     HPDF_Encoder_ToUnicode_Func to_unicode;
 } cids;
@@ -700,12 +957,6 @@ static HPDF_UINT16 *enc_cid_map(HPDF_Encoder enc)
 static HPDF_UNICODE *enc_unicode_map(HPDF_Encoder enc)
 {
     return &((HPDF_CMapEncoderAttr)enc->attr)->unicode_map[0][0];
-}
-
-/* The CID table after cids_disarm (NULL: CIDs are code points). */
-static const HPDF_UINT16 *cid_table(HPDF_Encoder enc, const cids *c)
-{
-    return c->dense ? enc_unicode_map(enc) : NULL;
 }
 
 /* UTF-8 text → big-endian CIDs (libharu frees the result). */
@@ -725,71 +976,73 @@ static char *encode_cids(HPDF_Encoder enc, const char *text, HPDF_UINT len, HPDF
     return (char *)out;
 }
 
-/* Number the code points of the faces used; the encoder ready for
- * HPDF_GetFont. */
-static void cids_arm(HPDF_Encoder enc, cids *c, const text_cpset *sets, const bool *used)
+/* The encoder ready for HPDF_GetFont: CIDs 1..n at slots CID_SLOT0.., and
+ * one more (libharu's loop stops before the highest CID it finds). n is
+ * at most GLYPHS_MAX, so the slots fit. */
+static void cids_arm(HPDF_Encoder enc, cids *c, const glyphs *gs)
 {
-    text_cpset all = {0};
-    for (int f = 0; f < FONT_NROLES; f++)
-        if (used[f])
-            for (size_t k = 0; k < sizeof all.bmp / sizeof all.bmp[0]; k++)
-                all.bmp[k] |= sets[f].bmp[k];
-    for (size_t k = 0; k < sizeof all.bmp / sizeof all.bmp[0]; k++)
-        all.count += (size_t)__builtin_popcountll(all.bmp[k]);
-    size_t n;
-    uint32_t *cps = text_cpset_list(&all, &n);   /* BMP only: nothing astral was added */
-    text_cpset_free(&all);
-    c->cps = cps;
-    c->n = n;
-    /* CIDs 1..n at slots CID_SLOT0.., and one more: libharu's loop stops
-     * before the highest CID it finds */
-    c->dense = CID_SLOT0 + n + 1 <= 65536;
-    if (!c->dense) return;
     HPDF_UINT16 *cm = enc_cid_map(enc);
     HPDF_UNICODE *um = enc_unicode_map(enc);
     memcpy(c->saved, cm, sizeof c->saved);
     memset(cm, 0, sizeof c->saved);
-    for (size_t k = 0; k < n; k++) {
-        cm[CID_SLOT0 + k] = (HPDF_UINT16)(k + 1);
-        um[CID_SLOT0 + k] = (HPDF_UNICODE)cps[k];
+    for (size_t k = 0; k < gs->n; k++) {
+        uint32_t cid = gs->v[k].cid;
+        cm[CID_SLOT0 + cid - 1] = (HPDF_UINT16)cid;
+        um[CID_SLOT0 + cid - 1] = (HPDF_UNICODE)glyph_pcp(cid);
     }
-    cm[CID_SLOT0 + n] = (HPDF_UINT16)(n + 1);
-    um[CID_SLOT0 + n] = 0xFFFF;   /* glyph 0 in any font, and not in the map */
+    cm[CID_SLOT0 + gs->ncid] = (HPDF_UINT16)(gs->ncid + 1);
+    um[CID_SLOT0 + gs->ncid] = 0xFFFF;   /* glyph 0 in any font, and not in the map */
     c->to_unicode = enc->to_unicode_fn;
     enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
 }
 
 /* The encoder back to UTF-8, encoding text as the dense CIDs. */
-static void cids_disarm(HPDF_Encoder enc, cids *c)
+static void cids_disarm(HPDF_Encoder enc, cids *c, const glyphs *gs)
 {
-    if (!c->dense) return;
     HPDF_UINT16 *cm = enc_cid_map(enc);
     HPDF_UNICODE *um = enc_unicode_map(enc);
-    memset(cm + CID_SLOT0, 0, (c->n + 1) * sizeof *cm);
+    memset(cm + CID_SLOT0, 0, (gs->ncid + 1) * sizeof *cm);
     memcpy(cm, c->saved, sizeof c->saved);
     enc->to_unicode_fn = c->to_unicode;
     memset(um, 0, 65536 * sizeof *um);
-    for (size_t k = 0; k < c->n; k++) um[c->cps[k]] = (HPDF_UNICODE)(k + 1);
+    for (size_t k = 0; k < gs->n; k++) um[glyph_pcp(gs->v[k].cid)] = (HPDF_UNICODE)gs->v[k].cid;
     enc->encode_text_fn = encode_cids;
 }
 
-/* The face with id f, subset to the characters cps[0..n), into the
- * document (the CID maps, /W and ToUnicode are finished by finish_face). */
-static HPDF_Font embed_face(drawer *dw, int f, const uint32_t *cps, size_t n, const pdf_err *pe,
-                            sbuf *err)
+/* Face f subset to its glyphs keys[0..n) (CID order) and loaded into the
+ * document (the CID maps, /W and ToUnicode are finished by embed_fonts). */
+static HPDF_Font embed_face(drawer *dw, glyphs *gs, int f, const uint32_t *keys, size_t n,
+                            const pdf_err *pe, sbuf *err)
 {
-    font_role role = face_role(dw->fs, f);
-    unsigned char *sub;
-    size_t sublen;
-    if (!font_subset(dw->fs, role, cps, n, &sub, &sublen, err)) return NULL;
-    char tag[7];
-    subset_tag(f, cps, n, tag);
+    uint32_t *gids = xmalloc((n + 1) * sizeof *gids), *newg = xmalloc((n + 1) * sizeof *newg);
+    uint32_t *pcps = xmalloc((n + 1) * sizeof *pcps);
+    text_cpset cps = {0};
+    for (size_t i = 0; i < n; i++) {
+        const gkey *k = &gs->v[keys[i]];
+        gids[i] = k->gid;
+        pcps[i] = glyph_pcp(k->cid);
+        text_cpset_add_utf8(&cps, gs->pool.data + k->off, k->len);
+    }
+    size_t ncp;
+    uint32_t *cpl = text_cpset_list(&cps, &ncp);
+    text_cpset_free(&cps);
+    unsigned char *sub = NULL;
+    size_t sublen = 0;
     HPDF_Font font = NULL;
-    const char *name = load_font_mem(dw->pdf, sub, sublen, tag);
-    if (name) font = HPDF_GetFont(dw->pdf, name, "UTF-8");
-    if (font && !embed_subset(dw->pdf, font, sub, sublen)) font = NULL;
-    if (!font) font_failed(dw, f, pe, err);
+    if (font_subset_glyphs(dw->fs, f, gids, n, cpl, ncp, &sub, &sublen, newg, err)) {
+        for (size_t i = 0; i < n; i++) gs->v[keys[i]].newgid = newg[i];
+        char tag[7];
+        subset_tag(f, gs, keys, n, tag);
+        const char *name = load_font_mem(dw->pdf, sub, sublen, tag, pcps, newg, n);
+        if (name) font = HPDF_GetFont(dw->pdf, name, "UTF-8");
+        if (font && !embed_subset(dw->pdf, font, sub, sublen)) font = NULL;
+        if (!font) font_failed(dw, f, pe, err);
+    }
     free(sub);
+    free(cpl);
+    free(gids);
+    free(newg);
+    free(pcps);
     return font;
 }
 
@@ -805,39 +1058,37 @@ static void set_info(HPDF_Doc pdf, const pdfw_opts *opts, const char *doc_title)
     }
 }
 
-/* The fonts subset to the characters of pass 1, and the document's info. */
-static bool embed_fonts(drawer *dw, const chars *ch, const pdfw_opts *opts, const pdf_err *pe, sbuf *err)
+/* The fonts subset to the glyphs of pass 1, and the document's info. */
+static bool embed_fonts(drawer *dw, chars *ch, const pdfw_opts *opts, const pdf_err *pe, sbuf *err)
 {
-    text_cpset *sets = ch->sets;
-    const bool *used = ch->used;
+    glyphs *gs = &ch->gs;
+    if (!glyphs_number(gs)) {
+        sbuf_printf(err, "PDF 生成失败 (PDF_TOO_MANY_GLYPHS): 一个文件中不同字形超过 %u 个", GLYPHS_MAX);
+        return false;
+    }
     bool ok = true;
-    uint32_t *cps[FONT_NROLES] = {0};
-    size_t ncps[FONT_NROLES] = {0};
+    int nf = font_face_count(dw->fs);
+    uint32_t *keys[FONT_MAX_FACES] = {0};
+    size_t nkeys[FONT_MAX_FACES] = {0};
     cids c = {0};
-    if (ok) {
-        for (int f = 0; f < FONT_NROLES; f++) {
-            if (!used[f]) continue;
-            text_cpset_add(&sets[f], ' ');
-            cps[f] = text_cpset_list(&sets[f], &ncps[f]);
-        }
-        cids_arm(dw->utf8, &c, sets, used);
-        for (int f = 0; ok && f < FONT_NROLES; f++)
-            if (used[f]) ok = (dw->fonts[f] = embed_face(dw, f, cps[f], ncps[f], pe, err)) != NULL;
-        cids_disarm(dw->utf8, &c);
-        const HPDF_UINT16 *tab = cid_table(dw->utf8, &c);
-        for (int f = 0; ok && f < FONT_NROLES; f++) {
-            if (!used[f]) continue;
-            ok = fix_tounicode(dw->fonts[f], cps[f], ncps[f], tab) &&
-                 compact_widths(dw->pdf, dw->fonts[f], cps[f], ncps[f], tab);
-            if (!ok) font_failed(dw, f, pe, err);
-        }
+    for (int f = 0; f < nf; f++)
+        if (gs->used[f]) keys[f] = glyphs_of_face(gs, f, &nkeys[f]);
+    cids_arm(dw->utf8, &c, gs);
+    for (int f = 0; ok && f < nf; f++)
+        if (gs->used[f]) ok = (dw->fonts[f] = embed_face(dw, gs, f, keys[f], nkeys[f], pe, err)) != NULL;
+    cids_disarm(dw->utf8, &c, gs);
+    for (int f = 0; ok && f < nf; f++) {
+        if (!gs->used[f]) continue;
+        ok = fix_tounicode(dw->fonts[f], gs, keys[f], nkeys[f]) &&
+             compact_widths(dw->pdf, dw->fonts[f], gs, keys[f], nkeys[f]);
+        if (!ok) font_failed(dw, f, pe, err);
     }
     if (ok) set_info(dw->pdf, opts, ch->title);
     /* PDF arrays hold at most 8,191 entries: a document with more pages
      * (a 20,000-person unit's registration) needs a tree of page nodes */
     if (ok && ch->pages > 8000) HPDF_SetPagesConfiguration(dw->pdf, 1000);
-    for (int f = 0; f < FONT_NROLES; f++) free(cps[f]);
-    free(c.cps);
+    for (int f = 0; f < nf; f++) free(keys[f]);
+    dw->gs = gs;
     return ok;
 }
 
@@ -863,7 +1114,7 @@ static bool shared_resources(drawer *dw)
         if (HPDF_Array_Add(procset, HPDF_Name_New(mm, procs[i])) != HPDF_OK) return false;
     char name[16];
     int k = 0;
-    for (int f = 0; f < FONT_NROLES; f++) {
+    for (int f = 0; f < FONT_MAX_FACES; f++) {
         if (!dw->fonts[f]) continue;
         snprintf(name, sizeof name, "F%d", ++k);
         if (HPDF_Dict_Add(fonts, name, dw->fonts[f]) != HPDF_OK) return false;
@@ -1067,7 +1318,7 @@ static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts 
     HPDF_UseUTFEncodings(pdf);
     HPDF_SetCurrentEncoder(pdf, "UTF-8");
     drawer dw = {.pdf = pdf, .fs = fs, .utf8 = HPDF_GetEncoder(pdf, "UTF-8")};
-    chars ch = {.sets = xcalloc(FONT_NROLES, sizeof *ch.sets)};
+    chars ch = {.fs = fs};
     bool ok = ps->collect(ps->ctx, &dw, &ch, err) && embed_fonts(&dw, &ch, opts, pe, err);
     if (ok && !shared_resources(&dw)) {
         libharu_failed(err, pe);

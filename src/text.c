@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hb.h>
+
 uint32_t text_utf8_next(const char **pp, const char *end)
 {
     const unsigned char *p = (const unsigned char *)*pp;
@@ -123,9 +125,47 @@ bool text_formula_like(const char *s)
     }
 }
 
+bool text_is_ignorable(uint32_t cp)
+{
+    /* Default_Ignorable_Code_Point of Unicode 15 (DerivedCoreProperties.txt) */
+    static const uint32_t r[][2] = {
+        {0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C}, {0x115F, 0x1160},
+        {0x17B4, 0x17B5}, {0x180B, 0x180F}, {0x200B, 0x200F}, {0x202A, 0x202E},
+        {0x2060, 0x206F}, {0x3164, 0x3164}, {0xFE00, 0xFE0F}, {0xFEFF, 0xFEFF},
+        {0xFFA0, 0xFFA0}, {0xFFF0, 0xFFF8}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A},
+        {0xE0000, 0xE0FFF},
+    };
+    if (cp < 0xAD || (cp >= 0x3400 && cp < 0xA000)) return false;   /* the common case, quickly */
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+        if (cp >= r[i][0] && cp <= r[i][1]) return true;
+    return false;
+}
+
+bool text_is_variation_selector(uint32_t cp)
+{
+    return (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF) || (cp >= 0x180B && cp <= 0x180D);
+}
+
+bool text_is_mark(uint32_t cp)
+{
+    if (cp < 0x300 || (cp >= 0x3400 && cp < 0xA000)) return false;
+    hb_unicode_general_category_t gc = hb_unicode_general_category(hb_unicode_funcs_get_default(), cp);
+    return gc == HB_UNICODE_GENERAL_CATEGORY_NON_SPACING_MARK ||
+           gc == HB_UNICODE_GENERAL_CATEGORY_ENCLOSING_MARK ||
+           gc == HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK;
+}
+
+bool text_is_spacing_mark(uint32_t cp)
+{
+    return text_is_mark(cp) && hb_unicode_general_category(hb_unicode_funcs_get_default(), cp) ==
+                                   HB_UNICODE_GENERAL_CATEGORY_SPACING_MARK;
+}
+
 bool text_no_line_start(uint32_t cp)
 {
     if (is_ideograph(cp)) return false;
+    /* a mark or an invisible control belongs to the character before it */
+    if (text_is_mark(cp) || text_is_ignorable(cp)) return true;
     static const uint32_t list[] = {
         0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF1F, 0xFF01, 0xFF09, /* ，。、；：？！） */
         0x300B, 0x300D, 0x300F, 0x201D, 0x2019, 0x3009, 0x3011, 0x3015, /* 》」』”’〉】〕 */

@@ -41,6 +41,16 @@ bool text_formula_like(const char *s);
 bool text_no_line_start(uint32_t cp); /* ，。、；：？！）》」』”’ … may not begin a line */
 bool text_no_line_end(uint32_t cp);   /* （《「『“‘ … may not end a line */
 bool text_is_cjk(uint32_t cp);        /* ideographs, kana, hangul, CJK/fullwidth punctuation */
+/* Default-ignorable code points (ZWJ, ZWNJ, variation selectors, BOM, bidi
+ * controls, ...): never drawn, no width. */
+bool text_is_ignorable(uint32_t cp);
+/* Variation selectors (FE00-FE0F, E0100-E01EF, Mongolian FVS1-3). */
+bool text_is_variation_selector(uint32_t cp);
+/* Combining marks (general category Mn, Mc, Me): part of the character
+ * before them, never the start of a line. */
+bool text_is_mark(uint32_t cp);
+/* Of those, the spacing ones (Mc), which keep their advance. */
+bool text_is_spacing_mark(uint32_t cp);
 
 /* Width source: advance of one code point in em (1.0 = the font size). */
 typedef struct text_metrics {

@@ -541,3 +541,66 @@ Test(cli, build_sweeps_the_staging_of_a_killed_run)
     cr_expect_str_eq(out, ". ./.2025.staging-1 ./.results.xml.tmp-AbC123 ./keep/.b.pdf.tmp-Q1w2E3 ");
     free(out);
 }
+
+/* Issue 15: the names corpus (rare ideographs of Extensions A-G, marks,
+ * ZWJ/ZWNJ, a variation selector, right-to-left names, a character no face
+ * has) prints: e2e/check_names.py reads every name back from the
+ * registration PDF's text and finds ink in every character's box. */
+Test(cli, names_corpus_prints_and_reads_back, .timeout = 120)
+{
+    char *out;
+    int rc = run(&out, "%s build -q -o %s data/names-corpus.xml", kaohe(), outdir);
+    cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, out);
+    free(out);
+    char pdf[512];
+    snprintf(pdf, sizeof pdf, "%s/2025/N01/registration.pdf", outdir);
+    rc = run(&out, "/usr/bin/python3 e2e/check_names.py %s data/names-corpus.xml X1", pdf);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    /* poppler reads it without a word of complaint, qpdf finds it sound */
+    rc = run(&out, "pdftotext %s /dev/null && qpdf --check %s >/dev/null && echo ok", pdf, pdf);
+    cr_assert_str_eq(out, "ok\n");
+    free(out);
+}
+
+/* The character no face has (U+10FFFD) is a warning naming unit, person
+ * (id and name), field and code point, in Chinese and in English, and
+ * belongs to the person in results.xml; the others print, unreported. */
+Test(cli, a_character_no_font_has_is_reported_with_the_person)
+{
+    const char *langs[2] = {"zh", "en"};
+    const char *texts[2] = {"单位 N01，王\xf4\x8f\xbf\xbd（X1）的“name”：字符 \xf4\x8f\xbf\xbd（U+10FFFD）",
+                            "unit N01, 王\xf4\x8f\xbf\xbd (X1), field 'name': no font has the character "
+                            "\xf4\x8f\xbf\xbd (U+10FFFD)"};
+    for (int l = 0; l < 2; l++) {
+        char *out;
+        int rc = run(&out, "%s build -q --lang %s -o %s/%s data/names-corpus.xml", kaohe(), langs[l], outdir,
+                     langs[l]);
+        cr_assert(rc == 0 || rc == 1, "exit %d: %s", rc, out);
+        free(out);
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s/2025/results.xml", outdir, langs[l]);
+        char *x = slurp(path);
+        cr_assert(x);
+        assert_has(x, "code=\"FONT_MISSING_GLYPH\" severity=\"warning\" person=\"X1\"");
+        assert_has(x, texts[l]);
+        int n = 0;
+        for (const char *p = x; (p = strstr(p, "FONT_MISSING_GLYPH")); p++) n++;
+        cr_assert_eq(n, 1, "only U+10FFFD lacks a face:\n%s", x);
+        cr_assert_null(strstr(x, "NON_BMP_CHAR"));
+        free(x);
+    }
+}
+
+/* A name blank once ASCII and ideographic spaces are trimmed is an input
+ * error at its line; a name with spaces around it is printed trimmed. */
+Test(cli, blank_name_is_an_input_error_with_its_line)
+{
+    expect_input_error("data/blank-name.xml", "NAME_BLANK", "data/blank-name.xml:7");
+    char *out;
+    int rc = run(&out, "%s build -q -o %s/t data/names-corpus.xml && pdftotext %s/t/2025/N01/registration.pdf - "
+                       "| grep -c '^张三$'", kaohe(), outdir, outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert_str_eq(out, "1\n");
+    free(out);
+}

@@ -1,0 +1,63 @@
+/* charcheck — see charcheck.h. */
+#include "charcheck.h"
+
+#include <string.h>
+
+#include "text.h"
+
+/* The first character of s no role can print, after `from` (bytes); 0 at
+ * the end. *at gets the byte offset after it. */
+static uint32_t next_missing(const font_set *fs, const char *s, size_t *at)
+{
+    const char *p = s + *at, *e = s + strlen(s);
+    while (p < e) {
+        uint32_t cp = text_utf8_next(&p, e);
+        if (cp < 0x80 || text_is_ignorable(cp)) continue;
+        for (int r = 0; r < FONT_NROLES; r++) {
+            if (!font_has(fs, (font_role)r, cp)) {
+                *at = (size_t)(p - s);
+                return cp;
+            }
+        }
+    }
+    *at = (size_t)(e - s);
+    return 0;
+}
+
+static size_t check_field(const font_set *fs, const unit *u, const person *p, const char *field,
+                          const char *s, msg_lang lang, sbuf *diags)
+{
+    if (!s) return 0;
+    size_t at = 0, n = 0;
+    text_cpset seen = {0};
+    for (uint32_t cp; (cp = next_missing(fs, s, &at)) != 0;) {
+        if (text_cpset_has(&seen, cp)) continue;
+        text_cpset_add(&seen, cp);
+        char ch[5] = {0};
+        text_utf8_encode(cp, ch);
+        sbuf_printf(diags, "FONT_MISSING_GLYPH@%s: ", p ? p->id : "");
+        msg_format(diags, lang, "FONT_MISSING_GLYPH", u->id, p ? p->name : "-", p ? p->id : "-", field, ch,
+                   (unsigned)cp);
+        sbuf_putc(diags, '\n');
+        n++;
+    }
+    text_cpset_free(&seen);
+    return n;
+}
+
+size_t charcheck_unit(const font_set *fs, const unit *u, msg_lang lang, sbuf *diags)
+{
+    size_t n = check_field(fs, u, NULL, "name", u->name, lang, diags);
+    for (long i = 0; i < u->n_persons; i++) {
+        const person *p = &u->persons[i];
+        const struct { const char *field, *text; } f[] = {
+            {"name", p->name}, {"gender", p->gender}, {"birth", p->birth}, {"ethnicity", p->ethnicity},
+            {"political", p->political}, {"education", p->education}, {"post", p->post},
+            {"rank", p->rank}, {"postSince", p->post_since}, {"summary", p->summary},
+            {"comment", p->comment},
+        };
+        for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
+            n += check_field(fs, u, p, f[k].field, f[k].text, lang, diags);
+    }
+    return n;
+}
