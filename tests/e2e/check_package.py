@@ -1068,6 +1068,9 @@ class UnitCtx:
                 for l in "\n".join(seg).splitlines():
                     if "签名" in l or "个人总结（续页）" in l:
                         continue
+                    # the running head (year, unit, name) and 第 n 页 共 m 页 of every page
+                    if re.match(r"^\s*\d+年度\s", l) or re.search(r"第\s*\d+\s*页\s*共\s*\d+\s*页", l):
+                        continue
                     l = re.sub(r"^\s*[个人总结]\s*$", "", l)
                     l = re.sub(r"^\s*[个人总结](\s{2,})", r"\1", l)
                     lines.append(l)
