@@ -915,6 +915,8 @@ typedef struct wctx {
     long long epoch;
     sbuf *written, *err;
     sbuf *diags;                 /* "CODE: message" lines of the layouts, or NULL */
+    bool simplex;                /* printed on one side (forms_opts) */
+    bool approve;
 } wctx;
 
 static char *out_path(const wctx *w, const char *name)
@@ -974,7 +976,8 @@ static int write_xlsx(const wctx *w, const lo_doc *const *docs, size_t n, const 
 static lo_doc *run_stream(const wctx *w, int t, const layout_source *src, const lo_sink *sink)
 {
     sbuf e = {0};
-    lo_doc *d = layout_stream(w->fc->tpl[t], src, w->fc->fs, sink, &e);
+    lo_print print = {w->simplex};
+    lo_doc *d = layout_stream_print(w->fc->tpl[t], src, w->fc->fs, sink, &print, &e);
     if (!d) sbuf_printf(w->err, "%s%s: %s", w->prefix, TPL_FILES[t], e.data ? e.data : "layout failed");
     sbuf_free(&e);
     for (size_t k = 0; d && w->diags && k < d->ndiags; k++) {
@@ -1223,7 +1226,8 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     }
     sbuf prefix = {0};
     sbuf_printf(&prefix, "%s/", u->id);
-    wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
+    wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex,
+              o->approve};
     view v;
     view_init(&v, u, pol, o->epoch);
     int rc = simple_form(&w, &v, pol->split_leaders ? T_QUOTA_SPLIT : T_QUOTA, "quota-application", true);
@@ -1293,7 +1297,7 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
         policy_free(p);
     }
     layout_source ss = {sv_lookup, view_count, view_item, &sv};
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve};
     return write_paged(&w, T_SUMMARY, &ss, "summary");
 }
 
@@ -1363,6 +1367,6 @@ int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const cha
     }
     ranking_view rv = {src, fc->schemes, ""};
     layout_source rs = {view_lookup, view_count, rk_item, &rv};
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve};
     return write_paged(&w, T_RANKING, &rs, "ranking");
 }
