@@ -505,12 +505,14 @@ static void read_person_children(unit *u, person *p, xmlNodePtr pn)
 {
     static const char *const leave[] = { "sick", "personal", "study", "maternity" };
     static const char *const sanction[] = { "none", "warning", "demerit", "major-demerit", "demotion", "removal" };
+    static const char *const assignment[] = { "regular", "seconded" };
     for (xmlNodePtr c = pn->children; c; c = c->next) {
         if (is_el(c, "status")) {
             p->leave_months = (int)attr_long(c, "leaveMonths", 0);
             p->leave_type = (leave_t)attr_enum(c, "leaveType", leave, 4, LEAVE_SICK);
             p->probation = attr_bool(c, "probation", false);
             p->months_in_unit = (int)attr_long(c, "monthsInUnit", 12);
+            p->seconded = attr_enum(c, "assignment", assignment, 2, 0) == 1;
             p->under_investigation = attr_bool(c, "underInvestigation", false);
             p->sanction = (sanction_t)attr_enum(c, "sanction", sanction, 6, SANCTION_NONE);
             p->sanction_year = (int)attr_long(c, "sanctionYear", 0);
@@ -572,6 +574,7 @@ static void read_person(unit *u, person *p, xmlNodePtr pn)
     p->post = attr_dup(u, pn, "post");
     p->rank = attr_dup(u, pn, "rank");
     p->post_since = attr_dup(u, pn, "postSince");
+    p->duty = attr_dup(u, pn, "duty");
     p->category = (category_t)attr_enum(pn, "category", cats, 4, CAT_OTHER);
     p->role = (role_t)attr_enum(pn, "role", roles, 3, ROLE_STAFF);
     /* SPEC defaults for an absent <status> */

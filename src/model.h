@@ -54,12 +54,14 @@ typedef struct person {
     /* inputs */
     const char *id, *name, *gender, *birth, *ethnicity, *political, *education;
     const char *post, *rank, *post_since, *summary, *comment;
+    const char *duty;        /* 从事或分管工作; NULL when not given */
     category_t category;
     role_t role;
     int leave_months;
     leave_t leave_type;
     bool probation, under_investigation, refused, advanced;
     int months_in_unit;
+    bool seconded;           /* assignment="seconded" (借调、挂职、援派); false: regular */
     sanction_t sanction;
     int sanction_year;       /* 0 when not given */
     long routine_records;

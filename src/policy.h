@@ -48,7 +48,7 @@ typedef struct policy {
     bool min_one;
     int notice_days;
     int posting_days;               /* results posted >= N calendar days (0: not set) */
-    int seconded_below_months;      /* monthsInUnit < N -> code 7 */
+    int seconded_below_months;      /* seconded and monthsInUnit < N -> code 7 */
     int leave_above_months;         /* leaveMonths > N (not maternity) -> 6A */
     bool bar_warning;               /* warning sanction this year: not excellent */
     bool bar_accident_leaders;      /* leaders of a majorAccident unit: not excellent */

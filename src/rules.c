@@ -17,7 +17,9 @@ static bool sanction_blocks_grade(sanction_t s)
 
 code_t rules_person_code(const person *p, const policy *pol, int year)
 {
-    if (p->months_in_unit < pol->seconded_below_months) return CODE_7;
+    /* Only a seconded person is appraised by the home unit; staff transferred
+     * in during the year are this unit's own and are appraised here. */
+    if (p->seconded && p->months_in_unit < pol->seconded_below_months) return CODE_7;
     if (p->leave_months > pol->leave_above_months && p->leave_type != LEAVE_MATERNITY) return CODE_6A;
     if (p->under_investigation) return CODE_5B;
     if (p->probation) return CODE_5A;

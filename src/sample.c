@@ -430,7 +430,7 @@ static int sample_policy_max_pm(int pol)
 
 /* Special cases pinned to evenly spaced persons (see the file comment). */
 enum {
-    SAMPLE_CASE_SECONDED,           /* monthsInUnit < 6 → 7 */
+    SAMPLE_CASE_SECONDED,           /* assignment seconded, monthsInUnit < 6 → 7 */
     SAMPLE_CASE_LEAVE_SICK,         /* leaveMonths > 6 → 6A */
     SAMPLE_CASE_LEAVE_PERSONAL,
     SAMPLE_CASE_LEAVE_STUDY,
@@ -441,6 +441,7 @@ enum {
     SAMPLE_CASE_SANCTION_PAST = SAMPLE_CASE_SANCTION_NOW + 5,  /* +0..4, earlier year */
     SAMPLE_CASE_REFUSED = SAMPLE_CASE_SANCTION_PAST + 5,       /* 4 */
     SAMPLE_CASE_NO_RECORDS,         /* routineRecords = 0 */
+    SAMPLE_CASE_TRANSFERRED,        /* regular, transferred in: monthsInUnit < 6, graded here */
     SAMPLE_N_STATUS,
     SAMPLE_CASE_OTHER_CATEGORY = SAMPLE_N_STATUS,
     SAMPLE_CASE_STREAK2,
@@ -961,6 +962,65 @@ static void sample_post_rank(sample_rng *r, const sample_unit *u, int cat, int r
     }
 }
 
+/* 从事或分管工作 (SPEC 2 person@duty) as an office writes it, from the post:
+ * heads lead, deputies oversee two areas, section staff work in their
+ * section, professionals in their field. Drawn from its own stream so the
+ * rest of a person's data does not shift with it. */
+static void sample_duty(sample_rng *r, const sample_unit *u, int cat, int role, const char *post,
+                        char *out, size_t n)
+{
+    static const char *const areas_organ[] = { "办公室", "财务", "人事", "政策法规", "行政审批", "督查",
+                                               "信息化", "安全生产", "规划", "业务一科", "业务二科" };
+    static const char *const areas_school[] = { "教学", "德育", "后勤", "安全", "教研", "招生" };
+    static const char *const areas_hosp[] = { "医务", "护理", "后勤", "药事", "公共卫生", "院感" };
+    static const char *const areas_service[] = { "业务", "办公室", "财务", "安全", "信息化", "宣传" };
+    static const char *const tasks[] = { "日常业务和文稿起草", "信息报送和档案管理", "政策研究和制度建设",
+                                         "项目审核和督办", "统计分析和数据报送", "来文来电处理和综合协调" };
+    static const char *const subjects[] = { "语文", "数学", "英语", "物理", "化学", "历史", "地理", "体育" };
+    static const char *const depts[] = { "内科", "外科", "儿科", "妇产科", "急诊科", "检验科", "影像科" };
+    static const char *const service[] = { "文献采编", "读者服务", "展陈讲解", "新闻采编", "技术推广",
+                                           "窗口受理", "档案整理" };
+    static const char *const mgmt[] = { "办公室综合管理", "财务管理", "人事管理", "党务和宣传" };
+    static const char *const works[] = { "后勤保障", "车辆驾驶", "设备维护", "安全保卫" };
+    static const char *const others[] = { "窗口咨询和引导服务", "文印收发", "后勤服务", "资料录入和整理" };
+    int dom = u->tpl->domain;
+    const char *const *areas = dom == SAMPLE_DOM_SCHOOL ? areas_school : dom == SAMPLE_DOM_HOSPITAL ? areas_hosp
+                             : dom == SAMPLE_DOM_SERVICE ? areas_service : areas_organ;
+    int nareas = dom == SAMPLE_DOM_SCHOOL ? SAMPLE_COUNT(areas_school) : dom == SAMPLE_DOM_HOSPITAL ? SAMPLE_COUNT(areas_hosp)
+               : dom == SAMPLE_DOM_SERVICE ? SAMPLE_COUNT(areas_service) : SAMPLE_COUNT(areas_organ);
+    if (role == SAMPLE_ROLE_MAIN) {
+        snprintf(out, n, "主持全面工作，负责党建和干部队伍建设");
+    } else if (role == SAMPLE_ROLE_LEADER && !strcmp(post, u->tpl->deputy)) {
+        int a = (int)sample_below(r, (uint32_t)nareas), b = (a + 1 + (int)sample_below(r, (uint32_t)nareas - 1)) % nareas;
+        snprintf(out, n, "分管%s、%s工作", areas[a], areas[b]);
+    } else if (role == SAMPLE_ROLE_LEADER) {
+        /* a section's 科长/副科长, or the office's 主任/副主任 */
+        static const char *const heads[] = { "副科长", "科长", "副主任", "主任" };
+        size_t len = strlen(post);
+        int keep = (int)len, deputy = 0;
+        for (int k = 0; k < SAMPLE_COUNT(heads); k++) {
+            size_t h = strlen(heads[k]);
+            if (len > h && !strcmp(post + len - h, heads[k])) { keep = (int)(len - h); deputy = k % 2 == 0; break; }
+        }
+        snprintf(out, n, "%s%.*s工作", deputy ? "协助主持" : "主持", keep, post);
+    } else if (cat == SAMPLE_CAT_OTHER) {
+        snprintf(out, n, "从事%s工作", SAMPLE_PICK(r, others));
+    } else if (cat == SAMPLE_CAT_INSTITUTION && !strcmp(post, "专业技术岗位")) {
+        if (dom == SAMPLE_DOM_SCHOOL) snprintf(out, n, "承担%s教学工作%s", SAMPLE_PICK(r, subjects),
+                                                sample_chance(r, 400) ? "，兼任班主任" : "");
+        else if (dom == SAMPLE_DOM_HOSPITAL) snprintf(out, n, "从事%s临床诊疗工作", SAMPLE_PICK(r, depts));
+        else snprintf(out, n, "从事%s工作", SAMPLE_PICK(r, service));
+    } else if (cat == SAMPLE_CAT_INSTITUTION) {
+        snprintf(out, n, "从事%s工作", !strcmp(post, "管理岗位") ? SAMPLE_PICK(r, mgmt) : SAMPLE_PICK(r, works));
+    } else {
+        /* section staff: "规划科科员" works in 规划科 */
+        static const char kw[] = "科员";
+        size_t len = strlen(post);
+        int keep = len > sizeof kw - 1 ? (int)(len - (sizeof kw - 1)) : (int)len;
+        snprintf(out, n, "负责%.*s%s工作", keep, post, SAMPLE_PICK(r, tasks));
+    }
+}
+
 static void sample_person(sample_ctx *c, sample_unit *u, long g, long i)
 {
     sbuf *b = &c->buf;
@@ -1041,6 +1101,11 @@ static void sample_person(sample_ctx *c, sample_unit *u, long g, long i)
 
     char post[96], rank[64];
     sample_post_rank(&r, u, cat, role, age, post, sizeof post, rank, sizeof rank);
+    char duty[160];
+    {
+        sample_rng dr = sample_stream(c->o->seed, 4, (uint64_t)g);
+        sample_duty(&dr, u, cat, role, post, duty, sizeof duty);
+    }
 
     /* postSince: within the career, recent for leaders and new recruits. */
     int since_y, since_m = sample_range(&r, 1, 12);
@@ -1055,7 +1120,7 @@ static void sample_person(sample_ctx *c, sample_unit *u, long g, long i)
 
     /* ---- status ---- */
     int months_in_unit = 12, leave_months = 0, leave_type = 0, records = 4;
-    bool investigation = false, probation = false, refused = false;
+    bool investigation = false, probation = false, refused = false, seconded = false;
     int sanction = -1, sanction_year = 0;
     if (u->routine == 1) records = sample_range(&r, 1, 3);
     else if (u->routine == 2) records = sample_chance(&r, 300) ? 0 : sample_range(&r, 1, 2);
@@ -1063,7 +1128,8 @@ static void sample_person(sample_ctx *c, sample_unit *u, long g, long i)
     if (sample_chance(&r, 40)) { leave_months = sample_range(&r, 1, 3); leave_type = sample_chance(&r, 700) ? 0 : 1; }
     if (status >= 0) {
         switch (status) {
-        case SAMPLE_CASE_SECONDED: months_in_unit = sample_range(&r, 1, 5); break;
+        case SAMPLE_CASE_SECONDED: months_in_unit = sample_range(&r, 1, 5); seconded = true; break;
+        case SAMPLE_CASE_TRANSFERRED: months_in_unit = sample_range(&r, 1, 5); break;
         case SAMPLE_CASE_LEAVE_SICK: case SAMPLE_CASE_LEAVE_PERSONAL:
         case SAMPLE_CASE_LEAVE_STUDY: case SAMPLE_CASE_LEAVE_MATERNITY:
             leave_type = status - SAMPLE_CASE_LEAVE_SICK;
@@ -1088,7 +1154,7 @@ static void sample_person(sample_ctx *c, sample_unit *u, long g, long i)
         }
     }
     /* ZB18 code, as the rules will see it (SPEC 3.1). */
-    bool out7 = months_in_unit < 6;
+    bool out7 = seconded && months_in_unit < 6;
     bool out6a = !out7 && leave_months > 6 && leave_type != 3;
     bool ungraded5 = !out7 && !out6a && (investigation || probation ||
                      (sanction >= 1 && sanction_year == year));
@@ -1108,9 +1174,12 @@ static void sample_person(sample_ctx *c, sample_unit *u, long g, long i)
     sbuf_printf(b, " category=\"%s\" role=\"%s\"", sample_cat_names[cat], sample_role_names[role]);
     sample_put_attr(b, "post", post);
     if (rank[0]) sample_put_attr(b, "rank", rank);
-    sbuf_printf(b, " postSince=\"%04d-%02d\">\n", since_y, since_m);
+    sbuf_printf(b, " postSince=\"%04d-%02d\"", since_y, since_m);
+    sample_put_attr(b, "duty", duty);
+    sbuf_puts(b, ">\n");
 
     sbuf_printf(b, "      <status monthsInUnit=\"%d\"", months_in_unit);
+    if (seconded) sbuf_puts(b, " assignment=\"seconded\"");
     if (leave_months) sbuf_printf(b, " leaveMonths=\"%d\" leaveType=\"%s\"", leave_months, sample_leave_types[leave_type]);
     if (probation) sbuf_puts(b, " probation=\"true\"");
     if (investigation) sbuf_puts(b, " underInvestigation=\"true\"");

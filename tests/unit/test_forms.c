@@ -71,7 +71,7 @@ static const char *UNIT_BODY =
     "<person id=\"P7\" name=\"周九九\" gender=\"女\" birth=\"1985-11\" category=\"managed\" post=\"科员\">"
     "<votes excellent=\"1\" competent=\"10\" basic=\"4\" incompetent=\"10\"/></person>"
     "<person id=\"P8\" name=\"吴十十\" gender=\"男\" birth=\"1988-04\" category=\"institution\" post=\"干部\">"
-    "<status monthsInUnit=\"3\"/></person>";
+    "<status monthsInUnit=\"3\" assignment=\"seconded\"/></person>";
 
 static unit *compute(const char *preset, size_t summary_chars)
 {

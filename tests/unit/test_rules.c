@@ -127,7 +127,7 @@ Test(rules, places_are_exact_floors)
 Test(rules, codes_in_table_order)
 {
     const unit *u = compute("national", NULL,
-        "<person id=\"A\" name=\"借调\" category=\"civil-servant\"><status monthsInUnit=\"5\" refused=\"true\"/></person>"
+        "<person id=\"A\" name=\"借调\" category=\"civil-servant\"><status monthsInUnit=\"5\" assignment=\"seconded\" refused=\"true\"/></person>"
         "<person id=\"B\" name=\"满六个月\" category=\"civil-servant\"><status monthsInUnit=\"6\"/></person>"
         "<person id=\"C\" name=\"病假\" category=\"civil-servant\"><status leaveMonths=\"7\" leaveType=\"sick\" probation=\"true\"/></person>"
         "<person id=\"D\" name=\"产假\" category=\"civil-servant\"><status leaveMonths=\"9\" leaveType=\"maternity\"/></person>"
@@ -173,6 +173,38 @@ Test(rules, codes_in_table_order)
     cr_assert_eq(u->n_errors, 0);
 }
 
+/* Code 7 is for a seconded person (借调/挂职) under the policy's months only. */
+Test(rules, code_7_for_seconded_under_six_months)
+{
+    const unit *u = compute("national", NULL,
+        "<person id=\"A\" name=\"借调五个月\" category=\"civil-servant\"><status monthsInUnit=\"5\" assignment=\"seconded\"/></person>"
+        "<person id=\"B\" name=\"挂职零个月\" category=\"institution\"><status monthsInUnit=\"0\" assignment=\"seconded\"/></person>"
+        "<person id=\"C\" name=\"借调满六个月\" category=\"civil-servant\"><status monthsInUnit=\"6\" assignment=\"seconded\"/></person>");
+    cr_assert_str_eq(code_of(u, "A"), "7");
+    cr_assert_str_eq(code_of(u, "B"), "7");
+    cr_assert_str_eq(grade_of(u, "A"), "none");
+    cr_assert_eq(find_person(u, "A")->bucket, -1, "code 7 is not counted here");
+    cr_assert_eq(find_person(u, "C")->code, CODE_GRADED, "six months seconded: appraised here");
+}
+
+/* A person transferred in four months ago (regular) is appraised by this
+ * unit, counted in its bucket and may be excellent. */
+Test(rules, transferred_in_regular_staff_are_graded_here)
+{
+    const unit *u = compute("national", NULL,
+        "<person id=\"A\" name=\"调入局长\" category=\"civil-servant\" role=\"main-leader\">"
+        "<status monthsInUnit=\"4\" assignment=\"regular\"/><votes excellent=\"30\"/></person>"
+        "<person id=\"B\" name=\"调入未写\" category=\"civil-servant\"><status monthsInUnit=\"1\"/></person>"
+        "<person id=\"C\" name=\"甲\" category=\"civil-servant\"/>"
+        "<person id=\"D\" name=\"乙\" category=\"civil-servant\"/>"
+        "<person id=\"E\" name=\"丙\" category=\"civil-servant\"/>");
+    cr_assert_eq(find_person(u, "A")->code, CODE_GRADED);
+    cr_assert_eq(find_person(u, "B")->code, CODE_GRADED, "assignment defaults to regular");
+    cr_assert_neq(find_person(u, "A")->bucket, -1);
+    cr_assert_eq(u->buckets[0].participants, 5);
+    cr_assert_str_eq(grade_of(u, "A"), "excellent", "most excellent votes, the one place (20%% of 5)");
+}
+
 Test(rules, refused_with_other_grade_is_not_allowed)
 {
     const unit *u = compute("national", NULL,
@@ -188,7 +220,7 @@ Test(rules, grade_for_ungraded_codes_is_not_allowed)
 {
     const unit *u = compute("national", NULL,
         "<person id=\"S1\" name=\"甲\" category=\"civil-servant\"><status probation=\"true\"/><proposal grade=\"competent\"/></person>"
-        "<person id=\"S2\" name=\"乙\" category=\"civil-servant\"><status monthsInUnit=\"3\"/><proposal grade=\"excellent\"/></person>"
+        "<person id=\"S2\" name=\"乙\" category=\"civil-servant\"><status monthsInUnit=\"3\" assignment=\"seconded\"/><proposal grade=\"excellent\"/></person>"
         "<person id=\"S3\" name=\"丙\" category=\"civil-servant\"><status leaveMonths=\"8\"/><proposal grade=\"basic\"/></person>"
         "<person id=\"S4\" name=\"丁\" category=\"civil-servant\"><status probation=\"true\"/><proposal advanced=\"false\"/></person>");
     cr_assert_eq(count_findings(u, "GRADE_NOT_ALLOWED", "S1"), 1);

@@ -107,7 +107,8 @@ static person_code code_of(xmlNodePtr p, long year)
     if (!s) return c;
     long months = attr_long(s, "monthsInUnit", 12), leave = attr_long(s, "leaveMonths", 0);
     bool maternity = attr_is(s, "leaveType", "maternity", "sick");
-    c.out = months < 6 || (leave > 6 && !maternity);
+    bool seconded = attr_is(s, "assignment", "seconded", "regular");
+    c.out = (seconded && months < 6) || (leave > 6 && !maternity);
     bool hard = !attr_is(s, "sanction", "none", "none") && !attr_is(s, "sanction", "warning", "none");
     c.ungraded = !c.out && (attr_is(s, "underInvestigation", "true", "false") || attr_is(s, "probation", "true", "false") ||
                             (hard && attr_long(s, "sanctionYear", 0) == year));
@@ -120,7 +121,7 @@ static person_code code_of(xmlNodePtr p, long year)
  * coverage flags. */
 typedef struct {
     bool cat[4], role[3];
-    bool seconded, leave[4], investigation, probation, sanction_now[5], sanction_past[5], refused, no_records;
+    bool seconded, transferred, leave[4], investigation, probation, sanction_now[5], sanction_past[5], refused, no_records;
     bool streak[6];
     long units, persons;
 } coverage;
@@ -161,7 +162,12 @@ static coverage walk(const sample_doc *d)
 
             xmlNodePtr s = child(p, "status");
             cr_assert(s);
-            cv.seconded |= attr_long(s, "monthsInUnit", 12) < 6;
+            bool short_stay = attr_long(s, "monthsInUnit", 12) < 6;
+            cv.seconded |= short_stay && attr_is(s, "assignment", "seconded", "regular");
+            cv.transferred |= short_stay && attr_is(s, "assignment", "regular", "regular");
+            xmlChar *duty = xmlGetProp(p, (const xmlChar *)"duty");
+            cr_assert(duty && duty[0], "every person has a duty (从事或分管工作)");
+            xmlFree(duty);
             if (attr_long(s, "leaveMonths", 0) > 6)
                 for (int i = 0; i < 4; i++) cv.leave[i] |= attr_is(s, "leaveType", leaves[i], "sick");
             cv.investigation |= attr_is(s, "underInvestigation", "true", "false");
@@ -294,7 +300,8 @@ Test(sample, tiny_sample_covers_every_case)
     coverage cv = walk(&d);
     for (int i = 0; i < 4; i++) cr_assert(cv.cat[i], "category %s missing", cats[i]);
     for (int i = 0; i < 3; i++) cr_assert(cv.role[i], "role %s missing", roles[i]);
-    cr_assert(cv.seconded, "monthsInUnit < 6 missing");
+    cr_assert(cv.seconded, "seconded with monthsInUnit < 6 missing");
+    cr_assert(cv.transferred, "regular (transferred in) with monthsInUnit < 6 missing");
     for (int i = 0; i < 4; i++) cr_assert(cv.leave[i], "leave %s > 6 months missing", leaves[i]);
     cr_assert(cv.investigation);
     cr_assert(cv.probation);
@@ -313,7 +320,7 @@ Test(sample, tiny_sample_covers_every_case)
         for (int i = 0; i < 4; i++) cr_assert(cv.cat[i], "seed %lu: category %s missing", (unsigned long)seed, cats[i]);
         for (int i = 0; i < 3; i++) cr_assert(cv.role[i], "seed %lu: role %s missing", (unsigned long)seed, roles[i]);
         for (int i = 0; i < 5; i++) cr_assert(cv.sanction_now[i] && cv.sanction_past[i]);
-        cr_assert(cv.seconded && cv.investigation && cv.probation && cv.refused && cv.no_records);
+        cr_assert(cv.seconded && cv.transferred && cv.investigation && cv.probation && cv.refused && cv.no_records);
         free(d.data);
     }
 }
