@@ -121,6 +121,7 @@ typedef struct view {
     assess_view a;
     char buf[256];
     sbuf sb;                  /* scratch for composed values */
+    bool approve;             /* --approve: the authority fills its 审核意见 ("approve" is "1") */
 } view;
 
 static const char *CAT_KEYS[] = {"civil-servant", "managed", "institution", "other"};
@@ -323,6 +324,71 @@ static const char *warnings_of(view *v, const person *p)
     return v->sb.data;
 }
 
+/* A finding's message without the person's "（id）" (the forms name
+ * persons, never by their internal ids) and the name before it. */
+static void put_message(sbuf *b, const person *p, const char *msg)
+{
+    char tag[160];
+    snprintf(tag, sizeof tag, "%s（%s）：", p->name ? p->name : "", p->id);
+    if (!strncmp(msg, tag, strlen(tag))) msg += strlen(tag);
+    snprintf(tag, sizeof tag, "（%s）", p->id);
+    for (const char *q; (q = strstr(msg, tag)); msg = q + strlen(tag)) sbuf_add(b, msg, (size_t)(q - msg));
+    sbuf_puts(b, msg);
+}
+
+/* The automatic candidate of p's bucket with p's ranking keys but the other
+ * grade: the tie the ranking broke by person id. NULL when none. */
+static const person *tied_with(const view *v, const person *p, bool by_score)
+{
+    if (!p->auto_proposed || p->bucket < 0) return NULL;
+    for (long i = 0; i < v->u->n_persons; i++) {
+        const person *q = &v->u->persons[i];
+        if (q == p || !q->auto_proposed || q->bucket != p->bucket || q->code != CODE_GRADED) continue;
+        if ((q->grade == GRADE_EXCELLENT) == (p->grade == GRADE_EXCELLENT)) continue;
+        if (q->votes[0] == p->votes[0] && (!by_score || q->score == p->score)) return q;
+    }
+    return NULL;
+}
+
+/* 备注 of the tally: why a grade does not follow the vote order (the
+ * leader's proposal, a tie broken by the rule, with the counts the ranking
+ * used), why a person has no grade (不定等次, not taking part), and the
+ * other findings about the person, each marked ※, without internal ids. */
+static const char *tally_note(view *v, const person *p)
+{
+    sbuf b = {0};
+    sbuf_puts(&b, "");
+    bool by_score = policy_has_score(v->pol);
+    const char *why = reason(v, p);
+    if (why && *why) sbuf_printf(&b, "※%s", why);
+    if (p->code == CODE_GRADED && !p->auto_proposed && p->proposed != GRADE_NONE) {
+        if (b.len) sbuf_puts(&b, "\n");
+        sbuf_printf(&b, "※按主管领导建议确定（优秀票%ld票）", p->votes[0]);
+    }
+    const person *t = tied_with(v, p, by_score);
+    if (t) {
+        if (b.len) sbuf_puts(&b, "\n");
+        sbuf_printf(&b, "※与%s", t->name ? t->name : "");
+        if (by_score) {
+            char sc[32];
+            fix6_format_fixed(p->score, 2, sc, sizeof sc);
+            sbuf_printf(&b, "得分同为%s分、", sc);
+        }
+        sbuf_printf(&b, "优秀票同为%ld票，按人员编号顺序%s", p->votes[0],
+                    p->grade == GRADE_EXCELLENT ? "确定为优秀" : "未确定为优秀");
+    }
+    for (const finding *f = v->u->findings; f; f = f->next) {
+        if (!f->person_id || strcmp(f->person_id, p->id) || !strcmp(f->code, "RANK_TIE")) continue;
+        if (b.len) sbuf_puts(&b, "\n");
+        sbuf_puts(&b, "※");
+        put_message(&b, p, f->message ? f->message : f->code);
+    }
+    sbuf_clear(&v->sb);
+    sbuf_puts(&v->sb, b.data);
+    sbuf_free(&b);
+    return v->sb.data;
+}
+
 static const char *person_field(view *v, const person *p, const char *f)
 {
     if (!p) return NULL;
@@ -339,6 +405,9 @@ static const char *person_field(view *v, const person *p, const char *f)
         if (!strcmp(f, "categoryLabel")) return CAT_LABELS[p->category];
         if (!strcmp(f, "comment")) return p->comment;
         if (!strcmp(f, "code")) return model_code_str(p);
+        break;
+    case 'd':
+        if (!strcmp(f, "duty")) return p->duty;
         break;
     case 'e':
         if (!strcmp(f, "ethnicity")) return p->ethnicity;
@@ -391,6 +460,9 @@ static const char *person_field(view *v, const person *p, const char *f)
             else snprintf(v->buf, sizeof v->buf, "%d—%d年（%d年）", y - p->streak + 1, y, p->streak);
             return v->buf;
         }
+        break;
+    case 't':
+        if (!strcmp(f, "tallyNote")) return tally_note(v, p);
         break;
     case 'u':
         if (!strcmp(f, "unitPost")) {
@@ -785,6 +857,28 @@ static const char *assess_lookup(view *v, const char *k)
     return NULL;
 }
 
+/* The laws a notice cites: 公务员法 and 公务员考核规定 for civil servants
+ * and persons managed under it, 事业单位工作人员考核规定 for institution
+ * staff; both only when both are present. A unit with neither (only
+ * 其他人员, or nobody) cites its own kind's. */
+static const char *laws(view *v)
+{
+    const unit *u = v->u;
+    bool cs = false, inst = false;
+    for (long i = 0; i < u->n_persons; i++) {
+        category_t c = u->persons[i].category;
+        cs |= c == CAT_CIVIL_SERVANT || c == CAT_MANAGED;
+        inst |= c == CAT_INSTITUTION;
+    }
+    if (!cs && !inst) {
+        cs = u->kind != KIND_INSTITUTION;
+        inst = !cs;
+    }
+    snprintf(v->buf, sizeof v->buf, "%s%s", cs ? "《中华人民共和国公务员法》《公务员考核规定》" : "",
+             inst ? "《事业单位工作人员考核规定》" : "");
+    return v->buf;
+}
+
 static const char *unit_lookup(view *v, const char *path)
 {
     const unit *u = v->u;
@@ -792,6 +886,7 @@ static const char *unit_lookup(view *v, const char *path)
     if (!strncmp(path, "person.", 7)) return person_field(v, v->p, path + 7);
     if (!strncmp(path, "assessment.", 11)) return assess_lookup(v, path + 11);
     if (!strcmp(path, "year")) return h ? num(v, h->year) : NULL;
+    if (!strcmp(path, "approve")) return v->approve ? "1" : NULL;
     if (!strcmp(path, "today")) return v->today;
     if (!strcmp(path, "filedOn")) return v->filed;
     if (!strcmp(path, "filingDeadline")) return h && h->filing_deadline[0] ? h->filing_deadline : NULL;
@@ -844,6 +939,7 @@ static const char *unit_lookup(view *v, const char *path)
     if (!strcmp(k, "id")) return u->id;
     if (!strcmp(k, "name")) return u->name;
     if (!strcmp(k, "kind")) return KIND_LABELS[u->kind];
+    if (!strcmp(k, "laws")) return laws(v);
     if (!strcmp(k, "excellentCount")) return num(v, (long)v->nlist[L_EXC]);
     if (!strcmp(k, "establishment.admin")) return num(v, u->est_admin);
     if (!strcmp(k, "establishment.institution")) return num(v, u->est_institution);
@@ -1230,6 +1326,7 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
               o->approve};
     view v;
     view_init(&v, u, pol, o->epoch);
+    v.approve = o->approve;
     int rc = simple_form(&w, &v, pol->split_leaders ? T_QUOTA_SPLIT : T_QUOTA, "quota-application", true);
     if (rc == 0 && o->want_pdf) rc = registration(&w, &v, o->split);
     if (rc == 0 && o->want_pdf) rc = ballot(&w, &v);
