@@ -314,3 +314,91 @@ Test(print, binding_zone_stays_clear_and_mirrors_on_even_pages)
     cr_expect(pages_seen > 50, "%zu pages", pages_seen);
     cr_expect(mirrored > 10, "even pages shifted to the left: %zu", mirrored);
 }
+
+/* A python check over a built package (Debian's python3, standard library
+ * and pdftotext only): exit 0 when it holds, its output says why not. */
+static void py_check(const char *what, const char *script)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/check.py", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs(script, f);
+    fclose(f);
+    char *out;
+    int rc = run(&out, "cd %s && /usr/bin/python3 check.py 2>&1", dir);
+    cr_expect_eq(rc, 0, "%s:\n%s", what, out);
+    free(out);
+}
+
+/* The registration form prints each person's rank (职务职级 / 岗位等级) and
+ * duty (从事或分管工作), on a generated input. */
+Test(print, registration_prints_rank_and_duty)
+{
+    cr_assert_eq(run(NULL, "%s sample --units 3 --persons 40 --seed 7 > %s/in.xml", kaohe(), dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/out %s/in.xml >/dev/null 2>&1", kaohe(), dir, dir), 0);
+    py_check("rank and duty",
+             "import glob, re, subprocess, xml.etree.ElementTree as ET\n"
+             "NS = '{urn:kaohe:appraisal:1}'\n"
+             "bad, seen = [], 0\n"
+             "for u in ET.parse('in.xml').getroot().iter(NS + 'unit'):\n"
+             "    pdf = glob.glob('out/*/%s/registration.pdf' % u.get('id'))[0]\n"
+             "    text = re.sub(r'\\s', '', subprocess.run(['pdftotext', pdf, '-'], capture_output=True, text=True).stdout)\n"
+             "    for p in u.iter(NS + 'person'):\n"
+             "        for k in ('rank', 'duty'):\n"
+             "            v = p.get(k)\n"
+             "            if v:\n"
+             "                seen += 1\n"
+             "                if re.sub(r'\\s', '', v) not in text: bad.append((p.get('id'), k, v))\n"
+             "print(seen, bad[:5]); raise SystemExit(1 if bad or seen < 40 else 0)\n");
+}
+
+/* The notice cites 公务员法/公务员考核规定 exactly when the unit has civil
+ * servants or persons managed under it, 事业单位工作人员考核规定 exactly
+ * when it has institution staff. */
+Test(print, notice_cites_the_laws_of_its_persons)
+{
+    cr_assert_eq(run(NULL, "%s sample --units 8 --persons 120 --seed 3 > %s/in.xml", kaohe(), dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/out %s/in.xml >/dev/null 2>&1", kaohe(), dir, dir), 0);
+    py_check("laws",
+             "import glob, re, subprocess, xml.etree.ElementTree as ET\n"
+             "NS = '{urn:kaohe:appraisal:1}'\n"
+             "bad, kinds = [], set()\n"
+             "for u in ET.parse('in.xml').getroot().iter(NS + 'unit'):\n"
+             "    cats = {p.get('category') for p in u.iter(NS + 'person')}\n"
+             "    pdf = glob.glob('out/*/%s/notice.pdf' % u.get('id'))\n"
+             "    if not pdf: continue\n"
+             "    t = re.sub(r'\\s', '', subprocess.run(['pdftotext', pdf[0], '-'], capture_output=True, text=True).stdout)\n"
+             "    cs, inst = bool(cats & {'civil-servant', 'managed'}), 'institution' in cats\n"
+             "    if not cs and not inst: continue\n"
+             "    kinds.add((cs, inst))\n"
+             "    if ('公务员法' in t) != cs or ('公务员考核规定' in t) != cs or ('事业单位工作人员考核规定' in t) != inst:\n"
+             "        bad.append((u.get('id'), sorted(cats)))\n"
+             "print(kinds, bad); raise SystemExit(1 if bad or len(kinds) < 2 else 0)\n");
+}
+
+/* The quota application's 组织人事部门审核意见 is the authority's: blank in
+ * a unit's run, filled in only with --approve. The run's summary says its
+ * problems in Chinese words and has 制表人 and 审核人 lines. */
+Test(print, approval_box_blank_unless_approve_and_summary_in_words)
+{
+    build("");
+    py_check("blank approval, summary",
+             "import glob, re, subprocess\n"
+             "def text(p): return re.sub(r'\\s', '', subprocess.run(['pdftotext', p, '-'], capture_output=True, text=True).stdout)\n"
+             "q = glob.glob('out/2025/*/quota-application.pdf')\n"
+             "bad = [p for p in q if '经审核' in text(p) or '申请比例' not in text(p)]\n"
+             "s = text('out/2025/summary.pdf')\n"
+             "codes = re.findall(r'[A-Z]{3,}_[A-Z_]+', s)\n"
+             "print(len(q), bad, codes)\n"
+             "raise SystemExit(1 if bad or not q or codes or '制表人' not in s or '审核人' not in s\n"
+             "                 or '没有平时考核记录' not in s else 0)\n");
+    run(NULL, "rm -rf '%s/out'", dir);
+    build("--approve");
+    py_check("--approve fills the approval",
+             "import glob, re, subprocess\n"
+             "q = glob.glob('out/2025/*/quota-application.pdf')\n"
+             "bad = [p for p in q if '经审核，同意' not in re.sub(r'\\s', '', subprocess.run(['pdftotext', p, '-'],"
+             " capture_output=True, text=True).stdout)]\n"
+             "print(bad); raise SystemExit(1 if bad or not q else 0)\n");
+}
