@@ -24,6 +24,7 @@ enum {
     T_REG_CS, T_REG_MANAGED, T_REG_INST, T_REG_OTHER,
     T_BALLOT, T_TALLY, T_NOTICE, T_FILING, T_REWARDS, T_SUMMARY,
     T_ASSESSMENT, T_RANKING,
+    T_RESULT_NOTICE, T_INCOMPETENT,
     T_COUNT
 };
 
@@ -33,6 +34,7 @@ static const char *const TPL_FILES[T_COUNT] = {
     "registration-institution.xml", "registration-other.xml",
     "ballot.xml", "tally.xml", "notice.xml", "filing.xml", "rewards.xml", "summary.xml",
     "assessment.xml", "ranking.xml",
+    "result-notice.xml", "incompetent.xml",
 };
 
 struct forms_ctx {
@@ -87,7 +89,7 @@ fail:
 
 /* ------------------------------------------------------------------- view */
 
-enum { L_ALL, L_BALLOT0, L_BALLOT1, L_PART, L_EXC, L_REW, L_NLISTS };
+enum { L_ALL, L_BALLOT0, L_BALLOT1, L_PART, L_EXC, L_REW, L_INC, L_NLISTS };
 
 typedef struct gstat {
     long expected, participants, excellent, competent, basic, incompetent, ungraded, absent;
@@ -192,6 +194,7 @@ static void view_init(view *v, const unit *u, const policy *pol, long long epoch
             v->list[k][v->nlist[k]++] = i;
         }
         if (p->grade == GRADE_EXCELLENT) v->list[L_EXC][v->nlist[L_EXC]++] = i;
+        if (p->grade == GRADE_INCOMPETENT && !not_taking_part(p)) v->list[L_INC][v->nlist[L_INC]++] = i;
         if (p->reward != REWARD_NONE) {
             v->list[L_REW][v->nlist[L_REW]++] = i;
             if ((int)p->reward < 3) v->money_total += pol->reward_money[p->reward];
@@ -389,6 +392,36 @@ static const char *tally_note(view *v, const person *p)
     return v->sb.data;
 }
 
+/* The result as the person's notice says it: 确定为…等次, or 不定等次 /
+ * 不参加年度考核 with the reason. */
+static const char *result_text(view *v, const person *p)
+{
+    char why[200];
+    snprintf(why, sizeof why, "%s", reason(v, p));
+    sbuf_clear(&v->sb);
+    if (not_taking_part(p)) sbuf_printf(&v->sb, "不参加年度考核（%s）", why);
+    else if (undetermined(p)) sbuf_printf(&v->sb, "不定等次（%s）", why);
+    else sbuf_printf(&v->sb, "确定为%s等次", model_grade_label(p->grade, p->category));
+    return v->sb.data;
+}
+
+/* Why a person is 不称职（不合格）: the rule (refused to take part), the
+ * votes against when they are over a third, the leader's proposal. */
+static const char *incompetent_reason(view *v, const person *p)
+{
+    char why[200];
+    snprintf(why, sizeof why, "%s", reason(v, p));
+    long tot = p->votes[0] + p->votes[1] + p->votes[2] + p->votes[3];
+    sbuf_clear(&v->sb);
+    sbuf_puts(&v->sb, why);
+    if (tot > 0 && p->votes[3] * 3 > tot)
+        sbuf_printf(&v->sb, "%s民主测评不称职（不合格）票超过三分之一", v->sb.len ? "；" : "");
+    if (p->code == CODE_GRADED && !p->auto_proposed)
+        sbuf_printf(&v->sb, "%s主管领导提出考核等次建议", v->sb.len ? "；" : "");
+    if (p->comment && *p->comment) sbuf_printf(&v->sb, "%s%s", v->sb.len ? "；" : "", p->comment);
+    return v->sb.data ? v->sb.data : "";
+}
+
 static const char *person_field(view *v, const person *p, const char *f)
 {
     if (!p) return NULL;
@@ -422,6 +455,7 @@ static const char *person_field(view *v, const person *p, const char *f)
         break;
     case 'i':
         if (!strcmp(f, "id")) return p->id;
+        if (!strcmp(f, "incompetentReason")) return incompetent_reason(v, p);
         break;
     case 'm':
         if (!strcmp(f, "money")) {
@@ -440,6 +474,7 @@ static const char *person_field(view *v, const person *p, const char *f)
     case 'r':
         if (!strcmp(f, "rank")) return p->rank;
         if (!strcmp(f, "reason")) return reason(v, p);
+        if (!strcmp(f, "resultText")) return result_text(v, p);
         if (!strcmp(f, "reward"))
             return p->reward == REWARD_COMMENDATION ? "嘉奖"
                  : p->reward == REWARD_THIRD_CLASS_MERIT ? "记三等功" : NULL;
@@ -482,6 +517,11 @@ static const char *person_field(view *v, const person *p, const char *f)
             if (!strcmp(k, "incompetent")) return num(v, p->votes[3]);
             if (!strcmp(k, "total")) return num(v, tot);
             if (!strcmp(k, "share")) return share(v, p->votes[0], tot);
+            if (!strcmp(k, "againstText")) {
+                if (tot <= 0) return "—";
+                snprintf(v->buf, sizeof v->buf, "%ld 票（共 %ld 票）", p->votes[3], tot);
+                return v->buf;
+            }
         }
         break;
     case 'w':
@@ -967,6 +1007,7 @@ static int list_id(const view *v, const char *list)
     if (!strcmp(list, "participants")) return L_PART;
     if (!strcmp(list, "excellent")) return L_EXC;
     if (!strcmp(list, "rewards")) return L_REW;
+    if (!strcmp(list, "incompetent")) return L_INC;
     return -1;
 }
 
@@ -1285,6 +1326,66 @@ static int registration(const wctx *w, view *v, bool split)
     return rc;
 }
 
+/* result-notice.pdf: each person's 年度考核结果通知书, laid out one person
+ * at a time like the registration forms (padded to a sheet each when
+ * printed on both sides); result-notice.xlsx: a sheet per person. */
+static const lo_doc *notice_get(void *ctx, size_t i)
+{
+    reg_source *r = ctx;
+    r->v->p = &r->v->u->persons[i];
+    lo_doc *d = run(r->w, T_RESULT_NOTICE, r->v);
+    r->v->p = NULL;
+    return d;
+}
+
+static void notice_put(void *ctx, size_t i, const lo_doc *d) { lo_doc_free((lo_doc *)d); }
+
+static int result_notices(const wctx *w, view *v)
+{
+    const unit *u = v->u;
+    if (u->n_persons <= 0) return 0;
+    size_t n = (size_t)u->n_persons;
+    reg_source r = {w, v, {0}, {0}};
+    int rc = 0;
+    if (w->want_pdf) {
+        pdfw_source src = {n, notice_get, notice_put, reg_outline, &r};
+        rc = write_pdf_source(w, &src, "result-notice.pdf");
+    }
+    if (rc == 0 && w->want_xlsx) {
+        /* the spreadsheet is printed one sheet at a time: no padding */
+        wctx one = *w;
+        one.simplex = true;
+        r.w = &one;
+        lo_doc **docs = xcalloc(n, sizeof *docs);
+        const char **names = xcalloc(n, sizeof *names);
+        char **own = xcalloc(n, sizeof *own);
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            docs[i] = (lo_doc *)notice_get(&r, i);
+            if (!docs[i]) rc = -1;
+            own[i] = xstrdup(reg_outline(&r, i));
+            names[i] = own[i];
+        }
+        if (rc == 0) {
+            char *path = out_path(w, "result-notice.xlsx");
+            xlsxw_opts o = xlsx_opts(w);
+            sbuf e = {0};
+            bool ok = xlsxw_write_docs((const lo_doc *const *)docs, n, names, w->fc->fs, &o, path, &e);
+            free(path);
+            if (!ok && !e.len) sbuf_puts(&e, "XLSX write failed");
+            rc = wrote(w, "result-notice.xlsx", ok, &e);
+        }
+        for (size_t i = 0; i < n; i++) {
+            lo_doc_free(docs[i]);
+            free(own[i]);
+        }
+        free(docs);
+        free(names);
+        free(own);
+    }
+    reg_source_free(&r);
+    return rc;
+}
+
 static int ballot(const wctx *w, view *v)
 {
     lo_doc *docs[2] = {0};
@@ -1335,6 +1436,8 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     if (rc == 0) rc = simple_form(&w, &v, T_FILING, "filing", true);
     if (rc == 0) rc = simple_form(&w, &v, T_REWARDS, "rewards", true);
     if (rc == 0 && u->assessment.result) rc = simple_form(&w, &v, T_ASSESSMENT, "assessment", true);
+    if (rc == 0) rc = result_notices(&w, &v);
+    if (rc == 0 && v.nlist[L_INC]) rc = simple_form(&w, &v, T_INCOMPETENT, "incompetent", true);
     view_free(&v);
     sbuf_free(&prefix);
     return rc;

@@ -402,3 +402,46 @@ Test(print, approval_box_blank_unless_approve_and_summary_in_words)
              " capture_output=True, text=True).stdout)]\n"
              "print(bad); raise SystemExit(1 if bad or not q else 0)\n");
 }
+
+/* New forms of the filing package: 年度考核结果通知书, one per person on a
+ * sheet of its own (odd page, 本人意见 and signature), in PDF and as one
+ * XLSX sheet per person; 不称职（不合格）人员情况登记表 exactly for the units
+ * with such persons, naming them. Expectations from the input and
+ * results.xml. */
+Test(print, result_notices_and_incompetent_register)
+{
+    cr_assert_eq(run(NULL, "%s sample --units 6 --persons 150 --seed 11 > %s/in.xml", kaohe(), dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/out %s/in.xml >/dev/null 2>&1", kaohe(), dir, dir), 0);
+    py_check("result notices",
+             "import glob, re, subprocess, zipfile, xml.etree.ElementTree as ET\n"
+             "A, R = '{urn:kaohe:appraisal:1}', '{urn:kaohe:results:1}'\n"
+             "names = {p.get('id'): p.get('name') for p in ET.parse('in.xml').getroot().iter(A + 'person')}\n"
+             "res = glob.glob('out/*/results.xml')[0]\n"
+             "ydir = res.rsplit('/', 1)[0]\n"
+             "bad, units, inc_units = [], 0, 0\n"
+             "for u in ET.parse(res).getroot().iter(R + 'unit'):\n"
+             "    if u.get('status') != 'ok': continue\n"
+             "    units += 1\n"
+             "    ps = list(u.iter(R + 'person'))\n"
+             "    d = '%s/%s/' % (ydir, u.get('id'))\n"
+             "    pages = subprocess.run(['pdftotext', '-layout', d + 'result-notice.pdf', '-'], capture_output=True, text=True).stdout.split('\\f')[:-1]\n"
+             "    starts = [i for i, t in enumerate(pages) if '年度考核结果通知书' in t]\n"
+             "    if len(starts) != len(ps) or any(i % 2 for i in starts) or len(pages) % 2: bad.append((u.get('id'), 'pages', starts, len(pages)))\n"
+             "    for i, p in zip(starts, ps):\n"
+             "        t = re.sub(r'\\s', '', pages[i])\n"
+             "        want = {'excellent': '确定为优秀等次', 'none': '不定等次'}.get(p.get('grade'), '确定为')\n"
+             "        if p.get('code') in ('6A', '7'): want = '不参加年度考核'\n"
+             "        if names[p.get('id')] + '同志' not in t or '本人意见' not in t or '本人签名' not in t or want not in t:\n"
+             "            bad.append((p.get('id'), want))\n"
+             "    z = zipfile.ZipFile(d + 'result-notice.xlsx')\n"
+             "    sheets = [n for n in z.namelist() if n.startswith('xl/worksheets/sheet')]\n"
+             "    if len(sheets) != len(ps): bad.append((u.get('id'), 'sheets', len(sheets)))\n"
+             "    inc = [names[p.get('id')] for p in ps if p.get('grade') == 'incompetent' and p.get('code') not in ('6A', '7')]\n"
+             "    have = glob.glob(d + 'incompetent.pdf') and glob.glob(d + 'incompetent.xlsx')\n"
+             "    if bool(inc) != bool(have): bad.append((u.get('id'), 'incompetent', inc))\n"
+             "    if inc:\n"
+             "        inc_units += 1\n"
+             "        t = re.sub(r'\\s', '', subprocess.run(['pdftotext', d + 'incompetent.pdf', '-'], capture_output=True, text=True).stdout)\n"
+             "        if '不称职（不合格）人员情况登记表' not in t or any(n not in t for n in inc): bad.append((u.get('id'), 'register'))\n"
+             "print(units, inc_units, bad[:5]); raise SystemExit(1 if bad or not units or not inc_units else 0)\n");
+}

@@ -115,16 +115,18 @@ static unit *compute(const char *preset, size_t summary_chars)
     return fx.u;
 }
 
-static void write_all(sbuf *written)
+static void write_opts(sbuf *written, bool approve)
 {
     sbuf err = {0};
     sbuf d = {0};
     sbuf_printf(&d, "%s/U001", fx.dir);
-    int rc = forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false, false}, written, &err);
+    int rc = forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false, approve}, written, &err);
     cr_assert_eq(rc, 0, "forms_write_unit: %s", err.data ? err.data : "");
     sbuf_free(&d);
     sbuf_free(&err);
 }
+
+static void write_all(sbuf *written) { write_opts(written, false); }
 
 /* pdftotext of a written PDF, whitespace removed; asserts poppler is silent
  * and qpdf --check passes. */
@@ -190,7 +192,7 @@ Test(forms, writes_every_file, .fini = teardown, .timeout = 60)
     static const char *const files[] = {
         "quota-application.xlsx", "quota-application.pdf", "registration.pdf", "ballot.pdf",
         "tally.xlsx", "tally.pdf", "notice.pdf", "filing.xlsx", "filing.pdf",
-        "rewards.xlsx", "rewards.pdf",
+        "rewards.xlsx", "rewards.pdf", "result-notice.pdf", "result-notice.xlsx",
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         sbuf p = {0};
@@ -207,7 +209,7 @@ Test(forms, writes_every_file, .fini = teardown, .timeout = 60)
     sbuf c = {0};
     sbuf_printf(&c, "ls -A '%s/U001' | wc -l", fx.dir);
     char *n = fixture_run(c.data, &st, NULL);
-    cr_expect_eq(atoi(n), 11, "files in the unit dir: %s", n);
+    cr_expect_eq(atoi(n), 13, "files in the unit dir: %s", n);
     free(n);
     sbuf_free(&c);
     sbuf_free(&written);
@@ -217,6 +219,12 @@ Test(forms, quota_application, .fini = teardown, .timeout = 60)
 {
     compute("national", 100);
     write_all(NULL);
+    /* the 审核意见 is the authority's: blank in the unit's run */
+    char *blank = pdf_text("quota-application.pdf");
+    cr_expect(!strstr(blank, "经审核"), "审核意见 filled in without --approve");
+    HAS(blank, "组织人事部门审核意见");
+    free(blank);
+    write_opts(NULL, true);
     char *t = pdf_text("quota-application.pdf");
     HAS(t, "年度考核优秀等次比例申报表");
     HAS(t, "（2025年度）");
@@ -238,7 +246,7 @@ Test(forms, quota_application, .fini = teardown, .timeout = 60)
 Test(forms, quota_application_split, .fini = teardown, .timeout = 60)
 {
     compute("quannan-2011", 100);
-    write_all(NULL);
+    write_opts(NULL, true);
     char *t = pdf_text("quota-application.pdf");
     HAS(t, "领导职务");
     HAS(t, "一般工作人员");
@@ -411,7 +419,8 @@ Test(forms, empty_unit_and_formats, .fini = teardown, .timeout = 60)
     sbuf_clear(&d);
     sbuf_printf(&d, "%s/X", fx.dir);
     cr_assert_eq(forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){false, true, false, EPOCH, LANG_ZH, NULL, false, false}, &w, &err), 0);
-    cr_expect_str_eq(w.data, "U001/quota-application.xlsx\nU001/tally.xlsx\nU001/filing.xlsx\nU001/rewards.xlsx\n");
+    cr_expect_str_eq(w.data, "U001/quota-application.xlsx\nU001/tally.xlsx\nU001/filing.xlsx\nU001/rewards.xlsx\n"
+                     "U001/result-notice.xlsx\n");
     model_unit_free(e);
     free(e);
     sbuf_free(&c);
