@@ -510,6 +510,33 @@ static void add_cont(L *l, const char *text, const char *label, const tpl_style 
     c->tail = NULL;
 }
 
+/* Centred text (titles, column heads) in balanced lines: broken again at
+ * the narrowest width that keeps the number of lines, so no line is left
+ * with a lone character or word (表, 考核) under a full one. */
+static void balance_lines(const char *text, size_t len, const text_metrics *m, double size, double width,
+                          text_lines *lines)
+{
+    size_t n = lines->n;
+    if (n < 2) return;
+    double lo = 0, hi = width;
+    for (size_t k = 0; k < n; k++) lo += lines->v[k].width;
+    lo /= (double)n;                  /* no width below the average line holds n lines */
+    text_lines t = {0};
+    for (int it = 0; it < 16 && hi - lo > 0.25; it++) {
+        double mid = (lo + hi) / 2;
+        text_break(text, len, m, size, mid, &t);
+        if (t.n <= n) hi = mid;
+        else lo = mid;
+    }
+    text_break(text, len, m, size, hi, &t);
+    if (t.n == n) {
+        text_lines tmp = *lines;
+        *lines = t;
+        t = tmp;
+    }
+    text_lines_free(&t);
+}
+
 /* Fit text into a cell box; stores lines and size in c. Returns the byte
  * offset where the overflow starts (strlen when everything fits). */
 static size_t fit_cell(L *l, lo_cell *c, const char *text, double smax, double smin)
@@ -522,6 +549,7 @@ static size_t fit_cell(L *l, lo_cell *c, const char *text, double smax, double s
     text_fit_result fr = {0};
     size_t len = strlen(text);
     text_fit(text, len, &m, &req, &fr);
+    if (!fr.overflow && c->halign == TPL_CENTER) balance_lines(text, len, &m, fr.size, req.width, &fr.lines);
     c->size = fr.size;
     c->nlines = fr.lines.n;
     c->lines = arena_alloc(l->pa, (fr.lines.n ? fr.lines.n : 1) * sizeof *c->lines);

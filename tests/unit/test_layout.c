@@ -534,3 +534,26 @@ Test(layout, follows_text_row_comes_after_the_continued_text, .init = setup, .fi
     tpl_free(t);
     kv_free(m);
 }
+
+/* Centred titles break into balanced lines: no character or word alone on
+ * the last line under a full one. */
+Test(layout, centred_titles_break_into_balanced_lines, .init = setup, .fini = teardown)
+{
+    tpl_form *t = parse_or_fail(DUPLEX_FORM("mirror",
+        "<row height=\"30\"><cell size=\"18\" font=\"hei\">安平市供销合作社联合社年度考核民主测评结果汇总表</cell>"
+        "<cell></cell></row>"));
+    /* 100 mm at 18 pt: 15 characters a line, greedy breaking leaves 9 on the second */
+    kv_map *m = kv_new();
+    lo_doc *d = lay(t, m, false);
+    const lo_cell *c = &d->pages[0].cells[0];
+    cr_assert_geq(c->nlines, 2, "%zu lines at %.1f pt", c->nlines, c->size);
+    double wmin = 1e9, wmax = 0;
+    for (size_t k = 0; k < c->nlines; k++) {
+        if (c->lines[k].width < wmin) wmin = c->lines[k].width;
+        if (c->lines[k].width > wmax) wmax = c->lines[k].width;
+    }
+    cr_expect_geq(wmin, wmax * 0.75, "lines of %.0f and %.0f pt: not balanced", wmin, wmax);
+    lo_doc_free(d);
+    tpl_free(t);
+    kv_free(m);
+}
