@@ -26,6 +26,8 @@ typedef struct batch_opts {
     bool strict;
     bool want_pdf, want_xlsx;      /* --formats; both by default */
     bool split;                    /* --split: also one registration PDF per person */
+    bool simplex;                  /* --simplex: forms printed on one side (no mirrored margins, no padding pages) */
+    bool approve;                  /* --approve: the authority's own run fills its approval box */
     bool csv;                      /* quota --csv */
     bool wait;                     /* --wait: wait for OUTPUT's lock instead of exit 4 */
     bool quiet;                    /* no progress, no final line */

@@ -67,6 +67,8 @@ static void print_help(const cli_ctx *c)
         "      --strict          任一单位有错误时不写任何文件\n"
         "      --split           （build）另为每人写一个登记表 PDF：<单位>/registration/<人员编号>.pdf\n"
         "      --wait            （build、merge）输出目录正被另一次运行使用时排队等待（默认立即退出，状态 4）\n"
+        "      --simplex         （build）单面打印：偶数页不对调装订边，不加“本页无正文”页（默认双面）\n"
+        "      --approve         （build）主管部门自用：申报表的组织人事部门审核意见栏填写“同意”\n"
         "      --progress auto|always|never   进度显示\n"
         "  -q, --quiet           安静模式\n"
         "      --csv             （quota）输出 CSV\n"
@@ -94,6 +96,8 @@ static void print_help(const cli_ctx *c)
         "      --strict          write nothing if any unit has an error\n"
         "      --split           (build) also one registration PDF per person: <unit>/registration/<person id>.pdf\n"
         "      --wait            (build, merge) wait while another run uses the output directory (default: exit 4 at once)\n"
+        "      --simplex         (build) one-sided printing: no mirrored binding margin, no 本页无正文 pages (default duplex)\n"
+        "      --approve         (build) the authority's own run: fill its approval box on the quota application\n"
         "      --progress auto|always|never\n"
         "  -q, --quiet\n"
         "      --csv             (quota) CSV output\n"
@@ -160,7 +164,7 @@ static int online_cpus(void)
 }
 
 enum { OPT_FORMATS = 256, OPT_UNIT, OPT_SHARD, OPT_STRICT, OPT_PROGRESS, OPT_CSV, OPT_LANG, OPT_HELP, OPT_SPLIT,
-       OPT_YEAR, OPT_FROM, OPT_FORMAT, OPT_WAIT };
+       OPT_YEAR, OPT_FROM, OPT_FORMAT, OPT_WAIT, OPT_SIMPLEX, OPT_APPROVE };
 
 /* Convert the roster inputs (.xlsx, .csv) to XML, run the batch on the
  * list, and fold the rosters' failures into the exit status. */
@@ -188,7 +192,8 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
         { "quiet", no_argument, 0, 'q' }, { "csv", no_argument, 0, OPT_CSV },
         { "lang", required_argument, 0, OPT_LANG }, { "help", no_argument, 0, OPT_HELP },
         { "split", no_argument, 0, OPT_SPLIT }, { "year", required_argument, 0, OPT_YEAR },
-        { "wait", no_argument, 0, OPT_WAIT }, { 0, 0, 0, 0 },
+        { "wait", no_argument, 0, OPT_WAIT }, { "simplex", no_argument, 0, OPT_SIMPLEX },
+        { "approve", no_argument, 0, OPT_APPROVE }, { 0, 0, 0, 0 },
     };
     int year = 0;
     batch_opts o = { .command = cmd, .output_dir = "output", .templates_dir = c->templates,
@@ -238,6 +243,8 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
             else year = (int)v;
             break;
         case OPT_WAIT: o.wait = true; break;
+        case OPT_SIMPLEX: o.simplex = true; break;
+        case OPT_APPROVE: o.approve = true; break;
         case OPT_PROGRESS:
             if (!strcmp(optarg, "auto")) o.progress = BATCH_PROGRESS_AUTO;
             else if (!strcmp(optarg, "always")) o.progress = BATCH_PROGRESS_ALWAYS;

@@ -25,6 +25,7 @@ enum {
     T_REG_CS, T_REG_MANAGED, T_REG_INST, T_REG_OTHER,
     T_BALLOT, T_TALLY, T_NOTICE, T_FILING, T_REWARDS, T_SUMMARY,
     T_ASSESSMENT, T_RANKING,
+    T_RESULT_NOTICE, T_INCOMPETENT,
     T_COUNT
 };
 
@@ -34,6 +35,7 @@ static const char *const TPL_FILES[T_COUNT] = {
     "registration-institution.xml", "registration-other.xml",
     "ballot.xml", "tally.xml", "notice.xml", "filing.xml", "rewards.xml", "summary.xml",
     "assessment.xml", "ranking.xml",
+    "result-notice.xml", "incompetent.xml",
 };
 
 struct forms_ctx {
@@ -88,7 +90,7 @@ fail:
 
 /* ------------------------------------------------------------------- view */
 
-enum { L_ALL, L_BALLOT0, L_BALLOT1, L_PART, L_EXC, L_REW, L_NLISTS };
+enum { L_ALL, L_BALLOT0, L_BALLOT1, L_PART, L_EXC, L_REW, L_INC, L_NLISTS };
 
 typedef struct gstat {
     long expected, participants, excellent, competent, basic, incompetent, ungraded, absent;
@@ -122,6 +124,7 @@ typedef struct view {
     assess_view a;
     char buf[256];
     sbuf sb;                  /* scratch for composed values */
+    bool approve;             /* --approve: the authority fills its 审核意见 ("approve" is "1") */
 } view;
 
 static const char *CAT_KEYS[] = {"civil-servant", "managed", "institution", "other"};
@@ -192,6 +195,7 @@ static void view_init(view *v, const unit *u, const policy *pol, long long epoch
             v->list[k][v->nlist[k]++] = i;
         }
         if (p->grade == GRADE_EXCELLENT) v->list[L_EXC][v->nlist[L_EXC]++] = i;
+        if (p->grade == GRADE_INCOMPETENT && !not_taking_part(p)) v->list[L_INC][v->nlist[L_INC]++] = i;
         if (p->reward != REWARD_NONE) {
             v->list[L_REW][v->nlist[L_REW]++] = i;
             if ((int)p->reward < 3) v->money_total += pol->reward_money[p->reward];
@@ -324,6 +328,101 @@ static const char *warnings_of(view *v, const person *p)
     return v->sb.data;
 }
 
+/* A finding's message without the person's "（id）" (the forms name
+ * persons, never by their internal ids) and the name before it. */
+static void put_message(sbuf *b, const person *p, const char *msg)
+{
+    char tag[160];
+    snprintf(tag, sizeof tag, "%s（%s）：", p->name ? p->name : "", p->id);
+    if (!strncmp(msg, tag, strlen(tag))) msg += strlen(tag);
+    snprintf(tag, sizeof tag, "（%s）", p->id);
+    for (const char *q; (q = strstr(msg, tag)); msg = q + strlen(tag)) sbuf_add(b, msg, (size_t)(q - msg));
+    sbuf_puts(b, msg);
+}
+
+/* The automatic candidate of p's bucket with p's ranking keys but the other
+ * grade: the tie the ranking broke by person id. NULL when none. */
+static const person *tied_with(const view *v, const person *p, bool by_score)
+{
+    if (!p->auto_proposed || p->bucket < 0) return NULL;
+    for (long i = 0; i < v->u->n_persons; i++) {
+        const person *q = &v->u->persons[i];
+        if (q == p || !q->auto_proposed || q->bucket != p->bucket || q->code != CODE_GRADED) continue;
+        if ((q->grade == GRADE_EXCELLENT) == (p->grade == GRADE_EXCELLENT)) continue;
+        if (q->votes[0] == p->votes[0] && (!by_score || q->score == p->score)) return q;
+    }
+    return NULL;
+}
+
+/* 备注 of the tally: why a grade does not follow the vote order (the
+ * leader's proposal, a tie broken by the rule, with the counts the ranking
+ * used), why a person has no grade (不定等次, not taking part), and the
+ * other findings about the person, each marked ※, without internal ids. */
+static const char *tally_note(view *v, const person *p)
+{
+    sbuf b = {0};
+    sbuf_puts(&b, "");
+    bool by_score = policy_has_score(v->pol);
+    const char *why = reason(v, p);
+    if (why && *why) sbuf_printf(&b, "※%s", why);
+    if (p->code == CODE_GRADED && !p->auto_proposed && p->proposed != GRADE_NONE) {
+        if (b.len) sbuf_puts(&b, "\n");
+        sbuf_printf(&b, "※按主管领导建议确定（优秀票%ld票）", p->votes[0]);
+    }
+    const person *t = tied_with(v, p, by_score);
+    if (t) {
+        if (b.len) sbuf_puts(&b, "\n");
+        sbuf_printf(&b, "※与%s", t->name ? t->name : "");
+        if (by_score) {
+            char sc[32];
+            fix6_format_fixed(p->score, 2, sc, sizeof sc);
+            sbuf_printf(&b, "得分同为%s分、", sc);
+        }
+        sbuf_printf(&b, "优秀票同为%ld票，按人员编号顺序%s", p->votes[0],
+                    p->grade == GRADE_EXCELLENT ? "确定为优秀" : "未确定为优秀");
+    }
+    for (const finding *f = v->u->findings; f; f = f->next) {
+        if (!f->person_id || strcmp(f->person_id, p->id) || !strcmp(f->code, "RANK_TIE")) continue;
+        if (b.len) sbuf_puts(&b, "\n");
+        sbuf_puts(&b, "※");
+        put_message(&b, p, f->message ? f->message : f->code);
+    }
+    sbuf_clear(&v->sb);
+    sbuf_puts(&v->sb, b.data);
+    sbuf_free(&b);
+    return v->sb.data;
+}
+
+/* The result as the person's notice says it: 确定为…等次, or 不定等次 /
+ * 不参加年度考核 with the reason. */
+static const char *result_text(view *v, const person *p)
+{
+    char why[200];
+    snprintf(why, sizeof why, "%s", reason(v, p));
+    sbuf_clear(&v->sb);
+    if (not_taking_part(p)) sbuf_printf(&v->sb, "不参加年度考核（%s）", why);
+    else if (undetermined(p)) sbuf_printf(&v->sb, "不定等次（%s）", why);
+    else sbuf_printf(&v->sb, "确定为%s等次", model_grade_label(p->grade, p->category));
+    return v->sb.data;
+}
+
+/* Why a person is 不称职（不合格）: the rule (refused to take part), the
+ * votes against when they are over a third, the leader's proposal. */
+static const char *incompetent_reason(view *v, const person *p)
+{
+    char why[200];
+    snprintf(why, sizeof why, "%s", reason(v, p));
+    long tot = p->votes[0] + p->votes[1] + p->votes[2] + p->votes[3];
+    sbuf_clear(&v->sb);
+    sbuf_puts(&v->sb, why);
+    if (tot > 0 && p->votes[3] * 3 > tot)
+        sbuf_printf(&v->sb, "%s民主测评不称职（不合格）票超过三分之一", v->sb.len ? "；" : "");
+    if (p->code == CODE_GRADED && !p->auto_proposed)
+        sbuf_printf(&v->sb, "%s主管领导提出考核等次建议", v->sb.len ? "；" : "");
+    if (p->comment && *p->comment) sbuf_printf(&v->sb, "%s%s", v->sb.len ? "；" : "", p->comment);
+    return v->sb.data ? v->sb.data : "";
+}
+
 static const char *person_field(view *v, const person *p, const char *f)
 {
     if (!p) return NULL;
@@ -341,6 +440,9 @@ static const char *person_field(view *v, const person *p, const char *f)
         if (!strcmp(f, "comment")) return p->comment;
         if (!strcmp(f, "code")) return model_code_str(p);
         break;
+    case 'd':
+        if (!strcmp(f, "duty")) return p->duty;
+        break;
     case 'e':
         if (!strcmp(f, "ethnicity")) return p->ethnicity;
         if (!strcmp(f, "education")) return p->education;
@@ -354,6 +456,7 @@ static const char *person_field(view *v, const person *p, const char *f)
         break;
     case 'i':
         if (!strcmp(f, "id")) return p->id;
+        if (!strcmp(f, "incompetentReason")) return incompetent_reason(v, p);
         break;
     case 'm':
         if (!strcmp(f, "money")) {
@@ -372,6 +475,7 @@ static const char *person_field(view *v, const person *p, const char *f)
     case 'r':
         if (!strcmp(f, "rank")) return p->rank;
         if (!strcmp(f, "reason")) return reason(v, p);
+        if (!strcmp(f, "resultText")) return result_text(v, p);
         if (!strcmp(f, "reward"))
             return p->reward == REWARD_COMMENDATION ? "嘉奖"
                  : p->reward == REWARD_THIRD_CLASS_MERIT ? "记三等功" : NULL;
@@ -393,6 +497,9 @@ static const char *person_field(view *v, const person *p, const char *f)
             return v->buf;
         }
         break;
+    case 't':
+        if (!strcmp(f, "tallyNote")) return tally_note(v, p);
+        break;
     case 'u':
         if (!strcmp(f, "unitPost")) {
             sbuf_clear(&v->sb);
@@ -411,6 +518,11 @@ static const char *person_field(view *v, const person *p, const char *f)
             if (!strcmp(k, "incompetent")) return num(v, p->votes[3]);
             if (!strcmp(k, "total")) return num(v, tot);
             if (!strcmp(k, "share")) return share(v, p->votes[0], tot);
+            if (!strcmp(k, "againstText")) {
+                if (tot <= 0) return "—";
+                snprintf(v->buf, sizeof v->buf, "%ld 票（共 %ld 票）", p->votes[3], tot);
+                return v->buf;
+            }
         }
         break;
     case 'w':
@@ -786,6 +898,28 @@ static const char *assess_lookup(view *v, const char *k)
     return NULL;
 }
 
+/* The laws a notice cites: 公务员法 and 公务员考核规定 for civil servants
+ * and persons managed under it, 事业单位工作人员考核规定 for institution
+ * staff; both only when both are present. A unit with neither (only
+ * 其他人员, or nobody) cites its own kind's. */
+static const char *laws(view *v)
+{
+    const unit *u = v->u;
+    bool cs = false, inst = false;
+    for (long i = 0; i < u->n_persons; i++) {
+        category_t c = u->persons[i].category;
+        cs |= c == CAT_CIVIL_SERVANT || c == CAT_MANAGED;
+        inst |= c == CAT_INSTITUTION;
+    }
+    if (!cs && !inst) {
+        cs = u->kind != KIND_INSTITUTION;
+        inst = !cs;
+    }
+    snprintf(v->buf, sizeof v->buf, "%s%s", cs ? "《中华人民共和国公务员法》《公务员考核规定》" : "",
+             inst ? "《事业单位工作人员考核规定》" : "");
+    return v->buf;
+}
+
 static const char *unit_lookup(view *v, const char *path)
 {
     const unit *u = v->u;
@@ -793,6 +927,7 @@ static const char *unit_lookup(view *v, const char *path)
     if (!strncmp(path, "person.", 7)) return person_field(v, v->p, path + 7);
     if (!strncmp(path, "assessment.", 11)) return assess_lookup(v, path + 11);
     if (!strcmp(path, "year")) return h ? num(v, h->year) : NULL;
+    if (!strcmp(path, "approve")) return v->approve ? "1" : NULL;
     if (!strcmp(path, "today")) return v->today;
     if (!strcmp(path, "filedOn")) return v->filed;
     if (!strcmp(path, "filingDeadline")) return h && h->filing_deadline[0] ? h->filing_deadline : NULL;
@@ -845,6 +980,7 @@ static const char *unit_lookup(view *v, const char *path)
     if (!strcmp(k, "id")) return u->id;
     if (!strcmp(k, "name")) return u->name;
     if (!strcmp(k, "kind")) return KIND_LABELS[u->kind];
+    if (!strcmp(k, "laws")) return laws(v);
     if (!strcmp(k, "excellentCount")) return num(v, (long)v->nlist[L_EXC]);
     if (!strcmp(k, "establishment.admin")) return num(v, u->est_admin);
     if (!strcmp(k, "establishment.institution")) return num(v, u->est_institution);
@@ -872,6 +1008,7 @@ static int list_id(const view *v, const char *list)
     if (!strcmp(list, "participants")) return L_PART;
     if (!strcmp(list, "excellent")) return L_EXC;
     if (!strcmp(list, "rewards")) return L_REW;
+    if (!strcmp(list, "incompetent")) return L_INC;
     return -1;
 }
 
@@ -916,6 +1053,8 @@ typedef struct wctx {
     long long epoch;
     sbuf *written, *err;
     sbuf *diags;                 /* "CODE: message" lines of the layouts, or NULL */
+    bool simplex;                /* printed on one side (forms_opts) */
+    bool approve;
 } wctx;
 
 static char *out_path(const wctx *w, const char *name)
@@ -975,7 +1114,8 @@ static int write_xlsx(const wctx *w, const lo_doc *const *docs, size_t n, const 
 static lo_doc *run_stream(const wctx *w, int t, const layout_source *src, const lo_sink *sink)
 {
     sbuf e = {0};
-    lo_doc *d = layout_stream(w->fc->tpl[t], src, w->fc->fs, sink, &e);
+    lo_print print = {w->simplex};
+    lo_doc *d = layout_stream_print(w->fc->tpl[t], src, w->fc->fs, sink, &print, &e);
     if (!d) sbuf_printf(w->err, "%s%s: %s", w->prefix, TPL_FILES[t], e.data ? e.data : "layout failed");
     sbuf_free(&e);
     for (size_t k = 0; d && w->diags && k < d->ndiags; k++) {
@@ -1187,6 +1327,71 @@ static int registration(const wctx *w, view *v, bool split)
     return rc;
 }
 
+/* result-notice.pdf: each person's 年度考核结果通知书, laid out one person
+ * at a time like the registration forms (padded to a sheet each when
+ * printed on both sides); result-notice.xlsx: a sheet per person. */
+static const lo_doc *notice_get(void *ctx, size_t i)
+{
+    reg_source *r = ctx;
+    r->v->p = &r->v->u->persons[i];
+    lo_doc *d = run(r->w, T_RESULT_NOTICE, r->v);
+    r->v->p = NULL;
+    return d;
+}
+
+static void notice_put(void *ctx, size_t i, const lo_doc *d)
+{
+    (void)ctx;
+    (void)i;
+    lo_doc_free((lo_doc *)d);
+}
+
+static int result_notices(const wctx *w, view *v)
+{
+    const unit *u = v->u;
+    if (u->n_persons <= 0) return 0;
+    size_t n = (size_t)u->n_persons;
+    reg_source r = {w, v, {0}, {0}};
+    int rc = 0;
+    if (w->want_pdf) {
+        pdfw_source src = {n, notice_get, notice_put, reg_outline, &r};
+        rc = write_pdf_source(w, &src, "result-notice.pdf");
+    }
+    if (rc == 0 && w->want_xlsx) {
+        /* the spreadsheet is printed one sheet at a time: no padding */
+        wctx one = *w;
+        one.simplex = true;
+        r.w = &one;
+        lo_doc **docs = xcalloc(n, sizeof *docs);
+        const char **names = xcalloc(n, sizeof *names);
+        char **own = xcalloc(n, sizeof *own);
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            docs[i] = (lo_doc *)notice_get(&r, i);
+            if (!docs[i]) rc = -1;
+            own[i] = xstrdup(reg_outline(&r, i));
+            names[i] = own[i];
+        }
+        if (rc == 0) {
+            char *path = out_path(w, "result-notice.xlsx");
+            xlsxw_opts o = xlsx_opts(w);
+            sbuf e = {0};
+            bool ok = xlsxw_write_docs((const lo_doc *const *)docs, n, names, w->fc->fs, &o, path, &e);
+            free(path);
+            if (!ok && !e.len) sbuf_puts(&e, "XLSX write failed");
+            rc = wrote(w, "result-notice.xlsx", ok, &e);
+        }
+        for (size_t i = 0; i < n; i++) {
+            lo_doc_free(docs[i]);
+            free(own[i]);
+        }
+        free(docs);
+        free(names);
+        free(own);
+    }
+    reg_source_free(&r);
+    return rc;
+}
+
 static int ballot(const wctx *w, view *v)
 {
     lo_doc *docs[2] = {0};
@@ -1224,10 +1429,12 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     }
     sbuf prefix = {0};
     sbuf_printf(&prefix, "%s/", u->id);
-    wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
+    wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex,
+              o->approve};
     if (o->diags) charcheck_unit(fc->fs, u, o->lang, o->diags);   /* what prints as □, and whose */
     view v;
     view_init(&v, u, pol, o->epoch);
+    v.approve = o->approve;
     int rc = simple_form(&w, &v, pol->split_leaders ? T_QUOTA_SPLIT : T_QUOTA, "quota-application", true);
     if (rc == 0 && o->want_pdf) rc = registration(&w, &v, o->split);
     if (rc == 0 && o->want_pdf) rc = ballot(&w, &v);
@@ -1236,6 +1443,8 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     if (rc == 0) rc = simple_form(&w, &v, T_FILING, "filing", true);
     if (rc == 0) rc = simple_form(&w, &v, T_REWARDS, "rewards", true);
     if (rc == 0 && u->assessment.result) rc = simple_form(&w, &v, T_ASSESSMENT, "assessment", true);
+    if (rc == 0) rc = result_notices(&w, &v);
+    if (rc == 0 && v.nlist[L_INC]) rc = simple_form(&w, &v, T_INCOMPETENT, "incompetent", true);
     view_free(&v);
     sbuf_free(&prefix);
     return rc;
@@ -1295,7 +1504,7 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
         policy_free(p);
     }
     layout_source ss = {sv_lookup, view_count, view_item, &sv};
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve};
     return write_paged(&w, T_SUMMARY, &ss, "summary");
 }
 
@@ -1365,6 +1574,6 @@ int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const cha
     }
     ranking_view rv = {src, fc->schemes, ""};
     layout_source rs = {view_lookup, view_count, rk_item, &rv};
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve};
     return write_paged(&w, T_RANKING, &rs, "ranking");
 }

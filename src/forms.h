@@ -28,6 +28,8 @@ typedef struct forms_opts {
     long long epoch;       /* fixes every date inside the files (SOURCE_DATE_EPOCH); -1: now */
     msg_lang lang;
     sbuf *diags;           /* if not NULL: gets the layouts' "CODE: message" lines (missing glyphs, ...) */
+    bool simplex;          /* printed on one side: no mirrored even pages, no 本页无正文 padding */
+    bool approve;          /* the authority's own run: its 审核意见 box on the quota application filled in */
 } forms_opts;
 
 /* Parse every template of templates_dir and open the default fonts.

@@ -201,6 +201,11 @@ typedef struct cont {
     const char *label;
     font_role font;
     double size, leading, pad;
+    /* a follows-text row's text (签名/日期) drawn after the continued text
+     * ends, in its style and height; NULL when none */
+    const char *tail;
+    tpl_style tail_st;
+    double tail_h;
 } cont;
 
 typedef struct L {
@@ -214,6 +219,9 @@ typedef struct L {
     lo_page *cur;            /* current page or NULL */
     size_t row_cap, cell_cap;
     double y;                /* mm used on the current page */
+    size_t last_cont;        /* 1 + the continuation the group placed last added, 0: none */
+    bool duplex;             /* the template's duplex applies (not a simplex run) */
+    double px0;              /* mm: left edge of the grid on the current page (mirrored on even pages) */
     cont *conts;
     size_t nconts, capconts;
     size_t diag_cap;
@@ -422,6 +430,10 @@ static void open_page(L *l, bool continuation)
     l->cur = &d->pages[d->npages++];
     memset(l->cur, 0, sizeof *l->cur);
     l->cur->continuation = continuation;
+    /* the page's number in the document decides its side of the sheet */
+    size_t index = l->emitted + d->npages - 1;
+    l->cur->mirrored = l->duplex && l->t->duplex_mirror && index % 2 == 1;
+    l->px0 = l->cur->mirrored ? d->page_w - d->x0 - l->grid_w : d->x0;
     l->row_cap = l->cell_cap = 0;
     l->y = 0;
 }
@@ -451,7 +463,7 @@ static lo_cell *page_add_cell(L *l)
 
 static double col_x(L *l, int col)
 {
-    double x = l->d->x0;
+    double x = l->px0;
     for (int i = 0; i < col; i++) x += l->t->col_w[i];
     return x;
 }
@@ -476,6 +488,34 @@ static void add_cont(L *l, const char *text, const char *label, const tpl_style 
     c->size = st->min_size;
     c->leading = st->leading;
     c->pad = st->pad;
+    c->tail = NULL;
+}
+
+/* Centred text (titles, column heads) in balanced lines: broken again at
+ * the narrowest width that keeps the number of lines, so no line is left
+ * with a lone character or word (表, 考核) under a full one. */
+static void balance_lines(const char *text, size_t len, const text_metrics *m, double size, double width,
+                          text_lines *lines)
+{
+    size_t n = lines->n;
+    if (n < 2) return;
+    double lo = 0, hi = width;
+    for (size_t k = 0; k < n; k++) lo += lines->v[k].width;
+    lo /= (double)n;                  /* no width below the average line holds n lines */
+    text_lines t = {0};
+    for (int it = 0; it < 16 && hi - lo > 0.25; it++) {
+        double mid = (lo + hi) / 2;
+        text_break(text, len, m, size, mid, &t);
+        if (t.n <= n) hi = mid;
+        else lo = mid;
+    }
+    text_break(text, len, m, size, hi, &t);
+    if (t.n == n) {
+        text_lines tmp = *lines;
+        *lines = t;
+        t = tmp;
+    }
+    text_lines_free(&t);
 }
 
 /* Fit text[0..len) into a cell box; stores lines and size in c. Returns
@@ -489,6 +529,7 @@ static size_t fit_cell_n(L *l, lo_cell *c, const char *text, size_t len, double 
     if (req.height < 0) req.height = 0;
     text_fit_result fr = {0};
     text_fit(text, len, &m, &req, &fr);
+    if (!fr.overflow && c->halign == TPL_CENTER) balance_lines(text, len, &m, fr.size, req.width, &fr.lines);
     c->size = fr.size;
     c->nlines = fr.lines.n;
     c->lines = arena_alloc(l->pa, (fr.lines.n ? fr.lines.n : 1) * sizeof *c->lines);
@@ -572,6 +613,7 @@ typedef struct gcell {
 } gcell;
 
 typedef struct group {
+    const tpl_row *rows;      /* the template's */
     double *h;
     size_t nrows;
     gcell *cells;
@@ -588,6 +630,7 @@ static void group_free(group *g)
 static void group_build(L *l, const tpl_row *rows, size_t n, group *g)
 {
     memset(g, 0, sizeof *g);
+    g->rows = rows;
     g->nrows = n;
     g->h = xcalloc(n, sizeof *g->h);
     size_t total = 0;
@@ -637,12 +680,28 @@ static void new_page(L *l)
 
 /* Place a group at the current position; sheet rows from *sheet_row (or the
  * given originals for repeated rows). */
+/* A cell of a follows-text row (签名/日期) whose text above went on to a
+ * 续页 cn: its text moves with the continuation, to be drawn after the text
+ * ends, and the cell here stays empty, its borders closing the box above.
+ * Returns the text the cell keeps. */
+static const char *follow(L *l, cont *cn, const group *g, const gcell *gc)
+{
+    if (!cn->tail) {
+        cn->tail = arena_strdup(l->pa, gc->r.text.data);
+        cn->tail_st = gc->tc->st;
+        cn->tail_h = 0;
+        for (int r = gc->row; r < gc->row + gc->tc->rowspan; r++) cn->tail_h += g->h[r];
+    }
+    return "";
+}
+
 static void group_place(L *l, group *g, bool repeat, const size_t *orig_sheet_rows,
                         size_t *assigned)
 {
     if (!l->cur) open_page(l, false);
     double gh = group_height(g);
     if (l->cur->nrows > 0 && l->y + gh > l->content_h + 1e-9) new_page(l);
+    size_t conts0 = l->nconts, prev = l->last_cont <= l->nconts ? l->last_cont : 0;
     if (gh > l->content_h + 1e-9)
         diag(l, "PAGE_OVERFLOW: 第 %zu 页有一组 %.1f mm 高的行超过版心高度 %.1f mm", l->emitted + l->d->npages, gh,
              l->content_h);
@@ -697,13 +756,52 @@ static void group_place(L *l, group *g, bool repeat, const size_t *orig_sheet_ro
                 c->range_last = l->last->last;
             }
         }
-        fill_cell(l, c, tc, gc->r.text.data);
-        if (strlen(c->text) != gc->r.text.len) {
+        const char *text = gc->r.text.data;
+        size_t cn = l->nconts > conts0 ? l->nconts : prev;
+        if (g->rows[gc->row].follows_text && cn && gc->r.text.len) text = follow(l, &l->conts[cn - 1], g, gc);
+        fill_cell(l, c, tc, text);
+        if (strlen(c->text) != strlen(text)) {
             /* continued: the spreadsheet value is text now */
             c->kind = LO_TEXT;
             c->numfmt = NULL;
         }
     }
+    l->last_cont = l->nconts > conts0 ? l->nconts : 0;
+}
+
+/* Height (mm) a 续页's last box needs for its lines: at least 30 mm. */
+static double cont_need(const lo_cell *c, const cont *cn)
+{
+    double need = text_lines_height(c->nlines, c->size, c->leading) * PT2MM + cn->pad;
+    need = ceil(need) + 2;
+    return need < 30 ? 30 : need;
+}
+
+/* The follows-text row of a continuation under its last box (top y mm):
+ * as wide as the box, closing it (no top border). */
+static void add_tail(L *l, const cont *cn, double y)
+{
+    page_add_row(l, cn->tail_h, l->d->nsheet_rows++, false);
+    lo_cell *c = page_add_cell(l);
+    c->row = (int)l->cur->nrows - 1;
+    c->col = 0;
+    c->rowspan = 1;
+    c->colspan = (int)l->t->ncols;
+    c->x = l->px0;
+    c->y = y;
+    c->w = l->grid_w;
+    c->h = cn->tail_h;
+    c->font = cn->tail_st.font;
+    c->leading = cn->tail_st.leading;
+    c->pad = cn->tail_st.pad;
+    c->halign = cn->tail_st.halign;
+    c->valign = cn->tail_st.valign;
+    memcpy(c->border, cn->tail_st.border, 4);
+    c->border[TPL_SIDE_TOP] = TPL_BORDER_NONE;
+    c->border[TPL_SIDE_LEFT] = c->border[TPL_SIDE_RIGHT] = c->border[TPL_SIDE_BOTTOM] = TPL_BORDER_THIN;
+    c->text = cn->tail;
+    fit_cell(l, c, c->text, cn->tail_st.size, cn->tail_st.min_size);
+    set_text_top(c);
 }
 
 /* Emit 续页 pages for pending continuations. */
@@ -724,7 +822,7 @@ static void flush_conts(L *l)
             tc->col = 0;
             tc->rowspan = 1;
             tc->colspan = (int)l->t->ncols;
-            tc->x = l->d->x0;
+            tc->x = l->px0;
             tc->y = l->t->margin[TPL_SIDE_TOP];
             tc->w = l->grid_w;
             tc->h = CONT_TITLE_H;
@@ -750,11 +848,18 @@ static void flush_conts(L *l)
             tmp.h = box_h;
             size_t len = strlen(text);
             size_t end = fit_page(l, &tmp, text, cn.size);
-            if (end >= len) {
+            bool last = end >= len;
+            if (last && cn.tail && cont_need(&tmp, &cn) + cn.tail_h > box_h) {
+                /* the closing row must follow the text on its page: less
+                 * text here, the rest and the row on one more 续页 */
+                tmp.h = box_h - cn.tail_h;
+                end = fit_page(l, &tmp, text, cn.size);
+                tmp.h = box_h;
+                last = end >= len;
+            }
+            if (last) {
                 /* last part: shrink the box to the text */
-                double need = text_lines_height(tmp.nlines, tmp.size, tmp.leading) * PT2MM + cn.pad;
-                need = ceil(need) + 2;
-                if (need < 30) need = 30;
+                double need = cont_need(&tmp, &cn);
                 if (need < box_h) box_h = need;
             }
             page_add_row(l, box_h, l->d->nsheet_rows++, false);
@@ -764,13 +869,14 @@ static void flush_conts(L *l)
             c->col = 0;
             c->rowspan = 1;
             c->colspan = (int)l->t->ncols;
-            c->x = l->d->x0;
+            c->x = l->px0;
             c->y = l->t->margin[TPL_SIDE_TOP] + CONT_TITLE_H;
             c->w = l->grid_w;
             c->h = box_h;
             c->halign = TPL_LEFT;
             c->valign = TPL_TOP;
             for (int s = 0; s < 4; s++) c->border[s] = TPL_BORDER_THIN;
+            if (last && cn.tail) c->border[TPL_SIDE_BOTTOM] = TPL_BORDER_NONE;
             size_t e = end;
             while (e > 0 && (text[e - 1] == ' ' || text[e - 1] == '\n')) e--;
             char *piece = arena_alloc(l->pa, e + 1);
@@ -779,6 +885,7 @@ static void flush_conts(L *l)
             c->text = piece;
             fit_cell(l, c, piece, cn.size, cn.size);
             set_text_top(c);
+            if (last && cn.tail) add_tail(l, &cn, c->y + box_h);
             text += end;
             while (*text == ' ' || *text == '\n') text++;
             if (end == 0 && *text) {
@@ -986,10 +1093,49 @@ static void resolve_hf(L *l, const tpl_hf *src, lo_hf *dst)
     }
 }
 
+void layout_page_margins(const lo_doc *d, const lo_page *pg, double *left, double *right)
+{
+    bool swap = pg && pg->mirrored;
+    *left = d->margin[swap ? TPL_SIDE_RIGHT : TPL_SIDE_LEFT];
+    *right = d->margin[swap ? TPL_SIDE_LEFT : TPL_SIDE_RIGHT];
+}
+
+/* The 本页无正文 page that makes a per-person document's page count even. */
+static void pad_page(L *l)
+{
+    open_page(l, false);
+    l->cur->blank = true;
+    double h = l->content_h;
+    page_add_row(l, h, l->d->nsheet_rows++, false);
+    lo_cell *c = page_add_cell(l);
+    c->rowspan = 1;
+    c->colspan = (int)l->t->ncols;
+    c->x = l->px0;
+    c->y = l->t->margin[TPL_SIDE_TOP];
+    c->w = l->grid_w;
+    c->h = h;
+    c->font = FONT_SONG;
+    c->leading = 1.25;
+    c->pad = 1;
+    c->halign = TPL_CENTER;
+    c->valign = TPL_MIDDLE;
+    c->text = "本页无正文";
+    fit_cell(l, c, c->text, 14, 14);
+    set_text_top(c);
+    close_page(l);
+}
+
 lo_doc *layout_stream(const tpl_form *t, const layout_source *src, const font_set *fs, const lo_sink *sink,
                       sbuf *err)
 {
+    return layout_stream_print(t, src, fs, sink, NULL, err);
+}
+
+lo_doc *layout_stream_print(const tpl_form *t, const layout_source *src, const font_set *fs, const lo_sink *sink,
+                            const lo_print *print, sbuf *err)
+{
     L *l = xcalloc(1, sizeof *l);
+    l->duplex = !(print && print->simplex);
     lo_doc *d = xcalloc(1, sizeof *d);
     l->t = t;
     l->src = src;
@@ -1035,6 +1181,8 @@ lo_doc *layout_stream(const tpl_form *t, const layout_source *src, const font_se
     }
     close_page(l);
     if (l->emitted + d->npages == 0) open_page(l, false);
+    close_page(l);
+    if (l->duplex && t->duplex_pad && (l->emitted + d->npages) % 2 == 1) pad_page(l);
     if (sink) {
         emit_pages(l);
         free(d->pages);

@@ -73,6 +73,14 @@ typedef struct lo_page {
     lo_cell *cells;
     size_t ncells;
     bool continuation;                /* a 续页 */
+    /* An even page of a document printed on both sides (template duplex):
+     * its left and right margins are the document's swapped, so the
+     * binding margin is on the right; its cells are placed already. */
+    bool mirrored;
+    /* A page with only 本页无正文, padding a per-person document to an even
+     * page count so the next document of the same file starts on an odd
+     * page (duplex="per-person"). */
+    bool blank;
     bool chart;                       /* a chart page: categories [chart_from, chart_to) */
     size_t chart_from, chart_to;
 } lo_page;
@@ -143,6 +151,16 @@ typedef struct lo_sink {
     void *ctx;
 } lo_sink;
 
+/* How the document is printed. simplex: on one side (no mirrored even
+ * pages, no 本页无正文 padding); the default is the template's duplex. */
+typedef struct lo_print {
+    bool simplex;
+} lo_print;
+
+/* The left and right margins (mm) of page pg of d: d->margin's, swapped on
+ * a mirrored page. Writers place headers and footers between them. */
+void layout_page_margins(const lo_doc *d, const lo_page *pg, double *left, double *right);
+
 /* layout_run, handing each page to sink and freeing it, so memory does not
  * grow with the number of pages (the run's roll-up over thousands of units).
  * Returns the document without pages (npages 0, pages NULL): what the
@@ -151,6 +169,10 @@ typedef struct lo_sink {
  * passes they need. */
 lo_doc *layout_stream(const tpl_form *t, const layout_source *src, const font_set *fs, const lo_sink *sink,
                       sbuf *err);
+
+/* layout_stream printed as `print` says (NULL: the template's duplex). */
+lo_doc *layout_stream_print(const tpl_form *t, const layout_source *src, const font_set *fs, const lo_sink *sink,
+                            const lo_print *print, sbuf *err);
 
 /* A document the writers lay out themselves, as often as they need:
  * run(ctx, sink, err) is layout_stream with the caller's template and source.

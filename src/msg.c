@@ -170,3 +170,27 @@ const char *msg_bucket_label(msg_lang lang, const char *name)
         if (!strcmp(labels[i].name, name)) return lang == LANG_EN ? labels[i].en : labels[i].zh;
     return name;
 }
+
+/* Short titles of findings (msg_title), both languages side by side. */
+static const msg_entry titles[] = {
+    { "QUOTA_EXCEEDED", "优秀人数超过名额", "more excellent than places" },
+    { "EXCELLENT_BARRED", "不得评为优秀者被评为优秀", "excellent though barred" },
+    { "GRADE_NOT_ALLOWED", "等次不符合规定", "grade not allowed" },
+    { "DUPLICATE_ID", "编号重复", "duplicate id" },
+    { "RATIO_ABOVE_MAX", "优秀比例超过上限", "ratio above the maximum" },
+    { "ADVANCED_EXCEEDED", "先进个人超过上限", "too many advanced persons" },
+    { "VOTES_AGAINST", "不称职（不合格）票超过三分之一", "votes against above one third" },
+    { "NO_ROUTINE_RECORD", "没有平时考核记录", "no routine assessment record" },
+    { "FILED_LATE", "备案逾期", "filed late" },
+    { "RANK_TIE", "排名相同按编号确定", "tie decided by id" },
+    { "NO_CALENDAR", "缺少节假日安排", "no holiday calendar" },
+    { "SCORE_INVALID", "评分项无法识别", "unreadable score component" },
+    { "SCORE_OUT_OF_RANGE", "综合得分超出范围", "score out of range" },
+};
+
+const char *msg_title(msg_lang lang, const char *code)
+{
+    for (size_t i = 0; code && i < sizeof titles / sizeof titles[0]; i++)
+        if (!strcmp(titles[i].code, code)) return lang == LANG_EN ? titles[i].en : titles[i].zh;
+    return lang == LANG_EN ? "other problem" : "其他问题";
+}

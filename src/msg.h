@@ -12,6 +12,10 @@ typedef enum { LANG_ZH, LANG_EN } msg_lang;
 const char *msg_fmt(msg_lang lang, const char *code);
 /* Append the formatted message for `code` to b. */
 void msg_format(sbuf *b, msg_lang lang, const char *code, ...);
+/* A few words naming what a finding `code` is about, for a form's column
+ * (the run's summary: 问题), never the code itself: "其他问题" for a code
+ * without a title. */
+const char *msg_title(msg_lang lang, const char *code);
 /* Label of a bucket ("admin-leader" -> "行政领导职务"). */
 const char *msg_bucket_label(msg_lang lang, const char *bucket_name);
 

@@ -744,8 +744,11 @@ static void draw_cell_text(drawer *dw, HPDF_Page page, const lo_cell *c, double 
 }
 
 /* Header (h 0) or footer (h 1) parts, page numbers substituted. */
-static void draw_hf(drawer *dw, HPDF_Page page, const lo_doc *d, int h, size_t pno, size_t pages)
+static void draw_hf(drawer *dw, HPDF_Page page, const lo_doc *d, const lo_page *pg, int h, size_t pno,
+                    size_t pages)
 {
+    double ml, mr;   /* a mirrored page's margins are swapped */
+    layout_page_margins(d, pg, &ml, &mr);
     const lo_hf *hf = h == 0 ? &d->header : &d->footer;
     double H = d->page_h * MM2PT;
     for (int p = 0; p < 3; p++) {
@@ -753,8 +756,8 @@ static void draw_hf(drawer *dw, HPDF_Page page, const lo_doc *d, int h, size_t p
         hf_text(&dw->tmp, hf->part[p], pno, pages);
         text_metrics m = font_metrics(dw->fs, hf->font);
         double w = text_width(&m, dw->tmp.data, dw->tmp.len, hf->size);
-        double left = d->margin[TPL_SIDE_LEFT] * MM2PT;
-        double right = (d->page_w - d->margin[TPL_SIDE_RIGHT]) * MM2PT;
+        double left = ml * MM2PT;
+        double right = (d->page_w - mr) * MM2PT;
         double x = p == 0 ? left : p == 1 ? (left + right - w) / 2 : right - w;
         double asc = font_ascender(dw->fs, hf->font), desc = font_descender(dw->fs, hf->font);
         double y;
@@ -777,8 +780,8 @@ static void draw_page(drawer *dw, HPDF_Page page, const lo_doc *d, const lo_page
         if (c->nlines == 0) continue;
         draw_cell_text(dw, page, c, H);
     }
-    draw_hf(dw, page, d, 0, pno, pages);
-    draw_hf(dw, page, d, 1, pno, pages);
+    draw_hf(dw, page, d, pg, 0, pno, pages);
+    draw_hf(dw, page, d, pg, 1, pno, pages);
     HPDF_Page_EndText(page);
 }
 

@@ -2,6 +2,7 @@
  * reader: memory grows with the number of units (one short row each), never
  * with the number of persons. */
 #include "summary.h"
+#include "msg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,8 +62,8 @@ static long long_attr(xmlTextReaderPtr r, const char *name)
     return (long)x;
 }
 
-/* Findings of a unit as the 问题 column: each error's message (why the unit
- * has no forms), then the warnings' codes with how often they occur. */
+/* Findings of a unit as the 问题 column, in Chinese words: each error's message (why the unit
+ * has no forms), then the warnings' titles (msg_title) with how often they occur. */
 typedef struct issues {
     sbuf errors;
     struct { char code[48]; long n; } warn[16];
@@ -74,7 +75,8 @@ static void issues_add(issues *is, const char *code, bool error, const char *tex
 {
     if (error) {
         if (is->errors.len) sbuf_puts(&is->errors, "；");
-        sbuf_printf(&is->errors, "%s [%s]", text ? text : "", code ? code : "");
+        /* the message says it in Chinese; its code is for the log, not the form */
+        sbuf_puts(&is->errors, text && *text ? text : msg_title(LANG_ZH, code));
         return;
     }
     is->nwarn_total++;
@@ -94,8 +96,8 @@ static char *issues_text(issues *is)
         if (b.len) sbuf_puts(&b, "\n");
         sbuf_printf(&b, "警告 %ld 条：", is->nwarn_total);
         for (int i = 0; i < is->nwarn; i++) {
-            sbuf_printf(&b, "%s%s", i ? "、" : "", is->warn[i].code);
-            if (is->warn[i].n > 1) sbuf_printf(&b, "×%ld", is->warn[i].n);
+            sbuf_printf(&b, "%s%s", i ? "；" : "", msg_title(LANG_ZH, is->warn[i].code));
+            if (is->warn[i].n > 1) sbuf_printf(&b, "（%ld条）", is->warn[i].n);
         }
     }
     sbuf_free(&is->errors);

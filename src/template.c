@@ -367,6 +367,9 @@ static bool parse_row(pctx *c, xmlNode *rn, const tpl_style *defst, tpl_row *row
         free(unless);
         return fail(c, rn, "row 不能同时有 when 和 unless (TEMPLATE_UNEXPECTED)");
     }
+    char *follows = attr(rn, "follows-text");
+    row->follows_text = follows && !strcmp(follows, "true");
+    free(follows);
     row->cond = when ? when : unless;
     row->cond_negated = unless != NULL;
     if (row->cond && !*row->cond) return fail(c, rn, "row 的 when/unless 不能为空 (TEMPLATE_MISSING)");
@@ -660,6 +663,14 @@ static bool parse_form(pctx *c, xmlNode *root, tpl_form *t)
         if (!ok || (nv != 1 && nv != 4))
             return fail(c, root, "margins 应为一个或四个毫米数 (上 右 下 左) (TEMPLATE_BAD_NUMBER)");
         for (int i = 0; i < 4; i++) t->margin[i] = nv == 1 ? v[0] : v[i];
+    }
+    char *duplex = attr(root, "duplex");
+    if (duplex) {
+        t->duplex_pad = !strcmp(duplex, "per-person");
+        t->duplex_mirror = t->duplex_pad || !strcmp(duplex, "mirror");
+        if (!t->duplex_mirror) fail(c, root, "duplex=\"%s\" 应为 mirror 或 per-person (TEMPLATE_PAPER)", duplex);
+        free(duplex);
+        if (c->failed) return false;
     }
     t->header_margin = t->margin[TPL_SIDE_TOP] / 2;
     t->footer_margin = t->margin[TPL_SIDE_BOTTOM] / 2;

@@ -74,6 +74,11 @@ typedef struct tpl_row {
      * is set, not empty and not "0" (unless: the opposite). NULL: always. */
     char *cond;
     bool cond_negated;
+    /* follows-text="true": the row closes the text of the row above it (the
+     * 签名/日期 line under 个人总结). When that text continues on a 续页,
+     * the row is drawn after the continued text ends, and stays empty (its
+     * borders only) in its own place. */
+    bool follows_text;
 } tpl_row;
 
 typedef enum { TPL_BLOCK_ROWS, TPL_BLOCK_LIST, TPL_BLOCK_BREAK, TPL_BLOCK_CHART } tpl_block_kind;
@@ -130,6 +135,12 @@ typedef struct tpl_form {
     tpl_block *blocks;
     size_t nblocks;
     tpl_hf header, footer;
+    /* duplex="mirror": printed on both sides and bound on the left, so even
+     * pages swap the left and right margins (the binding margin is the
+     * left one); duplex="per-person": also padded with a 本页无正文 page to
+     * an even count, so the next person's form in the same file starts on
+     * an odd page. Off for a simplex run (layout_print). */
+    bool duplex_mirror, duplex_pad;
 } tpl_form;
 
 /* Parse a template file. NULL on error, with "file:line: message" in err. */

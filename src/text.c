@@ -255,26 +255,188 @@ typedef struct chr {
     double adv;   /* em */
 } chr;
 
-/* May a line break fall between c[i-1] and c[i]? */
-static bool break_ok(const chr *c, size_t i)
+/* Measure words a number keeps on its line: 4 名, never 4 / 名. */
+static bool is_measure(uint32_t cp)
+{
+    static const char measures[] = "名人个张票页项条次年月日元分岁天份位件家所届期%％";
+    const char *p = measures, *e = measures + sizeof measures - 1;
+    while (p < e)
+        if (text_utf8_next(&p, e) == cp) return true;
+    return false;
+}
+
+static bool is_digit(uint32_t cp) { return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19); }
+
+/* Words of the forms' vocabulary a line does not break inside (参加/考核/
+ * 人数, never 参加考/核/人数). Text is broken by character otherwise; a word
+ * wider than the line still breaks (break_para's fallback). */
+/* (code points, 0-terminated: the words are compared with decoded text) */
+static const uint32_t WORDS[][4] = {
+    {0x53C2, 0x52A0} /* 参加 */,
+    {0x8003, 0x6838} /* 考核 */,
+    {0x4EBA, 0x6570} /* 人数 */,
+    {0x4F18, 0x79C0} /* 优秀 */,
+    {0x540D, 0x989D} /* 名额 */,
+    {0x6BD4, 0x4F8B} /* 比例 */,
+    {0x4E0A, 0x9650} /* 上限 */,
+    {0x4E0D, 0x79F0, 0x804C} /* 不称职 */,
+    {0x79F0, 0x804C} /* 称职 */,
+    {0x57FA, 0x672C} /* 基本 */,
+    {0x4E0D, 0x5408, 0x683C} /* 不合格 */,
+    {0x5408, 0x683C} /* 合格 */,
+    {0x7B49, 0x6B21} /* 等次 */,
+    {0x4E0D, 0x5B9A} /* 不定 */,
+    {0x6D4B, 0x8BC4} /* 测评 */,
+    {0x6C11, 0x4E3B} /* 民主 */,
+    {0x5F97, 0x7968} /* 得票 */,
+    {0x7968, 0x6570} /* 票数 */,
+    {0x5408, 0x8BA1} /* 合计 */,
+    {0x5E8F, 0x53F7} /* 序号 */,
+    {0x59D3, 0x540D} /* 姓名 */,
+    {0x804C, 0x52A1} /* 职务 */,
+    {0x804C, 0x7EA7} /* 职级 */,
+    {0x5355, 0x4F4D} /* 单位 */,
+    {0x540D, 0x79F0} /* 名称 */,
+    {0x4EE3, 0x7801} /* 代码 */,
+    {0x72B6, 0x6001} /* 状态 */,
+    {0x95EE, 0x9898} /* 问题 */,
+    {0x5907, 0x6CE8} /* 备注 */,
+    {0x51FA, 0x751F} /* 出生 */,
+    {0x5E74, 0x6708} /* 年月 */,
+    {0x6027, 0x522B} /* 性别 */,
+    {0x6C11, 0x65CF} /* 民族 */,
+    {0x653F, 0x6CBB} /* 政治 */,
+    {0x9762, 0x8C8C} /* 面貌 */,
+    {0x6587, 0x5316} /* 文化 */,
+    {0x7A0B, 0x5EA6} /* 程度 */,
+    {0x65F6, 0x95F4} /* 时间 */,
+    {0x4ECE, 0x4E8B} /* 从事 */,
+    {0x5206, 0x7BA1} /* 分管 */,
+    {0x5DE5, 0x4F5C} /* 工作 */,
+    {0x4E2A, 0x4EBA} /* 个人 */,
+    {0x603B, 0x7ED3} /* 总结 */,
+    {0x4E3B, 0x7BA1} /* 主管 */,
+    {0x9886, 0x5BFC} /* 领导 */,
+    {0x8BC4, 0x8BED} /* 评语 */,
+    {0x5EFA, 0x8BAE} /* 建议 */,
+    {0x610F, 0x89C1} /* 意见 */,
+    {0x672C, 0x4EBA} /* 本人 */,
+    {0x7B7E, 0x540D} /* 签名 */,
+    {0x65E5, 0x671F} /* 日期 */,
+    {0x76D6, 0x7AE0} /* 盖章 */,
+    {0x5BA1, 0x6838} /* 审核 */,
+    {0x7EC4, 0x7EC7} /* 组织 */,
+    {0x4EBA, 0x4E8B} /* 人事 */,
+    {0x90E8, 0x95E8} /* 部门 */,
+    {0x7533, 0x8BF7} /* 申请 */,
+    {0x6307, 0x6807} /* 指标 */,
+    {0x7F16, 0x5236} /* 编制 */,
+    {0x5B9E, 0x6709} /* 实有 */,
+    {0x5176, 0x4ED6} /* 其他 */,
+    {0x4EBA, 0x5458} /* 人员 */,
+    {0x884C, 0x653F} /* 行政 */,
+    {0x4E8B, 0x4E1A} /* 事业 */,
+    {0x5956, 0x52B1} /* 奖励 */,
+    {0x5609, 0x5956} /* 嘉奖 */,
+    {0x4E09, 0x7B49, 0x529F} /* 三等功 */,
+    {0x8FDE, 0x7EED} /* 连续 */,
+    {0x5E74, 0x5EA6} /* 年度 */,
+    {0x7ED3, 0x679C} /* 结果 */,
+    {0x901A, 0x77E5, 0x4E66} /* 通知书 */,
+    {0x767B, 0x8BB0, 0x8868} /* 登记表 */,
+    {0x6C47, 0x603B, 0x8868} /* 汇总表 */,
+    {0x516C, 0x793A} /* 公示 */,
+    {0x5907, 0x6848} /* 备案 */,
+    {0x82B1, 0x540D, 0x518C} /* 花名册 */,
+    {0x60C5, 0x51B5} /* 情况 */,
+    {0x8BF4, 0x660E} /* 说明 */,
+    {0x5904, 0x7406} /* 处理 */,
+    {0x539F, 0x56E0} /* 原因 */,
+    {0x786E, 0x5B9A} /* 确定 */,
+    {0x62DF, 0x5B9A} /* 拟定 */,
+    {0x4E0D, 0x53C2, 0x52A0} /* 不参加 */,
+    {0x6C47, 0x603B} /* 汇总 */,
+    {0x516C, 0x52A1, 0x5458} /* 公务员 */,
+    {0x53C2, 0x7167} /* 参照 */,
+    {0x7BA1, 0x7406} /* 管理 */,
+    {0x5C97, 0x4F4D} /* 岗位 */,
+    {0x7B49, 0x7EA7} /* 等级 */,
+    {0x73B0, 0x8058} /* 现聘 */,
+    {0x7EE9, 0x6548} /* 绩效 */,
+    {0x8003, 0x8BC4} /* 考评 */,
+    {0x8BC4, 0x5206} /* 评分 */,
+    {0x6392, 0x540D} /* 排名 */,
+    {0x5F97, 0x5206} /* 得分 */,
+    {0x6263, 0x5206} /* 扣分 */,
+    {0x52A0, 0x5206} /* 加分 */,
+    {0x8BA1, 0x5206} /* 计分 */,
+    {0x6807, 0x51C6} /* 标准 */,
+    {0x7CFB, 0x5217} /* 系列 */,
+    {0x8D1F, 0x8D23, 0x4EBA} /* 负责人 */,
+    {0x8BA1, 0x7968, 0x4EBA} /* 计票人 */,
+    {0x76D1, 0x7968, 0x4EBA} /* 监票人 */,
+    {0x5236, 0x8868, 0x4EBA} /* 制表人 */,
+    {0x5BA1, 0x6838, 0x4EBA} /* 审核人 */,
+    {0x586B, 0x8868, 0x4EBA} /* 填表人 */,
+    {0x6709, 0x6548, 0x7968} /* 有效票 */,
+    {0x8868, 0x5F70} /* 表彰 */,
+    {0x6587, 0x660E} /* 文明 */,
+    {0x5148, 0x8FDB} /* 先进 */,
+    {0x76EE, 0x6807} /* 目标 */,
+    {0x5E73, 0x65F6} /* 平时 */,
+    {0x5F00, 0x5C55} /* 开展 */,
+    {0x5B8C, 0x6210} /* 完成 */,
+    {0x8981, 0x7D20} /* 要素 */,
+};
+#define NWORDS (sizeof WORDS / sizeof WORDS[0])
+
+/* Is the position between c[i-1] and c[i] inside one of WORDS? c[0..n). */
+static bool inside_word(const chr *c, size_t n, size_t i)
+{
+    for (size_t w = 0; w < NWORDS; w++) {
+        const uint32_t *cps = WORDS[w];
+        size_t k = 0;
+        while (k < 4 && cps[k]) k++;
+        /* the word starting at j, with i strictly inside it */
+        for (size_t off = 1; off < k; off++) {
+            if (i < off || i - off + k > n) continue;
+            size_t j = i - off, m = 0;
+            while (m < k && c[j + m].cp == cps[m]) m++;
+            if (m == k) return true;
+        }
+    }
+    return false;
+}
+
+/* May a line break fall between c[i-1] and c[i] (of c[0..n))? */
+static bool break_ok(const chr *c, size_t n, size_t i)
 {
     uint32_t a = c[i - 1].cp, b = c[i].cp;
     if (is_space(b)) return false;          /* break after the spaces, not before */
+    if (is_measure(b)) {                    /* a number keeps its measure word */
+        size_t k = i;
+        while (k > 0 && is_space(c[k - 1].cp)) k--;
+        if (k > 0 && is_digit(c[k - 1].cp)) return false;
+    }
     if (is_space(a)) return true;
     if (text_no_line_start(b)) return false;
     if (text_no_line_end(a)) return false;
     bool ca = text_is_cjk(a), cb = text_is_cjk(b);
     if (!ca && !cb) return false;           /* inside a Latin word or number */
+    if (ca && cb && inside_word(c, n, i)) return false;
     return true;
 }
 
-/* Break one paragraph (no LF) c[0..n) into lines at size. */
-static void break_para(const chr *c, size_t n, size_t para_start, size_t para_end,
-                       double size, double width, text_lines *out)
+/* Break one paragraph (no LF) c[0..n) into lines at size. Returns the
+ * number of breaks forced inside an unbreakable run (a word or number
+ * wider than the line). */
+static size_t break_para(const chr *c, size_t n, size_t para_start, size_t para_end,
+                         double size, double width, text_lines *out)
 {
+    size_t forced = 0;
     if (n == 0) {
         lines_push(out, para_start, para_start, 0);
-        return;
+        return 0;
     }
     const double eps = 1e-6;
     size_t s = 0;
@@ -286,11 +448,14 @@ static void break_para(const chr *c, size_t n, size_t para_start, size_t para_en
         size_t brk = n;              /* where this line ends */
         while (i < n) {
             double adv = c[i].adv * size;
-            if (i > s && break_ok(c, i)) last_ok = i;
+            if (i > s && break_ok(c, n, i)) last_ok = i;
             if (!is_space(c[i].cp) && w + adv > width + eps && i > s) {
                 /* c[i] does not fit */
                 if (last_ok > s) brk = last_ok;
-                else brk = i;        /* unbreakable run wider than the line */
+                else {
+                    brk = i;         /* unbreakable run wider than the line */
+                    forced++;
+                }
                 break;
             }
             w += adv;
@@ -309,6 +474,7 @@ static void break_para(const chr *c, size_t n, size_t para_start, size_t para_en
         s = brk;
         while (s < n && is_space(c[s].cp)) s++;
     }
+    return forced;
 }
 
 /* s[0..len) decoded once, with each character's advance in em: fitting
@@ -327,21 +493,24 @@ static size_t decode(const char *s, size_t len, const text_metrics *m, chr *c)
     return n;
 }
 
-/* Break decoded text c[0..n) of s[0..len) at size, paragraph by paragraph. */
-static void break_chars(const chr *c, size_t n, size_t len, double size, double width,
-                        text_lines *out)
+/* Break decoded text c[0..n) of s[0..len) at size, paragraph by paragraph.
+ * Returns the number of forced breaks (see break_para). */
+static size_t break_chars(const chr *c, size_t n, size_t len, double size, double width,
+                          text_lines *out)
 {
+    size_t forced = 0;
     text_lines_clear(out);
-    if (len == 0) return;
+    if (len == 0) return 0;
     size_t first = 0;   /* first character of the paragraph */
     for (size_t i = 0; i <= n; i++) {
         if (i < n && c[i].cp != '\n') continue;
         size_t para_start = first < n ? c[first].off : len;
         size_t para_end = i < n ? c[i].off : len;
         if (first == i) para_start = para_end;
-        break_para(c + first, i - first, para_start, para_end, size, width, out);
+        forced += break_para(c + first, i - first, para_start, para_end, size, width, out);
         first = i + 1;
     }
+    return forced;
 }
 
 void text_break(const char *s, size_t len, const text_metrics *m,
@@ -371,16 +540,27 @@ bool text_fit(const char *s, size_t len, const text_metrics *m,
     const double eps = 1e-6;
     chr *c = xmalloc((len + 1) * sizeof *c);
     size_t n = decode(s, len, m, c);
+    /* the largest size at which the text fits without breaking a word or
+     * number (参加考/核, 4/名); failing that, the largest at which it fits */
     bool fits = false;
+    double first_fit = 0;
     for (double size = req->size_max;; size -= step) {
         if (size < smin + eps) size = smin;
-        break_chars(c, n, len, size, req->width, &out->lines);
+        size_t forced = break_chars(c, n, len, size, req->width, &out->lines);
         if (text_lines_height(out->lines.n, size, leading) <= req->height + eps) {
-            out->size = size;
+            if (!fits) first_fit = size;
             fits = true;
-            break;
+            if (!forced) {
+                out->size = size;
+                free(c);
+                return true;
+            }
         }
         if (size <= smin) break;
+    }
+    if (fits) {
+        out->size = first_fit;
+        break_chars(c, n, len, first_fit, req->width, &out->lines);
     }
     free(c);
     if (fits) return true;

@@ -78,8 +78,10 @@ void text_lines_free(text_lines *l);
 
 /* Break s[0..len) into lines no wider than `width` points at `size` points
  * (an exact fit fits). LF is a hard break; spaces at a break are dropped;
- * Latin words and numbers (runs of non-CJK, non-space characters) stay whole
- * unless one alone is wider than the line; 避头尾 rules hold unless a single
+ * Latin words and numbers (runs of non-CJK, non-space characters), the
+ * words of a small form vocabulary (参加, 考核, 人数, 不称职, …) and a number
+ * with its measure word (4 名, 12 票) stay whole unless one alone is wider
+ * than the line; 避头尾 rules hold unless a single
  * unbreakable run is wider than the line. Empty text gives zero lines; an
  * empty paragraph between two LFs gives an empty line. Appends to out
  * (cleared first). */
@@ -107,7 +109,8 @@ typedef struct text_fit_result {
 double text_lines_height(size_t n, double size, double leading);
 
 /* Largest size from size_max down to size_min (in steps) at which the whole
- * text fits the box. If none, uses size_min, keeps the lines that fit and
+ * text fits the box without a word or number broken (see text_break); when
+ * there is none, the largest at which it fits at all. If none, uses size_min, keeps the lines that fit and
  * sets overflow/fit_end (the caller continues the rest elsewhere; nothing is
  * cut silently). Returns !overflow. Free out->lines with text_lines_free. */
 bool text_fit(const char *s, size_t len, const text_metrics *m,

@@ -22,6 +22,8 @@ Options:
   --epoch N            run date for dates derived from it (default $SOURCE_DATE_EPOCH;
                        without one those dates are not checked)
   --split              the package was built with --split: <unit>/registration/<person id>.pdf
+  --approve            the package was built with --approve: the quota application's
+                       审核意见 is filled in (otherwise it must be blank)
   --no-summary         do not check summary.xlsx/.pdf
 
 Exit status 0 when every check passed, 1 otherwise, 2 on usage errors.
@@ -66,6 +68,10 @@ REWARD_LABELS = {"commendation": "嘉奖", "third-class-merit": "记三等功"}
 REASON_WORDS = {"7": "借调", "6A": "不进行年度考核", "5B": "立案调查", "5A": "试用期",
                 "5C": "处分期间", "4": "无正当理由不参加年度考核"}
 LEAVE_LABELS = {"sick": "病假", "personal": "事假", "study": "脱产学习", "maternity": "产假"}
+# the summary's 问题 column names a warning in these words (issue 16)
+FINDING_TITLES = {"VOTES_AGAINST": "不称职（不合格）票超过三分之一", "NO_ROUTINE_RECORD": "没有平时考核记录",
+                  "FILED_LATE": "备案逾期", "RANK_TIE": "排名相同按编号确定", "NO_CALENDAR": "缺少节假日安排",
+                  "SCORE_INVALID": "评分项无法识别", "SCORE_OUT_OF_RANGE": "综合得分超出范围"}
 SANCTION_LABELS = {"warning": "警告", "demerit": "记过", "major-demerit": "记大过",
                    "demotion": "降级", "removal": "撤职"}
 PER_UNIT = [("quota-application", True, True), ("registration", True, False),
@@ -467,6 +473,7 @@ class Checker:
         self.summary = args.summary
         self.policy_override = args.policy
         self.split = args.split
+        self.approve = args.approve
         self.policies = {}
         self.inputs = [load_input(p) for p in args.inputs]
         self.yeardirs = args.yeardirs
@@ -581,7 +588,9 @@ class Checker:
             for name in sorted(want_unit):
                 rep.ok("files", name in have and os.path.getsize(os.path.join(d, name)) > 0,
                        "%s/%s" % (uid, name), "missing or empty")
-            tolerated = {"assessment.xlsx", "assessment.pdf"}
+            # the result notices and the 不称职 register (issue 16) are checked by tests/e2e/test_print.c
+            tolerated = {"assessment.xlsx", "assessment.pdf", "result-notice.pdf", "result-notice.xlsx",
+                         "incompetent.pdf", "incompetent.xlsx"}
             want = set(want_unit)
             if self.split and "pdf" in self.formats:
                 want.add("registration")
@@ -789,11 +798,11 @@ class Checker:
                        "状态 %r does not say %s" % (sh.v(r, C["status"]), ru["status"]))
             if C["findings"]:
                 txt = str(sh.v(r, C["findings"]) or "")
-                codes = sorted({f["code"] for f in ru["findings"]})
-                missing = [c for c in codes if c not in txt]
-                rep.ok(cat, not missing, w, "问题 %r lacks finding codes %s" % (txt, missing))
-                if not codes:
-                    rep.ok(cat, not re.search(r"[A-Z]{3,}_[A-Z_]+", txt), w, "问题 %r names codes but the unit has none" % txt)
+                codes = sorted({f["code"] for f in ru["findings"] if f.get("severity") != "error"})
+                # in Chinese words (issue 16): what each warning is about, never its code
+                missing = [c for c in codes if FINDING_TITLES.get(c, "其他问题") not in txt]
+                rep.ok(cat, not missing, w, "问题 %r lacks the titles of the findings %s" % (txt, missing))
+                rep.ok(cat, not re.search(r"[A-Z]{3,}_[A-Z_]+", txt), w, "问题 %r names a raw code" % txt)
         # the 合计 row: formulas summing the unit rows
         if not rep.ok(cat, total_row is not None, "summary.xlsx", "no 合计 row"):
             return
@@ -973,20 +982,31 @@ class UnitCtx:
             pg, a = find_word(pdf, "申请比例")
             _, lab = find_word(pdf, "组织人事", pg)
             _, b = find_word(pdf, "经审核", pg)
-            if rep.ok(cat, a and lab and b, w, "cells 申请比例 / 组织人事 / 经审核 not found"):
+            if not self.chk.approve:
+                # the authority's box stays blank for the authority (issue 16)
+                rep.ok(cat, a and lab and not b, w, "申请比例 / 组织人事 not found, or 审核意见 filled in")
+                t = region_text(pdf, pg, a.left - 1, lab.left - 1, a.top - 1, a.top + 260) if a and lab else ""
+                for s in sentences:
+                    if "：" in s:
+                        rep.ok(cat, s in t, w, "missing %r in %r" % (s, t))
+                for r in ratios:
+                    rep.ok(cat, "申请比例" in t and r in t, w, "ratio %s missing" % r)
+            elif rep.ok(cat, a and lab and b, w, "cells 申请比例 / 组织人事 / 经审核 not found"):
                 t = region_text(pdf, pg, a.left - 1, lab.left - 1, a.top - 1, a.top + 260) + \
                     region_text(pdf, pg, lab.left + lab.w + 1, 1e9, b.top - 1, b.top + 260)
                 for s in sentences:
                     rep.ok(cat, s in t, w, "missing %r in %r" % (s, t))
-            for r in ratios:
-                rep.ok(cat, "比例按" in t and r in t, w, "ratio %s missing" % r)
+                for r in ratios:
+                    rep.ok(cat, "比例按" in t and r in t, w, "ratio %s missing" % r)
         sh = self.xlsx("quota-application.xlsx")
         if sh:
             w = self.where("quota-application.xlsx")
             t = sh.all_text()
             rep.ok(cat, compact(self.u["name"]) in t, w, "unit name missing")
+            rep.ok(cat, ("经审核" in t) == self.chk.approve, w, "审核意见 %s" % ("blank" if self.chk.approve else "filled in"))
             for s in sentences:
-                rep.ok(cat, s in t, w, "missing %r" % s)
+                if "：" in s or self.chk.approve:
+                    rep.ok(cat, s in t, w, "missing %r" % s)
             g = self.quota_expect()
             hit = sh.find("参加考核人数")
             if rep.ok(cat, bool(hit), w, "no cell 参加考核人数"):
@@ -1067,6 +1087,9 @@ class UnitCtx:
                 lines = []
                 for l in "\n".join(seg).splitlines():
                     if "签名" in l or "个人总结（续页）" in l:
+                        continue
+                    # the running head (year, unit, name) and 第 n 页 共 m 页 of every page
+                    if re.match(r"^\s*\d+年度\s", l) or re.search(r"第\s*\d+\s*页\s*共\s*\d+\s*页", l):
                         continue
                     l = re.sub(r"^\s*[个人总结]\s*$", "", l)
                     l = re.sub(r"^\s*[个人总结](\s{2,})", r"\1", l)
@@ -1196,10 +1219,18 @@ class UnitCtx:
             rep.eq(cat, pw, "拟定等次", sh.v(r, C["grade"]), p["label"])
             note = str(sh.v(r, C["note"]) or "")
             mine = [f for f in self.ru["findings"] if f["person"] == p["id"]]
+            # issue 16: the findings without the internal id, a tie with the counts the ranking
+            # used, and every grade that is not the vote order's or is missing, explained
+            rep.ok(cat, p["id"] not in note, pw, "备注 %r shows the internal id" % note)
             for f in mine:
-                rep.ok(cat, "※" in note and f["text"] in note, pw, "备注 lacks ※%s (%s)" % (f["text"], f["code"]))
-            if not mine:
-                rep.ok(cat, "※" not in note, pw, "备注 %r but no finding names %s" % (note, p["id"]))
+                if f["code"] == "RANK_TIE":
+                    want = "票，按人员编号顺序"
+                else:
+                    want = f["text"].replace("%s（%s）：" % (p["name"], p["id"]), "").replace("（%s）" % p["id"], "")
+                rep.ok(cat, "※" in note and want in note, pw, "备注 lacks ※%s (%s)" % (want, f["code"]))
+            if p["code"] in REASON_WORDS and (p["code"] != "4" or p["status"].get("refused") == "true"):
+                rep.ok(cat, "※" in note and REASON_WORDS[p["code"]] in note, pw,
+                       "备注 %r does not explain code %s" % (note, p["code"]))
 
     # ------------------------------------------------ notice
     def check_notice(self):
@@ -1447,6 +1478,7 @@ def parse_args(argv):
     a.summary = True
     a.policy = None
     a.split = False
+    a.approve = False
     a.yeardirs, a.inputs = [], []
     it = iter(argv)
     for x in it:
@@ -1460,6 +1492,8 @@ def parse_args(argv):
             a.epoch = int(next(it))
         elif x == "--split":
             a.split = True
+        elif x == "--approve":
+            a.approve = True
         elif x == "--no-summary":
             a.summary = False
         elif x in ("-h", "--help"):

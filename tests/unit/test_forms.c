@@ -76,7 +76,19 @@ static unit *compute(const char *preset, size_t summary_chars)
     return fx.u;
 }
 
-static void write_all(sbuf *written) { ufx_write_unit(&fx, written); }
+static void write_opts(sbuf *written, bool approve)
+{
+    sbuf err = {0};
+    sbuf d = {0};
+    sbuf_printf(&d, "%s/U001", fx.dir);
+    forms_opts o = {.want_pdf = true, .want_xlsx = true, .epoch = EPOCH, .lang = LANG_ZH, .approve = approve};
+    int rc = forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &o, written, &err);
+    cr_assert_eq(rc, 0, "forms_write_unit: %s", err.data ? err.data : "");
+    sbuf_free(&d);
+    sbuf_free(&err);
+}
+
+static void write_all(sbuf *written) { write_opts(written, false); }
 
 /* pdftotext of a written PDF, whitespace removed; asserts poppler is silent
  * and qpdf --check passes. */
@@ -117,7 +129,7 @@ Test(forms, writes_every_file, .fini = teardown, .timeout = 60)
     static const char *const files[] = {
         "quota-application.xlsx", "quota-application.pdf", "registration.pdf", "ballot.pdf",
         "tally.xlsx", "tally.pdf", "notice.pdf", "filing.xlsx", "filing.pdf",
-        "rewards.xlsx", "rewards.pdf",
+        "rewards.xlsx", "rewards.pdf", "result-notice.pdf", "result-notice.xlsx",
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         sbuf p = {0};
@@ -134,7 +146,7 @@ Test(forms, writes_every_file, .fini = teardown, .timeout = 60)
     sbuf c = {0};
     sbuf_printf(&c, "ls -A '%s/U001' | wc -l", fx.dir);
     char *n = fixture_run(c.data, &st, NULL);
-    cr_expect_eq(atoi(n), 11, "files in the unit dir: %s", n);
+    cr_expect_eq(atoi(n), 13, "files in the unit dir: %s", n);
     free(n);
     sbuf_free(&c);
     sbuf_free(&written);
@@ -144,6 +156,12 @@ Test(forms, quota_application, .fini = teardown, .timeout = 60)
 {
     compute("national", 100);
     write_all(NULL);
+    /* the 审核意见 is the authority's: blank in the unit's run */
+    char *blank = pdf_text("quota-application.pdf");
+    cr_expect(!strstr(blank, "经审核"), "审核意见 filled in without --approve");
+    HAS(blank, "组织人事部门审核意见");
+    free(blank);
+    write_opts(NULL, true);
     char *t = pdf_text("quota-application.pdf");
     HAS(t, "年度考核优秀等次比例申报表");
     HAS(t, "（2025年度）");
@@ -165,7 +183,7 @@ Test(forms, quota_application, .fini = teardown, .timeout = 60)
 Test(forms, quota_application_split, .fini = teardown, .timeout = 60)
 {
     compute("quannan-2011", 100);
-    write_all(NULL);
+    write_opts(NULL, true);
     char *t = pdf_text("quota-application.pdf");
     HAS(t, "领导职务");
     HAS(t, "一般工作人员");
@@ -300,7 +318,7 @@ Test(forms, deterministic, .fini = teardown, .timeout = 60)
     char *a = fixture_run(c.data, &st, NULL);
     sbuf err = {0}, d = {0};
     sbuf_printf(&d, "%s/again", fx.dir);
-    cr_assert_eq(forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL}, NULL, &err), 0);
+    cr_assert_eq(forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false, false}, NULL, &err), 0);
     sbuf_clear(&c);
     sbuf_printf(&c, "cd '%s/again' && sha256sum *", fx.dir);
     char *b = fixture_run(c.data, &st, NULL);
@@ -323,7 +341,7 @@ Test(forms, empty_unit_and_formats, .fini = teardown, .timeout = 60)
     rules_compute_unit(e, &env);
     sbuf err = {0}, d = {0}, w = {0};
     sbuf_printf(&d, "%s/U9", fx.dir);
-    cr_assert_eq(forms_write_unit(fx.fc, e, fx.pol, d.data, &(forms_opts){true, false, false, EPOCH, LANG_ZH, NULL}, &w, &err), 0,
+    cr_assert_eq(forms_write_unit(fx.fc, e, fx.pol, d.data, &(forms_opts){true, false, false, EPOCH, LANG_ZH, NULL, false, false}, &w, &err), 0,
                  "%s", err.data);
     cr_expect(strstr(w.data, "U9/registration.pdf\n") && strstr(w.data, "U9/ballot.pdf\n"));
     cr_expect(!strstr(w.data, ".xlsx"), "xlsx written without want_xlsx");
@@ -337,8 +355,9 @@ Test(forms, empty_unit_and_formats, .fini = teardown, .timeout = 60)
     sbuf_clear(&w);
     sbuf_clear(&d);
     sbuf_printf(&d, "%s/X", fx.dir);
-    cr_assert_eq(forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){false, true, false, EPOCH, LANG_ZH, NULL}, &w, &err), 0);
-    cr_expect_str_eq(w.data, "U001/quota-application.xlsx\nU001/tally.xlsx\nU001/filing.xlsx\nU001/rewards.xlsx\n");
+    cr_assert_eq(forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){false, true, false, EPOCH, LANG_ZH, NULL, false, false}, &w, &err), 0);
+    cr_expect_str_eq(w.data, "U001/quota-application.xlsx\nU001/tally.xlsx\nU001/filing.xlsx\nU001/rewards.xlsx\n"
+                     "U001/result-notice.xlsx\n");
     model_unit_free(e);
     free(e);
     sbuf_free(&c);

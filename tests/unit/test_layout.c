@@ -432,3 +432,164 @@ Test(layout, long_cell_continues_in_linear_time, .init = setup, .fini = teardown
     cr_assert_gt(p4, 3 * p1, "the long cell did not continue over more pages (%zu, %zu)", p1, p4);
     cr_expect_lt(t4, 7 * t1 + 0.1, "4x the text took %.1fx the time (%.2f s vs %.2f s): not linear", t4 / t1, t4, t1);
 }
+
+/* ---- printing on both sides (issue 16) ---- */
+
+#define DUPLEX_FORM(duplex, body)                                                               \
+    "<form xmlns=\"urn:kaohe:form:1\" name=\"d\" margins=\"20 15 20 25\" duplex=\"" duplex "\">" \
+    "<columns>100 70</columns>" body "</form>"
+
+static tpl_form *parse_or_fail(const char *x)
+{
+    sbuf err = {0};
+    tpl_form *t = tpl_parse(x, strlen(x), "d.xml", &err);
+    cr_assert_not_null(t, "%s", err.data);
+    sbuf_free(&err);
+    return t;
+}
+
+static lo_doc *lay(const tpl_form *t, kv_map *m, bool simplex)
+{
+    sbuf err = {0};
+    layout_source src = kv_source(m);
+    lo_print pr = {simplex};
+    lo_doc *d = layout_stream_print(t, &src, FS, NULL, &pr, &err);
+    cr_assert_not_null(d, "%s", err.data);
+    sbuf_free(&err);
+    return d;
+}
+
+Test(layout, per_person_duplex_mirrors_even_pages_and_pads_to_even, .init = setup, .fini = teardown)
+{
+    tpl_form *t = parse_or_fail(DUPLEX_FORM("per-person",
+        "<row height=\"10\"><cell>一</cell><cell>甲</cell></row><page-break/>"
+        "<row height=\"10\"><cell>二</cell><cell>乙</cell></row><page-break/>"
+        "<row height=\"10\"><cell>三</cell><cell>丙</cell></row>"));
+    kv_map *m = kv_new();
+    lo_doc *d = lay(t, m, false);
+    cr_assert_eq(d->npages, 4, "3 pages padded to 4, got %zu", d->npages);
+    for (size_t p = 0; p < 4; p++) {
+        cr_expect_eq(d->pages[p].mirrored, p % 2 == 1, "page %zu", p + 1);
+        cr_expect_eq(d->pages[p].blank, p == 3, "page %zu", p + 1);
+        double left, right;
+        layout_page_margins(d, &d->pages[p], &left, &right);
+        /* the binding margin (25 mm) is on the left of odd pages, the right of even ones */
+        cr_expect_float_eq(left, p % 2 ? 15 : 25, 1e-9, "page %zu", p + 1);
+        cr_expect_float_eq(right, p % 2 ? 25 : 15, 1e-9, "page %zu", p + 1);
+        cr_expect_float_eq(d->pages[p].cells[0].x, left, 1e-9, "page %zu: grid at the margin", p + 1);
+        const lo_cell *last = &d->pages[p].cells[d->pages[p].ncells - 1];
+        cr_expect_leq(last->x + last->w, 210 - right + 1e-9, "page %zu", p + 1);
+    }
+    cr_expect_str_eq(d->pages[3].cells[0].text, "本页无正文");
+    lo_doc_free(d);
+    /* simplex: neither mirrored nor padded */
+    d = lay(t, m, true);
+    cr_assert_eq(d->npages, 3);
+    for (size_t p = 0; p < 3; p++) {
+        cr_expect(!d->pages[p].mirrored && !d->pages[p].blank, "page %zu", p + 1);
+        cr_expect_float_eq(d->pages[p].cells[0].x, 25, 1e-9);
+    }
+    lo_doc_free(d);
+    tpl_free(t);
+    /* mirror only: an odd count stays odd; an even count is not padded either */
+    t = parse_or_fail(DUPLEX_FORM("mirror", "<row height=\"10\"><cell>一</cell><cell>甲</cell></row>"));
+    d = lay(t, m, false);
+    cr_expect_eq(d->npages, 1);
+    lo_doc_free(d);
+    tpl_free(t);
+    kv_free(m);
+}
+
+static void count_page(void *ctx, const lo_doc *d, const lo_page *pg)
+{
+    (void)d;
+    size_t *n = ctx;
+    (*n) += 1 + (pg->blank ? 100 : 0) + (pg->mirrored ? 1000 : 0);
+}
+
+Test(layout, streamed_duplex_pads_like_the_whole_layout, .init = setup, .fini = teardown)
+{
+    tpl_form *t = parse_or_fail(DUPLEX_FORM("per-person", "<row height=\"10\"><cell>一</cell><cell>甲</cell></row>"));
+    kv_map *m = kv_new();
+    layout_source src = kv_source(m);
+    size_t n = 0;
+    lo_sink sink = {count_page, &n};
+    sbuf err = {0};
+    lo_doc *d = layout_stream_print(t, &src, FS, &sink, NULL, &err);
+    cr_assert_not_null(d);
+    cr_expect_eq(n, 2 + 100 + 1000, "one page, then a mirrored blank one (got %zu)", n);
+    lo_doc_free(d);
+    tpl_free(t);
+    kv_free(m);
+    sbuf_free(&err);
+}
+
+/* The 签名 row under a text that continues on a 续页 is drawn after the
+ * text's end, and left empty (borders only) in its own place. */
+Test(layout, follows_text_row_comes_after_the_continued_text, .init = setup, .fini = teardown)
+{
+    tpl_form *t = parse_or_fail(DUPLEX_FORM("per-person",
+        "<row height=\"60\"><cell rowspan=\"2\">总结</cell>"
+        "<cell align=\"left\" valign=\"top\" min-size=\"10\" continue-mark=\"（转续页）\">{{s}}</cell></row>"
+        "<row height=\"10\" follows-text=\"true\"><cell align=\"right\">签名：　　年　月　日</cell></row>"));
+    kv_map *m = kv_new();
+    sbuf long_text = {0};
+    for (int i = 0; i < 400; i++) sbuf_puts(&long_text, "认真学习，");
+    sbuf_puts(&long_text, "结束语。");
+    const char *texts[] = {"简短的总结。", long_text.data};
+    for (int k = 0; k < 2; k++) {
+        kv_set(m, "s", texts[k]);
+        lo_doc *d = lay(t, m, false);
+        const lo_page *p1 = &d->pages[0];
+        const lo_cell *sig = NULL;
+        for (size_t i = 0; i < p1->ncells; i++)
+            if (p1->cells[i].row == 1) sig = &p1->cells[i];
+        cr_assert_not_null(sig);
+        if (k == 0) {
+            cr_expect_eq(d->npages, 2, "one page, padded");
+            cr_expect_str_eq(sig->text, "签名：　　年　月　日", "text fits: the row keeps its text");
+        } else {
+            cr_expect_str_eq(sig->text, "", "continued: the row stays empty on page 1");
+            /* the last 续页 (before the padding) ends with the text, then the row */
+            size_t last = d->npages - 1;
+            while (last > 0 && d->pages[last].blank) last--;
+            const lo_page *pl = &d->pages[last];
+            cr_assert(pl->continuation);
+            cr_assert_geq(pl->ncells, 3);
+            const lo_cell *box = &pl->cells[pl->ncells - 2], *tail = &pl->cells[pl->ncells - 1];
+            cr_expect_str_eq(tail->text, "签名：　　年　月　日");
+            cr_expect(strstr(box->text, "结束语。") != NULL, "the box holds the text's end");
+            cr_expect_float_eq(tail->y, box->y + box->h, 1e-9, "the row right under the text");
+            cr_expect_eq(box->border[TPL_SIDE_BOTTOM], TPL_BORDER_NONE);
+            cr_expect_eq(tail->border[TPL_SIDE_BOTTOM], TPL_BORDER_THIN);
+            cr_expect_eq(d->npages % 2, 0, "padded to an even count");
+        }
+        lo_doc_free(d);
+    }
+    sbuf_free(&long_text);
+    tpl_free(t);
+    kv_free(m);
+}
+
+/* Centred titles break into balanced lines: no character or word alone on
+ * the last line under a full one. */
+Test(layout, centred_titles_break_into_balanced_lines, .init = setup, .fini = teardown)
+{
+    tpl_form *t = parse_or_fail(DUPLEX_FORM("mirror",
+        "<row height=\"30\"><cell size=\"18\" font=\"hei\">安平市供销合作社联合社年度考核民主测评结果汇总表</cell>"
+        "<cell></cell></row>"));
+    /* 100 mm at 18 pt: 15 characters a line, greedy breaking leaves 9 on the second */
+    kv_map *m = kv_new();
+    lo_doc *d = lay(t, m, false);
+    const lo_cell *c = &d->pages[0].cells[0];
+    cr_assert_geq(c->nlines, 2, "%zu lines at %.1f pt", c->nlines, c->size);
+    double wmin = 1e9, wmax = 0;
+    for (size_t k = 0; k < c->nlines; k++) {
+        if (c->lines[k].width < wmin) wmin = c->lines[k].width;
+        if (c->lines[k].width > wmax) wmax = c->lines[k].width;
+    }
+    cr_expect_geq(wmin, wmax * 0.75, "lines of %.0f and %.0f pt: not balanced", wmin, wmax);
+    lo_doc_free(d);
+    tpl_free(t);
+    kv_free(m);
+}

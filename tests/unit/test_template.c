@@ -1,5 +1,6 @@
 /* Tests of the template parser (templates/forms/). */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "template.h"
@@ -209,4 +210,46 @@ Test(template, header_footer_under_a_large_min_size)
     cr_assert_float_eq(t->footer.size, 8, 1e-9);
     tpl_free(t);
     sbuf_free(&err);
+}
+
+/* Issue 16: the shipped forms print no text below 7 pt (a cell's text never
+ * shrinks below its min-size), and every portrait form keeps 25 mm free on
+ * its binding edge (left; mirrored on even pages when printed on both sides). */
+Test(template, shipped_forms_are_print_ready)
+{
+    const char *forms[] = {"assessment", "ballot", "filing", "notice", "quota-application",
+                           "quota-application-split", "ranking", "registration-civil-servant",
+                           "registration-institution", "registration-managed", "registration-other",
+                           "rewards", "summary", "tally"};
+    for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
+        char path[256];
+        snprintf(path, sizeof path, "../templates/forms/%s.xml", forms[f]);
+        sbuf err = {0};
+        tpl_form *t = tpl_load(path, &err);
+        cr_assert_not_null(t, "%s: %s", path, err.data);
+        sbuf_free(&err);
+        cr_expect_geq(t->header.size, 7, "%s header", forms[f]);
+        cr_expect_geq(t->footer.size, 7, "%s footer", forms[f]);
+        for (size_t b = 0; b < t->nblocks; b++)
+            for (size_t r = 0; r < t->blocks[b].nrows; r++) {
+                const tpl_row *row = &t->blocks[b].rows[r];
+                for (size_t c = 0; c < row->ncells; c++)
+                    cr_expect_geq(row->cells[c].st.min_size, 7, "%s line %d: min-size %.1f pt", forms[f],
+                                  row->cells[c].line, row->cells[c].st.min_size);
+            }
+        if (!t->landscape) {
+            cr_expect_geq(t->margin[TPL_SIDE_LEFT], 25, "%s: binding margin %.0f mm", forms[f],
+                          t->margin[TPL_SIDE_LEFT]);
+            double grid = 0;
+            for (size_t i = 0; i < t->ncols; i++) grid += t->col_w[i];
+            /* the grid starts at the binding margin, on odd and (mirrored) even pages */
+            double avail = t->page_w - t->margin[TPL_SIDE_LEFT] - t->margin[TPL_SIDE_RIGHT];
+            cr_expect_leq(grid, avail + 1e-9, "%s", forms[f]);
+            bool multi_page = strcmp(forms[f], "notice") != 0;
+            if (multi_page) cr_expect(t->duplex_mirror, "%s: not mirrored for duplex printing", forms[f]);
+            if (!strncmp(forms[f], "registration", 12))
+                cr_expect(t->duplex_pad, "%s: each person must start on an odd page", forms[f]);
+        }
+        tpl_free(t);
+    }
 }

@@ -231,3 +231,58 @@ Test(text, cpset)
     text_cpset_free(s);
     free(s);
 }
+
+/* ---- form typography (issue 16) ---- */
+
+Test(text, form_words_break_between_words)
+{
+    size_t n;
+    /* 3 characters a line: greedy by character gives 参加考/核人数 */
+    char **v = brk("参加考核人数", 3, &n);
+    cr_assert_eq(n, 3);
+    cr_expect_str_eq(v[0], "参加");
+    cr_expect_str_eq(v[1], "考核");
+    cr_expect_str_eq(v[2], "人数");
+    freev(v, n);
+    /* a word wider than the line still breaks (nothing is lost) */
+    v = brk("不称职", 2, &n);
+    cr_assert_eq(n, 2);
+    cr_expect_str_eq(v[0], "不称");
+    freev(v, n);
+}
+
+Test(text, number_keeps_its_measure_word)
+{
+    size_t n;
+    /* "优秀 4 名": the line could end after "4 " (4.5 em of 5) */
+    char **v = brk("优秀等次 4 名，共计", 5, &n);
+    cr_assert_geq(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(v[i]);
+        cr_expect(!(len && v[i][len - 1] == '4'), "line %zu ends with the number: '%s'", i, v[i]);
+    }
+    freev(v, n);
+    v = brk("指标12名额", 3, &n);   /* 12 + 名 is one unit; 名额 a word */
+    for (size_t i = 0; i < n; i++) cr_expect(strcmp(v[i], "名额") != 0 || i == 0 || strstr(v[i - 1], "12") == NULL,
+                                             "12 / 名额");
+    cr_expect(strstr(v[0], "12名") || strstr(v[1], "12名"), "'%s' '%s'", v[0], n > 1 ? v[1] : "");
+    freev(v, n);
+}
+
+Test(text, fit_shrinks_rather_than_break_a_word)
+{
+    /* （合格） is 4 em: at 9 pt it needs 36 pt, the box is 31 pt wide and
+     * two lines high; it must come out on one line at 7.5 pt, not as （合/格） */
+    text_fit_req req = {31, 40, 9, 7, 0.5, 1.25};
+    text_fit_result r = {0};
+    cr_assert(text_fit("（合格）", strlen("（合格）"), &M, &req, &r));
+    cr_expect_eq(r.lines.n, 1, "%zu lines at %.1f pt", r.lines.n, r.size);
+    cr_expect_float_eq(r.size, 7.5, 1e-9);
+    text_lines_free(&r.lines);
+    /* when no size avoids it, the largest size that fits (as before) */
+    text_fit_req narrow = {12, 40, 9, 7, 0.5, 1.25};
+    text_fit("（合格）", strlen("（合格）"), &M, &narrow, &r);
+    cr_expect_gt(r.lines.n, 1, "nothing avoids the break here");
+    cr_expect_geq(r.size, 7);
+    text_lines_free(&r.lines);
+}

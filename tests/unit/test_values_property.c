@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "rfile.h"
 #include "sample.h"
 #include "value.h"
 #include "valuegen.h"
@@ -108,10 +109,10 @@ static void build(const char *input, const char *out_dir, run_out *o)
         years++;
         sbuf p = { 0 };
         sbuf_printf(&p, "%s/%s/results.xml", out_dir, e->d_name);
-        cr_assert_eq(sbuf_read_file(&o->results, p.data, 1 << 26), 0, "%s", p.data);
+        cr_assert_eq(rfile_read(&o->results, p.data, 1 << 26), 0, "%s", p.data);
         sbuf_clear(&p);
         sbuf_printf(&p, "%s/%s/findings.txt", out_dir, e->d_name);
-        cr_assert_eq(sbuf_read_file(&o->findings, p.data, 1 << 26), 0, "%s", p.data);
+        cr_assert_eq(rfile_read(&o->findings, p.data, 1 << 26), 0, "%s", p.data);
         sbuf_free(&p);
     }
     if (d) closedir(d);

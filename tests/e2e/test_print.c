@@ -1,0 +1,447 @@
+/* Print-ready forms (issue 16), read back from the built sample the way an
+ * officer's printer and an archivist see them: pages rendered with pdftoppm
+ * (the binding zone stays white, mirrored on even pages) and text read with
+ * pdftotext (each person starts on an odd page, 本页无正文 padding, every
+ * registration page names its person and 第 n 页 共 m 页, the 签名 line
+ * after the continued 个人总结). The binary is $KAOHE; tests run in tests/. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define EPOCH "1766966400"
+#define DPI 36
+#define MM(px) ((px) * 25.4 / DPI)
+
+static char dir[256];
+
+static const char *kaohe(void)
+{
+    const char *k = getenv("KAOHE");
+    return k ? k : "../build/kaohe";
+}
+
+/* Run a shell command (SOURCE_DATE_EPOCH fixed); its stdout in *out
+ * (malloc'd) when out is given. Returns the exit status. */
+static int run(char **out, const char *fmt, ...)
+{
+    char cmd[2048], full[2200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    snprintf(full, sizeof full, "export SOURCE_DATE_EPOCH=" EPOCH "; %s", cmd);
+    FILE *p = popen(full, "r");
+    cr_assert(p);
+    size_t cap = 1 << 16, len = 0, n;
+    char *b = malloc(cap);
+    while ((n = fread(b + len, 1, cap - len - 1, p)) > 0)
+        if (cap - (len += n) < 4096) b = realloc(b, cap *= 2);
+    b[len] = 0;
+    int st = pclose(p);
+    if (out) *out = b;
+    else free(b);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/print-e2e-XXXXXX");
+    cr_assert(mkdtemp(dir));
+}
+
+static void teardown(void) { run(NULL, "rm -rf '%s'", dir); }
+
+TestSuite(print, .init = setup, .fini = teardown, .timeout = 600);
+
+static void build(const char *opts)
+{
+    int rc = run(NULL, "%s build -q %s -o %s/out ../input/*.xml >/dev/null 2>&1", kaohe(), opts, dir);
+    cr_assert_eq(rc, 0, "kaohe build %s: exit %d", opts, rc);
+}
+
+/* The PDF's pages as text (pdftotext -layout), split at form feeds. */
+typedef struct pages {
+    char *buf;
+    char **v;
+    size_t n;
+} pages;
+
+static void pages_read(pages *p, const char *pdf)
+{
+    memset(p, 0, sizeof *p);
+    cr_assert_eq(run(&p->buf, "pdftotext -layout '%s' -", pdf), 0, "pdftotext %s", pdf);
+    char *s = p->buf;
+    for (char *ff; (ff = strchr(s, '\f')); s = ff + 1) {
+        *ff = 0;
+        p->v = realloc(p->v, (p->n + 1) * sizeof *p->v);
+        p->v[p->n++] = s;
+    }
+}
+
+static void pages_free(pages *p)
+{
+    free(p->buf);
+    free(p->v);
+}
+
+/* Units of the built sample (the year's directories). */
+static size_t units(char names[][32], size_t max)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/out/2025", dir);
+    DIR *d = opendir(path);
+    cr_assert(d);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) && n < max;)
+        if (e->d_name[0] == 'U') snprintf(names[n++], 32, "%.31s", e->d_name);
+    closedir(d);
+    cr_assert(n > 0);
+    return n;
+}
+
+/* A person's first registration page: the one with the form's title. */
+static bool is_first(const char *page) { return strstr(page, "考核登记表") && strstr(page, "（2025年度）"); }
+
+Test(print, each_person_starts_on_an_odd_page_and_simplex_drops_the_padding)
+{
+    build("");
+    char u[64][32];
+    size_t nu = units(u, 64), padded = 0;
+    for (size_t k = 0; k < nu; k++) {
+        char pdf[400];
+        snprintf(pdf, sizeof pdf, "%s/out/2025/%s/registration.pdf", dir, u[k]);
+        pages p;
+        pages_read(&p, pdf);
+        cr_expect_eq(p.n % 2, 0, "%s: %zu pages, not an even count", u[k], p.n);
+        for (size_t i = 0; i < p.n; i++) {
+            if (is_first(p.v[i])) cr_expect_eq(i % 2, 0, "%s: a person starts on page %zu", u[k], i + 1);
+            if (strstr(p.v[i], "本页无正文")) {
+                padded++;
+                cr_expect(i + 1 == p.n || is_first(p.v[i + 1]), "%s page %zu: padding not before a person", u[k], i + 1);
+                cr_expect(!strstr(p.v[i], "姓") && !strstr(p.v[i], "签名"), "%s page %zu: padding with a form", u[k],
+                          i + 1);
+            }
+        }
+        pages_free(&p);
+    }
+    cr_expect(padded > 0, "the sample has persons with an odd page count");
+    /* one-sided: no padding, so some person starts on an even page */
+    run(NULL, "rm -rf '%s/out'", dir);
+    build("--simplex");
+    size_t even_starts = 0;
+    for (size_t k = 0; k < nu; k++) {
+        char pdf[400];
+        snprintf(pdf, sizeof pdf, "%s/out/2025/%s/registration.pdf", dir, u[k]);
+        pages p;
+        pages_read(&p, pdf);
+        for (size_t i = 0; i < p.n; i++) {
+            cr_expect(!strstr(p.v[i], "本页无正文"), "--simplex: %s page %zu padded", u[k], i + 1);
+            if (is_first(p.v[i]) && i % 2) even_starts++;
+        }
+        pages_free(&p);
+    }
+    cr_expect(even_starts > 0);
+}
+
+/* Every registration page: year and unit on the left of the running head,
+ * the person's name on its right, 第 n 页 共 m 页 counted per person. */
+Test(print, registration_pages_name_their_person_and_number_per_person)
+{
+    build("");
+    char u[64][32];
+    size_t nu = units(u, 64), checked = 0;
+    for (size_t k = 0; k < nu; k++) {
+        char pdf[400];
+        snprintf(pdf, sizeof pdf, "%s/out/2025/%s/registration.pdf", dir, u[k]);
+        pages p;
+        pages_read(&p, pdf);
+        size_t start = 0;
+        char name[128] = "", unit[256] = "";
+        for (size_t i = 0; i < p.n; i++) {
+            if (is_first(p.v[i])) {
+                start = i;
+                size_t m = 1;
+                while (start + m < p.n && !is_first(p.v[start + m])) m++;
+                const char *nm = strstr(p.v[i], "姓");
+                nm = nm ? strstr(nm, "名") : NULL;
+                cr_assert(nm && sscanf(nm + strlen("名"), " %127s", name) == 1, "%s page %zu: 姓名", u[k], i + 1);
+                /* the page count of this person */
+                for (size_t j = start; j < start + m; j++) {
+                    char want[64];
+                    snprintf(want, sizeof want, "第 %zu 页 共 %zu 页", j - start + 1, m);
+                    cr_expect(strstr(p.v[j], want), "%s page %zu: no '%s'", u[k], j + 1, want);
+                }
+            }
+            char y[32] = "", un[256] = "", who[128] = "";
+            int got = sscanf(p.v[i], " %31s %255s %127s", y, un, who);
+            cr_expect_eq(got, 3, "%s page %zu: running head", u[k], i + 1);
+            cr_expect_str_eq(y, "2025年度", "%s page %zu", u[k], i + 1);
+            cr_expect_str_eq(who, name, "%s page %zu: the head names another person", u[k], i + 1);
+            if (!*unit) snprintf(unit, sizeof unit, "%s", un);
+            cr_expect_str_eq(un, unit, "%s page %zu", u[k], i + 1);
+            checked++;
+        }
+        pages_free(&p);
+    }
+    cr_expect(checked > 100);
+}
+
+/* A 个人总结 that continues on a 续页 has its 签名/日期 line after the
+ * text's end, on the last 续页; page 1 has none. */
+Test(print, signature_line_follows_the_continued_summary)
+{
+    build("");
+    char u[64][32];
+    size_t nu = units(u, 64), continued = 0, whole = 0;
+    for (size_t k = 0; k < nu; k++) {
+        char pdf[400];
+        snprintf(pdf, sizeof pdf, "%s/out/2025/%s/registration.pdf", dir, u[k]);
+        pages p;
+        pages_read(&p, pdf);
+        for (size_t i = 0; i < p.n; i++) {
+            if (!is_first(p.v[i])) continue;
+            bool cont = i + 1 < p.n && strstr(p.v[i + 1], "个人总结（续页）");
+            if (!cont) {
+                whole++;
+                cr_expect(strstr(p.v[i], "签名："), "%s page %zu: summary without 签名", u[k], i + 1);
+                continue;
+            }
+            continued++;
+            cr_expect(!strstr(p.v[i], "签名："), "%s page %zu: 签名 before the text ends", u[k], i + 1);
+            size_t last = i + 1;
+            while (last + 1 < p.n && strstr(p.v[last + 1], "个人总结（续页）")) last++;
+            const char *sig = strstr(p.v[last], "签名：");
+            cr_assert(sig, "%s page %zu: last 续页 without 签名", u[k], last + 1);
+            /* nothing but the page number after the 签名 line */
+            const char *after = strchr(sig, '\n');
+            for (const char *l = after; l && *l; l = strchr(l + 1, '\n')) {
+                const char *e = strchr(l + 1, '\n');
+                size_t n = e ? (size_t)(e - l - 1) : strlen(l + 1);
+                char line[512];
+                snprintf(line, sizeof line, "%.*s", (int)(n < 511 ? n : 511), l + 1);
+                if (strspn(line, " ") == strlen(line) || strstr(line, "页 共")) continue;
+                cr_expect(0, "%s page %zu: text after 签名: %s", u[k], last + 1, line);
+            }
+        }
+        pages_free(&p);
+    }
+    cr_expect(continued > 0 && whole > 0, "continued %zu, whole %zu", continued, whole);
+}
+
+/* A grey PGM (P5, 8 bit) of one page. */
+typedef struct pgm {
+    int w, h;
+    unsigned char *px;
+} pgm;
+
+static bool pgm_read(const char *path, pgm *g)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    int maxv;
+    bool ok = fscanf(f, "P5 %d %d %d", &g->w, &g->h, &maxv) == 3 && maxv == 255 && fgetc(f) != EOF;
+    if (ok) {
+        g->px = malloc((size_t)g->w * g->h);
+        ok = fread(g->px, 1, (size_t)g->w * g->h, f) == (size_t)g->w * g->h;
+    }
+    fclose(f);
+    return ok;
+}
+
+/* Leftmost and rightmost columns with ink (grey < 160), -1 when blank. */
+static void ink_span(const pgm *g, int *lo, int *hi)
+{
+    *lo = *hi = -1;
+    for (int x = 0; x < g->w; x++)
+        for (int y = 0; y < g->h; y++)
+            if (g->px[(size_t)y * g->w + x] < 160) {
+                if (*lo < 0) *lo = x;
+                *hi = x;
+                break;
+            }
+}
+
+/* Every portrait form of every unit, rendered: nothing within 25 mm of the
+ * binding edge (left on odd pages, right on even pages of a document meant
+ * for duplex), and the even pages really mirrored (ink from ~15 mm). */
+Test(print, binding_zone_stays_clear_and_mirrors_on_even_pages)
+{
+    build("");
+    const char *forms[] = {"registration", "quota-application", "ballot", "tally", "rewards", "assessment", "notice"};
+    char u[64][32];
+    size_t nu = units(u, 64), pages_seen = 0, mirrored = 0;
+    for (size_t k = 0; k < nu && k < 4; k++)
+        for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
+            char pdf[400];
+            snprintf(pdf, sizeof pdf, "%s/out/2025/%s/%s.pdf", dir, u[k], forms[f]);
+            FILE *probe = fopen(pdf, "rb");
+            if (!probe) continue;
+            fclose(probe);
+            run(NULL, "rm -f %s/pg-*.pgm", dir);
+            cr_assert_eq(run(NULL, "pdftoppm -r %d -gray '%s' %s/pg", DPI, pdf, dir), 0);
+            char *list;
+            run(&list, "ls %s/pg-*.pgm | sort", dir);
+            size_t pno = 0;
+            for (char *l = strtok(list, "\n"); l; l = strtok(NULL, "\n")) {
+                pno++;
+                pgm g = {0};
+                cr_assert(pgm_read(l, &g), "%s", l);
+                cr_assert_lt(g.w, g.h, "%s: portrait", pdf);
+                int lo, hi;
+                ink_span(&g, &lo, &hi);
+                free(g.px);
+                if (lo < 0) continue;
+                pages_seen++;
+                double left = MM(lo), right = MM(g.w - 1 - hi);
+                bool even = pno % 2 == 0 && strcmp(forms[f], "notice");
+                if (even) {
+                    cr_expect_geq(right, 24.5, "%s page %zu: ink %.1f mm from the right (binding) edge", pdf, pno,
+                                  right);
+                    if (left < 24) mirrored++;
+                } else {
+                    cr_expect_geq(left, 24.5, "%s page %zu: ink %.1f mm from the left (binding) edge", pdf, pno, left);
+                }
+                /* and nothing off the other side either */
+                cr_expect_geq(even ? left : right, 9.5, "%s page %zu: ink near the outer edge", pdf, pno);
+            }
+            free(list);
+        }
+    cr_expect(pages_seen > 50, "%zu pages", pages_seen);
+    cr_expect(mirrored > 10, "even pages shifted to the left: %zu", mirrored);
+}
+
+/* A python check over a built package (Debian's python3, standard library
+ * and pdftotext only): exit 0 when it holds, its output says why not. */
+static void py_check(const char *what, const char *script)
+{
+    char path[300];
+    snprintf(path, sizeof path, "%s/check.py", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert(f);
+    fputs(script, f);
+    fclose(f);
+    char *out;
+    int rc = run(&out, "cd %s && /usr/bin/python3 check.py 2>&1", dir);
+    cr_expect_eq(rc, 0, "%s:\n%s", what, out);
+    free(out);
+}
+
+/* The registration form prints each person's rank (职务职级 / 岗位等级) and
+ * duty (从事或分管工作), on a generated input. */
+Test(print, registration_prints_rank_and_duty)
+{
+    cr_assert_eq(run(NULL, "%s sample --units 3 --persons 40 --seed 7 > %s/in.xml", kaohe(), dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/out %s/in.xml >/dev/null 2>&1", kaohe(), dir, dir), 0);
+    py_check("rank and duty",
+             "import glob, re, subprocess, xml.etree.ElementTree as ET\n"
+             "NS = '{urn:kaohe:appraisal:1}'\n"
+             "bad, seen = [], 0\n"
+             "for u in ET.parse('in.xml').getroot().iter(NS + 'unit'):\n"
+             "    pdf = glob.glob('out/*/%s/registration.pdf' % u.get('id'))[0]\n"
+             "    text = re.sub(r'\\s', '', subprocess.run(['pdftotext', pdf, '-'], capture_output=True, text=True).stdout)\n"
+             "    for p in u.iter(NS + 'person'):\n"
+             "        for k in ('rank', 'duty'):\n"
+             "            v = p.get(k)\n"
+             "            if v:\n"
+             "                seen += 1\n"
+             "                if re.sub(r'\\s', '', v) not in text: bad.append((p.get('id'), k, v))\n"
+             "print(seen, bad[:5]); raise SystemExit(1 if bad or seen < 40 else 0)\n");
+}
+
+/* The notice cites 公务员法/公务员考核规定 exactly when the unit has civil
+ * servants or persons managed under it, 事业单位工作人员考核规定 exactly
+ * when it has institution staff. */
+Test(print, notice_cites_the_laws_of_its_persons)
+{
+    cr_assert_eq(run(NULL, "%s sample --units 8 --persons 120 --seed 3 > %s/in.xml", kaohe(), dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/out %s/in.xml >/dev/null 2>&1", kaohe(), dir, dir), 0);
+    py_check("laws",
+             "import glob, re, subprocess, xml.etree.ElementTree as ET\n"
+             "NS = '{urn:kaohe:appraisal:1}'\n"
+             "bad, kinds = [], set()\n"
+             "for u in ET.parse('in.xml').getroot().iter(NS + 'unit'):\n"
+             "    cats = {p.get('category') for p in u.iter(NS + 'person')}\n"
+             "    pdf = glob.glob('out/*/%s/notice.pdf' % u.get('id'))\n"
+             "    if not pdf: continue\n"
+             "    t = re.sub(r'\\s', '', subprocess.run(['pdftotext', pdf[0], '-'], capture_output=True, text=True).stdout)\n"
+             "    cs, inst = bool(cats & {'civil-servant', 'managed'}), 'institution' in cats\n"
+             "    if not cs and not inst: continue\n"
+             "    kinds.add((cs, inst))\n"
+             "    if ('公务员法' in t) != cs or ('公务员考核规定' in t) != cs or ('事业单位工作人员考核规定' in t) != inst:\n"
+             "        bad.append((u.get('id'), sorted(cats)))\n"
+             "print(kinds, bad); raise SystemExit(1 if bad or len(kinds) < 2 else 0)\n");
+}
+
+/* The quota application's 组织人事部门审核意见 is the authority's: blank in
+ * a unit's run, filled in only with --approve. The run's summary says its
+ * problems in Chinese words and has 制表人 and 审核人 lines. */
+Test(print, approval_box_blank_unless_approve_and_summary_in_words)
+{
+    build("");
+    py_check("blank approval, summary",
+             "import glob, re, subprocess\n"
+             "def text(p): return re.sub(r'\\s', '', subprocess.run(['pdftotext', p, '-'], capture_output=True, text=True).stdout)\n"
+             "q = glob.glob('out/2025/*/quota-application.pdf')\n"
+             "bad = [p for p in q if '经审核' in text(p) or '申请比例' not in text(p)]\n"
+             "s = text('out/2025/summary.pdf')\n"
+             "codes = re.findall(r'[A-Z]{3,}_[A-Z_]+', s)\n"
+             "print(len(q), bad, codes)\n"
+             "raise SystemExit(1 if bad or not q or codes or '制表人' not in s or '审核人' not in s\n"
+             "                 or '没有平时考核记录' not in s else 0)\n");
+    run(NULL, "rm -rf '%s/out'", dir);
+    build("--approve");
+    py_check("--approve fills the approval",
+             "import glob, re, subprocess\n"
+             "q = glob.glob('out/2025/*/quota-application.pdf')\n"
+             "bad = [p for p in q if '经审核，同意' not in re.sub(r'\\s', '', subprocess.run(['pdftotext', p, '-'],"
+             " capture_output=True, text=True).stdout)]\n"
+             "print(bad); raise SystemExit(1 if bad or not q else 0)\n");
+}
+
+/* New forms of the filing package: 年度考核结果通知书, one per person on a
+ * sheet of its own (odd page, 本人意见 and signature), in PDF and as one
+ * XLSX sheet per person; 不称职（不合格）人员情况登记表 exactly for the units
+ * with such persons, naming them. Expectations from the input and
+ * results.xml. */
+Test(print, result_notices_and_incompetent_register)
+{
+    cr_assert_eq(run(NULL, "%s sample --units 6 --persons 150 --seed 11 > %s/in.xml", kaohe(), dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/out %s/in.xml >/dev/null 2>&1", kaohe(), dir, dir), 0);
+    py_check("result notices",
+             "import glob, re, subprocess, zipfile, xml.etree.ElementTree as ET\n"
+             "A, R = '{urn:kaohe:appraisal:1}', '{urn:kaohe:results:1}'\n"
+             "names = {p.get('id'): p.get('name') for p in ET.parse('in.xml').getroot().iter(A + 'person')}\n"
+             "res = glob.glob('out/*/results.xml')[0]\n"
+             "ydir = res.rsplit('/', 1)[0]\n"
+             "bad, units, inc_units = [], 0, 0\n"
+             "for u in ET.parse(res).getroot().iter(R + 'unit'):\n"
+             "    if u.get('status') != 'ok': continue\n"
+             "    units += 1\n"
+             "    ps = list(u.iter(R + 'person'))\n"
+             "    d = '%s/%s/' % (ydir, u.get('id'))\n"
+             "    pages = subprocess.run(['pdftotext', '-layout', d + 'result-notice.pdf', '-'], capture_output=True, text=True).stdout.split('\\f')[:-1]\n"
+             "    starts = [i for i, t in enumerate(pages) if '年度考核结果通知书' in t]\n"
+             "    if len(starts) != len(ps) or any(i % 2 for i in starts) or len(pages) % 2: bad.append((u.get('id'), 'pages', starts, len(pages)))\n"
+             "    for i, p in zip(starts, ps):\n"
+             "        t = re.sub(r'\\s', '', pages[i])\n"
+             "        want = {'excellent': '确定为优秀等次', 'none': '不定等次'}.get(p.get('grade'), '确定为')\n"
+             "        if p.get('code') in ('6A', '7'): want = '不参加年度考核'\n"
+             "        if names[p.get('id')] + '同志' not in t or '本人意见' not in t or '本人签名' not in t or want not in t:\n"
+             "            bad.append((p.get('id'), want))\n"
+             "    z = zipfile.ZipFile(d + 'result-notice.xlsx')\n"
+             "    sheets = [n for n in z.namelist() if n.startswith('xl/worksheets/sheet')]\n"
+             "    if len(sheets) != len(ps): bad.append((u.get('id'), 'sheets', len(sheets)))\n"
+             "    inc = [names[p.get('id')] for p in ps if p.get('grade') == 'incompetent' and p.get('code') not in ('6A', '7')]\n"
+             "    have = glob.glob(d + 'incompetent.pdf') and glob.glob(d + 'incompetent.xlsx')\n"
+             "    if bool(inc) != bool(have): bad.append((u.get('id'), 'incompetent', inc))\n"
+             "    if inc:\n"
+             "        inc_units += 1\n"
+             "        t = re.sub(r'\\s', '', subprocess.run(['pdftotext', d + 'incompetent.pdf', '-'], capture_output=True, text=True).stdout)\n"
+             "        if '不称职（不合格）人员情况登记表' not in t or any(n not in t for n in inc): bad.append((u.get('id'), 'register'))\n"
+             "print(units, inc_units, bad[:5]); raise SystemExit(1 if bad or not units or not inc_units else 0)\n");
+}
