@@ -3,11 +3,12 @@
 
 CC       ?= cc
 BUILD    ?= build
-PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate
+PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate minizip
 DEB_PKGS  = build-essential pkg-config libxml2-dev libxml2-utils libxlsxwriter-dev \
             libhpdf-dev libharfbuzz-dev libcriterion-dev libssl-dev libdeflate-dev \
             fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
-            poppler-utils qpdf python3-openpyxl libreoffice-calc fonts-crosextra-carlito time
+            poppler-utils qpdf python3-openpyxl libreoffice-calc fonts-crosextra-carlito time \
+            libminizip-dev python3-docx libreoffice-writer
 SANITIZE ?=
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g

@@ -350,10 +350,10 @@ static void merge_year(merge_ctx *m, char *const *roots, int year)
         sbuf_free(&tail);
         bool committed = outfile_commit(&y.xml) && outfile_commit(&y.txt);
         forms_opts fo = {has_file(m->sh, m->n, "summary.pdf"), has_file(m->sh, m->n, "summary.xlsx"), false,
-                         m->o->run_epoch, m->o->lang, NULL};
+                         m->o->run_epoch, m->o->lang, NULL, has_file(m->sh, m->n, "summary.docx")};
         forms_ctx *fc = NULL;
         sbuf_clear(&why);
-        if (committed && (fo.want_pdf || fo.want_xlsx)) {
+        if (committed && (fo.want_pdf || fo.want_xlsx || fo.want_docx)) {
             char e[1024], dir[4200];
             snprintf(dir, sizeof dir, "%s/forms", m->o->templates_dir);
             fc = forms_ctx_new(dir, e, sizeof e);
