@@ -159,12 +159,9 @@ static void zip_time(zip_fileinfo *zi, long long epoch)
 
 static const char *font_name(const dx *x, font_role r) { return font_sheet_name(x->fs, r); }
 
-/* Run properties: the role's family for every script (w:eastAsia is what
- * Word uses for CJK), size in half-points, rounded down so text the layout
- * fitted at its size still fits. */
-static void rpr(dx *x, font_role f, double size)
+/* The role's fonts for every script (w:eastAsia is what Word uses for CJK). */
+static void role_fonts(dx *x, font_role f)
 {
-    st(x, "w:rPr");
     const char *n = font_name(x, f);
     st(x, "w:rFonts");
     at(x, "w:ascii", n);
@@ -172,10 +169,19 @@ static void rpr(dx *x, font_role f, double size)
     at(x, "w:eastAsia", n);
     at(x, "w:cs", n);
     en(x);
+}
+
+/* Run properties: the role's character style (its fonts: see
+ * write_styles) and the size in half-points, rounded down so text the
+ * layout fitted at its size still fits. */
+static void rpr(dx *x, font_role f, double size)
+{
+    static const char *const style[FONT_NROLES] = {"R0", "R1", "R2", "R3"};
+    st(x, "w:rPr");
+    val(x, "w:rStyle", style[f < FONT_NROLES ? f : 0]);
     long hp = (long)floor(size * 2 + 1e-6);
     if (hp < 2) hp = 2;
     vall(x, "w:sz", hp);
-    vall(x, "w:szCs", hp);
     en(x);
 }
 
@@ -696,7 +702,10 @@ static void write_styles(dx *x)
     at(x, "xmlns:w", NS_W);
     st(x, "w:docDefaults");
     st(x, "w:rPrDefault");
-    rpr(x, FONT_SONG, 10.5);
+    st(x, "w:rPr");
+    role_fonts(x, FONT_SONG);
+    vall(x, "w:sz", 21);
+    en(x);
     en(x);
     st(x, "w:pPrDefault");
     st(x, "w:pPr");
@@ -717,6 +726,19 @@ static void write_styles(dx *x)
     val(x, "w:name", "Normal");
     empty(x, "w:qFormat");
     en(x);
+    for (int r = 0; r < FONT_NROLES; r++) {   /* a character style per font role */
+        char id[8];
+        snprintf(id, sizeof id, "R%d", r);
+        st(x, "w:style");
+        at(x, "w:type", "character");
+        at(x, "w:customStyle", "1");
+        at(x, "w:styleId", id);
+        val(x, "w:name", font_role_name((font_role)r));
+        st(x, "w:rPr");
+        role_fonts(x, (font_role)r);
+        en(x);
+        en(x);
+    }
     st(x, "w:style");
     at(x, "w:type", "table");
     at(x, "w:default", "1");

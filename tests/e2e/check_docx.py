@@ -147,9 +147,14 @@ def check_file(path, pdf):
                     if tr.get(qn("w:hRule")) not in ("exact", "atLeast"):
                         bad(path, "page %d: a row height that is neither exact nor atLeast" % page)
                         break
-    fonts = {el.get(qn("w:eastAsia")) for el in document.element.iter(qn("w:rFonts"))}
-    if not fonts or None in fonts:
-        bad(path, "runs without an East Asian font")
+    # runs name a character style per font role; each names its East Asian family
+    styles = {s.get(qn("w:styleId")): s for s in document.styles.element.iter(qn("w:style"))}
+    for rs in document.element.body.iter(qn("w:rStyle")):
+        st = styles.get(rs.get(qn("w:val")))
+        fonts = st.find(".//" + qn("w:rFonts")) if st is not None else None
+        if fonts is None or not fonts.get(qn("w:eastAsia")):
+            bad(path, "a run whose style names no East Asian font: %s" % rs.get(qn("w:val")))
+            break
 
 
 def rules(png, horizontal):
