@@ -42,6 +42,7 @@ typedef struct hf_part {
     bool footer;
     bool multi;                   /* several documents: count the section's pages */
     double width;                 /* mm between the margins, for the tabs */
+    size_t pages;                 /* the document's pages when known (0: not), shown by the count field */
 } hf_part;
 
 typedef struct dx {
@@ -484,7 +485,9 @@ static int hf_ref(dx *x, const lo_doc *d, const lo_hf *h, bool footer, int cur)
 {
     if (!hf_used(h)) return 0;
     double width = d->page_w - d->margin[TPL_SIDE_LEFT] - d->margin[TPL_SIDE_RIGHT];
-    if (cur && hf_same(&x->hfs[cur - 1], h) && fabs(x->hfs[cur - 1].width - width) < 0.01) return cur;
+    if (cur && hf_same(&x->hfs[cur - 1], h) && fabs(x->hfs[cur - 1].width - width) < 0.01 &&
+        x->hfs[cur - 1].pages == (x->multi ? d->npages : 0))
+        return cur;
     if (x->nhfs == x->caphfs) {
         x->caphfs = x->caphfs ? x->caphfs * 2 : 4;
         x->hfs = xrealloc(x->hfs, x->caphfs * sizeof *x->hfs);
@@ -495,7 +498,8 @@ static int hf_ref(dx *x, const lo_doc *d, const lo_hf *h, bool footer, int cur)
     p->size = h->size;
     p->footer = footer;
     p->multi = x->multi;
-    p->width = d->page_w - d->margin[TPL_SIDE_LEFT] - d->margin[TPL_SIDE_RIGHT];
+    p->width = width;
+    p->pages = x->multi ? d->npages : 0;
     return (int)x->nhfs;
 }
 
@@ -630,7 +634,10 @@ static void field(dx *x, const hf_part *p, const char *instr, const char *shown)
 
 /* Text of a header/footer with its page tokens as PAGE and page-count
  * fields (the section's pages when the file holds several documents, as
- * the PDF numbers each document's pages). */
+ * the PDF numbers each document's pages). The count's shown result is the
+ * document's page count when known: LibreOffice (7.4) shows SECTIONPAGES
+ * as its stored result, so sections of different lengths get parts of
+ * their own. */
 static void hf_text(dx *x, const hf_part *p, const char *s)
 {
     const char *run = s;
@@ -640,7 +647,11 @@ static void hf_text(dx *x, const hf_part *p, const char *s)
         if (n) text_run(x, p->font, p->size, run, n);
         if (!t) break;
         if (t[1] == 'P') field(x, p, " PAGE ", "1");
-        else if (t[1] == 'N') field(x, p, p->multi ? " SECTIONPAGES " : " NUMPAGES ", "1");
+        else if (t[1] == 'N') {
+            char n[24];
+            snprintf(n, sizeof n, "%zu", p->pages ? p->pages : 1);
+            field(x, p, p->multi ? " SECTIONPAGES " : " NUMPAGES ", n);
+        }
         run = t[1] ? t + 2 : t + 1;
     }
 }

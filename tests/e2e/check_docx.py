@@ -15,7 +15,7 @@ For every X.docx beside an X.pdf under YEAR_DIR:
     families.
 With --lo N: the first N of those files (in a fixed order that mixes the
 kinds of form) are converted by one LibreOffice call; each must have the
-PDF's page count, and page 1's long horizontal and vertical rules (found in
+PDF's page count and each page its text (page numbers included), and page 1's long horizontal and vertical rules (found in
 150 dpi renders of both) must lie within 3 pt of each other.
 Prints one line per problem and exits 1 if there is any.
 """
@@ -34,6 +34,7 @@ from docx.oxml.ns import qn
 REQUIRED = ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml",
             "word/settings.xml", "word/fontTable.xml", "word/_rels/document.xml.rels"]
 problems = []
+chart_pages = {}   # path -> pages drawn in the PDF only (no table in the docx)
 
 
 def bad(path, msg):
@@ -128,6 +129,7 @@ def check_file(path, pdf):
         for i, tbls in enumerate(pgs):
             page += 1
             if not tbls:   # a chart page: drawn in the PDF only
+                chart_pages.setdefault(path, set()).add(page)
                 continue
             text = []
             for tbl in tbls:
@@ -205,6 +207,12 @@ def check_libreoffice(pairs):
             a, b = pdf_pages(pdf), pdf_pages(lo)
             if a != b:
                 bad(d, "LibreOffice: %d pages, kaohe's PDF %d" % (b, a))
+            # the same text on each page, page numbers included (none clipped)
+            for k, (x, y) in enumerate(zip(pdf_page_texts(pdf), pdf_page_texts(lo))):
+                cx, cy = collections.Counter(squeeze(x)), collections.Counter(squeeze(y))
+                if cx != cy and k + 1 not in chart_pages.get(d, ()):
+                    bad(d, "LibreOffice page %d: text differs from kaohe's PDF: missing %r, extra %r" %
+                        (k + 1, "".join((cx - cy).elements())[:40], "".join((cy - cx).elements())[:40]))
             for name, src in (("k", pdf), ("l", lo)):
                 subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-f", "1", "-l", "1", "-singlefile",
                                 src, os.path.join(tmp, "%s%02d" % (name, i))], check=True)
