@@ -45,6 +45,16 @@ typedef struct hf_part {
     size_t pages;                 /* the document's pages when known (0: not), shown by the count field */
 } hf_part;
 
+/* A paragraph style: what a cell's paragraphs share (font role, size in
+ * half-points, exact line pitch in twips, alignment). A cell's paragraph
+ * then names its style instead of repeating its properties: the XML of a
+ * form is half as long, and writing it is most of what a DOCX costs. */
+typedef struct pstyle {
+    font_role font;
+    long hp, line;
+    tpl_halign jc;
+} pstyle;
+
 typedef struct dx {
     zipFile z;
     xmlTextWriterPtr w;
@@ -57,7 +67,10 @@ typedef struct dx {
     hf_part *hfs;
     size_t nhfs, caphfs;
     int cur_hdr, cur_ftr;         /* part index (1-based) of the current document's, 0: none */
+    pstyle *ps;                   /* paragraph styles of the cells' text, written with styles.xml */
+    size_t nps, capps, last_ps;
     int *occ;                     /* a page's grid: cell index per row × column */
+    long table_pad;               /* twips: the current table's left and right cell margins */
     size_t capocc;
     char title[512];
     sbuf tmp;
@@ -160,6 +173,14 @@ static void zip_time(zip_fileinfo *zi, long long epoch)
 
 static const char *font_name(const dx *x, font_role r) { return font_sheet_name(x->fs, r); }
 
+/* Size in half-points, rounded down so text the layout fitted at its size
+ * still fits. */
+static long half_points(double size)
+{
+    long hp = (long)floor(size * 2 + 1e-6);
+    return hp < 2 ? 2 : hp;
+}
+
 /* The role's fonts for every script (w:eastAsia is what Word uses for CJK). */
 static void role_fonts(dx *x, font_role f)
 {
@@ -173,27 +194,27 @@ static void role_fonts(dx *x, font_role f)
 }
 
 /* Run properties: the role's character style (its fonts: see
- * write_styles) and the size in half-points, rounded down so text the
- * layout fitted at its size still fits. */
+ * write_styles) and the size. */
 static void rpr(dx *x, font_role f, double size)
 {
     static const char *const style[FONT_NROLES] = {"R0", "R1", "R2", "R3"};
     st(x, "w:rPr");
     val(x, "w:rStyle", style[f < FONT_NROLES ? f : 0]);
-    long hp = (long)floor(size * 2 + 1e-6);
-    if (hp < 2) hp = 2;
-    vall(x, "w:sz", hp);
+    vall(x, "w:sz", half_points(size));
     en(x);
 }
 
-static void text_run(dx *x, font_role f, double size, const char *s, size_t n)
+/* A run of text; its properties from the run's style when f >= 0, else
+ * from the paragraph's. */
+static void text_run(dx *x, int f, double size, const char *s, size_t n)
 {
     st(x, "w:r");
-    rpr(x, f, size);
+    if (f >= 0) rpr(x, (font_role)f, size);
     st(x, "w:t");
-    at(x, "xml:space", "preserve");
     sbuf_clear(&x->tmp);
     sbuf_add(&x->tmp, s, n);
+    /* spaces at the ends or in a row are kept only when marked */
+    if (n && (s[0] == ' ' || s[n - 1] == ' ' || strstr(x->tmp.data, "  "))) at(x, "xml:space", "preserve");
     if (xmlTextWriterWriteString(x->w, BAD_CAST x->tmp.data) < 0) x->failed = true;
     en(x);
     en(x);
@@ -217,19 +238,33 @@ static long line_tw(const lo_cell *c)
     return pitch >= 20 ? (long)pitch : 20;
 }
 
-/* Paragraph properties of a cell's text: alignment and an exact line
- * pitch, no space around. */
+/* The paragraph style of cell c's text (its index, made on first use). */
+static size_t cell_style(dx *x, const lo_cell *c)
+{
+    pstyle want = {c->font, half_points(c->size), line_tw(c), c->halign};
+    if (x->last_ps < x->nps) {   /* neighbouring cells mostly share one */
+        const pstyle *p = &x->ps[x->last_ps];
+        if (p->font == want.font && p->hp == want.hp && p->line == want.line && p->jc == want.jc) return x->last_ps;
+    }
+    for (size_t i = 0; i < x->nps; i++) {
+        const pstyle *p = &x->ps[i];
+        if (p->font == want.font && p->hp == want.hp && p->line == want.line && p->jc == want.jc)
+            return x->last_ps = i;
+    }
+    if (x->nps == x->capps) {
+        x->capps = x->capps ? x->capps * 2 : 16;
+        x->ps = xrealloc(x->ps, x->capps * sizeof *x->ps);
+    }
+    x->ps[x->nps] = want;
+    return x->last_ps = x->nps++;
+}
+
 static void cell_ppr(dx *x, const lo_cell *c)
 {
+    char id[24];
+    snprintf(id, sizeof id, "P%zu", cell_style(x, c));
     st(x, "w:pPr");
-    st(x, "w:spacing");
-    at(x, "w:before", "0");
-    at(x, "w:after", "0");
-    atl(x, "w:line", line_tw(c));
-    at(x, "w:lineRule", "exact");
-    en(x);
-    val(x, "w:jc", c->halign == TPL_CENTER ? "center" : c->halign == TPL_RIGHT ? "right" : "left");
-    rpr(x, c->font, c->size);
+    val(x, "w:pStyle", id);
     en(x);
 }
 
@@ -243,7 +278,7 @@ static void cell_text(dx *x, const lo_cell *c)
         size_t n = nl ? (size_t)(nl - s) : strlen(s);
         st(x, "w:p");
         cell_ppr(x, c);
-        if (n) text_run(x, c->font, c->size, s, n);
+        if (n) text_run(x, -1, 0, s, n);
         en(x);
         if (!nl) break;
         s = nl + 1;
@@ -266,13 +301,10 @@ static void border(dx *x, const char *name, unsigned char b)
 {
     long sz;
     const char *s = border_style(b, &sz);
+    if (!sz) return;   /* no side is drawn unless named */
     st(x, name);
     at(x, "w:val", s);
-    if (sz) {
-        atl(x, "w:sz", sz);
-        at(x, "w:space", "0");
-        at(x, "w:color", "000000");
-    }
+    atl(x, "w:sz", sz);   /* colour auto: black */
     en(x);
 }
 
@@ -319,26 +351,33 @@ static void cell_tc(dx *x, const lo_doc *d, const lo_cell *c, int r)
         if (first) val(x, "w:vMerge", "restart");
         else empty(x, "w:vMerge");
     }
-    st(x, "w:tcBorders");
-    border(x, "w:top", first ? c->border[TPL_SIDE_TOP] : 0);
-    border(x, "w:left", c->border[TPL_SIDE_LEFT]);
-    border(x, "w:bottom", last ? c->border[TPL_SIDE_BOTTOM] : 0);
-    border(x, "w:right", c->border[TPL_SIDE_RIGHT]);
-    en(x);
-    st(x, "w:tcMar");
-    static const char *const side[4] = {"w:top", "w:left", "w:bottom", "w:right"};
-    double mar[4] = {mar_top(c), c->pad, mar_bottom(c), c->pad};
-    for (int k = 0; k < 4; k++) {
-        st(x, side[k]);
-        atl(x, "w:w", tw(mar[k]));
-        at(x, "w:type", "dxa");
+    unsigned char b[4] = {first ? c->border[TPL_SIDE_TOP] : 0, c->border[TPL_SIDE_LEFT],
+                          last ? c->border[TPL_SIDE_BOTTOM] : 0, c->border[TPL_SIDE_RIGHT]};
+    if (b[0] || b[1] || b[2] || b[3]) {
+        st(x, "w:tcBorders");
+        border(x, "w:top", b[0]);
+        border(x, "w:left", b[1]);
+        border(x, "w:bottom", b[2]);
+        border(x, "w:right", b[3]);
         en(x);
     }
-    en(x);
-    val(x, "w:vAlign", c->valign == TPL_TOP ? "top" : c->valign == TPL_BOTTOM ? "bottom" : "center");
+    /* margins where they differ from the table's (see table_pr) */
+    double mar[4] = {mar_top(c), c->pad, mar_bottom(c), c->pad};
+    if (mar[0] != 0 || mar[2] != 0 || tw(c->pad) != x->table_pad) {
+        st(x, "w:tcMar");
+        static const char *const side[4] = {"w:top", "w:left", "w:bottom", "w:right"};
+        for (int k = 0; k < 4; k++) {
+            st(x, side[k]);
+            atl(x, "w:w", tw(mar[k]));
+            at(x, "w:type", "dxa");
+            en(x);
+        }
+        en(x);
+    }
+    if (c->valign != TPL_TOP) val(x, "w:vAlign", c->valign == TPL_BOTTOM ? "bottom" : "center");
     en(x);
     if (first) cell_text(x, c);
-    else {
+    else {   /* sized as the cell's text, so an "at least" row does not grow for it */
         st(x, "w:p");
         cell_ppr(x, c);
         en(x);
@@ -395,8 +434,10 @@ static void row_pr(dx *x, const lo_page *pg, const int *occ, size_t ncols, size_
     en(x);
 }
 
-static void table_pr(dx *x, const lo_doc *d)
+static void table_pr(dx *x, const lo_doc *d, const lo_page *pg)
 {
+    /* the page's commonest side padding is the table's, so most cells need no tcMar */
+    x->table_pad = pg->ncells ? tw(pg->cells[pg->ncells / 2].pad) : 0;
     st(x, "w:tblPr");
     st(x, "w:tblW");
     atl(x, "w:w", span_tw(d, 0, (int)d->ncols));
@@ -415,7 +456,7 @@ static void table_pr(dx *x, const lo_doc *d)
     static const char *const side[4] = {"w:top", "w:left", "w:bottom", "w:right"};
     for (int k = 0; k < 4; k++) {
         st(x, side[k]);
-        at(x, "w:w", "0");
+        atl(x, "w:w", k % 2 ? x->table_pad : 0);
         at(x, "w:type", "dxa");
         en(x);
     }
@@ -438,7 +479,7 @@ static void write_table(dx *x, const lo_doc *d, const lo_page *pg)
     if (!pg->nrows || !d->ncols) return;
     const int *occ = page_grid(x, d, pg);
     st(x, "w:tbl");
-    table_pr(x, d);
+    table_pr(x, d, pg);
     bool lead = true;
     for (size_t r = 0; r < pg->nrows; r++) {
         lead = lead && pg->rows[r].repeat;
@@ -628,7 +669,7 @@ static void field(dx *x, const hf_part *p, const char *instr, const char *shown)
 {
     st(x, "w:fldSimple");
     at(x, "w:instr", instr);
-    text_run(x, p->font, p->size, shown, strlen(shown));
+    text_run(x, (int)p->font, p->size, shown, strlen(shown));
     en(x);
 }
 
@@ -644,7 +685,7 @@ static void hf_text(dx *x, const hf_part *p, const char *s)
     for (;;) {
         const char *t = strchr(run, '\x01');
         size_t n = t ? (size_t)(t - run) : strlen(run);
-        if (n) text_run(x, p->font, p->size, run, n);
+        if (n) text_run(x, (int)p->font, p->size, run, n);
         if (!t) break;
         if (t[1] == 'P') field(x, p, " PAGE ", "1");
         else if (t[1] == 'N') {
@@ -747,6 +788,31 @@ static void write_styles(dx *x)
         val(x, "w:name", font_role_name((font_role)r));
         st(x, "w:rPr");
         role_fonts(x, (font_role)r);
+        en(x);
+        en(x);
+    }
+    for (size_t i = 0; i < x->nps; i++) {   /* the cells' paragraph styles */
+        const pstyle *p = &x->ps[i];
+        char id[24];
+        snprintf(id, sizeof id, "P%zu", i);
+        st(x, "w:style");
+        at(x, "w:type", "paragraph");
+        at(x, "w:customStyle", "1");
+        at(x, "w:styleId", id);
+        val(x, "w:name", id);
+        val(x, "w:basedOn", "Normal");
+        st(x, "w:pPr");
+        st(x, "w:spacing");
+        at(x, "w:before", "0");
+        at(x, "w:after", "0");
+        atl(x, "w:line", p->line);
+        at(x, "w:lineRule", "exact");
+        en(x);
+        val(x, "w:jc", p->jc == TPL_CENTER ? "center" : p->jc == TPL_RIGHT ? "right" : "left");
+        en(x);
+        st(x, "w:rPr");
+        role_fonts(x, p->font);
+        vall(x, "w:sz", p->hp);
         en(x);
         en(x);
     }
@@ -983,6 +1049,7 @@ static bool file_close(file *f, bool ok, const char *path, sbuf *err)
         for (int k = 0; k < 3; k++) free(x->hfs[i].part[k]);
     free(x->hfs);
     free(x->occ);
+    free(x->ps);
     sbuf_free(&x->tmp);
     free(f->tmp);
     return ok;

@@ -1119,6 +1119,7 @@ typedef struct reg_source {
     view *v;
     sbuf outline;
     lo_doc *kept[REG_KEEP];
+    bool more;        /* another writer (the DOCX) reads the kept models after the PDF */
 } reg_source;
 
 static void reg_source_free(reg_source *r)
@@ -1148,7 +1149,10 @@ static void reg_put(void *ctx, size_t i, const lo_doc *d)
         r->kept[i] = (lo_doc *)d;
         return;
     }
-    if (i < REG_KEEP && r->kept[i] == d) r->kept[i] = NULL;   /* second pass: done with it */
+    if (i < REG_KEEP && r->kept[i] == d) {   /* second pass: done with it, unless the DOCX follows */
+        if (r->more) return;
+        r->kept[i] = NULL;
+    }
     lo_doc_free((lo_doc *)d);
 }
 
@@ -1207,9 +1211,11 @@ static int registration_split(const wctx *w, reg_source *r)
 static int registration(const wctx *w, view *v, bool split)
 {
     const unit *u = v->u;
-    reg_source r = {w, v, {0}, {0}};
+    reg_source r = {w, v, {0}, {0}, false};
     pdfw_source src = {u->n_persons > 0 ? (size_t)u->n_persons : 1, reg_get, reg_put, reg_outline, &r};
+    r.more = w->want_docx;
     int rc = w->want_pdf ? write_pdf_source(w, &src, "registration.pdf") : 0;
+    r.more = false;
     if (rc == 0 && w->want_docx) {
         /* each person a section; the models the PDF kept are used, the others laid out again */
         docxw_source ds = {src.n, reg_get, reg_put, &r};
