@@ -149,9 +149,13 @@ def check_file(path, pdf):
                     if tr.get(qn("w:hRule")) not in ("exact", "atLeast"):
                         bad(path, "page %d: a row height that is neither exact nor atLeast" % page)
                         break
-    # runs name a character style per font role; each names its East Asian family
+    # paragraphs and runs name styles; each names its East Asian family
     styles = {s.get(qn("w:styleId")): s for s in document.styles.element.iter(qn("w:style"))}
-    for rs in document.element.body.iter(qn("w:rStyle")):
+    body = document.element.body
+    refs = list(body.iter(qn("w:pStyle"))) + list(body.iter(qn("w:rStyle")))
+    if not refs:
+        bad(path, "no paragraph or run names a style")
+    for rs in refs:
         st = styles.get(rs.get(qn("w:val")))
         fonts = st.find(".//" + qn("w:rFonts")) if st is not None else None
         if fonts is None or not fonts.get(qn("w:eastAsia")):
