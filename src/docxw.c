@@ -71,6 +71,7 @@ typedef struct dx {
     size_t nps, capps, last_ps;
     int *occ;                     /* a page's grid: cell index per row × column */
     long table_pad;               /* twips: the current table's left and right cell margins */
+    bool table_thin;              /* the current table's borders are thin lines everywhere */
     size_t capocc;
     char title[512];
     sbuf tmp;
@@ -301,10 +302,10 @@ static void border(dx *x, const char *name, unsigned char b)
 {
     long sz;
     const char *s = border_style(b, &sz);
-    if (!sz) return;   /* no side is drawn unless named */
+    if (!sz && !x->table_thin) return;   /* no side is drawn unless named */
     st(x, name);
     at(x, "w:val", s);
-    atl(x, "w:sz", sz);   /* colour auto: black */
+    if (sz) atl(x, "w:sz", sz);   /* colour auto: black */
     en(x);
 }
 
@@ -320,6 +321,16 @@ static long span_tw(const lo_doc *d, int col, int span)
 }
 
 /* A grid position no cell covers: an empty cell over `span` columns. */
+static void cell_borders(dx *x, const unsigned char b[4])
+{
+    st(x, "w:tcBorders");
+    border(x, "w:top", b[0]);
+    border(x, "w:left", b[1]);
+    border(x, "w:bottom", b[2]);
+    border(x, "w:right", b[3]);
+    en(x);
+}
+
 static void empty_tc(dx *x, const lo_doc *d, int col, int span)
 {
     st(x, "w:tc");
@@ -329,6 +340,7 @@ static void empty_tc(dx *x, const lo_doc *d, int col, int span)
     at(x, "w:type", "dxa");
     en(x);
     if (span > 1) vall(x, "w:gridSpan", span);
+    if (x->table_thin) cell_borders(x, (const unsigned char[4]){0, 0, 0, 0});
     en(x);
     empty(x, "w:p");
     en(x);
@@ -353,14 +365,10 @@ static void cell_tc(dx *x, const lo_doc *d, const lo_cell *c, int r)
     }
     unsigned char b[4] = {first ? c->border[TPL_SIDE_TOP] : 0, c->border[TPL_SIDE_LEFT],
                           last ? c->border[TPL_SIDE_BOTTOM] : 0, c->border[TPL_SIDE_RIGHT]};
-    if (b[0] || b[1] || b[2] || b[3]) {
-        st(x, "w:tcBorders");
-        border(x, "w:top", b[0]);
-        border(x, "w:left", b[1]);
-        border(x, "w:bottom", b[2]);
-        border(x, "w:right", b[3]);
-        en(x);
-    }
+    bool thin = b[0] == TPL_BORDER_THIN && b[1] == TPL_BORDER_THIN && b[2] == TPL_BORDER_THIN &&
+                b[3] == TPL_BORDER_THIN;
+    /* a table of thin lines: only the cells that differ say so, every side */
+    if (x->table_thin ? !thin : (b[0] || b[1] || b[2] || b[3])) cell_borders(x, b);
     /* margins where they differ from the table's (see table_pr) */
     double mar[4] = {mar_top(c), c->pad, mar_bottom(c), c->pad};
     if (mar[0] != 0 || mar[2] != 0 || tw(c->pad) != x->table_pad) {
@@ -438,6 +446,14 @@ static void table_pr(dx *x, const lo_doc *d, const lo_page *pg)
 {
     /* the page's commonest side padding is the table's, so most cells need no tcMar */
     x->table_pad = pg->ncells ? tw(pg->cells[pg->ncells / 2].pad) : 0;
+    /* most cells ruled thin all round: the table's borders, so they need none */
+    size_t nthin = 0;
+    for (size_t i = 0; i < pg->ncells; i++) {
+        const unsigned char *b = pg->cells[i].border;
+        nthin += b[0] == TPL_BORDER_THIN && b[1] == TPL_BORDER_THIN && b[2] == TPL_BORDER_THIN &&
+                 b[3] == TPL_BORDER_THIN;
+    }
+    x->table_thin = nthin * 2 > pg->ncells;
     st(x, "w:tblPr");
     st(x, "w:tblW");
     atl(x, "w:w", span_tw(d, 0, (int)d->ncols));
@@ -449,6 +465,12 @@ static void table_pr(dx *x, const lo_doc *d, const lo_page *pg)
     atl(x, "w:w", tw(d->x0 - d->margin[TPL_SIDE_LEFT]));
     at(x, "w:type", "dxa");
     en(x);
+    if (x->table_thin) {
+        st(x, "w:tblBorders");
+        static const char *const edge[6] = {"w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"};
+        for (int k = 0; k < 6; k++) border(x, edge[k], TPL_BORDER_THIN);
+        en(x);
+    }
     st(x, "w:tblLayout");
     at(x, "w:type", "fixed");
     en(x);
