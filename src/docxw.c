@@ -335,10 +335,6 @@ static void empty_tc(dx *x, const lo_doc *d, int col, int span)
 {
     st(x, "w:tc");
     st(x, "w:tcPr");
-    st(x, "w:tcW");
-    atl(x, "w:w", span_tw(d, col, span));
-    at(x, "w:type", "dxa");
-    en(x);
     if (span > 1) vall(x, "w:gridSpan", span);
     if (x->table_thin) cell_borders(x, (const unsigned char[4]){0, 0, 0, 0});
     en(x);
@@ -353,11 +349,7 @@ static void cell_tc(dx *x, const lo_doc *d, const lo_cell *c, int r)
 {
     bool first = r == c->row, last = r == c->row + c->rowspan - 1;
     st(x, "w:tc");
-    st(x, "w:tcPr");
-    st(x, "w:tcW");
-    atl(x, "w:w", span_tw(d, c->col, c->colspan));
-    at(x, "w:type", "dxa");
-    en(x);
+    st(x, "w:tcPr");   /* no tcW: a fixed table's widths are its grid's */
     if (c->colspan > 1) vall(x, "w:gridSpan", c->colspan);
     if (c->rowspan > 1) {
         if (first) val(x, "w:vMerge", "restart");
