@@ -253,7 +253,7 @@ static void write_unit_forms(batch_state *st, unit *u, const policy *pol, unit_o
     sbuf_puts(&year_dir, out->ys->dir);   /* the year's staging directory */
     sbuf_printf(&dir, "%s/%s", year_dir.data, u->id);
     sbuf diags = { 0 };
-    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, &diags, o->simplex, o->approve};
+    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, &diags, o->simplex, o->approve, o->want_docx};
     int rc = forms_write_unit(st->forms, u, pol, dir.data, &fo, &written, &err);
     add_layout_findings(u, &diags);
     sbuf_free(&diags);
@@ -611,7 +611,7 @@ static bool close_year(batch_state *st, year_sink *ys, bool commit, sbuf *err)
         return !commit;
     }
     const batch_opts *o = st->o;
-    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, NULL, o->simplex, o->approve};
+    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, NULL, o->simplex, o->approve, o->want_docx};
     return package_finish_year(st->forms, ys->dir, &fo, &ys->manifest, err);
 }
 
@@ -769,7 +769,7 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
     calendar *cal = NULL;
     forms_ctx *forms = NULL;
     int status = EXIT_OK;
-    if (o->command == BATCH_BUILD && (o->want_pdf || o->want_xlsx)) {
+    if (o->command == BATCH_BUILD && (o->want_pdf || o->want_xlsx || o->want_docx)) {
         char e[1024], dir[4200];
         snprintf(dir, sizeof dir, "%s/forms", o->templates_dir);
         forms = forms_ctx_new(dir, e, sizeof e);

@@ -37,6 +37,7 @@ typedef struct batch_opts {
     long long run_epoch;           /* the run date: SOURCE_DATE_EPOCH or now */
     FILE *out;                     /* stdout for check/quota */
     FILE *err;                     /* stderr for messages */
+    bool want_docx;                /* --formats docx: Word documents of the PDF forms */
 } batch_opts;
 
 /* Run the command over the files; returns the exit status. */

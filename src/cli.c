@@ -61,7 +61,7 @@ static void print_help(const cli_ctx *c)
         "  -o, --output DIR      输出目录（默认 output）\n"
         "  -j, --jobs N          并行数（默认 CPU 数）\n"
         "  -p, --policy NAME|FILE  考核政策（覆盖输入文件中的 policy）\n"
-        "      --formats pdf,xlsx  输出格式\n"
+        "      --formats pdf,xlsx  输出格式（pdf、xlsx、docx 或 all；默认 pdf,xlsx）\n"
         "      --unit ID         只处理指定单位（可重复）\n"
         "      --shard K/N       只处理第 K 份（共 N 份，按单位编号稳定分配）\n"
         "      --strict          任一单位有错误时不写任何文件\n"
@@ -90,7 +90,7 @@ static void print_help(const cli_ctx *c)
         "  -o, --output DIR      output directory (default output)\n"
         "  -j, --jobs N          parallel jobs (default: online CPUs)\n"
         "  -p, --policy NAME|FILE  policy (overrides the input's)\n"
-        "      --formats pdf,xlsx  output formats\n"
+        "      --formats pdf,xlsx  output formats (pdf, xlsx, docx or all; default pdf,xlsx)\n"
         "      --unit ID         only this unit (repeatable)\n"
         "      --shard K/N       only shard K of N (stable hash of the unit id)\n"
         "      --strict          write nothing if any unit has an error\n"
@@ -214,13 +214,15 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
             break;
         case 'p': o.policy = optarg; break;
         case OPT_FORMATS:
-            o.want_pdf = o.want_xlsx = false;
+            o.want_pdf = o.want_xlsx = o.want_docx = false;
             for (char *f = optarg; *f;) {
                 size_t n = strcspn(f, ",");
                 if (n == 3 && !strncmp(f, "pdf", 3)) o.want_pdf = true;
                 else if (n == 4 && !strncmp(f, "xlsx", 4)) o.want_xlsx = true;
+                else if (n == 4 && !strncmp(f, "docx", 4)) o.want_docx = true;
+                else if (n == 3 && !strncmp(f, "all", 3)) o.want_pdf = o.want_xlsx = o.want_docx = true;
                 else {
-                    status = usage_error(c, "--formats pdf,xlsx");
+                    status = usage_error(c, "--formats pdf,xlsx,docx,all");
                     break;
                 }
                 f += n + (f[n] == ',');

@@ -17,6 +17,7 @@
 #include "scheme.h"
 #include "template.h"
 #include "xlsxw.h"
+#include "docxw.h"
 
 /* ---------------------------------------------------------------- context */
 
@@ -1055,6 +1056,7 @@ typedef struct wctx {
     sbuf *diags;                 /* "CODE: message" lines of the layouts, or NULL */
     bool simplex;                /* printed on one side (forms_opts) */
     bool approve;
+    bool want_docx;              /* a .docx beside each PDF */
 } wctx;
 
 static char *out_path(const wctx *w, const char *name)
@@ -1105,6 +1107,19 @@ static int write_xlsx(const wctx *w, const lo_doc *const *docs, size_t n, const 
     bool ok = xlsxw_write_docs(docs, n, NULL, w->fc->fs, &o, path, &e);
     free(path);
     if (!ok && !e.len) sbuf_puts(&e, "XLSX write failed");
+    return wrote(w, name, ok, &e);
+}
+
+static docxw_opts docx_opts(const wctx *w) { return (docxw_opts){w->epoch < 0 ? -1 : w->epoch, NULL}; }
+
+static int write_docx(const wctx *w, const lo_doc *const *docs, size_t n, const char *name)
+{
+    char *path = out_path(w, name);
+    docxw_opts o = docx_opts(w);
+    sbuf e = {0};
+    bool ok = docxw_write_docs(docs, n, w->fc->fs, &o, path, &e);
+    free(path);
+    if (!ok && !e.len) sbuf_puts(&e, "DOCX write failed");
     return wrote(w, name, ok, &e);
 }
 
@@ -1170,6 +1185,16 @@ static int write_paged(const wctx *w, int t, const layout_source *src, const cha
     lo_pager pager = {run_pager_run, &rp};
     int rc = w->want_xlsx ? write_paged_as(w, &pager, base, false) : 0;
     if (rc == 0 && w->want_pdf) rc = write_paged_as(w, &pager, base, true);
+    if (rc == 0 && w->want_docx) {
+        char name[128];
+        snprintf(name, sizeof name, "%s.docx", base);
+        char *path = out_path(w, name);
+        docxw_opts o = docx_opts(w);
+        sbuf e = {0};
+        bool ok = docxw_write_pager(&pager, w->fc->fs, &o, path, &e);
+        free(path);
+        rc = wrote(w, name, ok, &e);
+    }
     return rc;
 }
 
@@ -1192,6 +1217,10 @@ static int write_both(const wctx *w, lo_doc *d, const char *base, bool xlsx)
     if (rc == 0 && w->want_pdf) {
         snprintf(name, sizeof name, "%s.pdf", base);
         rc = write_pdf(w, docs, 1, NULL, name);
+    }
+    if (rc == 0 && w->want_docx) {
+        snprintf(name, sizeof name, "%s.docx", base);
+        rc = write_docx(w, docs, 1, name);
     }
     lo_doc_free(d);
     return rc;
@@ -1231,6 +1260,7 @@ typedef struct reg_source {
     view *v;
     sbuf outline;
     lo_doc *kept[REG_KEEP];
+    bool more;        /* another writer (the DOCX) reads the kept models after the PDF */
 } reg_source;
 
 static void reg_source_free(reg_source *r)
@@ -1260,7 +1290,10 @@ static void reg_put(void *ctx, size_t i, const lo_doc *d)
         r->kept[i] = (lo_doc *)d;
         return;
     }
-    if (i < REG_KEEP && r->kept[i] == d) r->kept[i] = NULL;   /* second pass: done with it */
+    if (i < REG_KEEP && r->kept[i] == d) {   /* second pass: done with it, unless the DOCX follows */
+        if (r->more) return;
+        r->kept[i] = NULL;
+    }
     lo_doc_free((lo_doc *)d);
 }
 
@@ -1319,10 +1352,22 @@ static int registration_split(const wctx *w, reg_source *r)
 static int registration(const wctx *w, view *v, bool split)
 {
     const unit *u = v->u;
-    reg_source r = {w, v, {0}, {0}};
+    reg_source r = {w, v, {0}, {0}, false};
     pdfw_source src = {u->n_persons > 0 ? (size_t)u->n_persons : 1, reg_get, reg_put, reg_outline, &r};
-    int rc = write_pdf_source(w, &src, "registration.pdf");
-    if (rc == 0 && split) rc = registration_split(w, &r);
+    r.more = w->want_docx;
+    int rc = w->want_pdf ? write_pdf_source(w, &src, "registration.pdf") : 0;
+    r.more = false;
+    if (rc == 0 && w->want_docx) {
+        /* each person a section; the models the PDF kept are used, the others laid out again */
+        docxw_source ds = {src.n, reg_get, reg_put, &r};
+        char *path = out_path(w, "registration.docx");
+        docxw_opts o = docx_opts(w);
+        sbuf e = {0};
+        bool ok = docxw_write_source(&ds, w->fc->fs, &o, path, &e);
+        free(path);
+        rc = wrote(w, "registration.docx", ok, &e);
+    }
+    if (rc == 0 && split && w->want_pdf) rc = registration_split(w, &r);
     reg_source_free(&r);
     return rc;
 }
@@ -1410,6 +1455,7 @@ static int ballot(const wctx *w, view *v)
     }
     v->kind = 0;
     if (rc == 0 && w->want_pdf) rc = write_pdf(w, (const lo_doc *const *)docs, n, NULL, "ballot.pdf");
+    if (rc == 0 && w->want_docx) rc = write_docx(w, (const lo_doc *const *)docs, n, "ballot.docx");
     for (size_t i = 0; i < 2; i++)
         if (docs[i]) lo_doc_free(docs[i]);
     return rc;
@@ -1430,16 +1476,16 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     sbuf prefix = {0};
     sbuf_printf(&prefix, "%s/", u->id);
     wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex,
-              o->approve};
+              o->approve, o->want_docx};
     if (o->diags) charcheck_unit(fc->fs, u, o->lang, o->diags);   /* what prints as □, and whose */
     view v;
     view_init(&v, u, pol, o->epoch);
     v.approve = o->approve;
     int rc = simple_form(&w, &v, pol->split_leaders ? T_QUOTA_SPLIT : T_QUOTA, "quota-application", true);
-    if (rc == 0 && o->want_pdf) rc = registration(&w, &v, o->split);
-    if (rc == 0 && o->want_pdf) rc = ballot(&w, &v);
+    if (rc == 0 && (o->want_pdf || o->want_docx)) rc = registration(&w, &v, o->split);
+    if (rc == 0 && (o->want_pdf || o->want_docx)) rc = ballot(&w, &v);
     if (rc == 0) rc = simple_form(&w, &v, T_TALLY, "tally", true);
-    if (rc == 0 && o->want_pdf) rc = simple_form(&w, &v, T_NOTICE, "notice", false);
+    if (rc == 0 && (o->want_pdf || o->want_docx)) rc = simple_form(&w, &v, T_NOTICE, "notice", false);
     if (rc == 0) rc = simple_form(&w, &v, T_FILING, "filing", true);
     if (rc == 0) rc = simple_form(&w, &v, T_REWARDS, "rewards", true);
     if (rc == 0 && u->assessment.result) rc = simple_form(&w, &v, T_ASSESSMENT, "assessment", true);
@@ -1504,7 +1550,7 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
         policy_free(p);
     }
     layout_source ss = {sv_lookup, view_count, view_item, &sv};
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve, o->want_docx};
     return write_paged(&w, T_SUMMARY, &ss, "summary");
 }
 
@@ -1574,6 +1620,6 @@ int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const cha
     }
     ranking_view rv = {src, fc->schemes, ""};
     layout_source rs = {view_lookup, view_count, rk_item, &rv};
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve, o->want_docx};
     return write_paged(&w, T_RANKING, &rs, "ranking");
 }

@@ -30,6 +30,7 @@ typedef struct forms_opts {
     sbuf *diags;           /* if not NULL: gets the layouts' "CODE: message" lines (missing glyphs, ...) */
     bool simplex;          /* printed on one side: no mirrored even pages, no 本页无正文 padding */
     bool approve;          /* the authority's own run: its 审核意见 box on the quota application filled in */
+    bool want_docx;        /* also .docx of every form written as PDF (--formats docx) */
 } forms_opts;
 
 /* Parse every template of templates_dir and open the default fonts.

@@ -478,8 +478,9 @@ static bool finish_year(merge_ctx *m, year_out *y)
     }
     forms_opts fo = {has_file(m->sh, m->n, "summary.pdf"), has_file(m->sh, m->n, "summary.xlsx"), false,
                      m->o->run_epoch, m->o->lang, NULL};
+    fo.want_docx = has_file(m->sh, m->n, "summary.docx");
     forms_ctx *fc = NULL;
-    if (fo.want_pdf || fo.want_xlsx) {
+    if (fo.want_pdf || fo.want_xlsx || fo.want_docx) {
         char e[1024], dir[4200];
         snprintf(dir, sizeof dir, "%s/forms", m->o->templates_dir);
         fc = forms_ctx_new(dir, e, sizeof e);

@@ -1,0 +1,267 @@
+#!/usr/bin/python3
+"""Read kaohe's .docx files back with tools kaohe did not write.
+
+usage: check_docx.py [--lo N] YEAR_DIR
+
+For every X.docx beside an X.pdf under YEAR_DIR:
+  - the zip holds [Content_Types].xml, _rels/.rels, word/document.xml,
+    word/styles.xml, word/settings.xml, word/fontTable.xml and what the rels name;
+  - python-docx (Debian's python3-docx) opens it; page k of the PDF is the
+    k-th table: the characters of its cells' text (each merged cell once),
+    plus the header and footer with their page fields filled in, are the
+    characters pdftotext finds on page k of kaohe's PDF (as multisets,
+    whitespace aside);
+  - rows are exact or at least as tall as the PDF's, fonts name East Asian
+    families.
+With --lo N: the first N of those files (in a fixed order that mixes the
+kinds of form) are converted by one LibreOffice call; each must have the
+PDF's page count and each page its text (page numbers included), and page 1's long horizontal and vertical rules (found in
+150 dpi renders of both) must lie within 3 pt of each other.
+Prints one line per problem and exits 1 if there is any.
+"""
+import collections
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import docx
+import docx.table
+from docx.oxml.ns import qn
+
+REQUIRED = ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/styles.xml",
+            "word/settings.xml", "word/fontTable.xml", "word/_rels/document.xml.rels"]
+problems = []
+chart_pages = {}   # path -> pages drawn in the PDF only (no table in the docx)
+
+
+def bad(path, msg):
+    problems.append("%s: %s" % (path, msg))
+
+
+def squeeze(s):
+    return [ch for ch in s if not ch.isspace() and ch != "\u3000"]
+
+
+def pdf_pages(pdf):
+    out = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    return -1
+
+
+def pdf_page_texts(pdf):
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True).stdout
+    return out.split("\f")
+
+
+def hf_text(part, page, pages):
+    """Text of a header/footer part with PAGE and page-count fields filled in."""
+    if part is None:
+        return ""
+    out = []
+    for el in part.iter():
+        if el.tag == qn("w:fldSimple"):
+            instr = el.get(qn("w:instr")).strip()
+            out.append(str(page) if instr == "PAGE" else str(pages))
+        elif el.tag == qn("w:t"):
+            anc = el.getparent()
+            while anc is not None and anc.tag != qn("w:fldSimple"):
+                anc = anc.getparent()
+            if anc is None:
+                out.append(el.text or "")
+    return "".join(out)
+
+
+def sections(document):
+    """The body's pages grouped by section: [(sectPr, [[tbl, ...], ...]), ...];
+    a page starts with its section or with a paragraph that breaks the page."""
+    body = document.element.body
+    groups, cur = [], [[]]
+    for el in body:
+        if el.tag == qn("w:tbl"):
+            cur[-1].append(el)
+        elif el.tag == qn("w:p"):
+            if el.find(qn("w:pPr") + "/" + qn("w:pageBreakBefore")) is not None:
+                cur.append([])
+            sp = el.find(qn("w:pPr") + "/" + qn("w:sectPr"))
+            if sp is not None:
+                groups.append((sp, cur))
+                cur = [[]]
+        elif el.tag == qn("w:sectPr"):
+            groups.append((el, cur))
+            cur = [[]]
+    return groups
+
+
+def hf_parts(document, sect, kind, last):
+    ref = sect.find(qn("w:%sReference" % kind))
+    if ref is None:
+        return last
+    rid = ref.get(qn("r:id"))
+    return document.part.related_parts[rid].element
+
+
+def check_file(path, pdf):
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        if z.testzip() is not None:
+            bad(path, "zip CRC error")
+    for need in REQUIRED:
+        if need not in names:
+            bad(path, "zip lacks " + need)
+    document = docx.Document(path)
+    npdf = pdf_pages(pdf)
+    texts = pdf_page_texts(pdf)
+    groups = sections(document)
+    pages = sum(len(pg) for _, pg in groups)
+    if pages != npdf:
+        bad(path, "%d pages for %d PDF pages" % (pages, npdf))
+        return
+    page = 0
+    hdr = ftr = None
+    for sect, pgs in groups:
+        hdr = hf_parts(document, sect, "header", hdr)
+        ftr = hf_parts(document, sect, "footer", ftr)
+        for i, tbls in enumerate(pgs):
+            page += 1
+            if not tbls:   # a chart page: drawn in the PDF only
+                chart_pages.setdefault(path, set()).add(page)
+                continue
+            text = []
+            for tbl in tbls:
+                t = docx.table.Table(tbl, document)
+                for tc in tbl.iter(qn("w:tc")):
+                    if tc.vMerge != "continue":
+                        text.append(docx.table._Cell(tc, t).text)
+            for part in (hdr, ftr):
+                text.append(hf_text(part, i + 1, len(pgs)))
+            want = collections.Counter(squeeze(texts[page - 1]))
+            got = collections.Counter(squeeze("".join(text)))
+            if want != got:
+                bad(path, "page %d: text differs from the PDF's: missing %r, extra %r" %
+                    (page, "".join((want - got).elements())[:60], "".join((got - want).elements())[:60]))
+            for tbl in tbls:
+                for tr in tbl.iter(qn("w:trHeight")):
+                    if tr.get(qn("w:hRule")) not in ("exact", "atLeast"):
+                        bad(path, "page %d: a row height that is neither exact nor atLeast" % page)
+                        break
+    # paragraphs and runs name styles; each names its East Asian family
+    styles = {s.get(qn("w:styleId")): s for s in document.styles.element.iter(qn("w:style"))}
+    body = document.element.body
+    refs = list(body.iter(qn("w:pStyle"))) + list(body.iter(qn("w:rStyle")))
+    if not refs:
+        bad(path, "no paragraph or run names a style")
+    for rs in refs:
+        st = styles.get(rs.get(qn("w:val")))
+        fonts = st.find(".//" + qn("w:rFonts")) if st is not None else None
+        if fonts is None or not fonts.get(qn("w:eastAsia")):
+            bad(path, "a run whose style names no East Asian font: %s" % rs.get(qn("w:val")))
+            break
+
+
+def rules(png, horizontal):
+    """Positions (pt) of the long dark rules of a rendered page."""
+    from PIL import Image
+    im = Image.open(png).convert("L")
+    if not horizontal:
+        im = im.transpose(Image.Transpose.TRANSPOSE)
+    w, h = im.size
+    dark = bytes(1 if v < 160 else 0 for v in range(256))
+    data = im.tobytes().translate(dark)
+    scale = 72.0 / 150
+    found = []
+    for i in range(h):
+        line = data[i * w:(i + 1) * w]
+        if max(map(len, line.split(b"\0"))) >= 60:   # 29 pt: longer than any glyph
+            found.append(i * scale)
+    merged = []
+    for y in found:      # one position per rule (a rule is 1-3 pixels thick)
+        if merged and y - merged[-1][-1] <= 3 * scale:
+            merged[-1].append(y)
+        else:
+            merged.append([y])
+    return [sum(g) / len(g) for g in merged]
+
+
+def unmatched(a, b, tol):
+    return [x for x in a if not any(abs(x - y) <= tol for y in b)]
+
+
+def check_libreoffice(pairs):
+    with tempfile.TemporaryDirectory() as tmp:
+        files = [d for d, _ in pairs]
+        links = []
+        for i, d in enumerate(files):   # unique names: forms of different units share one
+            link = os.path.join(tmp, "f%02d.docx" % i)
+            os.symlink(os.path.abspath(d), link)
+            links.append(link)
+        out = os.path.join(tmp, "out")
+        r = subprocess.run(["soffice", "-env:UserInstallation=file://" + tmp + "/profile", "--headless",
+                            "--convert-to", "pdf", "--outdir", out] + links,
+                           capture_output=True, text=True, timeout=600)
+        for i, (d, pdf) in enumerate(pairs):
+            lo = os.path.join(out, "f%02d.pdf" % i)
+            if not os.path.exists(lo):
+                bad(d, "LibreOffice did not convert it: " + r.stderr.strip()[:200])
+                continue
+            a, b = pdf_pages(pdf), pdf_pages(lo)
+            if a != b:
+                bad(d, "LibreOffice: %d pages, kaohe's PDF %d" % (b, a))
+            # the same text on each page, page numbers included (none clipped)
+            for k, (x, y) in enumerate(zip(pdf_page_texts(pdf), pdf_page_texts(lo))):
+                cx, cy = collections.Counter(squeeze(x)), collections.Counter(squeeze(y))
+                if cx != cy and k + 1 not in chart_pages.get(d, ()):
+                    bad(d, "LibreOffice page %d: text differs from kaohe's PDF: missing %r, extra %r" %
+                        (k + 1, "".join((cx - cy).elements())[:40], "".join((cy - cx).elements())[:40]))
+            for name, src in (("k", pdf), ("l", lo)):
+                subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-f", "1", "-l", "1", "-singlefile",
+                                src, os.path.join(tmp, "%s%02d" % (name, i))], check=True)
+            for horizontal in (True, False):
+                ka = rules(os.path.join(tmp, "k%02d.png" % i), horizontal)
+                la = rules(os.path.join(tmp, "l%02d.png" % i), horizontal)
+                miss = unmatched(ka, la, 3.0) + unmatched(la, ka, 3.0)
+                if not ka or miss:
+                    bad(d, "page 1: %s rules at %s pt are not within 3 pt in both renders (%d in kaohe's, %d)"
+                        % ("horizontal" if horizontal else "vertical", [round(x, 1) for x in miss][:6],
+                           len(ka), len(la)))
+
+
+def main(argv):
+    lo = 0
+    if len(argv) > 2 and argv[1] == "--lo":
+        lo = int(argv[2])
+        argv = argv[:1] + argv[3:]
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    year = argv[1]
+    pairs = []
+    for d in sorted(glob.glob(os.path.join(year, "**", "*.docx"), recursive=True)):
+        pdf = d[:-5] + ".pdf"
+        if not os.path.exists(pdf):
+            bad(d, "no PDF beside it")
+            continue
+        pairs.append((d, pdf))
+        check_file(d, pdf)
+    if not pairs:
+        bad(year, "no .docx files")
+    if lo:
+        # one of each form first (by file name), then the rest
+        kinds, first, rest = set(), [], []
+        for p in pairs:
+            base = os.path.basename(p[0])
+            (rest if base in kinds else first).append(p)
+            kinds.add(base)
+        check_libreoffice((first + rest)[:lo])
+    for p in problems:
+        print(p)
+    print("%d docx files checked, %d problems" % (len(pairs), len(problems)))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,207 @@
+/* Tests of the DOCX writer on the demo form (a 续页, list heads repeated on
+ * later pages, merged cells) and the summary: the structure python3-docx
+ * reads back, the pager giving the bytes of the whole document, same bytes
+ * each time, and a failed write leaving nothing. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "docxw.h"
+#include "font.h"
+#include "form_fixture.h"
+#include "rfile.h"
+#include "layout.h"
+
+#define EPOCH 1766966400LL
+
+static font_set *FS;
+static char *DIR_;
+
+static void setup(void)
+{
+    sbuf err = {0};
+    FS = font_set_open(NULL, &err);
+    cr_assert_not_null(FS, "%s", err.data);
+    sbuf_free(&err);
+    DIR_ = fixture_tmpdir();
+    cr_assert_not_null(DIR_);
+}
+
+static void teardown(void)
+{
+    font_set_free(FS);
+    fixture_rmdir(DIR_);
+    free(DIR_);
+}
+
+TestSuite(docxw, .init = setup, .fini = teardown);
+
+static char *path_in(const char *name)
+{
+    sbuf b = {0};
+    sbuf_printf(&b, "%s/%s", DIR_, name);
+    return b.data;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    sbuf b = {0};
+    if (rfile_read(&b, path, 1u << 30) != 0) return NULL;
+    *len = b.len;
+    return b.data;
+}
+
+typedef struct kv_pager {
+    const tpl_form *t;
+    layout_source src;
+} kv_pager;
+
+static lo_doc *kv_pager_run(void *ctx, const lo_sink *sink, sbuf *err)
+{
+    kv_pager *kp = ctx;
+    return layout_stream(kp->t, &kp->src, FS, sink, err);
+}
+
+/* What python3-docx sees: pages (page-breaking paragraphs + 1), tables,
+ * merges, header rows, row rules, fonts, the footer's fields. */
+static const char *PY_READ =
+    "import sys, docx\n"
+    "from docx.oxml.ns import qn\n"
+    "d = docx.Document(sys.argv[1])\n"
+    "b = d.element.body\n"
+    "print('PAGES', 1 + len(b.findall('.//' + qn('w:pageBreakBefore'))))\n"
+    "print('TABLES', len(d.tables))\n"
+    "print('SPANS', len(b.findall('.//' + qn('w:gridSpan'))))\n"
+    "print('RESTART', len([v for v in b.iter(qn('w:vMerge')) if v.get(qn('w:val')) == 'restart']))\n"
+    "print('HEADROWS', len(b.findall('.//' + qn('w:tblHeader'))))\n"
+    "rules = [h.get(qn('w:hRule')) for h in b.iter(qn('w:trHeight'))]\n"
+    "print('ATLEAST', rules.count('atLeast'), 'EXACT', rules.count('exact'))\n"
+    "st = {s.get(qn('w:styleId')): s for s in d.styles.element.iter(qn('w:style'))}\n"
+    "refs = list(b.iter(qn('w:pStyle'))) + list(b.iter(qn('w:rStyle')))\n"
+    "print('EASTASIA', sorted({st[r.get(qn('w:val'))].find('.//' + qn('w:rFonts')).get(qn('w:eastAsia')) for r in refs}))\n"
+    "print('CELLTEXT', sum(len(c.text) for t in d.tables for r in t.rows for c in r.cells))\n"
+    "s = d.sections[-1]\n"
+    "print('PAGE', s.page_width.mm, s.page_height.mm, s.left_margin.mm)\n"
+    "print('FIELDS', [f.get(qn('w:instr')) for f in s.footer._element.iter(qn('w:fldSimple'))])\n";
+
+static char *read_back(const char *path)
+{
+    char *py = path_in("read.py");
+    FILE *f = fopen(py, "w");
+    cr_assert_not_null(f);
+    fputs(PY_READ, f);
+    fclose(f);
+    sbuf cmd = {0};
+    sbuf_printf(&cmd, "/usr/bin/python3 '%s' '%s'", py, path);
+    int st;
+    char *perr = NULL;
+    char *out = fixture_run(cmd.data, &st, &perr);
+    cr_assert_eq(st, 0, "%s%s", out, perr);
+    free(perr);
+    sbuf_free(&cmd);
+    free(py);
+    return out;
+}
+
+static long field(const char *out, const char *key)
+{
+    const char *p = strstr(out, key);
+    cr_assert_not_null(p, "%s in %s", key, out);
+    return atol(p + strlen(key) + 1);
+}
+
+static double field_d(const char *out, const char *key)
+{
+    const char *p = strstr(out, key);
+    cr_assert_not_null(p, "%s in %s", key, out);
+    return atof(p + strlen(key) + 1);
+}
+
+Test(docxw, demo_form_structure_reads_back)
+{
+    if (system("/usr/bin/python3 -c 'import docx' 2>/dev/null") != 0) cr_skip_test("no python3-docx");
+    sbuf err = {0};
+    tpl_form *t = tpl_load("../templates/forms/demo.xml", &err);
+    cr_assert_not_null(t, "%s", err.data);
+    kv_map *m = fixture_demo_data(45, 1500);
+    kv_pager kp = {t, kv_source(m)};
+    lo_doc *d = layout_run(t, &kp.src, FS, &err);
+    cr_assert_not_null(d, "%s", err.data);
+    cr_assert_gt(d->npages, 2, "the demo continues its summary and its list");
+    docxw_opts o = {EPOCH, NULL};
+    char *whole = path_in("whole.docx"), *again = path_in("again.docx"), *paged = path_in("paged.docx");
+    cr_assert(docxw_write(d, FS, &o, whole, &err), "%s", err.data);
+    cr_assert(docxw_write(d, FS, &o, again, &err), "%s", err.data);
+    lo_pager pager = {kv_pager_run, &kp};
+    cr_assert(docxw_write_pager(&pager, FS, &o, paged, &err), "%s", err.data);
+    size_t la = 0, lb = 0, lc = 0;
+    char *a = slurp(whole, &la), *b = slurp(again, &lb), *c = slurp(paged, &lc);
+    cr_assert(a && b && c);
+    cr_assert(la == lb && !memcmp(a, b, la), "same model, same bytes");
+    cr_assert(la == lc && !memcmp(a, c, la), "the pager gives the whole document's bytes");
+    free(a);
+    free(b);
+    free(c);
+
+    char *out = read_back(whole);
+    cr_assert_eq(field(out, "PAGES"), (long)d->npages, "%s", out);
+    cr_assert_eq(field(out, "TABLES"), (long)d->npages, "%s", out);
+    size_t spans = 0, restarts = 0, heads = 0;
+    for (size_t p = 0; p < d->npages; p++) {
+        const lo_page *pg = &d->pages[p];
+        for (size_t i = 0; i < pg->ncells; i++) {
+            spans += pg->cells[i].colspan > 1 ? (size_t)pg->cells[i].rowspan : 0;
+            restarts += pg->cells[i].rowspan > 1;
+        }
+        for (size_t r = 0; r < pg->nrows && pg->rows[r].repeat; r++) heads++;
+    }
+    cr_assert_eq(field(out, "SPANS"), (long)spans, "a gridSpan on each row of a wide cell: %s", out);
+    cr_assert_eq(field(out, "RESTART"), (long)restarts, "%s", out);
+    cr_assert_gt(heads, 0, "the demo repeats its list head");
+    cr_assert_eq(field(out, "HEADROWS"), (long)heads, "%s", out);
+    cr_assert_gt(field(out, "ATLEAST"), 0, "the continued summary's row may grow: %s", out);
+    cr_assert_gt(field(out, "EXACT"), 0, "%s", out);
+    cr_assert(strstr(out, font_sheet_name(FS, FONT_SONG)), "%s", out);
+    cr_assert(strstr(out, "' PAGE '"), "%s", out);
+    cr_assert(fabs(field_d(out, "\nPAGE") - d->page_w) < 0.1, "the model's page width: %s", out);
+    free(out);
+
+    /* two documents: two sections, each counting its own pages */
+    const lo_doc *docs[2] = {d, d};
+    char *two = path_in("two.docx");
+    cr_assert(docxw_write_docs(docs, 2, FS, &o, two, &err), "%s", err.data);
+    out = read_back(two);
+    cr_assert_eq(field(out, "TABLES"), 2 * (long)d->npages, "%s", out);
+    cr_assert(strstr(out, "SECTIONPAGES"), "%s", out);
+    free(out);
+
+    free(two);
+    free(whole);
+    free(again);
+    free(paged);
+    lo_doc_free(d);
+    kv_free(m);
+    tpl_free(t);
+    sbuf_free(&err);
+}
+
+Test(docxw, write_failure_leaves_nothing)
+{
+    sbuf err = {0};
+    tpl_form *t = tpl_load("../templates/forms/demo.xml", &err);
+    cr_assert_not_null(t, "%s", err.data);
+    kv_map *m = fixture_demo_data(2, 20);
+    layout_source src = kv_source(m);
+    lo_doc *d = layout_run(t, &src, FS, &err);
+    cr_assert_not_null(d);
+    cr_assert_not(docxw_write(d, FS, NULL, "/nonexistent-dir/x.docx", &err));
+    cr_assert(strstr(err.data, "WRITE_FAILED"), "%s", err.data);
+    cr_assert_neq(access("/nonexistent-dir/x.docx", F_OK), 0);
+    lo_doc_free(d);
+    kv_free(m);
+    tpl_free(t);
+    sbuf_free(&err);
+}
