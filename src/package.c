@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "manifest.h"
+#include "report.h"
 #include "summary.h"
 
 /* summary.xlsx/.pdf, and ranking.xlsx/.pdf when some unit carries an
@@ -33,6 +34,7 @@ bool package_finish_year(const forms_ctx *fc, const char *dir, const forms_opts 
 {
     sbuf names = {0}, lines = {0};
     bool ok = !fc || write_summary(fc, dir, o, &names, err);
+    ok = report_write_year(dir, o->epoch, &names, err) && ok;   /* index.html, the review page */
     sbuf_puts(&names, "results.xml\nfindings.txt\n");
     bool hashed = true;
     for (char *name = names.data, *nl; (nl = strchr(name, '\n')); name = nl + 1) {
