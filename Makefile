@@ -12,7 +12,7 @@ DEB_PKGS_BUILD = build-essential pkg-config libxml2-dev libxlsxwriter-dev libhpd
 # Testing: the test framework and the tools no one here wrote that check the
 # output (poppler, qpdf, xmllint, openpyxl, LibreOffice with its Calibri-metric font).
 DEB_PKGS_TEST = libcriterion-dev libxml2-utils poppler-utils qpdf python3-openpyxl \
-            libreoffice-calc fonts-crosextra-carlito time
+            libreoffice-calc fonts-crosextra-carlito time chromium
 SANITIZE ?=
 OPT      ?= -O2
 # CFLAGS and LDFLAGS are the caller's (`make CFLAGS=-O0`); what the program

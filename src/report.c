@@ -33,17 +33,18 @@ static const char CSS[] =
     "h1{font-size:1.5em;margin:0 0 .3em}h2{font-size:1.2em;border-bottom:2px solid #2b5797;margin-top:1.6em}"
     "h3{font-size:1.05em;margin:.2em 0}.meta{color:#555}"
     ".totals{display:flex;flex-wrap:wrap;gap:.6em;margin:1em 0}"
-    ".totals div{border:1px solid #ccd;border-radius:4px;padding:.4em .8em;min-width:7em}"
+    ".totals div{border:1px solid #ccd;border-radius:4px;padding:.4em .8em;min-width:5.5em}"
     ".totals b{display:block;font-size:1.4em}"
     "table{border-collapse:collapse;width:100%;font-size:.92em}"
     "th,td{border:1px solid #bbc;padding:.2em .4em;vertical-align:top}"
-    "th{background:#e8edf5}td.n{text-align:right;white-space:nowrap}"
+    "th{background:#e8edf5}#units td:nth-child(n+4):nth-child(-n+8){text-align:right;white-space:nowrap}"
     "tr.error td{background:#fdecea}.st-error{color:#b00020;font-weight:bold}.st-ok{color:#1b5e20}"
     ".unit{border:1px solid #ccd;border-radius:4px;margin:.6em 0;padding:.3em .8em}"
     ".unit.error{border-color:#b00020}summary{cursor:pointer}"
-    "li.err{color:#b00020}.fix{color:#333}ul{margin:.2em 0 .4em}"
+    ".err{color:#b00020}.fix{color:#333}ul{margin:.2em 0 .4em}"
     ".files a{margin-right:.8em;white-space:nowrap}.bar-over{fill:#c0392b}.bar{fill:#4472c4}"
     ".cap{stroke:#ed7d31;stroke-width:2}#tools{margin:.5em 0}"
+    ".unit{content-visibility:auto;contain-intrinsic-size:auto 2.5em}"
     "@media print{#tools{display:none}body{max-width:none;margin:0;font-size:10pt}"
     "a{color:inherit;text-decoration:none}.unit{break-inside:avoid}thead{display:table-header-group}"
     "tr{break-inside:avoid}h2{break-after:avoid}}";
@@ -57,7 +58,7 @@ static const char SCRIPT[] =
     "t.tHead.rows[0].querySelectorAll('th').forEach(function(h,i){h.onclick=function(){"
     "var d=h.dataset.dir==='asc'?-1:1;h.dataset.dir=d>0?'asc':'desc';"
     "var rs=Array.from(b.rows),num=h.classList.contains('n');rs.sort(function(x,y){"
-    "var a=x.cells[i].dataset.v||x.cells[i].textContent,c=y.cells[i].dataset.v||y.cells[i].textContent;"
+    "var a=x.cells[i].textContent,c=y.cells[i].textContent;"
     "return d*(num?parseFloat(a)-parseFloat(c):a.localeCompare(c,'zh'));});"
     "rs.forEach(function(r){b.appendChild(r);});};});"
     "window.addEventListener('beforeprint',function(){"
@@ -133,7 +134,8 @@ static void write_chart(sbuf *b, const layout_source *s, size_t n)
                    "蓝条为优秀比例，红条为超过上限，橙线为比例上限）</summary>\n",
                 n <= REPORT_OPEN_MAX ? " open" : "", n);
     sbuf_printf(b, "<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                   "viewBox=\"0 0 %d %d\" font-size=\"12\" role=\"img\" aria-label=\"优秀比例与比例上限\">\n",
+                   "viewBox=\"0 0 %d %d\" font-size=\"12\" text-anchor=\"end\" role=\"img\" "
+                   "aria-label=\"优秀比例与比例上限\">\n",
                 label + width + 20, height, label + width + 20, height);
     double step = max <= 0.5 ? 0.05 : 0.1;
     for (double v = 0; v <= max + 1e-9; v += step) {
@@ -143,16 +145,12 @@ static void write_chart(sbuf *b, const layout_source *s, size_t n)
                     x, top - 6, x, height - 4, x, top - 10, v * 100.0);
     }
     for (size_t i = 0; i < n; i++) {
-        const char *r = item(s, i, "ratio");
-        double ratio = strtod(r, NULL), cap = strtod(item(s, i, "cap"), NULL);
+        char r[64], c[64];   /* the source's numbers live in one buffer until its next call */
+        snprintf(r, sizeof r, "%s", item(s, i, "ratio"));
+        snprintf(c, sizeof c, "%s", item(s, i, "cap"));
+        double ratio = strtod(r, NULL), cap = strtod(c, NULL);
         int y = top + row * (int)i;
-        sbuf_puts(b, "<g><title>");
-        esc(b, item(s, i, "name"));
-        sbuf_puts(b, "：");
-        percent(b, r);
-        sbuf_puts(b, " / ");
-        percent(b, item(s, i, "cap"));
-        sbuf_printf(b, "</title><text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label - 6, y + 13);
+        sbuf_printf(b, "<g><text x=\"%d\" y=\"%d\">", label - 6, y + 13);
         esc(b, item(s, i, "name"));
         sbuf_printf(b, "</text><rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" data-ratio=\"%s\"/>"
                        "<line class=\"cap\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/></g>\n",
@@ -162,11 +160,11 @@ static void write_chart(sbuf *b, const layout_source *s, size_t n)
     sbuf_puts(b, "</svg>\n</details>\n");
 }
 
-static void number_cell(sbuf *b, const char *v) { sbuf_printf(b, "<td class=\"n\">%s</td>", v); }
+static void number_cell(sbuf *b, const char *v) { sbuf_printf(b, "<td>%s</td>", v); }
 
 static void ratio_cell(sbuf *b, const char *v)
 {
-    sbuf_printf(b, "<td class=\"n\" data-v=\"%s\">", v);
+    sbuf_puts(b, "<td>");
     percent(b, v);
     sbuf_puts(b, "</td>");
 }
@@ -404,7 +402,7 @@ static void acc_finding(unit_acc *u, xmlTextReaderPtr r)
     g->n++;
     sbuf_puts(&g->items, "<li>");
     esc(&g->items, (const char *)text);
-    if (person) {
+    if (person && !(text && strstr((const char *)text, person))) {   /* the message may name the person already */
         sbuf_puts(&g->items, "（人员 ");
         esc(&g->items, person);
         sbuf_puts(&g->items, "）");
@@ -426,9 +424,12 @@ static void write_grades(sbuf *b, const unit_acc *u)
     sbuf_puts(b, "</ul>");
     sbuf_puts(b, "<h3>奖励</h3><ul>");
     for (int i = 0; i < R_N; i++)
-        if (u->reward[i])
+        if (u->reward[i]) {
+            /* most units reward exactly their excellent persons: say so, not twice the ids */
+            bool same = u->excellent.len == u->rewarded[i].len && !strcmp(u->excellent.data, u->rewarded[i].data);
             sbuf_printf(b, "<li>%s <span data-reward=\"%s\">%ld</span> 人：%s</li>", REWARD_LABELS[i],
-                        REWARD_KEYS[i], u->reward[i], u->rewarded[i].data);
+                        REWARD_KEYS[i], u->reward[i], same ? "即拟定优秀人员" : u->rewarded[i].data);
+        }
     if (!u->reward[R_COMM] && !u->reward[R_MERIT]) sbuf_puts(b, "<li>无</li>");
     sbuf_puts(b, "</ul>");
 }
@@ -448,39 +449,64 @@ static void write_findings(sbuf *b, const unit_acc *u)
 
 static int file_first(const struct dirent **a, const struct dirent **b) { return strcmp((*a)->d_name, (*b)->d_name); }
 
+static int listed_name(const struct dirent *e) { return e->d_name[0] != '.' && !outfile_is_temp_name(e->d_name); }
+
+/* Files in `path` (a subdirectory such as registration/ of --split). */
+static int count_files(const char *path)
+{
+    struct dirent **names = NULL;
+    int n = scandir(path, &names, listed_name, file_first);
+    for (int i = 0; i < n; i++) free(names[i]);
+    free(names);
+    return n < 0 ? 0 : n;
+}
+
+/* One link: "ballot：PDF" starts a form, " XLSX" continues it. */
+static void write_link(sbuf *b, const char *id, const char *f, const char *prev)
+{
+    const char *dot = strrchr(f, '.');
+    size_t stem = dot ? (size_t)(dot - f) : strlen(f);
+    bool same = prev && !strncmp(prev, f, stem) && prev[stem] == '.';
+    if (!same) {
+        sbuf_puts(b, prev ? "　" : "");
+        sbuf_add(b, f, stem);   /* our own names: [a-z-] */
+        sbuf_puts(b, "：");
+    }
+    sbuf_puts(b, same ? " <a href=\"" : "<a href=\"");
+    esc(b, id);
+    sbuf_puts(b, "/");
+    esc(b, f);
+    sbuf_puts(b, "\">");
+    for (const char *c = dot ? dot + 1 : f; *c; c++) sbuf_putc(b, (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c));
+    sbuf_puts(b, "</a>");
+}
+
 /* Links to the unit's files as they are on disk (only error-free units have
- * any); a subdirectory (registration/ of --split) is counted, not listed. */
+ * any); a subdirectory (registration/ of --split, a file per person) is
+ * counted, not listed. */
 static void write_links(sbuf *b, const char *dir, const char *id)
 {
     sbuf path = {0};
     sbuf_printf(&path, "%s/%s", dir, id);
     struct dirent **names = NULL;
-    int n = scandir(path.data, &names, NULL, file_first);
+    int n = scandir(path.data, &names, listed_name, file_first);
     sbuf_puts(b, "<h3>文件</h3><p class=\"files\">");
-    int shown = 0;
+    const char *prev = NULL;
     for (int i = 0; i < n; i++) {
-        const char *f = names[i]->d_name;
-        struct stat st;
         size_t mark = path.len;
-        sbuf_printf(&path, "/%s", f);
-        bool dir_entry = stat(path.data, &st) == 0 && S_ISDIR(st.st_mode);
+        sbuf_printf(&path, "/%s", names[i]->d_name);
+        struct stat st;
+        if (stat(path.data, &st) == 0 && S_ISDIR(st.st_mode))
+            sbuf_printf(b, "%s%s/（%d 个文件）", prev ? "　" : "", names[i]->d_name, count_files(path.data));
+        else write_link(b, id, names[i]->d_name, prev);
         path.len = mark;
         path.data[mark] = '\0';
-        if (f[0] != '.' && !outfile_is_temp_name(f)) {
-            sbuf_puts(b, "<a href=\"");
-            esc(b, id);
-            sbuf_puts(b, "/");
-            esc(b, f);
-            sbuf_printf(b, "%s\">", dir_entry ? "/" : "");
-            esc(b, f);
-            sbuf_printf(b, "%s</a> ", dir_entry ? "/" : "");
-            shown++;
-        }
-        free(names[i]);
+        prev = names[i]->d_name;
     }
+    for (int i = 0; i < n; i++) free(names[i]);
     free(names);
     sbuf_free(&path);
-    sbuf_puts(b, shown ? "</p>" : "无（有错误的单位不生成表格）</p>");
+    sbuf_puts(b, n > 0 ? "</p>" : "无（有错误的单位不生成表格）</p>");
 }
 
 static void write_unit(sbuf *b, const char *dir, const unit_acc *u, bool open)
