@@ -320,7 +320,7 @@ static bool guard_error(const input_guard *g, msg_lang lang, const char *path, s
         msg_format(err, lang, "INPUT_LIMIT", path, line, col, what);
         sbuf_puts(err, " [INPUT_LIMIT]");
     } else if (g->err) {
-        msg_format(err, lang, "INPUT_UNREADABLE", path, strerror(g->err));
+        msg_format(err, lang, "INPUT_UNREADABLE", path, msg_syserr(lang, g->err));
         sbuf_puts(err, " [INPUT_UNREADABLE]");
     } else return false;
     return true;
@@ -355,11 +355,11 @@ static xmlTextReaderPtr open_reader(const char *path, input_guard *g, msg_lang l
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat sb;
     const char *why = NULL;
-    if (fd < 0) why = strerror(errno);
-    else if (fstat(fd, &sb) != 0) why = strerror(errno);
-    else if (S_ISDIR(sb.st_mode)) why = strerror(EISDIR);
+    if (fd < 0) why = msg_syserr(lang, errno);
+    else if (fstat(fd, &sb) != 0) why = msg_syserr(lang, errno);
+    else if (S_ISDIR(sb.st_mode)) why = msg_syserr(lang, EISDIR);
     else if (!S_ISREG(sb.st_mode)) why = lang == LANG_EN ? "not a regular file" : "不是普通文件";
-    else if (fcntl(fd, F_SETFL, 0) != 0 || !(g->f = fdopen(fd, "rb"))) why = strerror(errno);
+    else if (fcntl(fd, F_SETFL, 0) != 0 || !(g->f = fdopen(fd, "rb"))) why = msg_syserr(lang, errno);
     if (why) {
         if (fd >= 0 && !g->f) close(fd);
         msg_format(err, lang, "INPUT_UNREADABLE", path, why);

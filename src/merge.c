@@ -331,7 +331,7 @@ static void merge_year(merge_ctx *m, char *const *roots, int year)
     year_out y = {0};
     if (ok) ok = check_shards(m, year);
     if (ok && !open_out(&y, m->o, year)) {
-        fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y.dir, strerror(errno));
+        fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y.dir, msg_syserr(m->o->lang, errno));
         abort_out(&y);
         ok = false;
     }
@@ -363,7 +363,7 @@ static void merge_year(merge_ctx *m, char *const *roots, int year)
             outfile_abort(&y.xml);
             outfile_abort(&y.txt);
             outfile_abort(&y.man);
-            fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y.dir, strerror(errno));
+            fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y.dir, msg_syserr(m->o->lang, errno));
         } else if (why.len || !package_finish_year(fc, y.dir, &fo, &y.man, &why)) {
             if (why.len && fc == NULL) outfile_abort(&y.man);
             fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y.dir, why.data ? why.data : "");
@@ -408,7 +408,7 @@ int merge_run(const merge_opts *o, char *const *shard_dirs, int n)
     for (int i = 0; i < n; i++) {
         struct stat st;
         if (stat(shard_dirs[i], &st) != 0 || !S_ISDIR(st.st_mode))
-            fail(&m, EXIT_INPUT, "MERGE_UNREADABLE", shard_dirs[i], strerror(errno ? errno : ENOTDIR));
+            fail(&m, EXIT_INPUT, "MERGE_UNREADABLE", shard_dirs[i], msg_syserr(o->lang, errno ? errno : ENOTDIR));
     }
     int years[64];
     int ny = m.status == EXIT_OK ? collect_years(shard_dirs, n, years, 64) : 0;

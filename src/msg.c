@@ -1,7 +1,9 @@
 /* msg — see msg.h. One table keeps both languages side by side so a new code
  * cannot be added in one language only. */
+#define _GNU_SOURCE   /* strerrordesc_np */
 #include "msg.h"
 
+#include <errno.h>
 #include <string.h>
 
 typedef struct msg_entry {
@@ -120,6 +122,17 @@ static const msg_entry catalog[] = {
     { "FIX_ASSESSMENT_SCHEME_UNKNOWN", "更正单位考评中的方案名称，使用已有的考评方案。",
       "name an existing assessment scheme in the unit's assessment." },
     { "FIX_OTHER", "核对输入中相关内容后重新生成。", "check the input concerned and build again." },
+    /* the command line (cli.c) */
+    { "DID_YOU_MEAN", "您是不是要输入 %s？", "did you mean %s?" },
+    { "OPTION_UNKNOWN", "无法识别的选项 %s", "unknown option %s" },
+    { "OPTION_NEEDS_VALUE", "选项 %s 需要一个值", "option %s needs a value" },
+    { "COMMAND_UNKNOWN", "未知命令 %s", "unknown command %s" },
+    { "POLICY_CHOICES", "可用的考核政策：%s", "the policies there are: %s" },
+    { "FORMAT_UNKNOWN", "--formats 中的“%s”不是输出格式；可用的格式：%s",
+      "--formats: '%s' is not an output format; the formats are: %s" },
+    { "FORMATS_EMPTY", "--formats 不能为空；可用的格式：%s", "--formats cannot be empty; the formats are: %s" },
+    { "UNIT_UNKNOWN", "--unit %s：输入文件中没有这个单位", "--unit %s: no such unit in the input files" },
+    { "LANG_UNKNOWN", "--lang 只能是 zh 或 en，不是“%s”", "--lang takes zh or en, not '%s'" },
 };
 
 static const msg_entry *find(const char *code)
@@ -160,4 +173,36 @@ const char *msg_bucket_label(msg_lang lang, const char *name)
     for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
         if (!strcmp(labels[i].name, name)) return lang == LANG_EN ? labels[i].en : labels[i].zh;
     return name;
+}
+
+const char *msg_syserr(msg_lang lang, int errnum)
+{
+    static const struct { int e; const char *zh, *en; } sys[] = {
+        { ENOENT, "文件或目录不存在（ENOENT）", "no such file or directory (ENOENT)" },
+        { EACCES, "没有访问权限（EACCES）", "permission denied (EACCES)" },
+        { EPERM, "不允许的操作（EPERM）", "operation not permitted (EPERM)" },
+        { ENOSPC, "磁盘空间不足（ENOSPC）", "no space left on the disk (ENOSPC)" },
+        { EDQUOT, "超出磁盘配额（EDQUOT）", "disk quota exceeded (EDQUOT)" },
+        { EFBIG, "文件过大（EFBIG）", "file too large (EFBIG)" },
+        { EROFS, "只读文件系统（EROFS）", "read-only file system (EROFS)" },
+        { EISDIR, "是一个目录，不是文件（EISDIR）", "is a directory, not a file (EISDIR)" },
+        { ENOTDIR, "路径中有一项不是目录（ENOTDIR）", "a part of the path is not a directory (ENOTDIR)" },
+        { EEXIST, "文件已存在（EEXIST）", "file exists (EEXIST)" },
+        { ENAMETOOLONG, "文件名过长（ENAMETOOLONG）", "file name too long (ENAMETOOLONG)" },
+        { ELOOP, "符号链接层数过多（ELOOP）", "too many levels of symbolic links (ELOOP)" },
+        { EIO, "输入输出错误，请检查磁盘或网络共享（EIO）", "input/output error: check the disk or share (EIO)" },
+        { EMFILE, "打开的文件过多（EMFILE）", "too many open files (EMFILE)" },
+        { ENFILE, "系统打开的文件过多（ENFILE）", "too many open files in the system (ENFILE)" },
+        { ENOMEM, "内存不足（ENOMEM）", "out of memory (ENOMEM)" },
+        { EBUSY, "设备或资源忙（EBUSY）", "device or resource busy (EBUSY)" },
+        { EXDEV, "不能跨文件系统移动（EXDEV）", "cannot move across file systems (EXDEV)" },
+        { ETXTBSY, "文件正被使用（ETXTBSY）", "file busy (ETXTBSY)" },
+        { EINVAL, "参数无效（EINVAL）", "invalid argument (EINVAL)" },
+        { ESTALE, "网络共享上的文件已失效（ESTALE）", "stale file handle on a share (ESTALE)" },
+    };
+    for (size_t i = 0; i < sizeof sys / sizeof sys[0]; i++)
+        if (sys[i].e == errnum) return lang == LANG_EN ? sys[i].en : sys[i].zh;
+    /* strerrordesc_np is thread-safe (a constant string), unlike strerror */
+    const char *en = strerrordesc_np(errnum);
+    return lang == LANG_EN && en ? en : "系统错误";
 }

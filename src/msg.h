@@ -12,6 +12,9 @@ typedef enum { LANG_ZH, LANG_EN } msg_lang;
 const char *msg_fmt(msg_lang lang, const char *code);
 /* Append the formatted message for `code` to b. */
 void msg_format(sbuf *b, msg_lang lang, const char *code, ...);
+/* A system error (errno) in `lang` with its name, "磁盘空间不足（ENOSPC）",
+ * not glibc's English; a constant string, safe from any thread. */
+const char *msg_syserr(msg_lang lang, int errnum);
 /* Label of a bucket ("admin-leader" -> "行政领导职务"). */
 const char *msg_bucket_label(msg_lang lang, const char *bucket_name);
 

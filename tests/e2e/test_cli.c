@@ -508,7 +508,7 @@ Test(cli, file_without_units_writes_an_empty_package)
     char *out;
     int rc = run(&out, "%s build --progress never -o %s ../tests/hostile/empty-appraisal.xml", kaohe(), outdir);
     cr_assert_eq(rc, 0, "%s", out);
-    assert_has(out, "完成：0 个单位，输入 0 人，results.xml 中 0 人，写出 5 个文件");
+    assert_has(out, "完成：0 个单位，输入 0 人，results.xml 中 0 人，写出 6 个文件");
     free(out);
     char path[400];
     snprintf(path, sizeof path, "%s/2025/results.xml", outdir);
