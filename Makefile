@@ -82,7 +82,7 @@ run: $(BUILD)/kaohe
 test-unit: $(BUILD)/test-unit
 	cd tests && ../$(BUILD)/test-unit --jobs 2
 test-e2e: $(BUILD)/test-e2e
-	cd tests && KAOHE=../$(BUILD)/kaohe ../$(BUILD)/test-e2e --jobs 2
+	cd tests && LC_ALL=C.UTF-8 KAOHE=../$(BUILD)/kaohe ../$(BUILD)/test-e2e --jobs 2
 test: test-unit test-e2e
 
 check-asan:
