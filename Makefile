@@ -13,7 +13,8 @@ DEB_PKGS_BUILD = build-essential pkg-config libxml2-dev libxlsxwriter-dev libhpd
 # Testing: the test framework and the tools no one here wrote that check the
 # output (poppler, qpdf, xmllint, openpyxl, LibreOffice with its Calibri-metric font).
 DEB_PKGS_TEST = libcriterion-dev libxml2-utils poppler-utils qpdf python3-openpyxl \
-            libreoffice-calc fonts-crosextra-carlito time python3-docx libreoffice-writer
+            libreoffice-calc fonts-crosextra-carlito time python3-docx libreoffice-writer \
+            chromium
 SANITIZE ?=
 OPT      ?= -O2
 # CFLAGS and LDFLAGS are the caller's (`make CFLAGS=-O0`); what the program
@@ -83,7 +84,7 @@ run: $(BUILD)/kaohe
 test-unit: $(BUILD)/test-unit
 	cd tests && ../$(BUILD)/test-unit --jobs 2
 test-e2e: $(BUILD)/test-e2e
-	cd tests && KAOHE=../$(BUILD)/kaohe ../$(BUILD)/test-e2e --jobs 2
+	cd tests && LC_ALL=C.UTF-8 KAOHE=../$(BUILD)/kaohe ../$(BUILD)/test-e2e --jobs 2
 test: test-unit test-e2e
 
 check-asan:

@@ -189,6 +189,31 @@ static void csv_field(sbuf *out, const char *s, bool quote)
     if (quote) sbuf_putc(out, '"');
 }
 
+/* s padded with spaces to `width` display columns (CJK characters take two,
+ * so the quota table lines up on a terminal); right-aligned when `right`,
+ * with at least one space before it. */
+static void put_cols(sbuf *out, const char *s, int width, bool right)
+{
+    int cols = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p & 0xC0) != 0x80) cols += *p >= 0xE1 ? 2 : 1;   /* U+1000 and up: Han, fullwidth punctuation */
+    if (!right) sbuf_puts(out, s);
+    for (int pad = right && cols >= width ? 1 : width - cols; pad > 0; pad--) sbuf_putc(out, ' ');
+    if (right) sbuf_puts(out, s);
+}
+
+static void quota_header(const unit *u, msg_lang lang, sbuf *out)
+{
+    bool en = lang == LANG_EN;
+    sbuf_printf(out, "%s %s%s\n  ", u->id, u->name, u->n_errors ? (en ? " (errors)" : "（有错误）") : "");
+    put_cols(out, en ? "bucket" : "类别", 32, false);
+    put_cols(out, en ? "persons" : "参加人数", 10, true);
+    put_cols(out, en ? "ratio" : "比例", 10, true);
+    put_cols(out, en ? "places" : "名额", 10, true);
+    put_cols(out, en ? "excellent" : "优秀", 10, true);
+    sbuf_putc(out, '\n');
+}
+
 static void render_quota(const batch_opts *o, const unit *u, sbuf *out)
 {
     msg_lang lang = o->lang;
@@ -196,7 +221,7 @@ static void render_quota(const batch_opts *o, const unit *u, sbuf *out)
         sbuf_printf(out, "%s %s\n  %s\n", u->id, u->name, lang == LANG_EN ? "(no participants)" : "（无参加考核人员）");
     for (int i = 0; i < u->n_buckets; i++) {
         const bucket *b = &u->buckets[i];
-        char r[40];
+        char r[40], n[3][24];
         fix6_format_plain(b->ratio, r, sizeof r);
         if (o->csv) {
             csv_field(out, u->id, false);
@@ -207,12 +232,17 @@ static void render_quota(const batch_opts *o, const unit *u, sbuf *out)
             sbuf_printf(out, ",%ld,%s,%ld,%ld\n", b->participants, r, b->places, b->excellent);
             continue;
         }
-        if (i == 0)
-            sbuf_printf(out, "%s %s%s\n  %-20s %8s %8s %8s %8s\n", u->id, u->name,
-                        u->n_errors ? (lang == LANG_EN ? " (errors)" : "（有错误）") : "", "bucket",
-                        lang == LANG_EN ? "persons" : "参加人数", lang == LANG_EN ? "ratio" : "比例",
-                        lang == LANG_EN ? "places" : "名额", lang == LANG_EN ? "excellent" : "优秀");
-        sbuf_printf(out, "  %-20s %8ld %8s %8ld %8ld\n", b->name, b->participants, r, b->places, b->excellent);
+        if (i == 0) quota_header(u, lang, out);
+        snprintf(n[0], sizeof n[0], "%ld", b->participants);
+        snprintf(n[1], sizeof n[1], "%ld", b->places);
+        snprintf(n[2], sizeof n[2], "%ld", b->excellent);
+        sbuf_puts(out, "  ");
+        put_cols(out, msg_bucket_label(lang, b->name), 32, false);
+        put_cols(out, n[0], 10, true);
+        put_cols(out, r, 10, true);
+        put_cols(out, n[1], 10, true);
+        put_cols(out, n[2], 10, true);
+        sbuf_putc(out, '\n');
     }
 }
 
@@ -262,7 +292,7 @@ static void write_unit_forms(batch_state *st, unit *u, const policy *pol, unit_o
         if (!nl) break;
         *nl = '\0';
         if (!manifest_add(&out->manifest, year_dir.data, line)) {
-            sbuf_printf(&err, "%s/%s: %s", year_dir.data, line, strerror(errno));
+            sbuf_printf(&err, "%s/%s: %s", year_dir.data, line, msg_syserr(o->lang, errno));
             rc = -1;
         }
     }
@@ -606,7 +636,7 @@ static bool load_shared(batch_state *st, ingest_schema **schema, calendar **cal,
 static bool close_year(batch_state *st, year_sink *ys, bool commit, sbuf *err)
 {
     if (!results_close(&ys->w, commit) || !commit) {
-        if (commit) sbuf_printf(err, "%s: %s", ys->dir, strerror(errno));
+        if (commit) sbuf_printf(err, "%s: %s", ys->dir, msg_syserr(st->o->lang, errno));
         outfile_abort(&ys->manifest);
         return !commit;
     }
@@ -736,6 +766,25 @@ static int lock_output(batch_state *st, stage_lock *lock)
     return e == EINVAL ? EXIT_USAGE : EXIT_OUTPUT;
 }
 
+/* --unit ids that no input file holds: each is a usage error (a typo must
+ * not pass as a run of nothing). Every unit read went into unit_ids, so an
+ * id that is new to the set was never read. */
+static bool report_unknown_units(batch_state *st)
+{
+    bool any = false;
+    for (const char **id = st->o->units; id && *id; id++) {
+        if (!idset_add(st->unit_ids, *id)) continue;
+        sbuf m = { 0 }, u = { 0 };
+        msg_format(&u, st->o->lang, "UNIT_UNKNOWN", *id);
+        msg_format(&m, st->o->lang, "USAGE", u.data);
+        report(st, "UNIT_UNKNOWN", m.data);
+        sbuf_free(&m);
+        sbuf_free(&u);
+        any = true;
+    }
+    return any;
+}
+
 /* --strict: compute everything once without writing; only a run without
  * any unit error goes on to write. The findings are shown when it stops. */
 static int strict_precheck(const batch_opts *o, char *const *files, int n_files, bool *go_on)
@@ -829,6 +878,7 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
         close_sinks(&st);
         progress_clear(&st.prog);
         status = st.status;
+        if (report_unknown_units(&st) && status != EXIT_INPUT) status = EXIT_USAGE;
         if (st.output_failed) status = EXIT_OUTPUT;
         else if (status == EXIT_OK && st.any_unit_error) status = EXIT_UNIT_ERRORS;
         if (o->command == BATCH_BUILD && !o->quiet) print_done(&st, status);

@@ -1,6 +1,7 @@
 /* cli — see cli.h. */
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libxml/parser.h>
@@ -24,22 +25,61 @@
 #include "roster.h"
 #include "rosterw.h"
 #include "sample.h"
+#include "suggest.h"
 
 typedef struct cli_ctx {
     msg_lang lang;
+    const char *command;   /* the command being run, for "kaohe COMMAND --help" */
     char templates[PATH_MAX];
 } cli_ctx;
 
 static const char *tr(const cli_ctx *c, const char *zh, const char *en) { return c->lang == LANG_EN ? en : zh; }
 
-static int usage_error(const cli_ctx *c, const char *what)
+/* A usage error (exit 2): what is wrong, the closest known word when the
+ * wrong one looks like a typo of it, and where the usage is. */
+static int usage_error_near(const cli_ctx *c, const char *what, const char *closest)
+{
+    sbuf m = { 0 }, hint = { 0 };
+    msg_format(&m, c->lang, "USAGE", what);
+    if (closest) msg_format(&hint, c->lang, "DID_YOU_MEAN", closest);
+    fprintf(stderr, "kaohe: %s [USAGE]\n%s%s", m.data, hint.len ? hint.data : "", hint.len ? "\n" : "");
+    if (c->command) fprintf(stderr, tr(c, "运行 kaohe %s --help 查看用法和示例。\n", "Run kaohe %s --help for usage and an example.\n"), c->command);
+    else fputs(tr(c, "运行 kaohe --help 查看用法。\n", "Run kaohe --help for usage.\n"), stderr);
+    sbuf_free(&m);
+    sbuf_free(&hint);
+    return EXIT_USAGE;
+}
+
+static int usage_error(const cli_ctx *c, const char *what) { return usage_error_near(c, what, NULL); }
+
+/* A catalog message as the text of a usage error. */
+static int usage_error_msg(const cli_ctx *c, const char *closest, const char *code, ...)
 {
     sbuf m = { 0 };
-    msg_format(&m, c->lang, "USAGE", what);
-    fprintf(stderr, "kaohe: %s [USAGE]\n%s\n", m.data,
-            tr(c, "运行 kaohe --help 查看用法。", "Run kaohe --help for usage."));
+    va_list ap;
+    va_start(ap, code);
+    sbuf_vprintf(&m, msg_fmt(c->lang, code), ap);
+    va_end(ap);
+    int status = usage_error_near(c, m.data, closest);
     sbuf_free(&m);
-    return EXIT_USAGE;
+    return status;
+}
+
+/* An option getopt_long did not take (`tok` as typed): unknown, with the
+ * closest of the command's options, or missing its value. */
+static int bad_option(const cli_ctx *c, const struct option *longopts, const char *tok, bool needs_value)
+{
+    if (needs_value) return usage_error_msg(c, NULL, "OPTION_NEEDS_VALUE", tok);
+    char word[64];
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(tok, "="), tok);
+    const char *names[64];
+    char spelled[64][40];
+    size_t n = 0;
+    for (; longopts[n].name && n < 64; n++) {
+        snprintf(spelled[n], sizeof spelled[n], "--%s", longopts[n].name);
+        names[n] = spelled[n];
+    }
+    return usage_error_msg(c, suggest_closest(word, names, n), "OPTION_UNKNOWN", tok);
 }
 
 static void print_help(const cli_ctx *c)
@@ -72,7 +112,7 @@ static void print_help(const cli_ctx *c)
         "      --progress auto|always|never   进度显示\n"
         "  -q, --quiet           安静模式\n"
         "      --csv             （quota）输出 CSV\n"
-        "      --lang zh|en      信息语言（默认中文）\n\n"
+        "      --lang zh|en      信息语言（可放在命令行任何位置；默认按 LC_ALL、LC_MESSAGES、LANG，否则中文）\n\n"
         "退出状态: 0 成功（可有警告）；1 有单位存在错误；2 用法错误；3 输入文件无法读取、格式错误或不符合规范；4 输出无法写入。\n",
         "kaohe " KAOHE_VERSION " — annual appraisal forms for public-sector units\n\n"
         "Usage:\n"
@@ -101,9 +141,159 @@ static void print_help(const cli_ctx *c)
         "      --progress auto|always|never\n"
         "  -q, --quiet\n"
         "      --csv             (quota) CSV output\n"
-        "      --lang zh|en      message language (default Chinese)\n\n"
+        "      --lang zh|en      message language (anywhere on the line; default from LC_ALL, LC_MESSAGES, LANG, else Chinese)\n\n"
         "Exit status: 0 ok (warnings allowed); 1 some unit has an error; 2 usage error;\n"
         "3 an input file is unreadable, not well-formed or invalid; 4 output could not be written.\n"));
+}
+
+/* `kaohe COMMAND --help`: that command's options only, with an example. */
+static const struct cli_help {
+    const char *command, *zh, *en;
+} HELP[] = {
+    { "build",
+      "用法：kaohe build [选项] INPUT.xml|花名册.xlsx|*.csv...\n"
+      "校验、计算并写出全部结果：各单位的表格、汇总表、results.xml、findings.txt、\n"
+      "审阅页 index.html 和 MANIFEST.sha256，写在 输出目录/<年度>/ 下。\n\n"
+      "选项：\n"
+      "  -o, --output DIR        输出目录（默认 output）\n"
+      "  -p, --policy NAME|FILE  考核政策（覆盖输入文件中的 policy）\n"
+      "      --formats pdf,xlsx  输出格式：pdf、xlsx、docx 或 all（默认 pdf,xlsx）\n"
+      "      --unit ID           只处理指定单位（可重复）\n"
+      "      --shard K/N         只处理第 K 份（共 N 份），之后用 kaohe merge 合并\n"
+      "      --strict            任一单位有错误时不写任何文件\n"
+      "      --split             另为每人写一个登记表 PDF\n"
+      "      --simplex           单面打印（默认双面：偶数页对调装订边，每人从奇数页开始）\n"
+      "      --approve           主管部门自用：申报表的审核意见栏填写“同意”\n"
+      "      --wait              输出目录正被另一次运行使用时排队等待（默认立即退出，状态 4）\n"
+      "      --year Y            花名册没有“考核”工作表时的考核年度\n"
+      "  -j, --jobs N            并行数（默认 CPU 数）\n"
+      "      --progress auto|always|never   进度显示\n"
+      "  -q, --quiet             安静模式\n"
+      "      --lang zh|en        信息语言\n\n"
+      "示例：\n"
+      "  kaohe build -o output input/*.xml\n"
+      "  kaohe build --unit U00001 --formats pdf -o output input/2025-city.xml\n",
+      "Usage: kaohe build [options] INPUT.xml|ROSTER.xlsx|*.csv...\n"
+      "Check, compute and write every result: each unit's forms, the summary, results.xml,\n"
+      "findings.txt, the review page index.html and MANIFEST.sha256, under OUTPUT/<year>/.\n\n"
+      "Options:\n"
+      "  -o, --output DIR        output directory (default output)\n"
+      "  -p, --policy NAME|FILE  policy (overrides the input's)\n"
+      "      --formats pdf,xlsx  output formats: pdf, xlsx, docx or all (default pdf,xlsx)\n"
+      "      --unit ID           only this unit (repeatable)\n"
+      "      --shard K/N         only shard K of N; combine them with kaohe merge\n"
+      "      --strict            write nothing if any unit has an error\n"
+      "      --split             also one registration PDF per person\n"
+      "      --simplex           one-sided printing (default duplex: mirrored margins, persons on odd pages)\n"
+      "      --approve           the authority's own run: fill its approval box\n"
+      "      --wait              wait while another run uses the output directory (default: exit 4 at once)\n"
+      "      --year Y            the year of a roster without a 考核 sheet\n"
+      "  -j, --jobs N            parallel jobs (default: online CPUs)\n"
+      "      --progress auto|always|never\n"
+      "  -q, --quiet\n"
+      "      --lang zh|en        message language\n\n"
+      "Examples:\n"
+      "  kaohe build -o output input/*.xml\n"
+      "  kaohe build --unit U00001 --formats pdf -o output input/2025-city.xml\n" },
+    { "check",
+      "用法：kaohe check [选项] INPUT.xml...\n"
+      "只校验并应用规则，打印发现的问题，不写文件。\n\n"
+      "选项：\n"
+      "  -p, --policy NAME|FILE  考核政策（覆盖输入文件中的 policy）\n"
+      "      --unit ID           只检查指定单位（可重复）\n"
+      "      --shard K/N         只检查第 K 份（共 N 份）\n"
+      "  -j, --jobs N            并行数\n"
+      "      --lang zh|en        信息语言\n\n"
+      "示例：\n"
+      "  kaohe check input/2025-city.xml\n",
+      "Usage: kaohe check [options] INPUT.xml...\n"
+      "Validate and apply the rules; print the findings; write nothing.\n\n"
+      "Options:\n"
+      "  -p, --policy NAME|FILE  policy (overrides the input's)\n"
+      "      --unit ID           only this unit (repeatable)\n"
+      "      --shard K/N         only shard K of N\n"
+      "  -j, --jobs N            parallel jobs\n"
+      "      --lang zh|en        message language\n\n"
+      "Example:\n"
+      "  kaohe check input/2025-city.xml\n" },
+    { "quota",
+      "用法：kaohe quota [选项] INPUT.xml...\n"
+      "打印各单位各类别的参加人数、比例、优秀名额和拟定优秀人数。\n\n"
+      "选项：\n"
+      "      --csv               输出 CSV（单位,名称,类别,人数,比例,名额,优秀）\n"
+      "  -p, --policy NAME|FILE  考核政策（覆盖输入文件中的 policy）\n"
+      "      --unit ID           只打印指定单位（可重复）\n"
+      "      --lang zh|en        信息语言\n\n"
+      "示例：\n"
+      "  kaohe quota input/2025-city.xml\n"
+      "  kaohe quota --csv input/*.xml > quota.csv\n",
+      "Usage: kaohe quota [options] INPUT.xml...\n"
+      "Print each unit's participants, ratio, places and proposed excellent per bucket.\n\n"
+      "Options:\n"
+      "      --csv               CSV output (unit,name,bucket,persons,ratio,places,excellent)\n"
+      "  -p, --policy NAME|FILE  policy (overrides the input's)\n"
+      "      --unit ID           only this unit (repeatable)\n"
+      "      --lang zh|en        message language\n\n"
+      "Examples:\n"
+      "  kaohe quota input/2025-city.xml\n"
+      "  kaohe quota --csv input/*.xml > quota.csv\n" },
+    { "workdays",
+      "用法：kaohe workdays --from YYYY-MM-DD --days N\n"
+      "打印从起始日算起第 N 个工作日的日期（起始日计入，按节假日安排）。\n\n"
+      "示例：\n  kaohe workdays --from 2025-12-29 --days 5\n",
+      "Usage: kaohe workdays --from YYYY-MM-DD --days N\n"
+      "Print the date of the N-th working day from the start day (counted), by the holiday calendars.\n\n"
+      "Example:\n  kaohe workdays --from 2025-12-29 --days 5\n" },
+    { "sample",
+      "用法：kaohe sample --units N --persons M [--seed S] [--year Y] [--policy P] [--format xlsx -o FILE.xlsx]\n"
+      "生成一个合成的输入文件（写到标准输出；--format xlsx 写成花名册），用于试用和性能测试。\n\n"
+      "示例：\n  kaohe sample --units 20 --persons 500 > sample.xml\n",
+      "Usage: kaohe sample --units N --persons M [--seed S] [--year Y] [--policy P] [--format xlsx -o FILE.xlsx]\n"
+      "Write a synthetic input file to standard output (--format xlsx: as a roster), for trials and benchmarks.\n\n"
+      "Example:\n  kaohe sample --units 20 --persons 500 > sample.xml\n" },
+    { "merge",
+      "用法：kaohe merge -o DIR SHARD_DIR...\n"
+      "合并各分片（kaohe build --shard K/N）的输出，结果与一次完整运行相同。\n\n"
+      "选项：\n      --wait              输出目录正被另一次运行使用时排队等待\n\n"
+      "示例：\n  kaohe merge -o output part1 part2\n",
+      "Usage: kaohe merge -o DIR SHARD_DIR...\n"
+      "Combine the outputs of kaohe build --shard K/N runs into what one whole run writes.\n\n"
+      "Options:\n      --wait              wait while another run uses the output directory\n\n"
+      "Example:\n  kaohe merge -o output part1 part2\n" },
+    { "import",
+      "用法：kaohe import [--year Y] 花名册.xlsx|*.csv... > input.xml\n"
+      "把花名册（Excel/WPS 工作簿，或各工作表的 CSV）转为输入 XML，写到标准输出。\n"
+      "有错误时指出文件、工作表和单元格（如 人员!F17），不写任何内容（状态 3）。\n\n"
+      "示例：\n  kaohe import 花名册.xlsx > 2025.xml\n",
+      "Usage: kaohe import [--year Y] ROSTER.xlsx|*.csv... > input.xml\n"
+      "Turn a roster workbook (Excel/WPS, or its sheets as CSV) into input XML on standard output.\n"
+      "A problem names the file, sheet and cell (人员!F17); nothing is written (exit 3).\n\n"
+      "Example:\n  kaohe import roster.xlsx > 2025.xml\n" },
+    { "roster-template",
+      "用法：kaohe roster-template -o 花名册.xlsx [--from INPUT.xml]\n"
+      "写出空白花名册（下拉列表、说明工作表、每表一行示例），或由输入 XML 填好的花名册。\n\n"
+      "示例：\n  kaohe roster-template -o 花名册.xlsx\n",
+      "Usage: kaohe roster-template -o ROSTER.xlsx [--from INPUT.xml]\n"
+      "Write the empty roster workbook (drop-down lists, an instructions sheet, an example row per sheet),\n"
+      "or one filled from an input XML.\n\n"
+      "Example:\n  kaohe roster-template -o roster.xlsx\n" },
+    { "score",
+      "用法：kaohe score INPUT.xml...\n"
+      "打印单位绩效考评排名表。\n\n"
+      "示例：\n  kaohe score input/*.xml\n",
+      "Usage: kaohe score INPUT.xml...\n"
+      "Print the unit appraisal ranking.\n\n"
+      "Example:\n  kaohe score input/*.xml\n" },
+};
+
+static const char *const COMMANDS[] = { "build", "check", "quota", "workdays", "sample", "merge", "score",
+                                        "import", "roster-template", "help" };
+
+static int print_command_help(const cli_ctx *c)
+{
+    for (size_t i = 0; i < sizeof HELP / sizeof HELP[0]; i++)
+        if (!strcmp(HELP[i].command, c->command)) fputs(tr(c, HELP[i].zh, HELP[i].en), stdout);
+    return 0;
 }
 
 /* templates/: $KAOHE_TEMPLATES, else beside the binary (build/../templates),
@@ -182,6 +372,90 @@ static int run_with_rosters(const cli_ctx *c, const batch_opts *o, char *const *
     return status;
 }
 
+/* The output formats --formats takes. */
+static const char *const FORMATS[] = { "pdf", "xlsx", "docx", "all" };
+
+static void formats_list(sbuf *b)
+{
+    for (size_t i = 0; i < sizeof FORMATS / sizeof FORMATS[0]; i++) sbuf_printf(b, "%s%s", i ? "," : "", FORMATS[i]);
+}
+
+/* --formats pdf,xlsx: every word must be a format; none is no format. */
+static int parse_formats(const cli_ctx *c, const char *arg, batch_opts *o)
+{
+    sbuf valid = { 0 };
+    formats_list(&valid);
+    int status = -1;
+    o->want_pdf = o->want_xlsx = o->want_docx = false;
+    if (!*arg) status = usage_error_msg(c, NULL, "FORMATS_EMPTY", valid.data);
+    for (const char *f = arg; status < 0 && *f;) {
+        size_t n = strcspn(f, ",");
+        char word[64];
+        snprintf(word, sizeof word, "%.*s", (int)(n < 63 ? n : 63), f);
+        if (!strcmp(word, "pdf")) o->want_pdf = true;
+        else if (!strcmp(word, "xlsx")) o->want_xlsx = true;
+        else if (!strcmp(word, "docx")) o->want_docx = true;
+        else if (!strcmp(word, "all")) o->want_pdf = o->want_xlsx = o->want_docx = true;
+        else status = usage_error_msg(c, suggest_closest(word, FORMATS, sizeof FORMATS / sizeof FORMATS[0]),
+                                      "FORMAT_UNKNOWN", word, valid.data);
+        f += n + (f[n] == ',');
+    }
+    sbuf_free(&valid);
+    return status;
+}
+
+static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* The preset policies in templates/policies/ (NAME.policy), sorted. */
+static size_t list_policies(const cli_ctx *c, char ***names)
+{
+    char dir[PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s/policies", c->templates);
+    DIR *d = opendir(dir);
+    size_t n = 0, cap = 0;
+    *names = NULL;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        size_t len = strlen(e->d_name);
+        if (len <= 7 || strcmp(e->d_name + len - 7, ".policy") || e->d_name[0] == '.') continue;
+        if (n == cap) *names = xrealloc(*names, (cap = cap ? 2 * cap : 16) * sizeof **names);
+        (*names)[n] = xstrdup(e->d_name);
+        (*names)[n++][len - 7] = '\0';
+    }
+    if (d) closedir(d);
+    if (n) qsort(*names, n, sizeof **names, name_cmp);
+    return n;
+}
+
+/* -p NAME that is not a preset: a usage error listing the presets there are
+ * (by name: where the installation keeps them is no business of the officer's).
+ * A FILE (a path, or NAME.policy) is left to the run to load. */
+static int check_policy_name(const cli_ctx *c, const char *name)
+{
+    size_t len = strlen(name);
+    if (strchr(name, '/') || (len > 7 && !strcmp(name + len - 7, ".policy"))) return -1;
+    char **names;
+    size_t n = list_policies(c, &names);
+    bool found = false;
+    sbuf list = { 0 }, what = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        found = found || !strcmp(names[i], name);
+        sbuf_printf(&list, "%s%s", i ? tr(c, "、", ", ") : "", names[i]);
+    }
+    int status = -1;
+    if (!found) {
+        msg_format(&what, c->lang, "POLICY_UNKNOWN", name);
+        sbuf_puts(&what, tr(c, "；", "; "));
+        msg_format(&what, c->lang, "POLICY_CHOICES", list.len ? list.data : "—");
+        status = usage_error_near(c, what.data, suggest_closest(name, (const char *const *)names, n));
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    sbuf_free(&list);
+    sbuf_free(&what);
+    return status;
+}
+
+
 static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -205,7 +479,7 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
     long long v;
     optind = 1;
     opterr = 0;
-    while (status < 0 && (opt = getopt_long(argc, argv, "o:j:p:q", longopts, NULL)) != -1) {
+    while (status < 0 && (opt = getopt_long(argc, argv, ":o:j:p:q", longopts, NULL)) != -1) {
         switch (opt) {
         case 'o': o.output_dir = optarg; break;
         case 'j':
@@ -213,21 +487,7 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
             else o.jobs = (int)v;
             break;
         case 'p': o.policy = optarg; break;
-        case OPT_FORMATS:
-            o.want_pdf = o.want_xlsx = o.want_docx = false;
-            for (char *f = optarg; *f;) {
-                size_t n = strcspn(f, ",");
-                if (n == 3 && !strncmp(f, "pdf", 3)) o.want_pdf = true;
-                else if (n == 4 && !strncmp(f, "xlsx", 4)) o.want_xlsx = true;
-                else if (n == 4 && !strncmp(f, "docx", 4)) o.want_docx = true;
-                else if (n == 3 && !strncmp(f, "all", 3)) o.want_pdf = o.want_xlsx = o.want_docx = true;
-                else {
-                    status = usage_error(c, "--formats pdf,xlsx,docx,all");
-                    break;
-                }
-                f += n + (f[n] == ',');
-            }
-            break;
+        case OPT_FORMATS: status = parse_formats(c, optarg, &o); break;
         case OPT_UNIT: units[n_units++] = optarg; break;
         case OPT_SHARD: {
             int k = 0, n = 0;
@@ -255,22 +515,18 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
             break;
         case 'q': o.quiet = true; break;
         case OPT_CSV: o.csv = true; break;
-        case OPT_LANG:
-            if (!strcmp(optarg, "en")) o.lang = c->lang = LANG_EN;
-            else if (!strcmp(optarg, "zh")) o.lang = c->lang = LANG_ZH;
-            else status = usage_error(c, "--lang zh|en");
+        case OPT_LANG:   /* an abbreviation (--lan en): cli_main took --lang itself */
+            if (strcmp(optarg, "en") && strcmp(optarg, "zh")) status = usage_error_msg(c, NULL, "LANG_UNKNOWN", optarg);
+            else o.lang = c->lang = optarg[0] == 'e' ? LANG_EN : LANG_ZH;
             break;
-        case OPT_HELP: print_help(c); status = 0; break;
-        default: {
-            char what[160];
-            snprintf(what, sizeof what, "%s %s", tr(c, "无法识别的选项", "unknown option"),
-                     optind > 0 && optind <= argc ? argv[optind - 1] : "?");
-            status = usage_error(c, what);
-        }
+        case OPT_HELP: status = print_command_help(c); break;
+        default:
+            status = bad_option(c, longopts, optind > 0 && optind <= argc ? argv[optind - 1] : "?", opt == ':');
         }
     }
     if (status < 0 && optind >= argc)
         status = usage_error(c, tr(c, "缺少输入文件 INPUT.xml", "missing INPUT.xml"));
+    if (status < 0 && o.policy) status = check_policy_name(c, o.policy);
     if (status < 0) {
         o.units = n_units ? units : NULL;
         status = run_with_rosters(c, &o, argv + optind, argc - optind, year);
@@ -326,10 +582,8 @@ static void print_ranking(const cli_ctx *c, const assess_run *a)
 static int cmd_score(cli_ctx *c, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--help")) {
-            printf("kaohe score INPUT.xml...   %s\n", tr(c, "打印单位绩效考评排名表", "print the unit appraisal ranking"));
-            return 0;
-        } else if (argv[i][0] == '-') return usage_error(c, "kaohe score INPUT.xml...");
+        if (!strcmp(argv[i], "--help")) return print_command_help(c);
+        else if (argv[i][0] == '-') return bad_option(c, (const struct option[]){ { "help", 0, 0, 0 }, { 0 } }, argv[i], false);
     if (argc < 2) return usage_error(c, "kaohe score INPUT.xml...");
     char path[PATH_MAX + 32], e[1024];
     snprintf(path, sizeof path, "%s/appraisal.xsd", c->templates);
@@ -378,15 +632,12 @@ static int cmd_merge(cli_ctx *c, int argc, char **argv)
     int opt;
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
         if (opt == 'o') o.output_dir = optarg;
         else if (opt == OPT_WAIT) o.wait = true;
         else if (opt == OPT_LANG) o.lang = c->lang = !strcmp(optarg, "en") ? LANG_EN : LANG_ZH;
-        else if (opt == OPT_HELP) {
-            printf("%s", tr(c, "kaohe merge -o DIR SHARD_DIR...   合并各分片（build --shard K/N）的输出\n",
-                               "kaohe merge -o DIR SHARD_DIR...   combine the outputs of build --shard K/N runs\n"));
-            return 0;
-        } else return usage_error(c, "kaohe merge -o DIR SHARD_DIR...");
+        else if (opt == OPT_HELP) return print_command_help(c);
+        else return bad_option(c, longopts, argv[optind - 1], opt == ':');
     }
     if (!o.output_dir || optind >= argc) return usage_error(c, "kaohe merge -o DIR SHARD_DIR...");
     return merge_run(&o, argv + optind, argc - optind);
@@ -403,15 +654,13 @@ static int cmd_workdays(cli_ctx *c, int argc, char **argv)
     int opt;
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
         if (opt == 'f') from = optarg;
         else if (opt == 'd') {
             if (!parse_int_range(optarg, 1, 100000, &days)) return usage_error(c, "--days N (N >= 1)");
         } else if (opt == OPT_LANG) c->lang = !strcmp(optarg, "en") ? LANG_EN : LANG_ZH;
-        else if (opt == OPT_HELP) {
-            printf("kaohe workdays --from YYYY-MM-DD --days N\n");
-            return 0;
-        } else return usage_error(c, "kaohe workdays --from YYYY-MM-DD --days N");
+        else if (opt == OPT_HELP) return print_command_help(c);
+        else return bad_option(c, longopts, argv[optind - 1], opt == ':');
     }
     kh_date start;
     if (!from || !date_parse(from, &start) || days < 1 || optind != argc)
@@ -587,7 +836,7 @@ static int cmd_sample(cli_ctx *c, int argc, char **argv)
     int opt;
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
         switch (opt) {
         case OPT_FORMAT:
             if (!strcmp(optarg, "xlsx")) xlsx = true;
@@ -611,53 +860,98 @@ static int cmd_sample(cli_ctx *c, int argc, char **argv)
             so.year = (int)v;
             break;
         case 'P': so.policy = optarg; break;
-        case OPT_HELP:
-            printf("kaohe sample --units N --persons M [--seed S] [--year Y] [--policy P]\n");
-            return 0;
-        default: return usage_error(c, "kaohe sample --units N --persons M [--seed S] [--year Y]");
+        case OPT_HELP: return print_command_help(c);
+        default: return bad_option(c, longopts, argv[optind - 1], opt == ':');
         }
     }
     if (so.units < 1 || so.persons < 0 || optind != argc || (xlsx && !out_path))
         return usage_error(c, "kaohe sample --units N --persons M [--seed S] [--year Y] [--format xlsx -o FILE.xlsx]");
     if (xlsx) return sample_roster(c, &so, out_path);
+    errno = 0;
     if (sample_write(stdout, &so) != 0 || fflush(stdout) != 0) {
-        fprintf(stderr, "kaohe: %s [OUTPUT_FAILED]\n", tr(c, "无法写出样例数据", "cannot write the sample"));
+        int e = errno ? errno : EIO;
+        fprintf(stderr, "kaohe: %s：%s [OUTPUT_FAILED]\n", tr(c, "无法写出样例数据", "cannot write the sample"),
+                msg_syserr(c->lang, e));
         return EXIT_OUTPUT;
     }
     return 0;
 }
 
+/* The language: --lang anywhere on the line, else the environment as
+ * setlocale reads it (LC_ALL, then LC_MESSAGES, then LANG: the first set);
+ * en* is English, anything else Chinese. */
+static msg_lang env_lang(void)
+{
+    static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) return !strncmp(v, "en", 2) ? LANG_EN : LANG_ZH;
+    }
+    return LANG_ZH;
+}
+
+/* Take every --lang X / --lang=X out of argv (so it may stand before the
+ * command too); the last one wins. -1, or the exit status of a bad value. */
+static int take_lang(cli_ctx *c, int *argc, char **argv)
+{
+    const char *bad = NULL;
+    int out = 1;
+    for (int i = 1; i < *argc; i++) {
+        const char *v = NULL;
+        if (!strncmp(argv[i], "--lang=", 7)) v = argv[i] + 7;
+        else if (!strcmp(argv[i], "--lang") && i + 1 < *argc) v = argv[++i];
+        if (!v) {
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (!strcmp(v, "en") || !strcmp(v, "zh")) c->lang = v[0] == 'e' ? LANG_EN : LANG_ZH;
+        else bad = v;
+    }
+    argv[out] = NULL;
+    *argc = out;
+    return bad ? usage_error_msg(c, NULL, "LANG_UNKNOWN", bad) : -1;
+}
+
+static int run_command(cli_ctx *c, int argc, char **argv)
+{
+    const char *cmd = argc > 1 ? argv[1] : NULL;
+    if (!cmd) return usage_error(c, tr(c, "缺少命令", "missing command"));
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        if (argc > 2 && cmd[0] != '-') {   /* kaohe help build */
+            c->command = argv[2];
+            for (size_t i = 0; i < sizeof HELP / sizeof HELP[0]; i++)
+                if (!strcmp(HELP[i].command, argv[2])) return print_command_help(c);
+            c->command = NULL;
+        }
+        print_help(c);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("kaohe %s\n", KAOHE_VERSION);
+        return 0;
+    }
+    c->command = cmd;
+    if (!strcmp(cmd, "build")) return cmd_batch(c, BATCH_BUILD, argc - 1, argv + 1);
+    if (!strcmp(cmd, "check")) return cmd_batch(c, BATCH_CHECK, argc - 1, argv + 1);
+    if (!strcmp(cmd, "quota")) return cmd_batch(c, BATCH_QUOTA, argc - 1, argv + 1);
+    if (!strcmp(cmd, "workdays")) return cmd_workdays(c, argc - 1, argv + 1);
+    if (!strcmp(cmd, "sample")) return cmd_sample(c, argc - 1, argv + 1);
+    if (!strcmp(cmd, "import")) return cmd_import(c, argc - 1, argv + 1);
+    if (!strcmp(cmd, "roster-template")) return cmd_roster_template(c, argc - 1, argv + 1);
+    if (!strcmp(cmd, "merge")) return cmd_merge(c, argc - 1, argv + 1);
+    if (!strcmp(cmd, "score")) return cmd_score(c, argc - 1, argv + 1);
+    c->command = NULL;
+    return usage_error_msg(c, suggest_closest(cmd, COMMANDS, sizeof COMMANDS / sizeof COMMANDS[0]), "COMMAND_UNKNOWN",
+                           cmd);
+}
+
 int cli_main(int argc, char **argv)
 {
-    cli_ctx c = { .lang = LANG_ZH };
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "--lang=en") || (!strcmp(argv[i], "--lang") && i + 1 < argc && !strcmp(argv[i + 1], "en")))
-            c.lang = LANG_EN;
+    cli_ctx c = { .lang = env_lang() };
     xmlInitParser();
     find_templates(&c);
-    int status;
-    const char *cmd = argc > 1 ? argv[1] : NULL;
-    if (!cmd) status = usage_error(&c, tr(&c, "缺少命令", "missing command"));
-    else if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
-        print_help(&c);
-        status = 0;
-    } else if (!strcmp(cmd, "--version")) {
-        printf("kaohe %s\n", KAOHE_VERSION);
-        status = 0;
-    } else if (!strcmp(cmd, "build")) status = cmd_batch(&c, BATCH_BUILD, argc - 1, argv + 1);
-    else if (!strcmp(cmd, "check")) status = cmd_batch(&c, BATCH_CHECK, argc - 1, argv + 1);
-    else if (!strcmp(cmd, "quota")) status = cmd_batch(&c, BATCH_QUOTA, argc - 1, argv + 1);
-    else if (!strcmp(cmd, "workdays")) status = cmd_workdays(&c, argc - 1, argv + 1);
-    else if (!strcmp(cmd, "sample")) status = cmd_sample(&c, argc - 1, argv + 1);
-    else if (!strcmp(cmd, "import")) status = cmd_import(&c, argc - 1, argv + 1);
-    else if (!strcmp(cmd, "roster-template")) status = cmd_roster_template(&c, argc - 1, argv + 1);
-    else if (!strcmp(cmd, "merge")) status = cmd_merge(&c, argc - 1, argv + 1);
-    else if (!strcmp(cmd, "score")) status = cmd_score(&c, argc - 1, argv + 1);
-    else {
-        char what[200];
-        snprintf(what, sizeof what, "%s %.100s", tr(&c, "未知命令", "unknown command"), cmd);
-        status = usage_error(&c, what);
-    }
+    int status = take_lang(&c, &argc, argv);
+    if (status < 0) status = run_command(&c, argc, argv);
     xmlCleanupParser();
     return status;
 }

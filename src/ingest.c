@@ -327,7 +327,7 @@ static bool guard_error(const input_guard *g, msg_lang lang, const char *path, s
         msg_format(err, lang, "INPUT_LIMIT", path, line, col, what);
         sbuf_puts(err, " [INPUT_LIMIT]");
     } else if (g->err) {
-        msg_format(err, lang, "INPUT_UNREADABLE", path, strerror(g->err));
+        msg_format(err, lang, "INPUT_UNREADABLE", path, msg_syserr(lang, g->err));
         sbuf_puts(err, " [INPUT_UNREADABLE]");
     } else return false;
     return true;
@@ -362,10 +362,10 @@ static xmlTextReaderPtr open_reader(const char *path, input_guard *g, msg_lang l
     int fd = rfile_open(path, LLONG_MAX, RFILE_FOLLOW);
     struct stat sb;
     const char *why = NULL;
-    if (fd < 0 && errno == RFILE_ENOTREG && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) why = strerror(EISDIR);
+    if (fd < 0 && errno == RFILE_ENOTREG && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) why = msg_syserr(lang, EISDIR);
     else if (fd < 0 && errno == RFILE_ENOTREG) why = lang == LANG_EN ? "not a regular file" : "不是普通文件";
-    else if (fd < 0) why = strerror(errno);
-    else if (!(g->f = fdopen(fd, "rb"))) why = strerror(errno);
+    else if (fd < 0) why = msg_syserr(lang, errno);
+    else if (!(g->f = fdopen(fd, "rb"))) why = msg_syserr(lang, errno);
     if (why) {
         if (fd >= 0 && !g->f) close(fd);
         msg_format(err, lang, "INPUT_UNREADABLE", path, why);

@@ -501,7 +501,7 @@ static void merge_year(merge_ctx *m, char *const *roots, int year)
     year_out y = {0};
     bool ok = open_shards(m, roots, year);
     if (ok && !open_out(&y, m->o, year)) {
-        fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y.dir, strerror(errno));
+        fail(m, EXIT_OUTPUT, "OUTPUT_FAILED", y.dir, msg_syserr(m->o->lang, errno));
         abort_out(&y);
         ok = false;
     }
@@ -573,7 +573,7 @@ int merge_run(const merge_opts *o, char *const *shard_dirs, int n)
     for (int i = 0; i < n; i++) {
         struct stat st;
         if (stat(shard_dirs[i], &st) != 0 || !S_ISDIR(st.st_mode))
-            fail(&m, EXIT_INPUT, "MERGE_UNREADABLE", shard_dirs[i], strerror(errno ? errno : ENOTDIR));
+            fail(&m, EXIT_INPUT, "MERGE_UNREADABLE", shard_dirs[i], msg_syserr(o->lang, errno ? errno : ENOTDIR));
     }
     enum { MAX_YEARS = 10000 };   /* every 4-digit year */
     int *years = xcalloc(MAX_YEARS, sizeof *years);

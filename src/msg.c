@@ -1,7 +1,9 @@
 /* msg — see msg.h. One table keeps both languages side by side so a new code
  * cannot be added in one language only. */
+#define _GNU_SOURCE   /* strerrordesc_np */
 #include "msg.h"
 
+#include <errno.h>
 #include <string.h>
 
 typedef struct msg_entry {
@@ -129,6 +131,57 @@ static const msg_entry catalog[] = {
     { "ROSTER_REJECTED", "%s：花名册有 %d 处错误，未作处理", "%s: the roster has %d errors; nothing of it was processed" },
     /* input guard (ingest.c) */
     { "INPUT_LIMIT", "%s:%d:%d：输入超出处理上限：%s", "%s:%d:%d: the input exceeds a processing limit: %s" },
+    /* the review page (report.c): a finding's short name (NAME_) and what to do (FIX_) */
+    { "NAME_QUOTA_EXCEEDED", "优秀超出名额", "excellent above places" },
+    { "FIX_QUOTA_EXCEEDED", "减少拟定优秀人数至名额以内，或按规定申请增加名额后重新生成。",
+      "propose no more excellent than the places, or apply for more places, then build again." },
+    { "NAME_EXCELLENT_BARRED", "不得评优", "cannot be excellent" },
+    { "FIX_EXCELLENT_BARRED", "改定该人员的等次（受处分、新录用等不得评为优秀），或核实输入中的情形。",
+      "give this person another grade (a sanction, a new hire…), or check the input." },
+    { "NAME_GRADE_NOT_ALLOWED", "等次不允许", "grade not allowed" },
+    { "FIX_GRADE_NOT_ALLOWED", "按政策改定该人员的等次，或核实其考核类别与情形。",
+      "give this person a grade the policy allows, or check the person's category." },
+    { "NAME_DUPLICATE_ID", "编号重复", "duplicate id" },
+    { "FIX_DUPLICATE_ID", "同一编号在本次运行中出现两次：更正输入文件中的编号，每人每单位只出现一次。",
+      "the id occurs twice in this run: correct the input so each id occurs once." },
+    { "NAME_RATIO_ABOVE_MAX", "核定比例超上限", "ratio above maximum" },
+    { "FIX_RATIO_ABOVE_MAX", "核定优秀比例不得超过政策上限：更正输入中的核定比例。",
+      "the approved ratio may not exceed the policy's maximum: correct it in the input." },
+    { "NAME_ADVANCED_EXCEEDED", "先进个人超限", "advanced persons above limit" },
+    { "FIX_ADVANCED_EXCEEDED", "减少先进个人人数至上限以内。", "propose no more advanced persons than the limit." },
+    { "NAME_VOTES_AGAINST", "民主测评票数偏高", "many votes against" },
+    { "FIX_VOTES_AGAINST", "核实民主测评结果，确定等次前由考核委员会研究。",
+      "check the ballot; the appraisal committee should review before the grade is fixed." },
+    { "NAME_NO_ROUTINE_RECORD", "缺平时考核记录", "no routine record" },
+    { "FIX_NO_ROUTINE_RECORD", "补录该人员的平时考核记录，以免备案延迟。",
+      "add the person's routine assessment records so filing is not delayed." },
+    { "NAME_FILED_LATE", "备案逾期", "filed late" },
+    { "FIX_FILED_LATE", "尽快备案，并说明逾期原因。", "file as soon as possible and give the reason for the delay." },
+    { "NAME_RANK_TIE", "排名相同", "equal rank" },
+    { "FIX_RANK_TIE", "排名相同者按编号顺序确定了优秀人选：如需改变，请调整评分或排序后重新生成。",
+      "the id order decided between equals: change the scores or order and build again if needed." },
+    { "NAME_NO_CALENDAR", "缺节假日安排", "no holiday calendar" },
+    { "FIX_NO_CALENDAR", "公示期按周一至周五计算：核对公示截止日期，或补充该年的节假日安排。",
+      "the notice period counts Monday to Friday: check its end, or add that year's calendar." },
+    { "NAME_SCORE_INVALID", "评分无法识别", "unreadable score" },
+    { "FIX_SCORE_INVALID", "更正输入中该评分项的值（应为数字）。", "correct the score component's value (a number)." },
+    { "NAME_SCORE_OUT_OF_RANGE", "得分超出范围", "score out of range" },
+    { "FIX_SCORE_OUT_OF_RANGE", "核对该人员的评分项与权重。", "check the person's score components and weights." },
+    { "NAME_ASSESSMENT_SCHEME_UNKNOWN", "考评方案未知", "unknown scheme" },
+    { "FIX_ASSESSMENT_SCHEME_UNKNOWN", "更正单位考评中的方案名称，使用已有的考评方案。",
+      "name an existing assessment scheme in the unit's assessment." },
+    { "FIX_OTHER", "核对输入中相关内容后重新生成。", "check the input concerned and build again." },
+    /* the command line (cli.c) */
+    { "DID_YOU_MEAN", "您是不是要输入 %s？", "did you mean %s?" },
+    { "OPTION_UNKNOWN", "无法识别的选项 %s", "unknown option %s" },
+    { "OPTION_NEEDS_VALUE", "选项 %s 需要一个值", "option %s needs a value" },
+    { "COMMAND_UNKNOWN", "未知命令 %s", "unknown command %s" },
+    { "POLICY_CHOICES", "可用的考核政策：%s", "the policies there are: %s" },
+    { "FORMAT_UNKNOWN", "--formats 中的“%s”不是输出格式；可用的格式：%s",
+      "--formats: '%s' is not an output format; the formats are: %s" },
+    { "FORMATS_EMPTY", "--formats 不能为空；可用的格式：%s", "--formats cannot be empty; the formats are: %s" },
+    { "UNIT_UNKNOWN", "--unit %s：输入文件中没有这个单位", "--unit %s: no such unit in the input files" },
+    { "LANG_UNKNOWN", "--lang 只能是 zh 或 en，不是“%s”", "--lang takes zh or en, not '%s'" },
 };
 
 static const msg_entry *find(const char *code)
@@ -193,4 +246,37 @@ const char *msg_title(msg_lang lang, const char *code)
     for (size_t i = 0; code && i < sizeof titles / sizeof titles[0]; i++)
         if (!strcmp(titles[i].code, code)) return lang == LANG_EN ? titles[i].en : titles[i].zh;
     return lang == LANG_EN ? "other problem" : "其他问题";
+}
+
+const char *msg_syserr(msg_lang lang, int errnum)
+{
+    static const struct { int e; const char *zh, *en; } sys[] = {
+        { ENOENT, "文件或目录不存在（ENOENT）", "no such file or directory (ENOENT)" },
+        { EACCES, "没有访问权限（EACCES）", "permission denied (EACCES)" },
+        { EPERM, "不允许的操作（EPERM）", "operation not permitted (EPERM)" },
+        { ENOSPC, "磁盘空间不足（ENOSPC）", "no space left on the disk (ENOSPC)" },
+        { EDQUOT, "超出磁盘配额（EDQUOT）", "disk quota exceeded (EDQUOT)" },
+        { EFBIG, "文件过大（EFBIG）", "file too large (EFBIG)" },
+        { EROFS, "只读文件系统（EROFS）", "read-only file system (EROFS)" },
+        { EISDIR, "是一个目录，不是文件（EISDIR）", "is a directory, not a file (EISDIR)" },
+        { ENOTDIR, "路径中有一项不是目录（ENOTDIR）", "a part of the path is not a directory (ENOTDIR)" },
+        { EEXIST, "文件已存在（EEXIST）", "file exists (EEXIST)" },
+        { ENAMETOOLONG, "文件名过长（ENAMETOOLONG）", "file name too long (ENAMETOOLONG)" },
+        { ELOOP, "符号链接层数过多（ELOOP）", "too many levels of symbolic links (ELOOP)" },
+        { EIO, "输入输出错误，请检查磁盘或网络共享（EIO）", "input/output error: check the disk or share (EIO)" },
+        { EMFILE, "打开的文件过多（EMFILE）", "too many open files (EMFILE)" },
+        { ENFILE, "系统打开的文件过多（ENFILE）", "too many open files in the system (ENFILE)" },
+        { ENOMEM, "内存不足（ENOMEM）", "out of memory (ENOMEM)" },
+        { EBUSY, "设备或资源忙（EBUSY）", "device or resource busy (EBUSY)" },
+        { EXDEV, "不能跨文件系统移动（EXDEV）", "cannot move across file systems (EXDEV)" },
+        { ETXTBSY, "文件正被使用（ETXTBSY）", "file busy (ETXTBSY)" },
+        { EINVAL, "参数无效（EINVAL）", "invalid argument (EINVAL)" },
+        { ESTALE, "网络共享上的文件已失效（ESTALE）", "stale file handle on a share (ESTALE)" },
+    };
+    for (size_t i = 0; i < sizeof sys / sizeof sys[0]; i++)
+        if (sys[i].e == errnum) return lang == LANG_EN ? sys[i].en : sys[i].zh;
+    /* strerrordesc_np is thread-safe (a constant string), unlike strerror */
+    const char *en = strerrordesc_np(errnum);
+    if (lang == LANG_EN) return en ? en : "system error";
+    return "系统错误";
 }

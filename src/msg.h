@@ -16,6 +16,10 @@ void msg_format(sbuf *b, msg_lang lang, const char *code, ...);
  * (the run's summary: 问题), never the code itself: "其他问题" for a code
  * without a title. */
 const char *msg_title(msg_lang lang, const char *code);
+
+/* A system error (errno) in `lang` with its name, "磁盘空间不足（ENOSPC）",
+ * not glibc's English; a constant string, safe from any thread. */
+const char *msg_syserr(msg_lang lang, int errnum);
 /* Label of a bucket ("admin-leader" -> "行政领导职务"). */
 const char *msg_bucket_label(msg_lang lang, const char *bucket_name);
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "manifest.h"
+#include "report.h"
 #include "summary.h"
 
 /* summary.xlsx/.pdf, and ranking.xlsx/.pdf when some unit carries an
@@ -33,12 +34,13 @@ bool package_finish_year(const forms_ctx *fc, const char *dir, const forms_opts 
 {
     sbuf names = {0}, lines = {0};
     bool ok = !fc || write_summary(fc, dir, o, &names, err);
+    ok = report_write_year(dir, o->epoch, &names, err) && ok;   /* index.html, the review page */
     sbuf_puts(&names, "results.xml\nfindings.txt\n");
     bool hashed = true;
     for (char *name = names.data, *nl; (nl = strchr(name, '\n')); name = nl + 1) {
         *nl = '\0';
         if (!manifest_add(&lines, dir, name)) {
-            sbuf_printf(err, "%s%s/%s: %s", err->len ? "; " : "", dir, name, strerror(errno));
+            sbuf_printf(err, "%s%s/%s: %s", err->len ? "; " : "", dir, name, msg_syserr(o->lang, errno));
             hashed = false;
         }
     }
@@ -52,7 +54,7 @@ bool package_finish_year(const forms_ctx *fc, const char *dir, const forms_opts 
         int e = errno;
         outfile_abort(manifest);   /* no-op when the commit got that far */
         errno = e;
-        sbuf_printf(err, "%s%s/MANIFEST.sha256: %s", err->len ? "; " : "", dir, strerror(errno));
+        sbuf_printf(err, "%s%s/MANIFEST.sha256: %s", err->len ? "; " : "", dir, msg_syserr(o->lang, errno));
         return false;
     }
     return ok && hashed;

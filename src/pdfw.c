@@ -23,6 +23,7 @@
  *  - a few functions of libharu and zlib are replaced for the whole process
  *    (hpdf_patch.c, which also holds the version guard for all of the above). */
 #include "pdfw.h"
+#include "msg.h"
 #include "outfile.h"
 #include "pdfchart.h"
 
@@ -1438,7 +1439,7 @@ static bool save_file(HPDF_Doc pdf, const char *path, const pdf_err *pe, sbuf *e
 {
     outfile o;
     if (!outfile_open(&o, path)) {
-        sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
+        sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, msg_syserr(LANG_ZH, errno));
         return false;
     }
     id_writer w = {.fp = o.fp};
@@ -1448,7 +1449,7 @@ static bool save_file(HPDF_Doc pdf, const char *path, const pdf_err *pe, sbuf *e
         int e = errno;
         outfile_abort(&o);     /* no-op after a failed commit */
         errno = e;
-        if (w.failed) sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
+        if (w.failed) sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, msg_syserr(LANG_ZH, errno));
         else libharu_failed(err, pe);
     }
     return ok;

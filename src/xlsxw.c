@@ -1,5 +1,6 @@
 /* xlsxw — see xlsxw.h. */
 #include "xlsxw.h"
+#include "msg.h"
 #include "outfile.h"
 
 #include <errno.h>
@@ -588,7 +589,7 @@ static bool book_open(book *b, const char *path, const font_set *fs, const xlsxw
     /* outfile's temp name: the one pattern a later build sweeps */
     int fd = outfile_mktemp(path, &b->tmp);
     if (fd < 0) {
-        sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
+        sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, msg_syserr(LANG_ZH, errno));
         return false;
     }
     close(fd);
@@ -637,7 +638,7 @@ static bool book_close(book *b, bool ok, const char *path, sbuf *err)
     }
     /* no fsync here: outfile's rule, the year's syncfs before its manifest */
     if (ok && rename(b->tmp, path) != 0) {
-        sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
+        sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, msg_syserr(LANG_ZH, errno));
         ok = false;
     }
     if (!ok) unlink(b->tmp);

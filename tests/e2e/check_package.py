@@ -567,7 +567,7 @@ class Checker:
         rep = self.rep
         want_unit = self.expected_unit_files()
         top = set(os.listdir(ydir))
-        expect_top = {"results.xml", "findings.txt", "MANIFEST.sha256"}
+        expect_top = {"results.xml", "findings.txt", "MANIFEST.sha256", "index.html"}
         if self.summary:
             if "xlsx" in self.formats:
                 expect_top.add("summary.xlsx")

@@ -508,7 +508,7 @@ Test(cli, file_without_units_writes_an_empty_package)
     char *out;
     int rc = run(&out, "%s build --progress never -o %s ../tests/hostile/empty-appraisal.xml", kaohe(), outdir);
     cr_assert_eq(rc, 0, "%s", out);
-    assert_has(out, "完成：0 个单位，输入 0 人，results.xml 中 0 人，写出 5 个文件");
+    assert_has(out, "完成：0 个单位，输入 0 人，results.xml 中 0 人，写出 6 个文件");
     free(out);
     char path[400];
     snprintf(path, sizeof path, "%s/2025/results.xml", outdir);
@@ -602,5 +602,202 @@ Test(cli, blank_name_is_an_input_error_with_its_line)
                        "| grep -c '^张三$'", kaohe(), outdir, outdir);
     cr_assert_eq(rc, 0, "%s", out);
     cr_assert_str_eq(out, "1\n");
+    free(out);
+}
+
+/* ---- issue 20: the command line as a new user meets it ------------------ */
+
+#define assert_lacks(hay, needle) cr_assert(!strstr((hay), (needle)), "unexpected: %s\nin:\n%s", (needle), (hay))
+
+/* --lang anywhere on the line, before the command too; LC_ALL, LC_MESSAGES,
+ * LANG in that order when there is none; --lang beats them. */
+Test(cli, language_from_the_line_or_the_environment)
+{
+    char *out;
+    cr_assert_eq(run(&out, "%s --lang en --help", kaohe()), 0, "%s", out);
+    assert_has(out, "Usage:");
+    free(out);
+    cr_assert_eq(run(&out, "%s check data/errors.xml --lang en", kaohe()), 1);
+    assert_has(out, "more than the 0 places");
+    free(out);
+    static const struct { const char *env, *want, *not; } cases[] = {
+        { "env -u LC_ALL -u LC_MESSAGES LANG=en_US.UTF-8", "Usage:", "用法" },
+        { "env -u LC_ALL LANG=zh_CN.UTF-8 LC_MESSAGES=en_GB.UTF-8", "Usage:", "用法" },
+        { "env LC_ALL=zh_CN.UTF-8 LC_MESSAGES=en_US.UTF-8 LANG=en_US.UTF-8", "用法", "Usage:" },
+        { "env -u LC_ALL -u LC_MESSAGES LANG=C.UTF-8", "用法", "Usage:" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cr_assert_eq(run(&out, "%s %s --help", cases[i].env, kaohe()), 0);
+        assert_has(out, cases[i].want);
+        assert_lacks(out, cases[i].not);
+        free(out);
+    }
+    cr_assert_eq(run(&out, "env LANG=en_US.UTF-8 %s --lang zh --help", kaohe()), 0);
+    assert_has(out, "用法");
+    free(out);
+    cr_assert_eq(run(&out, "%s --lang fr --help", kaohe()), 2);
+    assert_has(out, "fr");
+    free(out);
+}
+
+/* System errors read in the chosen language, with the errno's name. */
+Test(cli, system_errors_in_the_chosen_language)
+{
+    char *out;
+    cr_assert_eq(run(&out, "%s check %s/nosuch.xml", kaohe(), outdir), 3);
+    assert_has(out, "文件或目录不存在（ENOENT）");
+    assert_lacks(out, "No such file");
+    free(out);
+    cr_assert_eq(run(&out, "%s --lang en check %s/nosuch.xml", kaohe(), outdir), 3);
+    assert_has(out, "no such file or directory (ENOENT)");
+    free(out);
+    /* a full disk: /dev/full answers every write with ENOSPC */
+    cr_assert_eq(run(&out, "sh -c '%s sample --units 1 --persons 1 >/dev/full'", kaohe()), 4);
+    assert_has(out, "磁盘空间不足（ENOSPC）");
+    free(out);
+    /* a file we may not read: as root, read it as nobody */
+    char *exe = realpath(kaohe(), NULL);
+    cr_assert(exe);
+    run(NULL, "chmod 755 %s && cp data/valid-small.xml %s/in.xml && chmod 000 %s/in.xml", outdir, outdir, outdir);
+    const char *as = getuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+    cr_assert_eq(run(&out, "%s%s check %s/in.xml", as, exe, outdir), 3, "%s", out);
+    assert_has(out, "没有访问权限（EACCES）");
+    assert_lacks(out, "Permission denied");
+    free(out);
+    free(exe);
+}
+
+/* kaohe COMMAND --help: that command's options only, and an example. */
+Test(cli, each_command_has_its_own_help_with_an_example)
+{
+    static const struct { const char *cmd, *has, *lacks; } cases[] = {
+        { "build", "--split", "--csv" },       { "check", "--unit", "--split" },
+        { "quota", "--csv", "--formats" },     { "workdays", "--days", "--output" },
+        { "sample", "--persons", "--output" }, { "merge", "SHARD_DIR", "--formats" },
+        { "score", "INPUT.xml", "--output" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out, example[64];
+        cr_assert_eq(run(&out, "%s %s --help", kaohe(), cases[i].cmd), 0, "%s --help", cases[i].cmd);
+        assert_has(out, "示例");
+        snprintf(example, sizeof example, "  kaohe %s ", cases[i].cmd);
+        assert_has(out, example);
+        assert_has(out, cases[i].has);
+        assert_lacks(out, cases[i].lacks);
+        assert_lacks(out, "kaohe workdays --from YYYY-MM-DD --days N   ");   /* not the whole list */
+        free(out);
+    }
+    char *out;
+    cr_assert_eq(run(&out, "%s quota --help --lang en", kaohe()), 0);
+    assert_has(out, "Example");
+    free(out);
+}
+
+/* A mistyped option or command: the closest one is suggested. */
+Test(cli, mistyped_words_get_the_closest_suggested)
+{
+    static const struct { const char *line, *want; } cases[] = {
+        { "build --ouput x data/valid-small.xml", "您是不是要输入 --output？" },
+        { "check --stirct data/valid-small.xml", "您是不是要输入 --strict？" },
+        { "biuld data/valid-small.xml", "您是不是要输入 build？" },
+        { "--lang en chek data/valid-small.xml", "did you mean check?" },
+        { "workdays --form 2025-12-29 --days 3", "--from" },
+        { "check --formats pfd data/valid-small.xml", "您是不是要输入 pdf？" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *out;
+        cr_assert_eq(run(&out, "%s %s", kaohe(), cases[i].line), 2, "%s", cases[i].line);
+        assert_has(out, cases[i].want);
+        free(out);
+    }
+    char *out;   /* nothing near: no guess */
+    cr_assert_eq(run(&out, "%s build --zzzzzzzz data/valid-small.xml", kaohe()), 2);
+    assert_lacks(out, "您是不是");
+    free(out);
+}
+
+/* -p NAME that is no preset: the presets listed by name, no path shown. */
+Test(cli, unknown_policy_lists_the_presets_without_paths)
+{
+    char *out;
+    cr_assert_eq(run(&out, "%s build -o %s/o -p nosuch data/valid-small.xml", kaohe(), outdir), 2);
+    assert_has(out, "nosuch");
+    assert_has(out, "national");
+    assert_has(out, "zhangzhou");
+    assert_lacks(out, "/");
+    assert_lacks(out, ".policy");
+    free(out);
+    cr_assert_eq(run(&out, "%s check -p natonal data/valid-small.xml", kaohe()), 2);
+    assert_has(out, "您是不是要输入 national？");
+    free(out);
+}
+
+/* --formats: the wrong word named, the valid ones listed; empty is an error. */
+Test(cli, formats_errors_name_the_word)
+{
+    char *out;
+    cr_assert_eq(run(&out, "%s build -o %s/o --formats pdf,dxf data/valid-small.xml", kaohe(), outdir), 2);
+    assert_has(out, "“dxf”");
+    assert_has(out, "pdf,xlsx");
+    free(out);
+    cr_assert_eq(run(&out, "%s build -o %s/o --formats '' data/valid-small.xml", kaohe(), outdir), 2);
+    assert_has(out, "--formats 不能为空");
+    free(out);
+    cr_assert_eq(run(&out, "%s --lang en build -o %s/o --formats xls data/valid-small.xml", kaohe(), outdir), 2);
+    assert_has(out, "'xls' is not an output format");
+    assert_has(out, "did you mean xlsx?");
+    free(out);
+    char path[400];
+    snprintf(path, sizeof path, "%s/o", outdir);
+    struct stat st;
+    cr_assert_neq(stat(path, &st), 0, "a usage error wrote output");
+}
+
+/* --unit with an id no input holds is an error, not a run of nothing. */
+Test(cli, unknown_unit_is_an_error)
+{
+    char *out;
+    cr_assert_eq(run(&out, "%s check --unit NOSUCH data/valid-small.xml", kaohe()), 2);
+    assert_has(out, "--unit NOSUCH：输入文件中没有这个单位");
+    free(out);
+    cr_assert_eq(run(&out, "%s build -q -o %s/o --unit NOSUCH data/valid-small.xml", kaohe(), outdir), 2);
+    assert_has(out, "NOSUCH");
+    free(out);
+    cr_assert_eq(run(&out, "%s quota --unit NOSUCH --unit ALSO-NOT data/valid-small.xml", kaohe()), 2);
+    assert_has(out, "ALSO-NOT");
+    free(out);
+}
+
+/* Display columns of a UTF-8 line: CJK and fullwidth characters take two. */
+static int display_width(const char *s, size_t n)
+{
+    int cols = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80) cols += c >= 0xE1 ? 2 : 1;
+    }
+    return cols;
+}
+
+/* kaohe quota: Chinese labels; every line of a table as wide on screen as
+ * its header (the numbers are right-aligned to the same columns). */
+Test(cli, quota_in_chinese_aligned_by_display_width)
+{
+    char *out;
+    cr_assert_eq(run(&out, "%s quota ../input/*.xml", kaohe()), 0);
+    assert_has(out, "行政（公务员、参公）");
+    assert_has(out, "事业");
+    assert_has(out, "参加人数");
+    assert_lacks(out, "  admin ");
+    assert_lacks(out, "institution");
+    int width = -1, lines = 0;
+    for (char *line = out, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+        if (strncmp(line, "  ", 2)) continue;   /* unit lines name the unit */
+        int w = display_width(line, (size_t)(nl - line));
+        if (width < 0) width = w;
+        cr_assert_eq(w, width, "misaligned: %.*s", (int)(nl - line), line);
+        lines++;
+    }
+    cr_assert_gt(lines, 20);
     free(out);
 }
