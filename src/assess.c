@@ -120,8 +120,9 @@ static int by_table(const void *x, const void *y)
 static void build_table(assess_run *a)
 {
     entry *sorted = xmalloc((a->n ? a->n : 1) * sizeof *sorted);
-    memcpy(sorted, a->e, a->n * sizeof *sorted);
-    qsort(sorted, a->n, sizeof *sorted, by_table);
+    /* a->e is NULL when every assessed unit failed to score */
+    if (a->n) memcpy(sorted, a->e, a->n * sizeof *sorted);
+    if (a->n) qsort(sorted, a->n, sizeof *sorted, by_table);
     a->table = xcalloc(a->n ? a->n : 1, sizeof *a->table);
     a->table_scheme = xcalloc(a->n ? a->n : 1, sizeof *a->table_scheme);
     a->table_name = xcalloc(a->n ? a->n : 1, sizeof *a->table_name);
@@ -161,7 +162,7 @@ assess_run *assess_prepass(const char *schemes_dir, char *const *files, int n_fi
     rank_all(a);
     for (size_t i = 0; i < a->n; i++) a->e[i].rank.unit_id = a->e[i].id;
     build_table(a);
-    qsort(a->e, a->n, sizeof *a->e, by_id);
+    if (a->n) qsort(a->e, a->n, sizeof *a->e, by_id);
     for (size_t i = 0; i < a->n; i++) a->e[i].rank.unit_id = a->e[i].id;
     return a;
 }
