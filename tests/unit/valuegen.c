@@ -454,6 +454,7 @@ static void gen_status(uint64_t *r, sbuf *b, int year)
     if (chance(r, 25)) sbuf_printf(b, " leaveType=\"%s\"", PICK(r, leave));
     if (chance(r, 20)) plain_bool(r, b, "probation", 40);
     if (chance(r, 25)) sbuf_printf(b, " monthsInUnit=\"%d\"", below(r, 13));
+    if (chance(r, 25)) sbuf_printf(b, " assignment=\"%s\"", chance(r, 50) ? "seconded" : "regular");
     if (chance(r, 20)) plain_bool(r, b, "underInvestigation", 40);
     if (chance(r, 25)) sbuf_printf(b, " sanction=\"%s\"", PICK(r, sanction));
     if (chance(r, 10)) sbuf_puts(b, " sanctionYear=\"\"");
