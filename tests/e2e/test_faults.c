@@ -652,3 +652,53 @@ Test(faults, seventeen_years_all_written)
     for (int i = 8; i < n; i++) free(args[i]);
     h_box_close(&b);
 }
+
+/* Item 3: a re-run killed half-way leaves the previous complete year as it
+ * was: the same manifest, and every file it lists still matches it. */
+Test(faults, killed_rerun_keeps_the_previous_year)
+{
+    H_SKIP_IF_SLOW("two and a half builds of 24 units");
+    h_box b;
+    h_box_open(&b);
+    char *in[2];
+    h_run_opts so = { .timeout = 60 };
+    for (int i = 0; i < 2; i++) {
+        h_result r;
+        h_run(&r, &b, &so, (char *[]){ "kaohe", "sample", "--units", "24", "--persons", "240", "--seed", i ? "2" : "1", NULL });
+        cr_assert_eq(r.status, 0);
+        in[i] = h_printf("%s/in%d.xml", b.cap, i);
+        h_write(in[i], r.out, strlen(r.out));
+        h_result_free(&r);
+    }
+    h_result r;
+    h_run_opts o = { .timeout = 300 };
+    h_run(&r, &b, &o, (char *[]){ "kaohe", "build", "-q", "-j", "2", "-o", b.out, in[0], NULL });
+    cr_assert(r.status == 0 || r.status == 1, "%s", r.err);
+    double full = r.secs;
+    h_result_free(&r);
+    char *man = h_printf("%s/2025/MANIFEST.sha256", b.out);
+    char *before = h_slurp(man, NULL);
+    cr_assert(before);
+    double t0 = h_now();
+    h_proc p;
+    h_spawn(&p, &b, &o, (char *[]){ "kaohe", "build", "-q", "-j", "2", "-o", b.out, in[1], NULL });
+    while (h_now() - t0 < full * 0.6) {
+        h_drain(&p);
+        struct timespec ts = { 0, 5 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+    }
+    h_kill(&p);
+    h_wait(&p, 30, t0, &r);
+    cr_log_info("killed at %.2f s of a %.2f s build (%s)", h_now() - t0, full, r.sig ? "killed" : "had finished");
+    char *after = h_slurp(man, NULL);
+    if (r.sig == SIGKILL) cr_expect(after && !strcmp(before, after), "a killed re-run changed the standing manifest");
+    h_tree t = h_check_tree(b.out);
+    cr_expect_eq(t.bad, 0, "the standing year no longer matches its manifest after a killed re-run");
+    h_result_free(&r);
+    free(after);
+    free(before);
+    free(man);
+    free(in[0]);
+    free(in[1]);
+    h_box_close(&b);
+}
