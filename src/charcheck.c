@@ -29,8 +29,10 @@ static size_t check_field(const font_set *fs, const unit *u, const person *p, co
 {
     if (!s) return 0;
     size_t at = 0, n = 0;
+    uint32_t cp = next_missing(fs, s, &at);
+    if (!cp) return 0;   /* the common case: everything prints */
     text_cpset seen = {0};
-    for (uint32_t cp; (cp = next_missing(fs, s, &at)) != 0;) {
+    for (; cp != 0; cp = next_missing(fs, s, &at)) {
         if (text_cpset_has(&seen, cp)) continue;
         text_cpset_add(&seen, cp);
         char ch[5] = {0};
