@@ -33,6 +33,7 @@ typedef struct role_ref {
 
 struct font_set {
     uint64_t attach[65536 / 64];              /* BMP marks and invisible characters (they join the cluster before) */
+    uint64_t prints[65536 / 64];              /* BMP characters every role's chain has */
     face faces[FONT_MAX_FACES];
     int nfaces;
     int role_face[FONT_NROLES];
@@ -219,6 +220,15 @@ font_set *font_set_open(const font_spec *specs, sbuf *err)
         for (size_t i = 0; i < nfb; i++)
             if (fb[i] != fs->role_face[r]) fs->chain[r][fs->nchain[r]++] = fb[i];
     }
+    for (size_t w = 0; w < 65536 / 64; w++) {   /* the intersection of every role's chain's coverage */
+        uint64_t all = ~(uint64_t)0;
+        for (int r = 0; r < FONT_NROLES; r++) {
+            uint64_t any = 0;
+            for (int k = 0; k < fs->nchain[r]; k++) any |= fs->faces[fs->chain[r][k]].has[w];
+            all &= any;
+        }
+        fs->prints[w] = all;
+    }
     return fs;
 }
 
@@ -285,6 +295,14 @@ double font_advance(const font_set *fs, font_role r, uint32_t cp)
 bool font_has(const font_set *fs, font_role r, uint32_t cp)
 {
     return chain_face(fs, (unsigned)r < FONT_NROLES ? (int)r : 0, cp) >= 0;
+}
+
+bool font_prints(const font_set *fs, uint32_t cp)
+{
+    if (cp < 65536) return (fs->prints[cp >> 6] >> (cp & 63)) & 1;
+    for (int r = 0; r < FONT_NROLES; r++)
+        if (chain_face(fs, r, cp) < 0) return false;
+    return true;
 }
 
 bool font_own_face_has(const font_set *fs, font_role r, uint32_t cp)

@@ -60,6 +60,8 @@ void font_set_free(font_set *fs);
 double font_advance(const font_set *fs, font_role r, uint32_t cp);
 /* Does some face of the role's chain have a glyph for cp? */
 bool font_has(const font_set *fs, font_role r, uint32_t cp);
+/* Does every role's chain have cp (it prints whatever the role)? */
+bool font_prints(const font_set *fs, uint32_t cp);
 /* Does the role's own face (no fallback) have cp? */
 bool font_own_face_has(const font_set *fs, font_role r, uint32_t cp);
 
