@@ -822,6 +822,37 @@ static void draw_page(drawer *dw, HPDF_Page page, const lo_doc *d, const lo_page
     HPDF_Page_EndText(page);
 }
 
+/* An outline entry titled s (UTF-8). libharu's UTF-8 strings drop the
+ * characters beyond U+FFFF (a person's 𠮷 would vanish from the outline):
+ * the title is written here as UTF-16BE with its byte order mark,
+ * surrogate pairs included. */
+static HPDF_Outline outline_new(drawer *dw, const char *s)
+{
+    HPDF_Outline o = HPDF_CreateOutline(dw->pdf, NULL, "", NULL);
+    if (!o) return NULL;
+    sbuf b = {0};
+    sbuf_add(&b, "\xFE\xFF", 2);
+    const char *p = s, *e = s + strlen(s);
+    while (p < e) {
+        uint32_t cp = text_utf8_next(&p, e);
+        uint32_t u[2] = {cp, 0};
+        int n = 1;
+        if (cp > 0xFFFF) {
+            u[0] = 0xD800 + ((cp - 0x10000) >> 10);
+            u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+            n = 2;
+        }
+        for (int i = 0; i < n; i++) {
+            char c2[2] = {(char)(u[i] >> 8), (char)u[i]};
+            sbuf_add(&b, c2, 2);
+        }
+    }
+    HPDF_Binary t = HPDF_Binary_New(dw->pdf->mmgr, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
+    sbuf_free(&b);
+    if (t) HPDF_Dict_Add(o, "Title", t);
+    return o;
+}
+
 /* The chart's text (pdfchart), each in a text object of its own. */
 static void chart_draw(void *ctx, HPDF_Page page, font_role r, double size, double x, double y, const char *s)
 {
@@ -851,7 +882,7 @@ static bool draw_one(drawer *dw, const lo_doc *d, const lo_page *pg, size_t pno,
         pdfchart_draw(page, d, pg, &tx, dw->fs);
     }
     if (outline) {
-        HPDF_Outline o = HPDF_CreateOutline(dw->pdf, NULL, outline, dw->utf8);
+        HPDF_Outline o = outline_new(dw, outline);
         HPDF_Destination dst = HPDF_Page_CreateDestination(page);
         if (o && dst) HPDF_Outline_SetDestination(o, dst);   /* /Fit */
     }
