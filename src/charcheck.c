@@ -12,13 +12,9 @@ static uint32_t next_missing(const font_set *fs, const char *s, size_t *at)
     const char *p = s + *at, *e = s + strlen(s);
     while (p < e) {
         uint32_t cp = text_utf8_next(&p, e);
-        if (cp < 0x80 || text_is_ignorable(cp)) continue;
-        for (int r = 0; r < FONT_NROLES; r++) {
-            if (!font_has(fs, (font_role)r, cp)) {
-                *at = (size_t)(p - s);
-                return cp;
-            }
-        }
+        if (cp < 0x80 || font_prints(fs, cp) || text_is_ignorable(cp)) continue;
+        *at = (size_t)(p - s);
+        return cp;
     }
     *at = (size_t)(e - s);
     return 0;
@@ -29,8 +25,10 @@ static size_t check_field(const font_set *fs, const unit *u, const person *p, co
 {
     if (!s) return 0;
     size_t at = 0, n = 0;
+    uint32_t cp = next_missing(fs, s, &at);
+    if (!cp) return 0;   /* the common case: everything prints */
     text_cpset seen = {0};
-    for (uint32_t cp; (cp = next_missing(fs, s, &at)) != 0;) {
+    for (; cp != 0; cp = next_missing(fs, s, &at)) {
         if (text_cpset_has(&seen, cp)) continue;
         text_cpset_add(&seen, cp);
         char ch[5] = {0};

@@ -571,6 +571,35 @@ static void set_text_top(lo_cell *c)
     }
 }
 
+/* What a 续页 says the field is when the template gives no label. */
+static const char *field_label(const char *path)
+{
+    static const char *const k[][2] = {
+        {"name", "姓名"}, {"summary", "个人总结"}, {"comment", "评语"}, {"post", "职务"}, {"rank", "职级"},
+        {"education", "文化程度"}, {"political", "政治面貌"}, {"ethnicity", "民族"},
+    };
+    const char *dot = strrchr(path, '.');
+    const char *f = dot ? dot + 1 : path;
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++)
+        if (!strcmp(f, k[i][0])) return k[i][1];
+    return f;
+}
+
+/* Title of the 续页 a cell continues on: its label (else the field it
+ * shows) and whose it is — the person of the form, or of the list row. */
+static void cont_label(L *l, const tpl_cell *tc, sbuf *out)
+{
+    const char *field = NULL;
+    for (size_t i = 0; i < tc->nsegs && !field; i++)
+        if (tc->segs[i].binding) field = tc->segs[i].text;
+    if (tc->continue_label) sbuf_puts(out, tc->continue_label);
+    else sbuf_printf(out, "%s（续页）", field ? field_label(field) : "");
+    const char *name = get_value(l, l->list ? "name" : "person.name");
+    const char *id = get_value(l, l->list ? "id" : "person.id");
+    if (name && *name) sbuf_printf(out, "——%s", name);
+    if (name && *name && id && *id) sbuf_printf(out, "（%s）", id);
+}
+
 /* Place cell text, handling overflow by continuation. */
 static void fill_cell(L *l, lo_cell *c, const tpl_cell *tc, const char *text)
 {
@@ -598,7 +627,10 @@ static void fill_cell(L *l, lo_cell *c, const tpl_cell *tc, const char *text)
         sbuf_free(&part);
         size_t rs = end;
         while (rs < len && (text[rs] == ' ' || text[rs] == '\n')) rs++;
-        add_cont(l, text + rs, tc->continue_label, &tc->st);
+        sbuf label = {0};
+        cont_label(l, tc, &label);
+        add_cont(l, text + rs, label.data, &tc->st);
+        sbuf_free(&label);
     } else {
         c->text = arena_strdup(l->pa, text);
     }

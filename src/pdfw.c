@@ -103,6 +103,7 @@ typedef struct gkey {
     int face;
     uint32_t gid;            /* in the face */
     uint32_t newgid;         /* in its subset */
+    uint32_t cp;             /* the code point whose glyph it is (font_glyph.cp) */
     bool zw;                 /* drawn with no advance (a mark over the glyph before) */
     uint32_t off, len;       /* its text, in the pool */
     uint32_t cid;            /* 1..n once numbered */
@@ -116,6 +117,10 @@ typedef struct glyphs {
     size_t nslot;            /* a power of two */
     sbuf pool;
     bool used[FONT_MAX_FACES];
+    /* per face, made when first needed: BMP code point -> key index + 1 of
+     * the glyph that stands for that one character (most text), found
+     * without hashing */
+    uint32_t *direct[FONT_MAX_FACES];
 } glyphs;
 
 /* Most CIDs a document can have: CID k is drawn as the code point
@@ -130,6 +135,7 @@ static void glyphs_free(glyphs *gs)
     free(gs->v);
     free(gs->slot);
     sbuf_free(&gs->pool);
+    for (int f = 0; f < FONT_MAX_FACES; f++) free(gs->direct[f]);
 }
 
 static uint64_t gkey_hash(int face, uint32_t gid, bool zw, const char *t, size_t len)
@@ -174,11 +180,29 @@ static long glyphs_find(glyphs *gs, const font_glyph *g, const char *t, size_t l
         gs->cap = gs->cap ? 2 * gs->cap : 256;
         gs->v = xrealloc(gs->v, gs->cap * sizeof *gs->v);
     }
-    gs->v[gs->n] = (gkey){h, g->face, g->gid, 0, zw, (uint32_t)gs->pool.len, (uint32_t)len, 0};
+    gs->v[gs->n] = (gkey){h, g->face, g->gid, 0, g->cp, zw, (uint32_t)gs->pool.len, (uint32_t)len, 0};
     sbuf_add(&gs->pool, t, len);
     gs->slot[i] = (uint32_t)++gs->n;
     gs->used[g->face] = true;
     return (long)gs->n - 1;
+}
+
+/* The key of cluster c (a glyph of it), found or (add) added; -1 when absent. */
+static long glyphs_key(glyphs *gs, const font_cluster *c, size_t k, const char *s, bool add)
+{
+    const font_glyph *g = &c->g[k];
+    uint32_t *d = NULL;
+    if (c->simple) {
+        if (!gs->direct[g->face]) {
+            if (!add) return glyphs_find(gs, g, s + g->from, g->to - g->from, false);
+            gs->direct[g->face] = xcalloc(65536, sizeof *gs->direct[g->face]);
+        }
+        d = &gs->direct[g->face][g->cp];
+        if (*d) return (long)*d - 1;
+    }
+    long key = glyphs_find(gs, g, s + g->from, g->to - g->from, add);
+    if (d && key >= 0) *d = (uint32_t)key + 1;
+    return key;
 }
 
 /* Pass 1: the glyphs of s[0..len) drawn in role r. */
@@ -187,8 +211,7 @@ static void glyphs_collect(glyphs *gs, const font_set *fs, font_role r, const ch
     font_cluster c;
     for (size_t pos = 0; pos < len; pos = c.end) {
         font_cluster_next(fs, r, s, len, pos, &c);
-        for (size_t k = 0; k < c.n; k++)
-            glyphs_find(gs, &c.g[k], s + c.g[k].from, c.g[k].to - c.g[k].from, true);
+        for (size_t k = 0; k < c.n; k++) glyphs_key(gs, &c, k, s, true);
     }
 }
 
@@ -250,22 +273,29 @@ static uint32_t *glyphs_of_face(const glyphs *gs, int f, size_t *n)
     return byc;
 }
 
-/* The text of key k as UTF-16BE hex into b; its only code point when it
- * has one in the BMP (else 0, or 0xFFFFFFFF for several). */
+/* The text of key k as UTF-16BE hex into b (when b is not NULL); its only
+ * code point when it has one in the BMP (else 0, or 0xFFFFFFFF for
+ * several). */
 static uint32_t gkey_utf16(const glyphs *gs, const gkey *k, sbuf *b)
 {
+    static const char hx[] = "0123456789ABCDEF";
     const char *p = gs->pool.data + k->off, *e = p + k->len;
     uint32_t only = 0;
     size_t n = 0;
     while (p < e) {
         uint32_t cp = text_utf8_next(&p, e);
-        only = n++ ? 0xFFFFFFFFu : cp;
-        if (cp > 0xFFFF) {
-            cp -= 0x10000;
-            sbuf_printf(b, "%04X%04X", 0xD800 + (unsigned)(cp >> 10), 0xDC00 + (unsigned)(cp & 0x3FF));
-            only = 0xFFFFFFFFu;
-        } else {
-            sbuf_printf(b, "%04X", (unsigned)cp);
+        only = n++ || cp > 0xFFFF ? 0xFFFFFFFFu : cp;
+        if (!b) continue;
+        uint32_t u[2] = {cp, 0};
+        int nu = 1;
+        if (cp > 0xFFFF) {   /* a surrogate pair */
+            u[0] = 0xD800 + ((cp - 0x10000) >> 10);
+            u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+            nu = 2;
+        }
+        for (int i = 0; i < nu; i++) {
+            char h[4] = {hx[u[i] >> 12 & 15], hx[u[i] >> 8 & 15], hx[u[i] >> 4 & 15], hx[u[i] & 15]};
+            sbuf_add(b, h, 4);
         }
     }
     return only;
@@ -297,9 +327,7 @@ static bool fix_tounicode(HPDF_Font font, const glyphs *gs, const uint32_t *keys
         if (a && a != 0xFFFFFFFFu) {
             while (j + 1 < n) {
                 const gkey *q = &gs->v[keys[j + 1]];
-                sbuf t = {0};
-                uint32_t c = gkey_utf16(gs, q, &t);
-                sbuf_free(&t);
+                uint32_t c = gkey_utf16(gs, q, NULL);
                 if (c != a + (j + 1 - i) || q->cid != k->cid + (j + 1 - i) || (c >> 8) != (a >> 8) ||
                     (q->cid >> 8) != (k->cid >> 8))
                     break;
@@ -672,14 +700,15 @@ static void use_font(drawer *dw, HPDF_Page page, int f, double size)
     dw->size = size;
 }
 
-/* The text run of one face gathered in dw->line, drawn at x, y. */
-static void flush_run(drawer *dw, HPDF_Page page, int f, double size, double x, double y)
+/* The text run of one face gathered in dw->line, drawn at x, y; w is its
+ * width. */
+static void flush_run(drawer *dw, HPDF_Page page, int f, double size, double x, double y, double w)
 {
     if (!dw->line.len) return;
     use_font(dw, page, f, size);
     /* libharu shows nothing of a text with no width (a run of marks alone
      * in their face): it still moves to x, y, and the run is written here */
-    bool no_width = HPDF_Page_TextWidth(page, dw->line.data) == 0;
+    bool no_width = w == 0 && HPDF_Page_TextWidth(page, dw->line.data) == 0;
     HPDF_Page_TextOut(page, x, y, dw->line.data);
     if (no_width) {
         HPDF_Stream st = ((HPDF_PageAttr)page->attr)->stream;
@@ -706,21 +735,24 @@ static void draw_text(drawer *dw, HPDF_Page page, font_role r, double size, doub
         font_cluster_next(dw->fs, r, s, len, pos, &c);
         for (size_t k = 0; k < c.n; k++) {
             const font_glyph *g = &c.g[k];
-            long key = glyphs_find((glyphs *)dw->gs, g, s + g->from, g->to - g->from, false);
+            long key = glyphs_key((glyphs *)dw->gs, &c, k, s, false);
             if (key >= 0) {
                 if (g->face != run) {
-                    flush_run(dw, page, run, size, rx, y);
+                    flush_run(dw, page, run, size, rx, y, x - rx);
                     run = g->face;
                     rx = x;
                 }
                 char u[4];
                 sbuf_add(&dw->line, u, text_utf8_encode(glyph_pcp(dw->gs->v[key].cid), u));
-                sbuf_printf(&dw->hex, "%04X", (unsigned)dw->gs->v[key].cid);
+                static const char hx[] = "0123456789ABCDEF";
+                unsigned cid = dw->gs->v[key].cid;
+                char h4[4] = {hx[cid >> 12 & 15], hx[cid >> 8 & 15], hx[cid >> 4 & 15], hx[cid & 15]};
+                sbuf_add(&dw->hex, h4, 4);
             }
             x += g->advance * size;
         }
     }
-    flush_run(dw, page, run, size, rx, y);
+    flush_run(dw, page, run, size, rx, y, x - rx);
 }
 
 static void draw_cell_text(drawer *dw, HPDF_Page page, const lo_cell *c, double H)
@@ -786,6 +818,37 @@ static void draw_page(drawer *dw, HPDF_Page page, const lo_doc *d, const lo_page
     HPDF_Page_EndText(page);
 }
 
+/* An outline entry titled s (UTF-8). libharu's UTF-8 strings drop the
+ * characters beyond U+FFFF (a person's 𠮷 would vanish from the outline):
+ * the title is written here as UTF-16BE with its byte order mark,
+ * surrogate pairs included. */
+static HPDF_Outline outline_new(drawer *dw, const char *s)
+{
+    HPDF_Outline o = HPDF_CreateOutline(dw->pdf, NULL, "", NULL);
+    if (!o) return NULL;
+    sbuf b = {0};
+    sbuf_add(&b, "\xFE\xFF", 2);
+    const char *p = s, *e = s + strlen(s);
+    while (p < e) {
+        uint32_t cp = text_utf8_next(&p, e);
+        uint32_t u[2] = {cp, 0};
+        int n = 1;
+        if (cp > 0xFFFF) {
+            u[0] = 0xD800 + ((cp - 0x10000) >> 10);
+            u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+            n = 2;
+        }
+        for (int i = 0; i < n; i++) {
+            char c2[2] = {(char)(u[i] >> 8), (char)u[i]};
+            sbuf_add(&b, c2, 2);
+        }
+    }
+    HPDF_Binary t = HPDF_Binary_New(dw->pdf->mmgr, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
+    sbuf_free(&b);
+    if (t) HPDF_Dict_Add(o, "Title", t);
+    return o;
+}
+
 /* The chart's text (pdfchart), each in a text object of its own. */
 static void chart_draw(void *ctx, HPDF_Page page, font_role r, double size, double x, double y, const char *s)
 {
@@ -815,7 +878,7 @@ static bool draw_one(drawer *dw, const lo_doc *d, const lo_page *pg, size_t pno,
         pdfchart_draw(page, d, pg, &tx, dw->fs);
     }
     if (outline) {
-        HPDF_Outline o = HPDF_CreateOutline(dw->pdf, NULL, outline, dw->utf8);
+        HPDF_Outline o = outline_new(dw, outline);
         HPDF_Destination dst = HPDF_Page_CreateDestination(page);
         if (o && dst) HPDF_Outline_SetDestination(o, dst);   /* /Fit */
     }
@@ -1025,7 +1088,7 @@ static HPDF_Font embed_face(drawer *dw, glyphs *gs, int f, const uint32_t *keys,
         const gkey *k = &gs->v[keys[i]];
         gids[i] = k->gid;
         pcps[i] = glyph_pcp(k->cid);
-        text_cpset_add_utf8(&cps, gs->pool.data + k->off, k->len);
+        if (k->cp) text_cpset_add(&cps, k->cp);
     }
     size_t ncp;
     uint32_t *cpl = text_cpset_list(&cps, &ncp);

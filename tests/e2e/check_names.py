@@ -13,6 +13,8 @@ REGISTRATION.pdf and comes back from its text.
   (pdftoppm, 150 dpi, grey) and the word's box cut into one slice per
   visible character (ideographs are all one em wide): every slice must have
   ink, so no character is a gap.
+- Outline: the PDF's bookmark of each form is "<n> <name>", every
+  character kept (libharu's own strings drop those beyond U+FFFF).
 - The persons named as MISSING_ID (a character no face has) print the
   placeholder: still ink, and still their text.
 Exit 0 when all holds, else 1 with one line per failure.
@@ -104,6 +106,14 @@ def main():
             n = ink(pages[page], x0 + i * step, y0, x0 + (i + 1) * step, y1)
             if n < 20:
                 fails.append(f"{pid}: {c!r} U+{ord(c):04X} of {name!r} has no ink ({n} dark pixels)")
+    # the outline (bookmarks) titles each form "<n> <name>", every character kept
+    import json
+    outl = json.loads(subprocess.run(["qpdf", "--json", pdf], capture_output=True, check=True).stdout)
+    titles = [o.get("title") for o in outl.get("outlines", [])]
+    for i, (pid, name) in enumerate(persons):
+        want = f"{i + 1} {name}"
+        if i >= len(titles) or titles[i] != want:
+            fails.append(f"{pid}: outline title {titles[i] if i < len(titles) else None!r}, want {want!r}")
     for pid in missing_ids:
         if pid not in dict(persons):
             fails.append(f"{pid}: no such person")

@@ -354,8 +354,10 @@ Test(hostile, control_characters_keep_findings_one_per_line)
     }
 }
 
-/* Characters the fonts lack (or outside the BMP, which libharu cannot
- * draw) are reported, never dropped silently. */
+/* Characters outside the BMP and outside the role fonts (𠮷, Thai, emoji)
+ * print from the fallback faces, unreported; a character no face has
+ * (U+10FFFD) is reported with its person and field, never dropped
+ * silently. */
 Test(hostile, characters_missing_from_fonts_are_reported)
 {
     h_box b;
@@ -367,7 +369,10 @@ Test(hostile, characters_missing_from_fonts_are_reported)
     cr_assert(x, "no findings.txt");
     cr_expect(strstr(x, "FONT_MISSING_GLYPH") || strstr(x, "NON_BMP_CHAR"),
               "characters missing from the fonts are not reported:\n%s", x);
-    cr_expect(strstr(x, "U+20BB7") && strstr(x, "U+0E01"), "the report does not name the character:\n%s", x);
+    cr_expect(strstr(x, "U+10FFFD") && strstr(x, "GP1") && strstr(x, "post"),
+              "the report does not name the character, person and field:\n%s", x);
+    cr_expect(!strstr(x, "U+20BB7") && !strstr(x, "U+0E01") && !strstr(x, "NON_BMP_CHAR"),
+              "characters a fallback face prints are reported:\n%s", x);
     free(x);
     free(p);
     h_result_free(&r);

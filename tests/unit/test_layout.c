@@ -124,7 +124,7 @@ Test(layout, demo_pages_continuation_and_repeats, .init = setup, .fini = teardow
     /* page 2 is the 续页 of the summary */
     cr_assert_not(d->pages[0].continuation);
     cr_assert(d->pages[1].continuation);
-    cr_assert_not_null(find_cell(d, 1, "个人总结（续页）"));
+    cr_assert_not_null(find_cell(d, 1, "个人总结（续页）——张三"), "the 续页 names the field and the person");
     /* the summary is whole across the form and its 续页, in order */
     const char *summary = kv_get(m, "person.summary");
     sbuf joined = {0};
@@ -592,4 +592,32 @@ Test(layout, centred_titles_break_into_balanced_lines, .init = setup, .fini = te
     lo_doc_free(d);
     tpl_free(t);
     kv_free(m);
+}
+
+/* A name too long for its cell continues on a 续页 titled with the field
+ * (the template gives no label) and the person. */
+Test(layout, long_name_continues_on_a_titled_page, .init = setup, .fini = teardown)
+{
+    sbuf err = {0};
+    tpl_form *t = tpl_load(DEMO, &err);
+    kv_map *m = fixture_demo_data(1, 50);
+    sbuf name = {0};
+    for (int i = 0; i < 120; i++) sbuf_puts(&name, "长名字");
+    kv_set(m, "person.name", name.data);
+    kv_set(m, "person.id", "P42");
+    layout_source src = kv_source(m);
+    lo_doc *d = layout_run(t, &src, FS, &err);
+    cr_assert_not_null(d, "%s", err.data);
+    bool titled = false;
+    for (size_t p = 0; p < d->npages; p++)
+        if (d->pages[p].continuation && find_cell(d, p, "姓名（续页）——长名字")) {
+            const lo_cell *c = find_cell(d, p, "姓名（续页）——长名字");
+            titled = strstr(c->text, "（P42）") != NULL;
+        }
+    cr_assert(titled, "no 续页 titled 姓名（续页）——<name>（P42）");
+    lo_doc_free(d);
+    kv_free(m);
+    tpl_free(t);
+    sbuf_free(&name);
+    sbuf_free(&err);
 }

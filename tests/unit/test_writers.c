@@ -141,12 +141,12 @@ Test(writers, pdf_text_fonts_structure, .init = setup, .fini = teardown)
     char *sum = fixture_squeeze(strdup(kv_get(m, "person.summary")));
     char *mark = strstr(txt, "（转续页）");
     cr_assert_not_null(mark);
-    char *after_title = strstr(txt, "个人总结（续页）");
+    char *after_title = strstr(txt, "个人总结（续页）——张三");   /* the field and whose */
     cr_assert_not_null(after_title);
     sbuf joined = {0};
     char *start = strstr(txt, "本年度");
     sbuf_add(&joined, start, (size_t)(mark - start));
-    after_title += strlen("个人总结（续页）");
+    after_title += strlen("个人总结（续页）——张三");
     char *end = strstr(after_title, "第2页共4页");   /* the footer follows the box */
     cr_assert_not_null(end);
     char *header = strstr(after_title, "XX市财政局年度考核");
