@@ -1374,7 +1374,8 @@ static int registration(const wctx *w, view *v, bool split)
 
 /* result-notice.pdf: each person's 年度考核结果通知书, laid out one person
  * at a time like the registration forms (padded to a sheet each when
- * printed on both sides); result-notice.xlsx: a sheet per person. */
+ * printed on both sides); result-notice.xlsx: a sheet per person, for
+ * units of up to REG_KEEP persons (the workbook holds every sheet's model). */
 static const lo_doc *notice_get(void *ctx, size_t i)
 {
     reg_source *r = ctx;
@@ -1402,8 +1403,13 @@ static int result_notices(const wctx *w, view *v)
         pdfw_source src = {n, notice_get, notice_put, reg_outline, &r};
         rc = write_pdf_source(w, &src, "result-notice.pdf");
     }
-    if (rc == 0 && w->want_xlsx) {
-        /* the spreadsheet is printed one sheet at a time: no padding */
+    if (rc == 0 && w->want_xlsx && n > REG_KEEP && w->diags)
+        sbuf_printf(w->diags, "RESULT_NOTICE_PDF_ONLY: 单位有 %zu 人（超过 %d 人），年度考核结果通知书只写 PDF，不写每人一个工作表的 XLSX\n",
+                    n, REG_KEEP);
+    if (rc == 0 && w->want_xlsx && n <= REG_KEEP) {
+        /* a sheet per person, every model held at once: units up to
+         * REG_KEEP persons (a bigger unit gets the PDF, and is told);
+         * the spreadsheet is printed one sheet at a time: no padding */
         wctx one = *w;
         one.simplex = true;
         r.w = &one;

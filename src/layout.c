@@ -499,6 +499,10 @@ static void balance_lines(const char *text, size_t len, const text_metrics *m, d
 {
     size_t n = lines->n;
     if (n < 2) return;
+    /* lines that all end at a hard break (a label's <br/>s) are as the template wants them */
+    size_t paras = 1;
+    for (size_t k = 0; k < len; k++) paras += text[k] == '\n';
+    if (paras >= n) return;
     double lo = 0, hi = width;
     for (size_t k = 0; k < n; k++) lo += lines->v[k].width;
     lo /= (double)n;                  /* no width below the average line holds n lines */

@@ -258,10 +258,10 @@ typedef struct chr {
 /* Measure words a number keeps on its line: 4 名, never 4 / 名. */
 static bool is_measure(uint32_t cp)
 {
-    static const char measures[] = "名人个张票页项条次年月日元分岁天份位件家所届期%％";
-    const char *p = measures, *e = measures + sizeof measures - 1;
-    while (p < e)
-        if (text_utf8_next(&p, e) == cp) return true;
+    /* 名人个张票页项条次年月日元分岁天份位件家所届期%％ */
+    static const uint32_t measures[] = {0x540D, 0x4EBA, 0x4E2A, 0x5F20, 0x7968, 0x9875, 0x9879, 0x6761, 0x6B21, 0x5E74, 0x6708, 0x65E5, 0x5143, 0x5206, 0x5C81, 0x5929, 0x4EFD, 0x4F4D, 0x4EF6, 0x5BB6, 0x6240, 0x5C4A, 0x671F, 0x0025, 0xFF05};
+    for (size_t i = 0; i < sizeof measures / sizeof measures[0]; i++)
+        if (measures[i] == cp) return true;
     return false;
 }
 
@@ -388,22 +388,164 @@ static const uint32_t WORDS[][4] = {
     {0x5B8C, 0x6210} /* 完成 */,
     {0x8981, 0x7D20} /* 要素 */,
 };
-#define NWORDS (sizeof WORDS / sizeof WORDS[0])
+
+/* Every pair of neighbours inside a word (a, b), its word and the offset of
+ * b in it, sorted by (a, b): a break position is looked up, not searched
+ * for word by word (line breaking runs over every summary at every size). */
+typedef struct word_pair { uint32_t a, b; unsigned short word, off; } word_pair;
+static const word_pair PAIRS[] = {
+    {0x4E09, 0x7B49, 66, 1},
+    {0x4E0A, 0x9650, 6, 1},
+    {0x4E0D, 0x53C2, 82, 1},
+    {0x4E0D, 0x5408, 10, 1},
+    {0x4E0D, 0x5B9A, 13, 1},
+    {0x4E0D, 0x79F0, 7, 1},
+    {0x4E2A, 0x4EBA, 41, 1},
+    {0x4E3B, 0x7BA1, 43, 1},
+    {0x4E8B, 0x4E1A, 63, 1},
+    {0x4EBA, 0x4E8B, 54, 1},
+    {0x4EBA, 0x5458, 61, 1},
+    {0x4EBA, 0x6570, 2, 1},
+    {0x4ECE, 0x4E8B, 38, 1},
+    {0x4EE3, 0x7801, 25, 1},
+    {0x4F18, 0x79C0, 3, 1},
+    {0x5148, 0x8FDB, 109, 1},
+    {0x516C, 0x52A1, 84, 1},
+    {0x516C, 0x793A, 73, 1},
+    {0x5176, 0x4ED6, 60, 1},
+    {0x51FA, 0x751F, 29, 1},
+    {0x5206, 0x7BA1, 39, 1},
+    {0x5236, 0x8868, 103, 1},
+    {0x52A0, 0x5206, 96, 1},
+    {0x52A1, 0x5458, 84, 2},
+    {0x5355, 0x4F4D, 23, 1},
+    {0x539F, 0x56E0, 79, 1},
+    {0x53C2, 0x52A0, 0, 1},
+    {0x53C2, 0x52A0, 82, 2},
+    {0x53C2, 0x7167, 85, 1},
+    {0x5408, 0x683C, 10, 2},
+    {0x5408, 0x683C, 11, 1},
+    {0x5408, 0x8BA1, 18, 1},
+    {0x540D, 0x518C, 75, 2},
+    {0x540D, 0x79F0, 24, 1},
+    {0x540D, 0x989D, 4, 1},
+    {0x5609, 0x5956, 65, 1},
+    {0x57FA, 0x672C, 9, 1},
+    {0x586B, 0x8868, 105, 1},
+    {0x5904, 0x7406, 78, 1},
+    {0x5907, 0x6848, 74, 1},
+    {0x5907, 0x6CE8, 28, 1},
+    {0x5956, 0x52B1, 64, 1},
+    {0x59D3, 0x540D, 20, 1},
+    {0x5B8C, 0x6210, 113, 1},
+    {0x5B9E, 0x6709, 59, 1},
+    {0x5BA1, 0x6838, 52, 1},
+    {0x5BA1, 0x6838, 104, 1},
+    {0x5C97, 0x4F4D, 87, 1},
+    {0x5DE5, 0x4F5C, 40, 1},
+    {0x5E73, 0x65F6, 111, 1},
+    {0x5E74, 0x5EA6, 68, 1},
+    {0x5E74, 0x6708, 30, 1},
+    {0x5E8F, 0x53F7, 19, 1},
+    {0x5EFA, 0x8BAE, 46, 1},
+    {0x5F00, 0x5C55, 112, 1},
+    {0x5F97, 0x5206, 94, 1},
+    {0x5F97, 0x7968, 16, 1},
+    {0x6027, 0x522B, 31, 1},
+    {0x603B, 0x7ED3, 42, 1},
+    {0x603B, 0x8868, 72, 2},
+    {0x60C5, 0x51B5, 76, 1},
+    {0x610F, 0x89C1, 47, 1},
+    {0x6263, 0x5206, 95, 1},
+    {0x62DF, 0x5B9A, 81, 1},
+    {0x6307, 0x6807, 57, 1},
+    {0x6392, 0x540D, 93, 1},
+    {0x653F, 0x6CBB, 33, 1},
+    {0x6548, 0x7968, 106, 2},
+    {0x6587, 0x5316, 35, 1},
+    {0x6587, 0x660E, 108, 1},
+    {0x65E5, 0x671F, 50, 1},
+    {0x65F6, 0x95F4, 37, 1},
+    {0x6709, 0x6548, 106, 1},
+    {0x672C, 0x4EBA, 48, 1},
+    {0x6807, 0x51C6, 98, 1},
+    {0x6838, 0x4EBA, 104, 2},
+    {0x6BD4, 0x4F8B, 5, 1},
+    {0x6C11, 0x4E3B, 15, 1},
+    {0x6C11, 0x65CF, 32, 1},
+    {0x6C47, 0x603B, 72, 1},
+    {0x6C47, 0x603B, 83, 1},
+    {0x6D4B, 0x8BC4, 14, 1},
+    {0x72B6, 0x6001, 26, 1},
+    {0x73B0, 0x8058, 89, 1},
+    {0x7533, 0x8BF7, 56, 1},
+    {0x767B, 0x8BB0, 71, 1},
+    {0x76D1, 0x7968, 102, 1},
+    {0x76D6, 0x7AE0, 51, 1},
+    {0x76EE, 0x6807, 110, 1},
+    {0x77E5, 0x4E66, 70, 2},
+    {0x786E, 0x5B9A, 80, 1},
+    {0x7968, 0x4EBA, 101, 2},
+    {0x7968, 0x4EBA, 102, 2},
+    {0x7968, 0x6570, 17, 1},
+    {0x79F0, 0x804C, 7, 2},
+    {0x79F0, 0x804C, 8, 1},
+    {0x7A0B, 0x5EA6, 36, 1},
+    {0x7B49, 0x529F, 66, 2},
+    {0x7B49, 0x6B21, 12, 1},
+    {0x7B49, 0x7EA7, 88, 1},
+    {0x7B7E, 0x540D, 49, 1},
+    {0x7BA1, 0x7406, 86, 1},
+    {0x7CFB, 0x5217, 99, 1},
+    {0x7EC4, 0x7EC7, 53, 1},
+    {0x7ED3, 0x679C, 69, 1},
+    {0x7EE9, 0x6548, 90, 1},
+    {0x7F16, 0x5236, 58, 1},
+    {0x8003, 0x6838, 1, 1},
+    {0x8003, 0x8BC4, 91, 1},
+    {0x804C, 0x52A1, 21, 1},
+    {0x804C, 0x7EA7, 22, 1},
+    {0x82B1, 0x540D, 75, 1},
+    {0x884C, 0x653F, 62, 1},
+    {0x8868, 0x4EBA, 103, 2},
+    {0x8868, 0x4EBA, 105, 2},
+    {0x8868, 0x5F70, 107, 1},
+    {0x8981, 0x7D20, 114, 1},
+    {0x8BA1, 0x5206, 97, 1},
+    {0x8BA1, 0x7968, 101, 1},
+    {0x8BB0, 0x8868, 71, 2},
+    {0x8BC4, 0x5206, 92, 1},
+    {0x8BC4, 0x8BED, 45, 1},
+    {0x8BF4, 0x660E, 77, 1},
+    {0x8D1F, 0x8D23, 100, 1},
+    {0x8D23, 0x4EBA, 100, 2},
+    {0x8FDE, 0x7EED, 67, 1},
+    {0x901A, 0x77E5, 70, 1},
+    {0x90E8, 0x95E8, 55, 1},
+    {0x95EE, 0x9898, 27, 1},
+    {0x9762, 0x8C8C, 34, 1},
+    {0x9886, 0x5BFC, 44, 1},
+};
+#define NPAIRS (sizeof PAIRS / sizeof PAIRS[0])
 
 /* Is the position between c[i-1] and c[i] inside one of WORDS? c[0..n). */
 static bool inside_word(const chr *c, size_t n, size_t i)
 {
-    for (size_t w = 0; w < NWORDS; w++) {
-        const uint32_t *cps = WORDS[w];
-        size_t k = 0;
+    uint32_t a = c[i - 1].cp, b = c[i].cp;
+    size_t lo = 0, hi = NPAIRS;
+    while (lo < hi) {   /* the first pair >= (a, b) */
+        size_t mid = (lo + hi) / 2;
+        if (PAIRS[mid].a < a || (PAIRS[mid].a == a && PAIRS[mid].b < b)) lo = mid + 1;
+        else hi = mid;
+    }
+    for (; lo < NPAIRS && PAIRS[lo].a == a && PAIRS[lo].b == b; lo++) {
+        const uint32_t *cps = WORDS[PAIRS[lo].word];
+        size_t k = 0, off = PAIRS[lo].off;
         while (k < 4 && cps[k]) k++;
-        /* the word starting at j, with i strictly inside it */
-        for (size_t off = 1; off < k; off++) {
-            if (i < off || i - off + k > n) continue;
-            size_t j = i - off, m = 0;
-            while (m < k && c[j + m].cp == cps[m]) m++;
-            if (m == k) return true;
-        }
+        if (i < off || i - off + k > n) continue;
+        size_t j = i - off, m = 0;
+        while (m < k && c[j + m].cp == cps[m]) m++;
+        if (m == k) return true;
     }
     return false;
 }

@@ -543,6 +543,10 @@ static bool sheet_end(sheet *s, const lo_doc *d)
     worksheet_set_margins(ws, left * MM2IN, right * MM2IN, d->margin[TPL_SIDE_TOP] * MM2IN, bottom * MM2IN);
     if (fabs(left - right) < 0.1) worksheet_center_horizontally(ws);
     worksheet_set_print_scale(ws, 100);
+    /* one page wide whatever the viewer's column widths (LibreOffice draws
+     * them up to ~5% wider, which pushed ranking.xlsx's last column onto a
+     * second page); pages down as the manual breaks say */
+    worksheet_fit_to_pages(ws, 1, 0);
     worksheet_gridlines(ws, LXW_HIDE_ALL_GRIDLINES);
     if (s->next > 0 && d->ncols > 0) worksheet_print_area(ws, 0, 0, s->next - 1, (lxw_col_t)(d->ncols - 1));
     sbuf hf = {0};

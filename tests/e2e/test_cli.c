@@ -463,7 +463,7 @@ Test(cli, xlsx_files_open_in_libreoffice, .timeout = 240)
                  "summary.xlsx U001/*.xlsx >/dev/null 2>&1; ls %s/lo | wc -l",
                  outdir, outdir, outdir, outdir);
     cr_assert_eq(rc, 0, "%s", out);
-    cr_assert_eq(atoi(out), 5, "converted: %s", out);   /* summary, quota-application, tally, filing, rewards */
+    cr_assert_eq(atoi(out), 6, "converted: %s", out);   /* summary, quota-application, tally, filing, rewards, result-notice */
     free(out);
     cr_assert_eq(run(&out, "pdftotext %s/lo/filing.pdf - | grep -c 张三", outdir), 0, "%s", out);
     free(out);

@@ -445,3 +445,35 @@ Test(print, result_notices_and_incompetent_register)
              "        if '不称职（不合格）人员情况登记表' not in t or any(n not in t for n in inc): bad.append((u.get('id'), 'register'))\n"
              "print(units, inc_units, bad[:5]); raise SystemExit(1 if bad or not units or not inc_units else 0)\n");
 }
+
+/* Every spreadsheet prints one page wide, with the page breaks of its PDF:
+ * LibreOffice's print of the XLSX has as many pages as kaohe's PDF of the
+ * same form (ranking.xlsx used to spill its last column onto a page of its
+ * own). Skipped without LibreOffice. */
+Test(print, xlsx_print_one_page_wide_like_the_pdf, .timeout = 600)
+{
+    if (run(NULL, "command -v soffice >/dev/null") != 0) cr_skip_test("no LibreOffice (soffice)");
+    build("");
+    char u[64][32];
+    size_t nu = units(u, 64);
+    const char *files[] = {"ranking", "summary", "U/tally", "U/filing", "U/quota-application", "U/rewards",
+                           "U/result-notice"};
+    run(NULL, "mkdir -p %s/lo", dir);
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char base[128];
+        if (files[i][0] == 'U') snprintf(base, sizeof base, "%s/%s", u[nu - 1], files[i] + 2);
+        else snprintf(base, sizeof base, "%s", files[i]);
+        const char *name = strrchr(base, '/') ? strrchr(base, '/') + 1 : base;
+        char *pdf_pages, *lo_pages;
+        run(&pdf_pages, "pdfinfo %s/out/2025/%s.pdf | awk '/^Pages/ {print $2}'", dir, base);
+        cr_assert_eq(run(NULL, "cd %s/lo && HOME=%s/lo timeout 300 soffice --headless --convert-to pdf "
+                               "../out/2025/%s.xlsx >/dev/null 2>&1", dir, dir, base), 0, "soffice %s", base);
+        run(&lo_pages, "pdfinfo %s/lo/%s.pdf | awk '/^Pages/ {print $2}'", dir, name);
+        /* result-notice: a sheet per person, no 本页无正文 backs in the spreadsheet */
+        if (!strcmp(name, "result-notice")) cr_expect_eq(atoi(pdf_pages), 2 * atoi(lo_pages), "%s", base);
+        else cr_expect_eq(atoi(lo_pages), atoi(pdf_pages), "%s: LibreOffice prints %s pages, the PDF has %s", base,
+                          lo_pages, pdf_pages);
+        free(pdf_pages);
+        free(lo_pages);
+    }
+}
