@@ -870,9 +870,9 @@ static runit *unit_for_row(ctx *c, int id_field, int name_field, long row)
 {
     const char *id = c->val[id_field].data;
     long at = idmap_get(&c->unit_ids, id);
-    char ref[32];
-    cellref(c, c->col_of[id_field], row, ref, sizeof ref);
     if (at < 0 && c->have_unit_sheet) {
+        char ref[32];
+        cellref(c, c->col_of[id_field], row, ref, sizeof ref);
         problem(c, true, "ROSTER_UNIT_UNKNOWN", ref, id);
         return NULL;
     }
