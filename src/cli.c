@@ -813,7 +813,21 @@ static int sample_roster(cli_ctx *c, const sample_opts *so, const char *out_path
     snprintf(path, sizeof path, "%s/appraisal.xsd", c->templates);
     ingest_schema *schema = ingest_schema_load(path, e, sizeof e);
     sbuf err = { 0 };
-    int rc = schema ? rosterw_write(out_path, xml, schema, run_epoch(), c->lang, &err) : EXIT_OUTPUT;
+    /* without -o the workbook goes to stdout (not a terminal) through a temp file */
+    char book[PATH_MAX + 8];
+    snprintf(book, sizeof book, "%s.xlsx", xml);
+    int rc = schema ? rosterw_write(out_path ? out_path : book, xml, schema, run_epoch(), c->lang, &err) : EXIT_OUTPUT;
+    if (rc == 0 && !out_path) {
+        FILE *in = fopen(book, "rb");
+        char buf[65536];
+        size_t n;
+        rc = in ? 0 : EXIT_OUTPUT;
+        while (in && (n = fread(buf, 1, sizeof buf, in)) > 0)
+            if (fwrite(buf, 1, n, stdout) != n) rc = EXIT_OUTPUT;
+        if (in) fclose(in);
+        if (fflush(stdout) != 0) rc = EXIT_OUTPUT;
+        unlink(book);
+    }
     if (rc) fprintf(stderr, "kaohe: %s [OUTPUT_FAILED]\n", err.data ? err.data : e);
     sbuf_free(&err);
     ingest_schema_free(schema);
@@ -864,8 +878,8 @@ static int cmd_sample(cli_ctx *c, int argc, char **argv)
         default: return bad_option(c, longopts, argv[optind - 1], opt == ':');
         }
     }
-    if (so.units < 1 || so.persons < 0 || optind != argc || (xlsx && !out_path))
-        return usage_error(c, "kaohe sample --units N --persons M [--seed S] [--year Y] [--format xlsx -o FILE.xlsx]");
+    if (so.units < 1 || so.persons < 0 || optind != argc || (xlsx && !out_path && isatty(STDOUT_FILENO)))
+        return usage_error(c, "kaohe sample --units N --persons M [--seed S] [--year Y] [--format xlsx [-o FILE.xlsx]]");
     if (xlsx) return sample_roster(c, &so, out_path);
     errno = 0;
     if (sample_write(stdout, &so) != 0 || fflush(stdout) != 0) {

@@ -273,6 +273,7 @@ typedef struct ctx {
     bool has[P_N];
     sbuf xml, tmp;
     bool d1904;              /* the workbook's date system */
+    char why[96];            /* a range explanation for a message */
 } ctx;
 
 static const char *L(const ctx *c, const char *zh, const char *en) { return c->o->lang == LANG_EN ? en : zh; }
@@ -485,9 +486,8 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
             return "ROSTER_VALUE_INVALID";
         }
         if (v < d->lo || v > d->hi) {
-            static char range[64];
-            snprintf(range, sizeof range, "%s %ld–%ld", L(c, "应在", "must be within"), d->lo, d->hi);
-            *why = range;
+            snprintf(c->why, sizeof c->why, "%s %ld–%ld", L(c, "应在", "must be within"), d->lo, d->hi);
+            *why = c->why;
             return "ROSTER_VALUE_INVALID";
         }
         /* formatted by hand: this runs for every count cell of every row */
@@ -870,9 +870,9 @@ static runit *unit_for_row(ctx *c, int id_field, int name_field, long row)
 {
     const char *id = c->val[id_field].data;
     long at = idmap_get(&c->unit_ids, id);
-    char ref[32];
-    cellref(c, c->col_of[id_field], row, ref, sizeof ref);
     if (at < 0 && c->have_unit_sheet) {
+        char ref[32];
+        cellref(c, c->col_of[id_field], row, ref, sizeof ref);
         problem(c, true, "ROSTER_UNIT_UNKNOWN", ref, id);
         return NULL;
     }

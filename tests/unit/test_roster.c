@@ -216,3 +216,35 @@ Test(roster, clean_fixtures_convert_with_rows_in_equal_to_persons_out)
         free(msgs);
     }
 }
+
+/* A sheet the reader does not know is an error when it holds data (its rows
+ * would be lost); an empty one (Excel's Sheet2) and 说明 are passed over. */
+Test(roster, an_unknown_sheet_with_data_is_refused_an_empty_one_ignored)
+{
+    char path[] = "/tmp/kaohe-roster-unit-XXXXXX.xlsx";
+    int fd = mkstemps(path, 5);
+    cr_assert(fd >= 0);
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    workbook_add_worksheet(wb, "Sheet2");                        /* empty */
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "人员");
+    static const char *const heads[] = { "单位代码", "单位名称", "人员编号", "姓名", "人员类别" };
+    static const char *const row[] = { "U1", "甲单位", "P1", "张三", "公务员" };
+    for (int i = 0; i < 5; i++) {
+        worksheet_write_string(ws, 0, (lxw_col_t)i, heads[i], NULL);
+        worksheet_write_string(ws, 1, (lxw_col_t)i, row[i], NULL);
+    }
+    lxw_worksheet *extra = workbook_add_worksheet(wb, "人员名单");   /* renamed by the officer */
+    worksheet_write_string(extra, 0, 0, "姓名", NULL);
+    cr_assert_eq(workbook_close(wb), LXW_NO_ERROR);
+    char *paths[] = { path };
+    int rc;
+    char *msgs, *out = convert(paths, 1, &rc, &msgs);
+    cr_assert_eq(rc, -1);
+    cr_assert(strstr(msgs, "工作表“人员名单”无法识别"), "%s", msgs);
+    cr_assert(strstr(msgs, "[ROSTER_SHEET_UNKNOWN]"), "%s", msgs);
+    cr_assert_null(strstr(msgs, "Sheet2"), "%s", msgs);
+    free(out);
+    free(msgs);
+    unlink(path);
+}
