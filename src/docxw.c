@@ -331,7 +331,7 @@ static void cell_borders(dx *x, const unsigned char b[4])
     en(x);
 }
 
-static void empty_tc(dx *x, const lo_doc *d, int col, int span)
+static void empty_tc(dx *x, int span)
 {
     st(x, "w:tc");
     st(x, "w:tcPr");
@@ -504,7 +504,7 @@ static void write_table(dx *x, const lo_doc *d, const lo_page *pg)
             if (i < 0) {
                 size_t e = k;
                 while (e < d->ncols && occ[r * d->ncols + e] < 0) e++;
-                empty_tc(x, d, (int)k, (int)(e - k));
+                empty_tc(x, (int)(e - k));
                 k = e;
                 continue;
             }
