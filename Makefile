@@ -1,24 +1,39 @@
 # kaohe — build, run, test.  `make` builds build/kaohe; `make run`; `make test`.
-# Missing Debian packages are installed with apt-get when run as root.
+# Missing Debian packages are installed with apt-get when run as root: what
+# building and `make run` need for `make`, what the tests need for `make test`.
 
 CC       ?= cc
 BUILD    ?= build
 PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate minizip
-DEB_PKGS  = build-essential pkg-config libxml2-dev libxml2-utils libxlsxwriter-dev \
-            libhpdf-dev libharfbuzz-dev libcriterion-dev libssl-dev libdeflate-dev \
-            fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
-            poppler-utils qpdf python3-openpyxl libreoffice-calc fonts-crosextra-carlito time \
-            libminizip-dev python3-docx libreoffice-writer
+# Building and running: compiler, libraries, the fonts the forms embed.
+DEB_PKGS_BUILD = build-essential pkg-config libxml2-dev libxlsxwriter-dev libhpdf-dev \
+            libharfbuzz-dev libssl-dev libdeflate-dev \
+            fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei libminizip-dev
+# Testing: the test framework and the tools no one here wrote that check the
+# output (poppler, qpdf, xmllint, openpyxl, LibreOffice with its Calibri-metric font).
+DEB_PKGS_TEST = libcriterion-dev libxml2-utils poppler-utils qpdf python3-openpyxl \
+            libreoffice-calc fonts-crosextra-carlito time python3-docx libreoffice-writer
 SANITIZE ?=
 OPT      ?= -O2
+# CFLAGS and LDFLAGS are the caller's (`make CFLAGS=-O0`); what the program
+# needs to compile at all is in FINAL_CFLAGS and is never replaced by them.
 CFLAGS   ?= $(OPT) -g
-CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
-            -Wno-unused-parameter -pthread $(SANITIZE) -Isrc
+WARN      = -Wall -Wextra -Wshadow=local -Wstrict-prototypes -Wmissing-prototypes \
+            -Wno-missing-field-initializers
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS    += $(PKG_LIBS) -lhpdf -lpng -lz -lm -pthread $(SANITIZE)
+FINAL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -pthread -Isrc \
+            $(PKG_CFLAGS) $(CFLAGS) $(SANITIZE)
+FINAL_LIBS = $(LDFLAGS) $(PKG_LIBS) -lhpdf -lpng -lz -lm -ldl -pthread $(SANITIZE)
+# Kept for tests/extra.mk (fuzzing, valgrind).
+LDLIBS    = $(FINAL_LIBS)
 
-LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
+# The library patches (hpdf_patch, lxw_patch) replace functions that only
+# the shared libraries call, so nothing in the program pulls them out of an
+# archive: they are linked as objects into every binary.
+PATCH_SRC = src/hpdf_patch.c src/lxw_patch.c
+PATCH_OBJ = $(PATCH_SRC:src/%.c=$(BUILD)/obj/%.o)
+LIB_SRC  = $(filter-out src/main.c $(PATCH_SRC),$(wildcard src/*.c))
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 E2E_SRC  = $(wildcard tests/e2e/*.c)
@@ -27,34 +42,39 @@ E2E_SRC  = $(wildcard tests/e2e/*.c)
 all: $(BUILD)/kaohe
 
 # Install what a fresh Debian 12 lacks (only as root; otherwise just report).
+# Checked again when this Makefile changes (a package added to a list).
 deps: $(BUILD)/.deps
-# Checked again when this Makefile changes (a package added to DEB_PKGS).
 $(BUILD)/.deps: Makefile
-	@mkdir -p $(BUILD)
-	@missing=""; for p in $(DEB_PKGS); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
-	  else echo "missing Debian packages:$$missing (run: sudo apt-get install$$missing)"; exit 1; fi; \
-	fi
+	@$(call deb_install,$(DEB_PKGS_BUILD))
 	@touch $@
+$(BUILD)/.deps-test: Makefile
+	@$(call deb_install,$(DEB_PKGS_TEST))
+	@touch $@
+define deb_install
+mkdir -p $(BUILD); missing=""; for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || exit 1; \
+  else echo "missing Debian packages:$$missing (run: sudo apt-get install$$missing)"; exit 1; fi; \
+fi
+endef
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(FINAL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libkaohe.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/kaohe: $(BUILD)/obj/main.o $(BUILD)/libkaohe.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/kaohe: $(BUILD)/obj/main.o $(PATCH_OBJ) $(BUILD)/libkaohe.a
+	$(CC) $(FINAL_CFLAGS) -o $@ $^ $(FINAL_LIBS)
 
-$(BUILD)/test-unit: $(UNIT_SRC) $(BUILD)/libkaohe.a
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(UNIT_SRC) $(BUILD)/libkaohe.a -lcriterion $(LDLIBS)
+$(BUILD)/test-unit: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(PATCH_OBJ) $(BUILD)/libkaohe.a $(BUILD)/.deps-test
+	$(CC) $(FINAL_CFLAGS) -Wno-missing-prototypes -o $@ $(UNIT_SRC) $(PATCH_OBJ) $(BUILD)/libkaohe.a -lcriterion $(FINAL_LIBS)
 
-$(BUILD)/test-e2e: $(E2E_SRC) tests/hostile/harness.h $(BUILD)/kaohe
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $(E2E_SRC) -lcriterion $(LDLIBS)
+$(BUILD)/test-e2e: $(E2E_SRC) tests/hostile/harness.h $(BUILD)/kaohe $(BUILD)/.deps-test
+	$(CC) $(FINAL_CFLAGS) -Wno-missing-prototypes -o $@ $(E2E_SRC) -lcriterion $(FINAL_LIBS)
 
 run: $(BUILD)/kaohe
 	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-1766966400} ./$(BUILD)/kaohe build -o output input/*.xml
@@ -76,5 +96,5 @@ bench: $(BUILD)/kaohe
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/obj/main.d
+-include $(LIB_OBJ:.o=.d) $(PATCH_OBJ:.o=.d) $(BUILD)/obj/main.d
 -include tests/extra.mk

@@ -14,7 +14,7 @@ typedef enum { BATCH_BUILD, BATCH_CHECK, BATCH_QUOTA } batch_command;
 enum { BATCH_PROGRESS_AUTO, BATCH_PROGRESS_ALWAYS, BATCH_PROGRESS_NEVER };
 
 /* Exit statuses of SPEC 1. */
-enum { EXIT_OK = 0, EXIT_UNIT_ERRORS = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_OUTPUT = 4 };
+#include "exitcode.h"
 
 typedef struct batch_opts {
     batch_command command;

@@ -17,6 +17,8 @@
 #include "policy.h"
 #include "util.h"
 
+/* Parsed templates and open fonts: read-only after forms_ctx_new, shared by
+ * the worker threads. */
 typedef struct forms_ctx forms_ctx;
 
 /* What to write and how. */
@@ -27,7 +29,7 @@ typedef struct forms_opts {
     msg_lang lang;
     sbuf *diags;           /* if not NULL: gets the layouts' "CODE: message" lines (missing glyphs, ...) */
     bool want_docx;        /* also .docx of every form written as PDF (--formats docx) */
-} forms_opts;   /* read-only after creation, shared by threads: parsed templates, fonts */
+} forms_opts;
 
 /* Parse every template of templates_dir and open the default fonts.
  * NULL with a message in err on failure. */
@@ -55,9 +57,7 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
    into dir (OUTPUT/<year>/) from `src` (summary_ranking_source in summary.h). The rows'
    scheme titles (field schemeTitle, and schemeHead on the first row of each scheme) and
    the grade notes a row lacks come from templates/schemes beside the forms. Appends
-   "ranking.xlsx
-" / "ranking.pdf
-" to `written`. Returns 0, or -1 with a message in err. */
+   "ranking.xlsx\n" / "ranking.pdf\n" to `written`. Returns 0, or -1 with a message in err. */
 int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const char *dir,
                         const forms_opts *o, sbuf *written, sbuf *err);
 

@@ -1,6 +1,8 @@
 /* layout — see layout.h. */
 #include "layout.h"
 
+#include <assert.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -659,6 +661,9 @@ static void group_place(L *l, group *g, bool repeat, const size_t *orig_sheet_ro
         c->col = tc->col;
         c->rowspan = tc->rowspan;
         c->colspan = tc->colspan;
+        /* the template parser keeps spans on the grid; rows were just added */
+        assert(tc->col >= 0 && (size_t)(tc->col + tc->colspan) <= l->t->ncols);
+        assert(c->row + c->rowspan <= (int)l->cur->nrows);
         c->x = col_x(l, tc->col);
         c->w = span_w(l, tc->col, tc->colspan);
         c->y = top;

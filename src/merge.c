@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "batch.h"
+#include "exitcode.h"
 #include "forms.h"
 #include "manifest.h"
 #include "outfile.h"

@@ -21,7 +21,7 @@
  *    saves them: each page's contents as soon as it is drawn (draw_one),
  *    the rest just before the save (deflate_streams);
  *  - a few functions of libharu and zlib are replaced for the whole process
- *    (end of this file). */
+ *    (hpdf_patch.c, which also holds the version guard for all of the above). */
 #include "pdfw.h"
 #include "outfile.h"
 #include "pdfchart.h"
@@ -36,15 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <hpdf.h>
-#include <hpdf_doc.h>
-#include <hpdf_encrypt.h>
-#include <hpdf_font.h>
-#include <hpdf_fontdef.h>
-#include <hpdf_objects.h>
-#include <hpdf_pages.h>
-#include <hpdf_streams.h>
-#include <hpdf_utils.h>
+#include "hpdf_patch.h"
 #include <libdeflate.h>
 #include <zlib.h>
 
@@ -990,6 +982,7 @@ static bool pager_draw(void *ctx, drawer *dw, const chars *ch, const pdf_err *pe
 
 static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
 {
+    (void)dict;   /* libharu's write_fn signature */
     return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
 }
 
@@ -1107,8 +1100,7 @@ static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts 
 enum { CHUNK = 65536, TAIL = 4096 };
 
 typedef struct id_writer {
-    FILE *fp;                /* the file, or */
-    sbuf *mem;               /* memory */
+    FILE *fp;                /* the file */
     HPDF_MD5_CTX md5;
     unsigned char *tail;     /* CHUNK + TAIL: what is not passed on yet */
     size_t ntail;
@@ -1118,8 +1110,7 @@ typedef struct id_writer {
 static void id_emit(id_writer *w, const void *p, size_t n)
 {
     if (w->failed || n == 0) return;
-    if (w->mem) sbuf_add(w->mem, p, n);
-    else if (fwrite(p, 1, n, w->fp) != n) w->failed = true;
+    if (fwrite(p, 1, n, w->fp) != n) w->failed = true;
 }
 
 static HPDF_STATUS id_write(HPDF_Stream st, const HPDF_BYTE *ptr, HPDF_UINT siz)
@@ -1209,20 +1200,6 @@ static bool save_file(HPDF_Doc pdf, const char *path, const pdf_err *pe, sbuf *e
     return ok;
 }
 
-/* The document with its /ID into memory. */
-static bool save_mem(HPDF_Doc pdf, unsigned char **data, size_t *len)
-{
-    sbuf out = {0};
-    id_writer w = {.mem = &out};
-    if (!save_through(pdf, &w)) {
-        sbuf_free(&out);
-        return false;
-    }
-    *data = (unsigned char *)out.data;
-    *len = out.len;
-    return true;
-}
-
 /* Documents held by the caller, as a source. */
 typedef struct held {
     const lo_doc *const *docs;
@@ -1238,37 +1215,6 @@ static const char *held_outline(void *ctx, size_t i)
 }
 
 static const pdfw_opts DEFAULT_OPTS = {NULL, NULL, -1, false};
-
-bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
-                 const font_set *fs, const pdfw_opts *opts,
-                 unsigned char **data, size_t *len, sbuf *err)
-{
-    *data = NULL;
-    *len = 0;
-    held h = {docs, outline};
-    pdfw_source src = {ndocs, held_get, held_put, held_outline, &h};
-    passes ps = {source_collect, source_draw, &src};
-    pdf_err pe = {0, 0};
-    HPDF_Doc pdf = build_doc(&ps, fs, opts ? opts : &DEFAULT_OPTS, &pe, err);
-    if (!pdf) return false;
-    bool ok = save_mem(pdf, data, len);
-    if (!ok) libharu_failed(err, &pe);
-    HPDF_Free(pdf);
-    return ok;
-}
-
-bool pdfw_atomic_write(const char *path, const void *data, size_t len, sbuf *err)
-{
-    outfile o;
-    bool ok = outfile_open(&o, path);
-    if (ok) {
-        ok = fwrite(data, 1, len, o.fp) == len;
-        if (ok) ok = outfile_commit(&o);
-        else outfile_abort(&o);
-    }
-    if (!ok) sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, strerror(errno));
-    return ok;
-}
 
 static bool write_passes(const passes *ps, const font_set *fs, const pdfw_opts *opts, const char *path,
                          sbuf *err)
@@ -1308,53 +1254,4 @@ bool pdfw_write(const lo_doc *doc, const font_set *fs, const pdfw_opts *opts,
 {
     const lo_doc *docs[1] = {doc};
     return pdfw_write_docs(docs, 1, NULL, fs, opts, path, err);
-}
-
-/* ------------------------------------------- process-wide replacements
- *
- * Defined here, these replace the shared libraries' own for the whole
- * process: libhpdf calls them through its PLT, and the linker exports the
- * program's definitions because libhpdf uses those names. They are pure
- * functions (no state), so threads may call them at once. */
-
-/* zlib's deflateInit: libharu 2.3.0 compresses every stream with
- * deflateInit(Z_DEFAULT_COMPRESSION), i.e. level 6, and has no setting for
- * the level. Level 1 (Z_BEST_SPEED) deflates content streams, fonts and
- * CIDToGIDMaps in half the time (callgrind) for ~2% more bytes, and it is
- * as deterministic. Only libharu calls deflateInit_ in this program:
- * libxlsxwriter (through minizip), libpng and libxml2 call deflateInit2_,
- * which is untouched, so their output does not change. An explicit level is
- * kept. The other arguments are those zlib's own deflateInit_ passes. */
-int deflateInit_(z_streamp strm, int level, const char *version, int stream_size)
-{
-    if (level == Z_DEFAULT_COMPRESSION) level = Z_BEST_SPEED;
-    return deflateInit2_(strm, level, Z_DEFLATED, MAX_WBITS, 8, Z_DEFAULT_STRATEGY, version,
-                         stream_size);
-}
-
-/* libharu 2.3.0's HPDF_MemCpy, HPDF_MemSet and HPDF_StrLen are loops of one
- * byte a step, under all of its stream writing (a CIDToGIDMap alone is
- * 65,536 writes of 2 bytes per font and document). Same results with libc:
- * HPDF_MemCpy returns out + n and copies forwards (as libharu's loop does
- * when the ranges overlap), HPDF_MemSet returns s + n. */
-HPDF_BYTE *HPDF_MemCpy(HPDF_BYTE *out, const HPDF_BYTE *in, HPDF_UINT n)
-{
-    if (out + n <= in || in + n <= out) {
-        memcpy(out, in, n);
-        return out + n;
-    }
-    while (n-- > 0) *out++ = *in++;
-    return out;
-}
-
-void *HPDF_MemSet(void *s, HPDF_BYTE c, HPDF_UINT n)
-{
-    memset(s, c, n);
-    return (HPDF_BYTE *)s + n;
-}
-
-HPDF_UINT HPDF_StrLen(const char *s, HPDF_INT maxlen)
-{
-    if (!s) return 0;
-    return (HPDF_UINT)(maxlen < 0 ? strlen(s) : strnlen(s, (size_t)maxlen));
 }

@@ -62,14 +62,4 @@ bool pdfw_write_pager(const lo_pager *pager, const font_set *fs, const pdfw_opts
 bool pdfw_write(const lo_doc *doc, const font_set *fs, const pdfw_opts *opts,
                 const char *path, sbuf *err);
 
-/* Same, into memory (malloc'd *data, caller frees). */
-bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
-                 const font_set *fs, const pdfw_opts *opts,
-                 unsigned char **data, size_t *len, sbuf *err);
-
-/* Write data to path atomically: temp file in the same directory, then
- * rename (outfile_commit: no fsync, as above). false + err on failure (the
- * temp file is removed). */
-bool pdfw_atomic_write(const char *path, const void *data, size_t len, sbuf *err);
-
 #endif

@@ -4,6 +4,7 @@
 #include "policy.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +19,16 @@ typedef struct parse_state {
     size_t errlen;
 } parse_state;
 
-static bool fail(parse_state *st, const char *fmt, const char *arg)
+static bool fail(parse_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Report a problem at the current line; always false. */
+static bool fail(parse_state *st, const char *fmt, ...)
 {
     char what[200];
-    snprintf(what, sizeof what, fmt, arg ? arg : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
     snprintf(st->err, st->errlen, "%s:%d: %s", st->origin, st->line, what);
     return false;
 }
@@ -122,14 +129,14 @@ static bool parse_ratio_rule(parse_state *st, char **tok, int n, bool adjust)
 static bool parse_score(parse_state *st, char **tok, int n)
 {
     static const char *const roles[] = { "staff", "leader", "main-leader" };
-    if (n < 4 || n % 2) return fail(st, "expected 'score ROLES COMPONENT WEIGHT...'", NULL);
+    if (n < 4 || n % 2) return fail(st, "expected 'score ROLES COMPONENT WEIGHT...'");
     unsigned mask;
     if (!strcmp(tok[1], "all")) mask = 7;
     else if (!parse_mask(st, tok[1], roles, 3, &mask)) return false;
     policy *p = st->p;
     for (int i = 2; i < n; i += 2) {
         policy_score_term t = { .roles = mask };
-        if (strlen(tok[i]) >= sizeof t.component) return fail(st, "component name too long", NULL);
+        if (strlen(tok[i]) >= sizeof t.component) return fail(st, "component name too long");
         strcpy(t.component, tok[i]);
         if (!parse_fix(st, tok[i + 1], &t.weight)) return false;
         p->terms = xrealloc(p->terms, (size_t)(p->n_terms + 1) * sizeof *p->terms);
@@ -140,9 +147,9 @@ static bool parse_score(parse_state *st, char **tok, int n)
 
 static bool parse_label(parse_state *st, char **tok, int n)
 {
-    if (n != 3) return fail(st, "expected 'label TEXT VALUE'", NULL);
+    if (n != 3) return fail(st, "expected 'label TEXT VALUE'");
     policy_label l;
-    if (strlen(tok[1]) >= sizeof l.label) return fail(st, "label too long", NULL);
+    if (strlen(tok[1]) >= sizeof l.label) return fail(st, "label too long");
     strcpy(l.label, tok[1]);
     if (!parse_fix(st, tok[2], &l.value)) return false;
     policy *p = st->p;
@@ -153,8 +160,8 @@ static bool parse_label(parse_state *st, char **tok, int n)
 
 static bool parse_reward(parse_state *st, char **tok, int n)
 {
-    if (n != 3) return fail(st, "expected 'reward KIND YUAN'", NULL);
-    int money;
+    if (n != 3) return fail(st, "expected 'reward KIND YUAN'");
+    int money = 0;
     if (!parse_int(st, tok[2], 0, 100000000, &money)) return false;
     if (!strcmp(tok[1], "commendation")) st->p->reward_money[REWARD_COMMENDATION] = money;
     else if (!strcmp(tok[1], "third-class-merit")) st->p->reward_money[REWARD_THIRD_CLASS_MERIT] = money;
@@ -183,7 +190,7 @@ static bool parse_line(parse_state *st, char **tok, int n)
     if (n != 2) return fail(st, "expected one value after '%s'", k);
     const char *v = tok[1];
     if (!strcmp(k, "name")) {
-        if (strlen(v) >= sizeof p->name) return fail(st, "name too long", NULL);
+        if (strlen(v) >= sizeof p->name) return fail(st, "name too long");
         strcpy(p->name, v);
         return true;
     }
@@ -226,7 +233,7 @@ policy *policy_parse(const char *text, size_t len, const char *origin, char *err
     bool ok = true;
     if (!utf8_valid(buf, len)) {
         st.line = 1;
-        ok = fail(&st, "not valid UTF-8", NULL);
+        ok = fail(&st, "not valid UTF-8");
     }
     char *line = buf;
     while (ok && line && *line) {
@@ -238,14 +245,14 @@ policy *policy_parse(const char *text, size_t len, const char *origin, char *err
         char *tok[MAX_TOKENS];
         int n = 0;
         for (char *s2 = NULL, *t = strtok_r(line, " \t\r", &s2); t; t = strtok_r(NULL, " \t\r", &s2)) {
-            if (n == MAX_TOKENS) { ok = fail(&st, "too many words on a line", NULL); break; }
+            if (n == MAX_TOKENS) { ok = fail(&st, "too many words on a line"); break; }
             tok[n++] = t;
         }
         if (ok && n > 0) ok = parse_line(&st, tok, n);
         line = nl ? nl + 1 : NULL;
     }
-    if (ok && !p->name[0]) ok = fail(&st, "missing 'name'", NULL);
-    if (ok && p->n_rules == 0) ok = fail(&st, "no 'ratio' rules", NULL);
+    if (ok && !p->name[0]) ok = fail(&st, "missing 'name'");
+    if (ok && p->n_rules == 0) ok = fail(&st, "no 'ratio' rules");
     free(buf);
     if (!ok) {
         policy_free(p);

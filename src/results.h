@@ -1,7 +1,19 @@
 /* results — the machine-readable result of a run (results.xml, namespace
  * urn:kaohe:results:1) and the findings list (findings.txt), written as units
  * finish so memory does not grow with the run, and renamed into place at the
- * end. Also the run totals. */
+ * end. Also the run totals.
+ *
+ * The line contract (merge.c and summary.c read these files back line by
+ * line, without an XML parser, and refuse anything else as not ours):
+ *  - results.xml: line 1 the XML declaration; line 2 the root
+ *    `<results xmlns="urn:kaohe:results:1" …>` (a shard run adds shard="K/N");
+ *    then each unit as `  <unit id=… name=… seq=… status=…>` on one line,
+ *    its children one element per line, and `  </unit>` alone on a line;
+ *    then `  <totals …/>` on one line and `</results>`. Attribute values
+ *    are escaped, so no value holds a newline or a quote.
+ *  - findings.txt: one finding per line, tab-separated, the unit id first;
+ *    the lines of a unit are consecutive and units are in input order.
+ * Changing any of this changes what merge and summary accept. */
 #ifndef KAOHE_RESULTS_H
 #define KAOHE_RESULTS_H
 

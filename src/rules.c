@@ -3,6 +3,8 @@
  * only the final grades decide rewards and the quota check. */
 #include "rules.h"
 
+#include <assert.h>
+
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,6 +57,8 @@ long rules_quota_places(long denominator, fix6 ratio, bool min_one)
     __int128 p = (__int128)denominator * ratio / FIX_ONE;
     long places = p > (__int128)((long)1 << 62) ? ((long)1 << 62) : (long)p;
     if (min_one && places < 1) places = 1;
+    /* a ratio of at most 1 never gives more places than persons */
+    assert(places >= 0 && (ratio > FIX_ONE || places <= (denominator > 1 ? denominator : 1)));
     return places;
 }
 
@@ -92,6 +96,7 @@ static void build_buckets(unit *u, const policy *pol, perf_grade_t perf)
             int leader = pol->split_leaders ? 1 - part : -1;
             long n = pol->split_leaders ? count[g][leader] : count[g][0] + count[g][1];
             if (n == 0) continue;
+            assert(u->n_buckets < (int)(sizeof u->buckets / sizeof u->buckets[0]));
             bucket *b = &u->buckets[u->n_buckets++];
             memset(b, 0, sizeof *b);
             b->group = (group_t)g;
@@ -213,6 +218,7 @@ static void propose_bucket(unit *u, int bi, const rules_env *env, person **cand,
             cand[i]->grade = GRADE_COMPETENT;
         }
     }
+    assert(given <= free_places && free_places <= (b->places > 0 ? b->places : 0));
 }
 
 /* --- findings ------------------------------------------------------------ */
@@ -413,6 +419,8 @@ void rules_compute_unit(unit *u, const rules_env *env)
     for (long i = 0; i < u->n_persons; i++) {
         person *p = &u->persons[i];
         p->bucket = model_participates(p) ? bucket_index_for(u, pol, p) : -1;
+        /* build_buckets made a bucket for every participant's group from the same counts */
+        assert(!model_participates(p) || p->bucket >= 0);
     }
     assign_explicit_grades(u, env);
     propose_all_buckets(u, env);

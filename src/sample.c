@@ -16,6 +16,8 @@
  *   are pinned to evenly spaced global person indices, so a 60-person sample
  *   holds each once; beyond that they appear only with a small probability. */
 #include "sample.h"
+
+#include <assert.h>
 #include "util.h"
 
 #include <errno.h>
@@ -581,9 +583,11 @@ static void sample_unit_begin(sample_ctx *c, sample_unit *u, long index, long si
     }
     int ntpl = 0;
     for (int i = 0; i < SAMPLE_COUNT(sample_unit_tpls); i++) ntpl += sample_unit_tpls[i].kind == u->kind;
+    assert(ntpl > 0);   /* the name table has a template for every unit kind */
     int pick = (int)sample_below(&r, (uint32_t)ntpl);
     for (int i = 0; i < SAMPLE_COUNT(sample_unit_tpls); i++)
         if (sample_unit_tpls[i].kind == u->kind && pick-- == 0) { u->tpl = &sample_unit_tpls[i]; break; }
+    assert(u->tpl != NULL);
 
     char prefix[64];
     u->county = index >= 3 && sample_chance(&r, 350);

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,17 +35,36 @@ typedef struct parse_state {
     size_t errlen;
 } parse_state;
 
-static bool fail_at(parse_state *st, int line, const char *fmt, const char *arg)
+static bool fail_atv(parse_state *st, int line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static bool fail_at(parse_state *st, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static bool fail(parse_state *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Report a problem at a line of the scheme file; always false. */
+static bool fail_atv(parse_state *st, int line, const char *fmt, va_list ap)
 {
     char what[300];
-    snprintf(what, sizeof what, fmt, arg ? arg : "");
+    vsnprintf(what, sizeof what, fmt, ap);
     snprintf(st->err, st->errlen, "%s:%d: %s", st->origin, line, what);
     return false;
 }
 
-static bool fail(parse_state *st, const char *fmt, const char *arg)
+static bool fail_at(parse_state *st, int line, const char *fmt, ...)
 {
-    return fail_at(st, st->line, fmt, arg);
+    va_list ap;
+    va_start(ap, fmt);
+    fail_atv(st, line, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static bool fail(parse_state *st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fail_atv(st, st->line, fmt, ap);
+    va_end(ap);
+    return false;
 }
 
 #define GROW(arr, n) ((arr) = xrealloc((arr), (size_t)((n) + 1) * sizeof *(arr)), &(arr)[(n)++])
@@ -125,7 +145,7 @@ static int find_in(parse_state *st, const char *ref, ref_kind kind)
 /* choice ID LABEL */
 static bool parse_choice(parse_state *st, char **tok, int n)
 {
-    if (n != 3) return fail(st, "expected 'choice ID LABEL'", NULL);
+    if (n != 3) return fail(st, "expected 'choice ID LABEL'");
     scheme *s = st->s;
     scheme_choice *c = GROW(s->choices, s->n_choices);
     memset(c, 0, sizeof *c);
@@ -144,7 +164,7 @@ static bool parse_mode(parse_state *st, const char *tok, scheme_mode *m)
 /* section ID LABEL MODE MAX|none [overflow] [choice ID] */
 static bool parse_section(parse_state *st, char **tok, int n)
 {
-    if (n < 5) return fail(st, "expected 'section ID LABEL MODE MAX [overflow] [choice ID]'", NULL);
+    if (n < 5) return fail(st, "expected 'section ID LABEL MODE MAX [overflow] [choice ID]'");
     scheme *s = st->s;
     scheme_section sec = { .choice = -1, .first_item = s->n_items };
     sec.label = dup_label(st, tok[2]);
@@ -153,11 +173,11 @@ static bool parse_section(parse_state *st, char **tok, int n)
         if (!parse_positive(st, tok[4], &sec.max)) return false;
         sec.has_max = true;
     } else if (sec.mode != SCHEME_ADJUST) {
-        return fail(st, "only an adjust section may have no maximum", NULL);
+        return fail(st, "only an adjust section may have no maximum");
     }
     for (int i = 5; i < n; i++) {
         if (!strcmp(tok[i], "overflow") && sec.mode == SCHEME_DEDUCT) sec.overflow = true;
-        else if (!strcmp(tok[i], "overflow")) return fail(st, "only a deduct section may overflow", NULL);
+        else if (!strcmp(tok[i], "overflow")) return fail(st, "only a deduct section may overflow");
         else if (!strcmp(tok[i], "choice") && i + 1 < n) {
             sec.choice = find_in(st, tok[++i], REF_CHOICE);
             if (sec.choice < 0) return fail(st, "unknown choice '%s' (declare it first)", tok[i]);
@@ -174,8 +194,8 @@ static bool parse_section(parse_state *st, char **tok, int n)
 /* group ID LABEL CAP */
 static bool parse_group(parse_state *st, char **tok, int n)
 {
-    if (n != 4) return fail(st, "expected 'group ID LABEL CAP'", NULL);
-    if (st->section < 0) return fail(st, "a group must follow a section", NULL);
+    if (n != 4) return fail(st, "expected 'group ID LABEL CAP'");
+    if (st->section < 0) return fail(st, "a group must follow a section");
     scheme *s = st->s;
     scheme_group g = { .section = st->section };
     g.label = dup_label(st, tok[2]);
@@ -189,27 +209,27 @@ static bool parse_group(parse_state *st, char **tok, int n)
 static bool check_item_points(parse_state *st, const scheme_item *it, scheme_mode mode)
 {
     if (it->given) {
-        if (it->min > it->max) return fail(st, "given range is empty", NULL);
-        if (mode != SCHEME_ADJUST && it->min < 0) return fail(st, "given points must not be negative here", NULL);
+        if (it->min > it->max) return fail(st, "given range is empty");
+        if (mode != SCHEME_ADJUST && it->min < 0) return fail(st, "given points must not be negative here");
         return true;
     }
-    if (mode == SCHEME_SCORE) return fail(st, "a score section takes points given ('given MIN MAX')", NULL);
-    if (it->per == 0) return fail(st, "points per occurrence must not be 0", NULL);
-    if (mode != SCHEME_ADJUST && it->per < 0) return fail(st, "points per occurrence must be above 0 here", NULL);
+    if (mode == SCHEME_SCORE) return fail(st, "a score section takes points given ('given MIN MAX')");
+    if (it->per == 0) return fail(st, "points per occurrence must not be 0");
+    if (mode != SCHEME_ADJUST && it->per < 0) return fail(st, "points per occurrence must be above 0 here");
     return true;
 }
 
 /* item REF LABEL (POINTS | given MIN MAX) [cap N] [group ID] [full-at N] */
 static bool parse_item(parse_state *st, char **tok, int n)
 {
-    if (n < 4) return fail(st, "expected 'item REF LABEL POINTS|given MIN MAX [cap N] [group ID] [full-at N]'", NULL);
-    if (st->section < 0) return fail(st, "an item must follow a section", NULL);
+    if (n < 4) return fail(st, "expected 'item REF LABEL POINTS|given MIN MAX [cap N] [group ID] [full-at N]'");
+    if (st->section < 0) return fail(st, "an item must follow a section");
     scheme *s = st->s;
     scheme_item it = { .section = st->section, .group = -1 };
     it.label = dup_label(st, tok[2]);
     int i = 4;
     if (!strcmp(tok[3], "given")) {
-        if (n < 6) return fail(st, "expected 'given MIN MAX'", NULL);
+        if (n < 6) return fail(st, "expected 'given MIN MAX'");
         it.given = true;
         if (!parse_points(st, tok[4], &it.min) || !parse_points(st, tok[5], &it.max)) return false;
         i = 6;
@@ -230,7 +250,7 @@ static bool parse_item(parse_state *st, char **tok, int n)
         } else return fail(st, "unexpected '%s'", tok[i]);
     }
     if (!check_item_points(st, &it, s->sections[st->section].mode)) return false;
-    if (it.full_at && (it.given || !it.has_cap)) return fail(st, "full-at needs a counted item with a cap", NULL);
+    if (it.full_at && (it.given || !it.has_cap)) return fail(st, "full-at needs a counted item with a cap");
     s->sections[st->section].n_items++;
     scheme_item *dst = GROW(s->items, s->n_items);
     *dst = it;
@@ -246,7 +266,7 @@ static bool parse_veto(parse_state *st, char **tok, int n)
         if (!parse_positive(st, tok[4], &v.points)) return false;
     } else if (n == 4 && !strcmp(tok[3], "bar")) v.kind = SCHEME_VETO_BAR;
     else if (n == 4 && !strcmp(tok[3], "fail")) v.kind = SCHEME_VETO_FAIL;
-    else return fail(st, "expected 'veto REF LABEL deduct N|bar|fail'", NULL);
+    else return fail(st, "expected 'veto REF LABEL deduct N|bar|fail'");
     v.label = dup_label(st, tok[2]);
     scheme *s = st->s;
     scheme_veto *dst = GROW(s->vetoes, s->n_vetoes);
@@ -311,7 +331,7 @@ static bool parse_grade_options(parse_state *st, char **tok, int n, scheme_grade
 /* grade PERF LABEL [min X] [below X] [top N|S:N,...] [bottom N] [note TEXT...] */
 static bool parse_grade(parse_state *st, char **tok, int n)
 {
-    if (n < 3) return fail(st, "expected 'grade PERF LABEL [conditions] [note TEXT]'", NULL);
+    if (n < 3) return fail(st, "expected 'grade PERF LABEL [conditions] [note TEXT]'");
     scheme *s = st->s;
     st->grade_line = xrealloc(st->grade_line, (size_t)(s->n_grades + 1) * sizeof *st->grade_line);
     st->grade_line[s->n_grades] = st->line;
@@ -355,14 +375,14 @@ static int tokenize(parse_state *st, char *line, char **tok)
     for (;;) {
         while (*p == ' ' || *p == '\t' || *p == '\r') p++;
         if (!*p || *p == '#') return n;
-        if (n == MAX_TOKENS) return fail(st, "too many words on a line", NULL), -1;
+        if (n == MAX_TOKENS) return fail(st, "too many words on a line"), -1;
         if (*p == '"') {
             char *end = strchr(p + 1, '"');
-            if (!end) return fail(st, "unterminated quote", NULL), -1;
+            if (!end) return fail(st, "unterminated quote"), -1;
             *end = '\0';
             tok[n++] = p + 1;
             p = end + 1;
-            if (*p && *p != ' ' && *p != '\t' && *p != '\r') return fail(st, "text after a closing quote", NULL), -1;
+            if (*p && *p != ' ' && *p != '\t' && *p != '\r') return fail(st, "text after a closing quote"), -1;
             continue;
         }
         tok[n++] = p;
@@ -402,17 +422,17 @@ static bool check_full(parse_state *st)
 static bool check_end(parse_state *st)
 {
     scheme *s = st->s;
-    if (!s->name[0]) return fail(st, "missing 'name'", NULL);
-    if (!s->full) return fail(st, "missing 'full'", NULL);
-    if (!s->n_sections) return fail(st, "no sections", NULL);
+    if (!s->name[0]) return fail(st, "missing 'name'");
+    if (!s->full) return fail(st, "missing 'full'");
+    if (!s->n_sections) return fail(st, "no sections");
     for (int i = 0; i < s->n_sections; i++)
         if (!s->sections[i].n_items) return fail_at(st, st->section_line[i], "section '%s' has no items", s->sections[i].id);
-    if (!s->n_grades) return fail(st, "no grade rules", NULL);
+    if (!s->n_grades) return fail(st, "no grade rules");
     const scheme_grade *last = &s->grades[s->n_grades - 1];
     int ll = st->grade_line[s->n_grades - 1];
     if (last->has_min || last->has_below || last->has_top || last->bottom)
-        return fail_at(st, ll, "the last grade rule must have no conditions", NULL);
-    if (last->perf == PERF_EXCELLENT) return fail_at(st, ll, "the last grade rule cannot be excellent", NULL);
+        return fail_at(st, ll, "the last grade rule must have no conditions");
+    if (last->perf == PERF_EXCELLENT) return fail_at(st, ll, "the last grade rule cannot be excellent");
     return check_full(st);
 }
 
@@ -448,7 +468,7 @@ scheme *scheme_parse(const char *text, size_t len, const char *origin, char *err
     bool ok;
     if (!utf8_valid(buf, len) || memchr(buf, '\0', len)) {
         st.line = 1;
-        ok = fail(&st, "not valid UTF-8 text", NULL);
+        ok = fail(&st, "not valid UTF-8 text");
     } else {
         ok = parse_lines(&st, buf) && check_end(&st);
     }

@@ -238,7 +238,10 @@ static bool parse_border_word(const char *w, unsigned char *out)
     return true;
 }
 
-/* Read style attributes of n over *st. */
+/* Read style attributes of n over *st. With size_sets_min, a size below the
+ * inherited min-size lowers the min-size with it (a cell that asks for 9 pt
+ * under a form style of min-size 10 means 9 pt); without it (page header and
+ * footer, whose text never shrinks) the min-size is the size. */
 static bool read_style(pctx *c, xmlNode *n, tpl_style *st, bool size_sets_min)
 {
     char *v;
@@ -250,7 +253,8 @@ static bool read_style(pctx *c, xmlNode *n, tpl_style *st, bool size_sets_min)
     }
     double old_size = st->size;
     if (!num_attr(c, n, "size", 4, 72, &st->size)) return false;
-    if (st->size != old_size && st->min_size > st->size) st->min_size = st->size;
+    if (!size_sets_min) st->min_size = st->size;
+    else if (st->size != old_size && st->min_size > st->size) st->min_size = st->size;
     if (!num_attr(c, n, "min-size", 4, 72, &st->min_size)) return false;
     if (st->min_size > st->size) return fail(c, n, "min-size 大于 size (TEMPLATE_BAD_NUMBER)");
     if (!num_attr(c, n, "leading", 1, 3, &st->leading)) return false;

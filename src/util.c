@@ -1,6 +1,8 @@
 /* util — see util.h. */
 #include "util.h"
 
+#include <assert.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +54,7 @@ void sbuf_reserve(sbuf *b, size_t extra)
 
 void sbuf_add(sbuf *b, const char *s, size_t n)
 {
+    assert(n == 0 || s != NULL);
     sbuf_reserve(b, n);
     memcpy(b->data + b->len, s, n);
     b->len += n;
@@ -152,6 +155,7 @@ void *arena_alloc(arena *a, size_t n)
         a->head = b;
     }
     char *p = (char *)b->align + b->used;
+    assert(((uintptr_t)p & 7) == 0 && b->used + n <= b->cap);
     b->used += n;
     memset(p, 0, n);
     return p;

@@ -24,7 +24,8 @@ typedef struct xlsxw_opts {
 
 /* Write several page models as worksheets of one workbook (sheet names
  * from names[i] or the model's sheet name, made valid and unique), to path
- * atomically (temp file in the same directory, fsync, rename). false + err
+ * atomically (temp file in the same directory, then rename; no fsync: the
+ * year is synced once before its manifest, see outfile.h). false + err
  * on failure, leaving nothing at path. */
 bool xlsxw_write_docs(const lo_doc *const *docs, size_t ndocs, const char *const *names,
                       const font_set *fs, const xlsxw_opts *opts, const char *path, sbuf *err);

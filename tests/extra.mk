@@ -18,10 +18,10 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS  = ingest policy template
 FUZZ_FLAGS    = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wno-unused-parameter \
+FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
                 -pthread -Isrc $(PKG_CFLAGS) $(FUZZ_FLAGS)
 FUZZ_LIBS     = $(filter-out -fsanitize=%,$(LDLIBS))
-FUZZ_OBJ      = $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o)
+FUZZ_OBJ      = $(LIB_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o) $(PATCH_SRC:src/%.c=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_BINS     = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 # seeds per target: read-only corpora after the working one
 FUZZ_SEEDS_ingest   = tests/data tests/hostile tests/fuzz/seeds/ingest

@@ -664,11 +664,14 @@ Test(hostile, unit_with_20000_persons)
 
 /* --- inputs that once crashed a fuzz target (tests/fuzz/regress/) -------- */
 
-static void each_file(const char *dir, void (*fn)(const char *path, void *arg), void *arg)
+/* Calls fn on every file of dir; the number of files. A missing directory
+ * fails the test: the regression sets must never be skipped silently. */
+static int each_file(const char *dir, void (*fn)(const char *path, void *arg), void *arg)
 {
     DIR *d = opendir(dir);
-    if (!d) return;
+    cr_assert_not_null(d, "%s is missing", dir);
     struct dirent *e;
+    int n = 0;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.') continue;
         char *p = h_printf("%s/%s", dir, e->d_name);
@@ -676,8 +679,10 @@ static void each_file(const char *dir, void (*fn)(const char *path, void *arg), 
         fn(abs, arg);
         free(abs);
         free(p);
+        n++;
     }
     closedir(d);
+    return n;
 }
 
 static void regress_input(const char *path, void *arg)
@@ -711,7 +716,7 @@ Test(hostile, fuzz_regressions)
 {
     h_box b;
     h_box_open(&b);
-    each_file("fuzz/regress/ingest", regress_input, &b);
-    each_file("fuzz/regress/policy", regress_policy, &b);
+    cr_expect_gt(each_file("fuzz/regress/ingest", regress_input, &b), 0, "no ingest regressions replayed");
+    cr_expect_gt(each_file("fuzz/regress/policy", regress_policy, &b), 0, "no policy regressions replayed");
     h_box_close(&b);
 }

@@ -13,55 +13,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "calendar.h"
 #include "form_fixture.h"
-#include "forms.h"
-#include "ingest.h"
 #include "outfile.h"
 #include "package.h"
-#include "policy.h"
-#include "rules.h"
-#include "scheme.h"
 #include "summary.h"
+#include "unit_fixture.h"
 
-#define EPOCH 1766966400LL   /* 2025-12-29 */
+#define EPOCH UFX_EPOCH
 
-typedef struct fixture {
-    file_header hdr;
-    policy *pol;
-    calendar *cal;
-    scheme_set *schemes;
-    unit *u;
-    forms_ctx *fc;
-    char *dir;
-} fixture;
+static unit_fixture fx;
 
-static fixture fx;
+static void teardown(void) { ufx_free(&fx); }
 
-static void teardown(void)
-{
-    if (fx.u) {
-        model_unit_free(fx.u);
-        free(fx.u);
-    }
-    policy_free(fx.pol);
-    calendar_free(fx.cal);
-    scheme_set_free(fx.schemes);
-    forms_ctx_free(fx.fc);
-    if (fx.dir && getenv("KAOHE_FORMS_KEEP")) fprintf(stderr, "kept %s\n", fx.dir);
-    else if (fx.dir) fixture_rmdir(fx.dir);
-    free(fx.dir);
-    memset(&fx, 0, sizeof fx);
-}
-
-static void open_shared(void)
-{
-    char err[512];
-    fx.fc = forms_ctx_new("../templates/forms", err, sizeof err);
-    cr_assert(fx.fc, "forms_ctx_new: %s", err);
-    fx.dir = fixture_tmpdir();
-    cr_assert(fx.dir);
-}
+static void open_shared(void) { ufx_open_forms(&fx); }
 
 /* zhangzhou, series 2: 421.5 basic; 作风纪律 3 × 1 + 8 × 15 = 123 deducted
  * from 100 (0 left, 23 off the total); 突出绩效 30 + innovation 14 capped at
@@ -85,25 +49,15 @@ static const char *ZHANGZHOU =
  * `rule`. */
 static unit *compute(const char *preset, const char *assessment, int rank, int of, int rule)
 {
-    teardown();
-    char err[512];
-    fx.pol = policy_load(preset, "../templates/policies", err, sizeof err);
-    cr_assert(fx.pol, "policy %s: %s", preset, err);
-    fx.cal = calendar_load_dir("../templates/calendars", err, sizeof err);
-    cr_assert(fx.cal, "calendars: %s", err);
-    fx.schemes = scheme_set_load_dir("../templates/schemes", err, sizeof err);
-    cr_assert(fx.schemes, "schemes: %s", err);
-    fx.hdr.year = 2025;
-    fx.hdr.path = "test.xml";
-    snprintf(fx.hdr.policy, sizeof fx.hdr.policy, "%s", preset);
+    ufx_begin(&fx, preset, 2025);
+    ufx_load_schemes(&fx);
     sbuf x = {0};
     sbuf_printf(&x, "<unit xmlns=\"urn:kaohe:appraisal:1\" id=\"U001\" name=\"漳州市某某局\" series=\"2\">%s"
                 "<person id=\"P1\" name=\"张三丰\" category=\"civil-servant\" post=\"科员\"/>"
                 "<person id=\"P2\" name=\"李四光\" category=\"civil-servant\" post=\"科员\"/></unit>",
                 assessment ? assessment : "");
-    fx.u = ingest_unit_from_string(x.data, &fx.hdr);
+    ufx_ingest(&fx, x.data);
     sbuf_free(&x);
-    cr_assert(fx.u, "unit XML did not parse");
     unit_assessment *as = &fx.u->assessment;
     if (as->present) {
         const scheme *s = scheme_set_find(fx.schemes, as->scheme);
@@ -121,63 +75,18 @@ static unit *compute(const char *preset, const char *assessment, int rank, int o
         as->label = s->grades[rule].label;
         as->note = s->grades[rule].note;
     }
-    rules_env env = {fx.pol, fx.cal, LANG_ZH, {2025, 12, 1}};
-    rules_compute_unit(fx.u, &env);
+    ufx_compute(&fx);
     open_shared();
     return fx.u;
 }
 
-static void write_unit(sbuf *written)
-{
-    sbuf err = {0}, d = {0};
-    sbuf_printf(&d, "%s/U001", fx.dir);
-    int rc = forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false},
-                              written, &err);
-    cr_assert_eq(rc, 0, "forms_write_unit: %s", err.data ? err.data : "");
-    sbuf_free(&d);
-    sbuf_free(&err);
-}
+static void write_unit(sbuf *written) { ufx_write_unit(&fx, written); }
 
 /* pdftotext of dir/name, whitespace removed; poppler silent, qpdf --check ok. */
-static char *pdf_text(const char *name)
-{
-    sbuf c = {0};
-    int st;
-    char *e = NULL;
-    sbuf_printf(&c, "pdftotext -raw -enc UTF-8 '%s/%s' -", fx.dir, name);
-    char *out = fixture_run(c.data, &st, &e);
-    cr_assert_eq(st, 0, "pdftotext %s failed", name);
-    cr_assert_str_empty(e, "poppler warnings on %s: %s", name, e);
-    free(e);
-    sbuf_clear(&c);
-    sbuf_printf(&c, "qpdf --check '%s/%s'", fx.dir, name);
-    char *q = fixture_run(c.data, &st, NULL);
-    cr_assert_eq(st, 0, "qpdf --check %s: %s", name, q);
-    free(q);
-    sbuf_free(&c);
-    return fixture_squeeze(out);
-}
+static char *pdf_text(const char *name) { return ufx_pdf_text(&fx, name); }
 
 /* All cells of the first sheet as "A1=repr(value)" lines. */
-static char *xlsx_cells(const char *name)
-{
-    sbuf c = {0};
-    int st;
-    char *e = NULL;
-    sbuf_printf(&c,
-                "/usr/bin/python3 -c \"import openpyxl,sys\n"
-                "wb=openpyxl.load_workbook(sys.argv[1])\n"
-                "ws=wb.worksheets[0]\n"
-                "for row in ws.iter_rows():\n"
-                "  for x in row:\n"
-                "    if x.value is not None: print(x.coordinate+'='+repr(x.value))\n\" '%s/%s'",
-                fx.dir, name);
-    char *out = fixture_run(c.data, &st, &e);
-    cr_assert_eq(st, 0, "openpyxl %s: %s", name, e);
-    free(e);
-    sbuf_free(&c);
-    return out;
-}
+static char *xlsx_cells(const char *name) { return ufx_xlsx_cells(&fx, name); }
 
 static bool exists(const char *name)
 {

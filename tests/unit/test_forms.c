@@ -10,40 +10,14 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "calendar.h"
 #include "form_fixture.h"
-#include "forms.h"
-#include "ingest.h"
-#include "policy.h"
-#include "rules.h"
+#include "unit_fixture.h"
 
-#define EPOCH 1766966400LL   /* 2025-12-29 */
+#define EPOCH UFX_EPOCH
 
-typedef struct fixture {
-    file_header hdr;
-    policy *pol;
-    calendar *cal;
-    unit *u;
-    forms_ctx *fc;
-    char *dir;
-} fixture;
+static unit_fixture fx;
 
-static fixture fx;
-
-static void teardown(void)
-{
-    if (fx.u) {
-        model_unit_free(fx.u);
-        free(fx.u);
-    }
-    policy_free(fx.pol);
-    calendar_free(fx.cal);
-    forms_ctx_free(fx.fc);
-    if (fx.dir && getenv("KAOHE_FORMS_KEEP")) fprintf(stderr, "kept %s\n", fx.dir);
-    else if (fx.dir) fixture_rmdir(fx.dir);
-    free(fx.dir);
-    memset(&fx, 0, sizeof fx);
-}
+static void teardown(void) { ufx_free(&fx); }
 
 static const char *UNIT_BODY =
     "<establishment admin=\"45\" institution=\"12\"/>"
@@ -75,15 +49,7 @@ static const char *UNIT_BODY =
 
 static unit *compute(const char *preset, size_t summary_chars)
 {
-    teardown();
-    char err[512];
-    fx.pol = policy_load(preset, "../templates/policies", err, sizeof err);
-    cr_assert(fx.pol, "policy %s: %s", preset, err);
-    fx.cal = calendar_load_dir("../templates/calendars", err, sizeof err);
-    cr_assert(fx.cal, "calendars: %s", err);
-    fx.hdr.year = 2025;
-    fx.hdr.path = "test.xml";
-    snprintf(fx.hdr.policy, sizeof fx.hdr.policy, "%s", preset);
+    ufx_begin(&fx, preset, 2025);
     snprintf(fx.hdr.notice_start, sizeof fx.hdr.notice_start, "2025-12-29");
     snprintf(fx.hdr.filing_deadline, sizeof fx.hdr.filing_deadline, "2026-01-30");
     snprintf(fx.hdr.filed_on, sizeof fx.hdr.filed_on, "2026-01-20");
@@ -101,50 +67,24 @@ static unit *compute(const char *preset, size_t summary_chars)
     sbuf_printf(&x, "<unit xmlns=\"urn:kaohe:appraisal:1\" id=\"U001\" name=\"XX市财政局\" kind=\"organ\">%s</unit>",
                 body.data);
     sbuf_free(&body);
-    fx.u = ingest_unit_from_string(x.data, &fx.hdr);
+    ufx_ingest(&fx, x.data);
     sbuf_free(&x);
-    cr_assert(fx.u, "unit XML did not parse");
-    rules_env env = {fx.pol, fx.cal, LANG_ZH, {2025, 12, 1}};
-    rules_compute_unit(fx.u, &env);
+    ufx_compute(&fx);
     for (const finding *f = fx.u->findings; f; f = f->next)
         cr_assert(f->severity != SEV_ERROR, "unit has an error: %s %s", f->code, f->message);
-    fx.fc = forms_ctx_new("../templates/forms", err, sizeof err);
-    cr_assert(fx.fc, "forms_ctx_new: %s", err);
-    fx.dir = fixture_tmpdir();
-    cr_assert(fx.dir);
+    ufx_open_forms(&fx);
     return fx.u;
 }
 
-static void write_all(sbuf *written)
-{
-    sbuf err = {0};
-    sbuf d = {0};
-    sbuf_printf(&d, "%s/U001", fx.dir);
-    int rc = forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false}, written, &err);
-    cr_assert_eq(rc, 0, "forms_write_unit: %s", err.data ? err.data : "");
-    sbuf_free(&d);
-    sbuf_free(&err);
-}
+static void write_all(sbuf *written) { ufx_write_unit(&fx, written); }
 
 /* pdftotext of a written PDF, whitespace removed; asserts poppler is silent
  * and qpdf --check passes. */
 static char *pdf_text(const char *name)
 {
-    sbuf c = {0};
-    int st;
-    char *e = NULL;
-    sbuf_printf(&c, "pdftotext -raw -enc UTF-8 '%s/U001/%s' -", fx.dir, name);
-    char *out = fixture_run(c.data, &st, &e);
-    cr_assert_eq(st, 0, "pdftotext %s failed", name);
-    cr_assert_str_empty(e, "poppler warnings on %s: %s", name, e);
-    free(e);
-    sbuf_clear(&c);
-    sbuf_printf(&c, "qpdf --check '%s/U001/%s'", fx.dir, name);
-    char *q = fixture_run(c.data, &st, NULL);
-    cr_assert_eq(st, 0, "qpdf --check %s: %s", name, q);
-    free(q);
-    sbuf_free(&c);
-    return fixture_squeeze(out);
+    char rel[256];
+    snprintf(rel, sizeof rel, "U001/%s", name);
+    return ufx_pdf_text(&fx, rel);
 }
 
 static int pdf_pages(const char *name)
@@ -162,22 +102,9 @@ static int pdf_pages(const char *name)
 /* All cells of the first sheet as "A1=value" lines. */
 static char *xlsx_cells(const char *name)
 {
-    sbuf c = {0};
-    int st;
-    char *e = NULL;
-    sbuf_printf(&c,
-                "/usr/bin/python3 -c \"import openpyxl,sys\n"
-                "wb=openpyxl.load_workbook(sys.argv[1])\n"
-                "ws=wb.worksheets[0]\n"
-                "for row in ws.iter_rows():\n"
-                "  for x in row:\n"
-                "    if x.value is not None: print(x.coordinate+'='+repr(x.value))\n\" '%s/U001/%s'",
-                fx.dir, name);
-    char *out = fixture_run(c.data, &st, &e);
-    cr_assert_eq(st, 0, "openpyxl %s: %s", name, e);
-    free(e);
-    sbuf_free(&c);
-    return out;
+    char rel[256];
+    snprintf(rel, sizeof rel, "U001/%s", name);
+    return ufx_xlsx_cells(&fx, rel);
 }
 
 #define HAS(text, s) cr_expect(strstr((text), (s)) != NULL, "missing \"%s\" in %s", (s), #text)

@@ -5,52 +5,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "calendar.h"
-#include "ingest.h"
-#include "policy.h"
-#include "rules.h"
+#include "unit_fixture.h"
 
-typedef struct fixture {
-    file_header hdr;
-    policy *pol;
-    calendar *cal;
-    unit *u;
-} fixture;
+static unit_fixture fx;
 
-static fixture fx;
+static void teardown(void) { ufx_free(&fx); }
 
-static void teardown(void)
-{
-    if (fx.u) {
-        model_unit_free(fx.u);
-        free(fx.u);
-    }
-    policy_free(fx.pol);
-    calendar_free(fx.cal);
-    memset(&fx, 0, sizeof fx);
-}
-
-/* Compute a unit given as XML children of <unit>, under a preset, in 2025. */
+/* Compute a unit given as XML children of <unit>, under a preset, in a year
+ * (notice from 29 December of that year). */
 static unit *compute_year(const char *preset, int year, const char *unit_attrs, const char *body)
 {
-    teardown();
-    char err[512];
-    fx.pol = policy_load(preset, "../templates/policies", err, sizeof err);
-    cr_assert(fx.pol, "policy %s: %s", preset, err);
-    fx.cal = calendar_load_dir("../templates/calendars", err, sizeof err);
-    cr_assert(fx.cal, "calendars: %s", err);
-    fx.hdr.year = year;
-    fx.hdr.path = "test.xml";
-    snprintf(fx.hdr.policy, sizeof fx.hdr.policy, "%s", preset);
+    ufx_begin(&fx, preset, year);
     snprintf(fx.hdr.notice_start, sizeof fx.hdr.notice_start, "%d-12-29", year);
     sbuf x = { 0 };
     sbuf_printf(&x, "<unit xmlns=\"urn:kaohe:appraisal:1\" id=\"U1\" name=\"测试单位\" %s>%s</unit>",
                 unit_attrs ? unit_attrs : "", body);
-    fx.u = ingest_unit_from_string(x.data, &fx.hdr);
+    ufx_ingest(&fx, x.data);
     sbuf_free(&x);
-    cr_assert(fx.u, "unit XML did not parse");
-    rules_env env = { fx.pol, fx.cal, LANG_ZH, { year, 12, 1 } };
-    rules_compute_unit(fx.u, &env);
+    ufx_compute(&fx);
     return fx.u;
 }
 

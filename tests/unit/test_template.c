@@ -193,3 +193,20 @@ Test(template, rowspans_and_borders)
     tpl_free(t);
     sbuf_free(&err);
 }
+
+/* A form whose style has min-size above 9 still takes the default 9 pt page
+ * header and footer: their text never shrinks, so their min-size is their
+ * size (read_style's size_sets_min was once ignored and this failed). */
+Test(template, header_footer_under_a_large_min_size)
+{
+    sbuf err = {0};
+    tpl_form *t = parse("<style size=\"12\" min-size=\"10\"/>"
+                        "<header center=\"第{{page}}页\"/><footer left=\"x\" size=\"8\"/>"
+                        "<columns>10 20</columns><row height=\"8\"><cell>a</cell><cell>b</cell></row>",
+                        &err);
+    cr_assert_not_null(t, "%s", err.data);
+    cr_assert_float_eq(t->header.size, 9, 1e-9);
+    cr_assert_float_eq(t->footer.size, 8, 1e-9);
+    tpl_free(t);
+    sbuf_free(&err);
+}
