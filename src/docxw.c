@@ -331,7 +331,7 @@ static void cell_borders(dx *x, const unsigned char b[4])
     en(x);
 }
 
-static void empty_tc(dx *x, const lo_doc *d, int col, int span)
+static void empty_tc(dx *x, int span)
 {
     st(x, "w:tc");
     st(x, "w:tcPr");
@@ -345,7 +345,7 @@ static void empty_tc(dx *x, const lo_doc *d, int col, int span)
 /* Cell c's part on page row r: its content on its first row, a vMerge
  * continuation on the rows below. The merged region keeps the cell's
  * borders on its outside only. */
-static void cell_tc(dx *x, const lo_doc *d, const lo_cell *c, int r)
+static void cell_tc(dx *x, const lo_cell *c, int r)
 {
     bool first = r == c->row, last = r == c->row + c->rowspan - 1;
     st(x, "w:tc");
@@ -504,12 +504,12 @@ static void write_table(dx *x, const lo_doc *d, const lo_page *pg)
             if (i < 0) {
                 size_t e = k;
                 while (e < d->ncols && occ[r * d->ncols + e] < 0) e++;
-                empty_tc(x, d, (int)k, (int)(e - k));
+                empty_tc(x, (int)(e - k));
                 k = e;
                 continue;
             }
             const lo_cell *c = &pg->cells[i];
-            cell_tc(x, d, c, (int)r);
+            cell_tc(x, c, (int)r);
             k = (size_t)(c->col + c->colspan);
         }
         en(x);
@@ -703,9 +703,9 @@ static void hf_text(dx *x, const hf_part *p, const char *s)
         if (!t) break;
         if (t[1] == 'P') field(x, p, " PAGE ", "1");
         else if (t[1] == 'N') {
-            char n[24];
-            snprintf(n, sizeof n, "%zu", p->pages ? p->pages : 1);
-            field(x, p, p->multi ? " SECTIONPAGES " : " NUMPAGES ", n);
+            char count[24];
+            snprintf(count, sizeof count, "%zu", p->pages ? p->pages : 1);
+            field(x, p, p->multi ? " SECTIONPAGES " : " NUMPAGES ", count);
         }
         run = t[1] ? t + 2 : t + 1;
     }
