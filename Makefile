@@ -3,11 +3,14 @@
 
 CC       ?= cc
 BUILD    ?= build
-PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate
+PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate libqrencode \
+            poppler-glib cairo zxing libtiff-4 libjpeg libpng
 DEB_PKGS  = build-essential pkg-config libxml2-dev libxml2-utils libxlsxwriter-dev \
             libhpdf-dev libharfbuzz-dev libcriterion-dev libssl-dev libdeflate-dev \
             fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
-            poppler-utils qpdf python3-openpyxl libreoffice-calc fonts-crosextra-carlito time
+            poppler-utils qpdf python3-openpyxl libreoffice-calc fonts-crosextra-carlito time \
+            libqrencode-dev libpoppler-glib-dev libzxing-dev libzbar-dev libtiff-dev libjpeg-dev libpng-dev \
+            imagemagick
 SANITIZE ?=
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
@@ -15,10 +18,13 @@ CFLAGS   += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
             -Wno-unused-parameter -pthread $(SANITIZE) -Isrc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS    += $(PKG_LIBS) -lhpdf -lpng -lz -lm -pthread $(SANITIZE)
+LDLIBS    += $(PKG_LIBS) -lhpdf -lpng -lz -lm -lstdc++ -pthread $(SANITIZE)
+# src/zxread.cpp, the one C++ file (ZXing-cpp has no C API)
+CXXFLAGS ?= $(OPT) -g
+CXXFLAGS += -std=c++17 -Wall -Wextra -pthread $(SANITIZE) -Isrc
 
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(patsubst src/%.cpp,$(BUILD)/obj/%.o,$(wildcard src/*.cpp))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 E2E_SRC  = $(wildcard tests/e2e/*.c)
 
@@ -42,6 +48,10 @@ $(BUILD)/.deps: Makefile
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/%.o: src/%.cpp | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libkaohe.a: $(LIB_OBJ)
 	ar rcs $@ $^

@@ -374,6 +374,10 @@ typedef struct drawer {
     rules h, v;
     deflater z;
     HPDF_Dict res, res_fonts;          /* every page's /Resources and its /Font (shared_resources) */
+    const qr_mark *mark;               /* archive codes (qr.h) or NULL */
+    size_t doc;                        /* the document being drawn */
+    uint64_t *checks;                  /* mark: each document's check value (pass 1) */
+    size_t nchecks;
 } drawer;
 
 static void drawer_free(drawer *dw)
@@ -383,6 +387,7 @@ static void drawer_free(drawer *dw)
     free(dw->h.v);
     free(dw->v.v);
     deflater_free(&dw->z);
+    free(dw->checks);
 }
 
 /* Coordinates to 1/10,000 pt: the edge two neighbouring cells share comes
@@ -539,6 +544,27 @@ static void draw_page(drawer *dw, HPDF_Page page, const lo_doc *d, const lo_page
     HPDF_Page_EndText(page);
 }
 
+/* ---------------------------------------------------------------- archive codes (qr.h) */
+
+static void mark_ident(const drawer *dw, size_t doc, size_t pno, size_t pages, sbuf *out)
+{
+    qr_ident id = {0};
+    dw->mark->ident(dw->mark->ctx, doc, &id);
+    id.page = (int)pno;
+    id.pages = (int)pages;
+    qr_check_hex(doc < dw->nchecks ? dw->checks[doc] : 0, id.check);
+    qr_format(&id, out);
+}
+
+static void draw_mark(drawer *dw, HPDF_Page page, const lo_doc *d, size_t pno, size_t pages)
+{
+    sbuf_clear(&dw->tmp);
+    mark_ident(dw, dw->doc, pno, pages, &dw->tmp);
+    qr_page qp = {d->page_w, d->page_h, d->margin[TPL_SIDE_BOTTOM], d->margin[TPL_SIDE_RIGHT]};
+    qr_font qf = {dw->fonts[font_face_id(dw->fs, FONT_SONG)], font_metrics(dw->fs, FONT_SONG)};
+    qr_draw(page, &qp, dw->tmp.data, &qf);
+}
+
 /* Page pg of d as page pno of a document of `pages` (its first, with an
  * outline entry when outline is not NULL). Its contents are deflated at
  * once: a document of many pages then holds each page's few compressed KB,
@@ -556,6 +582,7 @@ static bool draw_one(drawer *dw, const lo_doc *d, const lo_page *pg, size_t pno,
     ((HPDF_PageAttr)page->attr)->fonts = dw->res_fonts;
     draw_page(dw, page, d, pg, pno, pages);
     if (pg->chart) pdfchart_draw(page, d, pg, dw->fonts, dw->fs);
+    if (dw->mark) draw_mark(dw, page, d, pno, pages);
     if (outline) {
         HPDF_Outline o = HPDF_CreateOutline(dw->pdf, NULL, outline, dw->utf8);
         HPDF_Destination dst = HPDF_Page_CreateDestination(page);
@@ -629,6 +656,19 @@ static void collect_shared(const lo_doc *d, const font_set *fs, chars *ch, sbuf 
             collect(sets, fs, hfs[h]->font, "0123456789");
         }
     }
+}
+
+/* Pass 1 of document doc: its check value, and the characters of its code's text. */
+static void mark_collect(drawer *dw, chars *ch, size_t doc, uint64_t check)
+{
+    dw->checks = xrealloc(dw->checks, (doc + 1) * sizeof *dw->checks);
+    dw->checks[doc] = check;
+    dw->nchecks = doc + 1;
+    sbuf_clear(&dw->tmp);
+    mark_ident(dw, doc, 1, 1, &dw->tmp);
+    sbuf_puts(&dw->tmp, "0123456789ABCDEF/");
+    ch->used[font_face_id(dw->fs, FONT_SONG)] = true;
+    collect(ch->sets, dw->fs, FONT_SONG, dw->tmp.data);
 }
 
 /* Subset tag of face f cut to the characters cps[0..n): deterministic, and
@@ -896,8 +936,13 @@ static bool source_collect(void *ctx, drawer *dw, chars *ch, sbuf *err)
     for (size_t i = 0; i < src->n; i++) {
         const lo_doc *d = src->get(src->ctx, i);
         if (!d) return false;
-        for (size_t p = 0; p < d->npages; p++) collect_page(&d->pages[p], dw->fs, ch);
+        uint64_t check = QR_CHECK_INIT;
+        for (size_t p = 0; p < d->npages; p++) {
+            collect_page(&d->pages[p], dw->fs, ch);
+            if (dw->mark) qr_check_page(&check, &d->pages[p]);
+        }
         collect_shared(d, dw->fs, ch, &dw->tmp);
+        if (dw->mark) mark_collect(dw, ch, i, check);
         src->put(src->ctx, i, d);
     }
     return true;
@@ -911,6 +956,7 @@ static bool source_draw(void *ctx, drawer *dw, const chars *ch, const pdf_err *p
         const lo_doc *d = src->get(src->ctx, i);
         if (!d) return false;
         const char *outline = src->outline ? src->outline(src->ctx, i) : NULL;
+        dw->doc = i;
         bool ok = draw_doc(dw, d, outline, pe);
         src->put(src->ctx, i, d);
         if (!ok) {
@@ -929,6 +975,7 @@ typedef struct pager_pass {
     chars *collecting;       /* pass 1 */
     const pdf_err *pe;       /* pass 2 */
     size_t pno, pages;
+    uint64_t check;          /* pass 1, with a mark */
     bool ok;
 } pager_pass;
 
@@ -937,15 +984,17 @@ static void pager_collect_page(void *ctx, const lo_doc *d, const lo_page *pg)
     pager_pass *pp = ctx;
     (void)d;
     collect_page(pg, pp->dw->fs, pp->collecting);
+    if (pp->dw->mark) qr_check_page(&pp->check, pg);
 }
 
 static bool pager_collect(void *ctx, drawer *dw, chars *ch, sbuf *err)
 {
-    pager_pass pp = {.pager = ctx, .dw = dw, .collecting = ch};
+    pager_pass pp = {.pager = ctx, .dw = dw, .collecting = ch, .check = QR_CHECK_INIT};
     lo_sink sink = {pager_collect_page, &pp};
     lo_doc *d = pp.pager->run(pp.pager->ctx, &sink, err);
     if (!d) return false;
     collect_shared(d, dw->fs, ch, &dw->tmp);
+    if (dw->mark) mark_collect(dw, ch, 0, pp.check);
     lo_doc_free(d);
     return true;
 }
@@ -1073,7 +1122,7 @@ static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts 
     HPDF_SetCompressionMode(pdf, opts->no_compress ? HPDF_COMP_NONE : HPDF_COMP_ALL);
     HPDF_UseUTFEncodings(pdf);
     HPDF_SetCurrentEncoder(pdf, "UTF-8");
-    drawer dw = {.pdf = pdf, .fs = fs, .utf8 = HPDF_GetEncoder(pdf, "UTF-8")};
+    drawer dw = {.pdf = pdf, .fs = fs, .utf8 = HPDF_GetEncoder(pdf, "UTF-8"), .mark = opts->mark};
     chars ch = {.sets = xcalloc(FONT_NROLES, sizeof *ch.sets)};
     bool ok = ps->collect(ps->ctx, &dw, &ch, err) && embed_fonts(&dw, &ch, opts, pe, err);
     if (ok && !shared_resources(&dw)) {
@@ -1237,7 +1286,7 @@ static const char *held_outline(void *ctx, size_t i)
     return h->outline ? h->outline[i] : NULL;
 }
 
-static const pdfw_opts DEFAULT_OPTS = {NULL, NULL, -1, false};
+static const pdfw_opts DEFAULT_OPTS = {NULL, NULL, -1, false, NULL};
 
 bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
                  const font_set *fs, const pdfw_opts *opts,
