@@ -10,7 +10,7 @@ DEB_PKGS  = build-essential pkg-config libxml2-dev libxml2-utils libxlsxwriter-d
             fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
             poppler-utils qpdf python3-openpyxl libreoffice-calc fonts-crosextra-carlito time \
             libqrencode-dev libpoppler-glib-dev libzxing-dev libzbar-dev libtiff-dev libjpeg-dev libpng-dev \
-            imagemagick
+            imagemagick libtiff-tools
 SANITIZE ?=
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "assess.h"
 #include "batch.h"
 #include "ingest.h"
@@ -49,6 +50,7 @@ static void print_help(const cli_ctx *c)
         "  kaohe sample --units N --persons M [--seed S] [--year Y] [--policy P]  生成样例输入\n"
         "  kaohe merge  -o DIR SHARD_DIR...   合并各分片（build --shard K/N）的输出\n"
         "  kaohe score  INPUT.xml...          打印单位绩效考评排名表\n"
+        "  kaohe archive -o DIR --package OUTPUT/<年度> [-j N] SCAN...   签字扫描件按人、按单位归档\n"
         "  kaohe --help | --version | 命令 --help\n\n"
         "build/check/quota 的选项:\n"
         "  -o, --output DIR      输出目录（默认 output）\n"
@@ -73,6 +75,7 @@ static void print_help(const cli_ctx *c)
         "  kaohe sample --units N --persons M [--seed S] [--year Y] [--policy P]   synthetic input\n"
         "  kaohe merge  -o DIR SHARD_DIR...   combine the outputs of build --shard K/N runs\n"
         "  kaohe score  INPUT.xml...          print the unit appraisal ranking\n"
+        "  kaohe archive -o DIR --package OUTPUT/<year> [-j N] SCAN...   file signed scans per person and unit\n"
         "  kaohe --help | --version | COMMAND --help\n\n"
         "Options of build/check/quota:\n"
         "  -o, --output DIR      output directory (default output)\n"
@@ -347,6 +350,34 @@ static int cmd_merge(cli_ctx *c, int argc, char **argv)
     return merge_run(&o, argv + optind, argc - optind);
 }
 
+static int cmd_archive(cli_ctx *c, int argc, char **argv)
+{
+    enum { OPT_PACKAGE = 512 };
+    static const struct option longopts[] = {
+        { "output", required_argument, 0, 'o' }, { "package", required_argument, 0, OPT_PACKAGE },
+        { "jobs", required_argument, 0, 'j' },   { "lang", required_argument, 0, OPT_LANG },
+        { "help", no_argument, 0, OPT_HELP },    { 0, 0, 0, 0 },
+    };
+    const char *use = "kaohe archive -o DIR --package OUTPUT/<year> [-j N] SCAN...";
+    archive_opts o = { .jobs = online_cpus(), .lang = c->lang, .err = stderr,
+                       .epoch = getenv("SOURCE_DATE_EPOCH") ? run_epoch() : -1 };
+    int opt;
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "o:j:", longopts, NULL)) != -1) {
+        if (opt == 'o') o.output = optarg;
+        else if (opt == OPT_PACKAGE) o.package = optarg;
+        else if (opt == 'j' && atoi(optarg) >= 1) o.jobs = atoi(optarg);
+        else if (opt == OPT_LANG) o.lang = c->lang = !strcmp(optarg, "en") ? LANG_EN : LANG_ZH;
+        else if (opt == OPT_HELP) {
+            printf("%s\n", use);
+            return 0;
+        } else return usage_error(c, use);
+    }
+    if (!o.output || !o.package || optind >= argc) return usage_error(c, use);
+    return archive_run(&o, argv + optind, argc - optind);
+}
+
 static int cmd_workdays(cli_ctx *c, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -468,6 +499,7 @@ int cli_main(int argc, char **argv)
     else if (!strcmp(cmd, "sample")) status = cmd_sample(&c, argc - 1, argv + 1);
     else if (!strcmp(cmd, "merge")) status = cmd_merge(&c, argc - 1, argv + 1);
     else if (!strcmp(cmd, "score")) status = cmd_score(&c, argc - 1, argv + 1);
+    else if (!strcmp(cmd, "archive")) status = cmd_archive(&c, argc - 1, argv + 1);
     else {
         char what[200];
         snprintf(what, sizeof what, "%s %.100s", tr(&c, "未知命令", "unknown command"), cmd);
