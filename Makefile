@@ -81,6 +81,7 @@ check-asan:
 # Full builds of synthetic inputs: persons/s, pages/s, MB, peak RSS, -j2 speed-up.
 bench: $(BUILD)/kaohe
 	tools/bench.sh $(BUILD)/kaohe
+	tools/archive-bench.sh $(BUILD)/kaohe
 
 clean:
 	rm -rf build build-asan build-fuzz

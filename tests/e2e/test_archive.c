@@ -27,7 +27,7 @@ static const char *kaohe(void)
 /* Run a shell command in dir (stdout+stderr into *out when given); its exit status. */
 static int sh(char **out, const char *fmt, ...)
 {
-    char cmd[4096], full[5400];
+    char cmd[4096], full[6000];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(cmd, sizeof cmd, fmt, ap);
