@@ -19,12 +19,14 @@
 #include <unistd.h>
 
 #include <hpdf.h>
+#include <openssl/evp.h>
 #include <poppler.h>
 #include <xlsxwriter.h>
 
 #include "batch.h"
 #include "manifest.h"
 #include "outfile.h"
+#include "pdfa.h"
 #include "qr.h"
 #include "scan.h"
 
@@ -368,9 +370,30 @@ static void hpdf_error(HPDF_STATUS e, HPDF_STATUS d, void *u)
     *(HPDF_STATUS *)u = e;
 }
 
+/* The volume's /ID: an MD5 of its title and of each page's source and
+ * code, the same for the same scans wherever they lie (PDF/A wants an /ID;
+ * libharu's comes from the clock). */
+static void volume_id(const filing *f, const char *title, const vpage *v, size_t n, unsigned char id[16])
+{
+    sbuf b = {0};
+    sbuf_puts(&b, title);
+    for (size_t i = 0; i < n; i++) {
+        const apage *pg = &f->pages[v[i].page];
+        const char *path = f->scans->v[pg->file].path, *base = strrchr(path, '/');
+        /* the file's name, not its directory: the same scans elsewhere give the same /ID */
+        sbuf_printf(&b, "\n%s\t%d\t%s", base ? base + 1 : path, pg->page, pg->code.text);
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(b.data, b.len, md, &len, EVP_md5(), NULL);
+    memcpy(id, md, 16);
+    sbuf_free(&b);
+}
+
 /* A volume of scanned pages, each at its own size, turned upright by /Rotate
- * (the scan's pixels are kept as they are). */
-static bool write_volume(const filing *f, scan_reader *r, const vpage *v, size_t n, const char *path, sbuf *err)
+ * (the scan's pixels are kept as they are), as PDF/A-2b. */
+static bool write_volume(const filing *f, scan_reader *r, const vpage *v, size_t n, const char *title,
+                         const char *path, sbuf *err)
 {
     HPDF_STATUS st = 0;
     HPDF_Doc pdf = HPDF_New(hpdf_error, &st);
@@ -395,8 +418,11 @@ static bool write_volume(const filing *f, scan_reader *r, const vpage *v, size_t
         if (pg->code.turn) HPDF_Page_SetRotate(page, (HPDF_UINT16)(pg->code.turn * 90));
         ok = st == 0;
     }
-    if (ok) ok = save_pdf(pdf, path, err);
-    else if (!err->len) sbuf_printf(err, "%s: libharu 0x%04X", path, (unsigned)st);
+    if (ok) {
+        unsigned char id[16];
+        volume_id(f, title, v, n, id);
+        ok = pdfa_apply(pdf, title, f->o->epoch, id, err) && save_pdf(pdf, path, err);
+    } else if (!err->len) sbuf_printf(err, "%s: libharu 0x%04X", path, (unsigned)st);
     HPDF_Free(pdf);
     return ok;
 }
@@ -436,8 +462,11 @@ static void volume(const filing *f, scan_reader *r, outputs *out, const char *re
     bool dir = outfile_mkdirs(path.data);
     *slash = '/';
     if (!dir) sbuf_printf(&out->err, "%s: %s", path.data, strerror(errno));
-    if (dir && write_volume(f, r, v, n, path.data, &out->err)) wrote(out, rel);
+    sbuf title = {0};   /* "2025 U001/P0001" (ASCII: ids only) */
+    sbuf_printf(&title, "%d %.*s", f->pkg.year, (int)(strlen(rel) - 4), rel);
+    if (dir && write_volume(f, r, v, n, title.data, path.data, &out->err)) wrote(out, rel);
     else out->failed = true;
+    sbuf_free(&title);
     sbuf_free(&path);
 }
 

@@ -217,7 +217,7 @@ static void write_unit_forms(batch_state *st, unit *u, const policy *pol, unit_o
     sbuf_printf(&year_dir, "%s/%d", o->output_dir, u->file->year);
     sbuf_printf(&dir, "%s/%s", year_dir.data, u->id);
     sbuf diags = { 0 };
-    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, &diags};
+    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, &diags, o->pdfa};
     int rc = forms_write_unit(st->forms, u, pol, dir.data, &fo, &written, &err);
     add_layout_findings(u, &diags);
     sbuf_free(&diags);
@@ -509,7 +509,7 @@ static bool close_year(batch_state *st, year_sink *ys, bool commit, sbuf *err)
         return !commit;
     }
     const batch_opts *o = st->o;
-    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, NULL};
+    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, NULL, o->pdfa};
     return package_finish_year(st->forms, ys->dir, &fo, &ys->manifest, err);
 }
 

@@ -26,6 +26,7 @@ typedef struct batch_opts {
     bool strict;
     bool want_pdf, want_xlsx;      /* --formats; both by default */
     bool split;                    /* --split: also one registration PDF per person */
+    bool pdfa;                     /* --pdfa: the PDFs as PDF/A-2b */
     bool csv;                      /* quota --csv */
     bool quiet;                    /* no progress, no final line */
     int progress;                  /* BATCH_PROGRESS_*: --progress auto|always|never */

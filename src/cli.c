@@ -61,6 +61,7 @@ static void print_help(const cli_ctx *c)
         "      --shard K/N       只处理第 K 份（共 N 份，按单位编号稳定分配）\n"
         "      --strict          任一单位有错误时不写任何文件\n"
         "      --split           （build）另为每人写一个登记表 PDF：<单位>/registration/<人员编号>.pdf\n"
+        "      --pdfa            （build）PDF 写成 PDF/A-2b（长期保存格式）\n"
         "      --progress auto|always|never   进度显示\n"
         "  -q, --quiet           安静模式\n"
         "      --csv             （quota）输出 CSV\n"
@@ -86,6 +87,7 @@ static void print_help(const cli_ctx *c)
         "      --shard K/N       only shard K of N (stable hash of the unit id)\n"
         "      --strict          write nothing if any unit has an error\n"
         "      --split           (build) also one registration PDF per person: <unit>/registration/<person id>.pdf\n"
+        "      --pdfa            (build) the PDFs as PDF/A-2b (for long-term archiving)\n"
         "      --progress auto|always|never\n"
         "  -q, --quiet\n"
         "      --csv             (quota) CSV output\n"
@@ -151,7 +153,7 @@ static int online_cpus(void)
     return n > 0 ? (int)n : 1;
 }
 
-enum { OPT_FORMATS = 256, OPT_UNIT, OPT_SHARD, OPT_STRICT, OPT_PROGRESS, OPT_CSV, OPT_LANG, OPT_HELP, OPT_SPLIT };
+enum { OPT_FORMATS = 256, OPT_UNIT, OPT_SHARD, OPT_STRICT, OPT_PROGRESS, OPT_CSV, OPT_LANG, OPT_HELP, OPT_SPLIT, OPT_PDFA };
 
 static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
 {
@@ -162,7 +164,7 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
         { "strict", no_argument, 0, OPT_STRICT }, { "progress", required_argument, 0, OPT_PROGRESS },
         { "quiet", no_argument, 0, 'q' }, { "csv", no_argument, 0, OPT_CSV },
         { "lang", required_argument, 0, OPT_LANG }, { "help", no_argument, 0, OPT_HELP },
-        { "split", no_argument, 0, OPT_SPLIT }, { 0, 0, 0, 0 },
+        { "split", no_argument, 0, OPT_SPLIT }, { "pdfa", no_argument, 0, OPT_PDFA }, { 0, 0, 0, 0 },
     };
     batch_opts o = { .command = cmd, .output_dir = "output", .templates_dir = c->templates,
                      .jobs = online_cpus(), .lang = c->lang, .run_epoch = run_epoch(),
@@ -206,6 +208,7 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
         }
         case OPT_STRICT: o.strict = true; break;
         case OPT_SPLIT: o.split = true; break;
+        case OPT_PDFA: o.pdfa = true; break;
         case OPT_PROGRESS:
             if (!strcmp(optarg, "auto")) o.progress = BATCH_PROGRESS_AUTO;
             else if (!strcmp(optarg, "always")) o.progress = BATCH_PROGRESS_ALWAYS;

@@ -918,6 +918,7 @@ typedef struct wctx {
     sbuf *diags;                 /* "CODE: message" lines of the layouts, or NULL */
     const unit *u;               /* the unit, NULL for the run's files (archive codes, qr.h) */
     int year;
+    bool pdfa;                   /* PDF/A-2b (build --pdfa) */
 } wctx;
 
 static char *out_path(const wctx *w, const char *name)
@@ -944,7 +945,7 @@ static int wrote(const wctx *w, const char *name, bool ok, sbuf *e)
     return 0;
 }
 
-static pdfw_opts pdf_opts(const wctx *w) { return (pdfw_opts){NULL, NULL, w->epoch < 0 ? -1 : w->epoch, false, NULL}; }
+static pdfw_opts pdf_opts(const wctx *w) { return (pdfw_opts){NULL, NULL, w->epoch < 0 ? -1 : w->epoch, false, NULL, w->pdfa}; }
 
 /* The archive code of a PDF's pages (SPEC 6, qr.h): who and what each of
  * its documents is. The registration's documents are its persons; a
@@ -1281,7 +1282,7 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     sbuf prefix = {0};
     sbuf_printf(&prefix, "%s/", u->id);
     wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags,
-              u, u->file ? u->file->year : 0};
+              u, u->file ? u->file->year : 0, o->pdfa};
     view v;
     view_init(&v, u, pol, o->epoch);
     int rc = simple_form(&w, &v, pol->split_leaders ? T_QUOTA_SPLIT : T_QUOTA, "quota-application", true);
@@ -1358,7 +1359,7 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
         policy_free(p);
     }
     layout_source ss = {sv_lookup, view_count, view_item, &sv};
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, NULL, src_year(src)};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, NULL, src_year(src), o->pdfa};
     return write_paged(&w, T_SUMMARY, &ss, "summary");
 }
 
@@ -1428,6 +1429,6 @@ int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const cha
     }
     ranking_view rv = {src, fc->schemes, ""};
     layout_source rs = {view_lookup, view_count, rk_item, &rv};
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, NULL, src_year(src)};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, NULL, src_year(src), o->pdfa};
     return write_paged(&w, T_RANKING, &rs, "ranking");
 }

@@ -26,6 +26,7 @@ typedef struct forms_opts {
     long long epoch;       /* fixes every date inside the files (SOURCE_DATE_EPOCH); -1: now */
     msg_lang lang;
     sbuf *diags;           /* if not NULL: gets the layouts' "CODE: message" lines (missing glyphs, ...) */
+    bool pdfa;             /* PDFs as PDF/A-2b (build --pdfa) */
 } forms_opts;   /* read-only after creation, shared by threads: parsed templates, fonts */
 
 /* Parse every template of templates_dir and open the default fonts.

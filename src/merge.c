@@ -350,7 +350,7 @@ static void merge_year(merge_ctx *m, char *const *roots, int year)
         sbuf_free(&tail);
         bool committed = outfile_commit(&y.xml) && outfile_commit(&y.txt);
         forms_opts fo = {has_file(m->sh, m->n, "summary.pdf"), has_file(m->sh, m->n, "summary.xlsx"), false,
-                         m->o->run_epoch, m->o->lang, NULL};
+                         m->o->run_epoch, m->o->lang, NULL, false};
         forms_ctx *fc = NULL;
         sbuf_clear(&why);
         if (committed && (fo.want_pdf || fo.want_xlsx)) {

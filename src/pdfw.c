@@ -24,6 +24,7 @@
  *    (end of this file). */
 #include "pdfw.h"
 #include "outfile.h"
+#include "pdfa.h"
 #include "pdfchart.h"
 
 #include <errno.h>
@@ -853,6 +854,14 @@ static void set_info(HPDF_Doc pdf, const pdfw_opts *opts, const char *doc_title)
     }
 }
 
+/* build --pdfa: the output intent and the XMP repeating the info above
+ * (fonts are embedded anyway, nothing is transparent, /ID is ours). */
+static bool set_pdfa(HPDF_Doc pdf, const pdfw_opts *opts, const char *doc_title, sbuf *err)
+{
+    pdfa_meta m = {opts->title ? opts->title : doc_title, opts->author, "kaohe (libharu)", opts->epoch};
+    return pdfa_mark(pdf, &m, err);
+}
+
 /* The fonts subset to the characters of pass 1, and the document's info. */
 static bool embed_fonts(drawer *dw, const chars *ch, const pdfw_opts *opts, const pdf_err *pe, sbuf *err)
 {
@@ -881,6 +890,7 @@ static bool embed_fonts(drawer *dw, const chars *ch, const pdfw_opts *opts, cons
         }
     }
     if (ok) set_info(dw->pdf, opts, ch->title);
+    if (ok && opts->pdfa) ok = set_pdfa(dw->pdf, opts, ch->title, err);
     /* PDF arrays hold at most 8,191 entries: a document with more pages
      * (a 20,000-person unit's registration) needs a tree of page nodes */
     if (ok && ch->pages > 8000) HPDF_SetPagesConfiguration(dw->pdf, 1000);
@@ -1286,7 +1296,7 @@ static const char *held_outline(void *ctx, size_t i)
     return h->outline ? h->outline[i] : NULL;
 }
 
-static const pdfw_opts DEFAULT_OPTS = {NULL, NULL, -1, false, NULL};
+static const pdfw_opts DEFAULT_OPTS = {NULL, NULL, -1, false, NULL, false};
 
 bool pdfw_render(const lo_doc *const *docs, size_t ndocs, const char *const *outline,
                  const font_set *fs, const pdfw_opts *opts,

@@ -23,6 +23,7 @@ typedef struct pdfw_opts {
     long long epoch;          /* CreationDate/ModDate as Unix time (SOURCE_DATE_EPOCH); < 0: none */
     bool no_compress;         /* uncompressed streams (debugging) */
     const qr_mark *mark;      /* the archive code on every page (qr.h), NULL: none */
+    bool pdfa;                /* PDF/A-2b: XMP metadata and an sRGB output intent (pdfa.h) */
 } pdfw_opts;
 
 /* Render several page models into one PDF (e.g. one registration form per

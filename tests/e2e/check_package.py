@@ -1068,6 +1068,7 @@ class UnitCtx:
                 for l in "\n".join(seg).splitlines():
                     if "签名" in l or "个人总结（续页）" in l:
                         continue
+                    l = re.sub(r"\s*KH1 \S+ \S+ \S+ \S+ \d+/\d+ [0-9A-F]{8}", "", l)   # the page's archive code
                     l = re.sub(r"^\s*[个人总结]\s*$", "", l)
                     l = re.sub(r"^\s*[个人总结](\s{2,})", r"\1", l)
                     lines.append(l)

@@ -4,7 +4,8 @@
  * black-and-white, turned 90/180/270°, skewed 3°, JPEG q50, as a multi-page
  * TIFF, an image-only PDF, JPEG and PNG files), with a page dropped, one
  * duplicated, a page without a code and a page from the earlier run; then
- * the archive, its report and exit status are checked. The binary is
+ * the archive, its report, its volumes (PDF/A-2b structure by
+ * e2e/check_pdfa.py) and exit status are checked. The binary is
  * $KAOHE; tests run in tests/. */
 #include <criterion/criterion.h>
 #include <stdarg.h>
@@ -147,6 +148,14 @@ Test(archive, scans_filed_reported_and_deterministic)
     cr_expect_str_eq(out, "26 unit 1 incomplete\n", "report.xlsx: %s", out);
     free(out);
 
+    /* every volume PDF/A-2b as far as qpdf --json can tell (e2e/check_pdfa.py) */
+    rc = sh(&out, "/usr/bin/python3 $T/e2e/check_pdfa.py arch/2025/*/*.pdf arch/2025/*.pdf");
+    cr_expect_eq(rc, 0, "check_pdfa.py:\n%s", out);
+    free(out);
+    rc = sh(&out, "/usr/bin/python3 $T/e2e/check_pdfa.py cur/2025/U001/notice.pdf");
+    cr_expect_eq(rc, 1, "the checker refuses a plain PDF:\n%s", out);
+    free(out);
+
     /* the same scans, given in another order, give the same bytes */
     rc = sh(&out, "mkdir s2 && cp scans/* s2/ && %s archive -j 1 -o arch2 --package cur/2025 "
                   "$(ls -r s2/* ) >/dev/null 2>&1; "
@@ -177,5 +186,22 @@ Test(archive, exit_statuses)
     free(out);
     rc = sh(&out, "%s archive -o a pkg/2025", k);
     cr_expect_eq(rc, 2, "no --package: exit %d\n%s", rc, out);
+    free(out);
+}
+
+/* build --pdfa: every PDF of the package passes the structural PDF/A-2b
+ * check (fonts embedded, XMP, output intent, /ID), and qpdf finds nothing. */
+Test(archive, build_pdfa_passes_the_structural_check)
+{
+    const char *k = abs_kaohe();
+    char *out;
+    cr_assert_eq(sh(&out, "%s build -q --pdfa -o pa $T/data/valid-small.xml", k), 0, "%s", out);
+    free(out);
+    int rc = sh(&out, "/usr/bin/python3 $T/e2e/check_pdfa.py pa/2025/*/*.pdf pa/2025/*.pdf");
+    cr_expect_eq(rc, 0, "check_pdfa.py:\n%s", out);
+    free(out);
+    rc = sh(&out, "for f in pa/2025/*/*.pdf; do qpdf --check $f >/dev/null || echo BAD $f; done; "
+                  "pdfinfo -meta pa/2025/U001/registration.pdf | grep -c 'pdfaid:part>2'");
+    cr_expect_str_eq(out, "1\n", "%s", out);
     free(out);
 }

@@ -131,7 +131,7 @@ static void write_unit(sbuf *written)
 {
     sbuf err = {0}, d = {0};
     sbuf_printf(&d, "%s/U001", fx.dir);
-    int rc = forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL},
+    int rc = forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false},
                               written, &err);
     cr_assert_eq(rc, 0, "forms_write_unit: %s", err.data ? err.data : "");
     sbuf_free(&d);
@@ -383,7 +383,7 @@ Test(assessment_forms, ranking_forms, .fini = teardown, .timeout = 60)
     summary *s = read_back();
     layout_source src = summary_ranking_source(s);
     sbuf written = {0}, err = {0};
-    int rc = forms_write_ranking(fx.fc, &src, fx.dir, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL}, &written,
+    int rc = forms_write_ranking(fx.fc, &src, fx.dir, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false}, &written,
                                  &err);
     cr_assert_eq(rc, 0, "forms_write_ranking: %s", err.data ? err.data : "");
     cr_expect_str_eq(written.data, "ranking.xlsx\nranking.pdf\n");
@@ -424,7 +424,7 @@ static char *finish(const char *results)
     sbuf_printf(&p, "%s/MANIFEST.sha256", fx.dir);
     outfile man;
     cr_assert(outfile_open(&man, p.data));
-    bool ok = package_finish_year(fx.fc, fx.dir, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL}, &man, &err);
+    bool ok = package_finish_year(fx.fc, fx.dir, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false}, &man, &err);
     cr_assert(ok, "package_finish_year: %s", err.data ? err.data : "");
     sbuf_clear(&p);
     sbuf_printf(&p, "cut -c67- '%s/MANIFEST.sha256' | tr '\\n' ' '", fx.dir);

@@ -120,7 +120,7 @@ static void write_all(sbuf *written)
     sbuf err = {0};
     sbuf d = {0};
     sbuf_printf(&d, "%s/U001", fx.dir);
-    int rc = forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL}, written, &err);
+    int rc = forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false}, written, &err);
     cr_assert_eq(rc, 0, "forms_write_unit: %s", err.data ? err.data : "");
     sbuf_free(&d);
     sbuf_free(&err);
@@ -373,7 +373,7 @@ Test(forms, deterministic, .fini = teardown, .timeout = 60)
     char *a = fixture_run(c.data, &st, NULL);
     sbuf err = {0}, d = {0};
     sbuf_printf(&d, "%s/again", fx.dir);
-    cr_assert_eq(forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL}, NULL, &err), 0);
+    cr_assert_eq(forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false}, NULL, &err), 0);
     sbuf_clear(&c);
     sbuf_printf(&c, "cd '%s/again' && sha256sum *", fx.dir);
     char *b = fixture_run(c.data, &st, NULL);
@@ -396,7 +396,7 @@ Test(forms, empty_unit_and_formats, .fini = teardown, .timeout = 60)
     rules_compute_unit(e, &env);
     sbuf err = {0}, d = {0}, w = {0};
     sbuf_printf(&d, "%s/U9", fx.dir);
-    cr_assert_eq(forms_write_unit(fx.fc, e, fx.pol, d.data, &(forms_opts){true, false, false, EPOCH, LANG_ZH, NULL}, &w, &err), 0,
+    cr_assert_eq(forms_write_unit(fx.fc, e, fx.pol, d.data, &(forms_opts){true, false, false, EPOCH, LANG_ZH, NULL, false}, &w, &err), 0,
                  "%s", err.data);
     cr_expect(strstr(w.data, "U9/registration.pdf\n") && strstr(w.data, "U9/ballot.pdf\n"));
     cr_expect(!strstr(w.data, ".xlsx"), "xlsx written without want_xlsx");
@@ -410,7 +410,7 @@ Test(forms, empty_unit_and_formats, .fini = teardown, .timeout = 60)
     sbuf_clear(&w);
     sbuf_clear(&d);
     sbuf_printf(&d, "%s/X", fx.dir);
-    cr_assert_eq(forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){false, true, false, EPOCH, LANG_ZH, NULL}, &w, &err), 0);
+    cr_assert_eq(forms_write_unit(fx.fc, fx.u, fx.pol, d.data, &(forms_opts){false, true, false, EPOCH, LANG_ZH, NULL, false}, &w, &err), 0);
     cr_expect_str_eq(w.data, "U001/quota-application.xlsx\nU001/tally.xlsx\nU001/filing.xlsx\nU001/rewards.xlsx\n");
     model_unit_free(e);
     free(e);
