@@ -4,17 +4,19 @@
 
 CC       ?= cc
 BUILD    ?= build
-PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate minizip
+PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate minizip libqrencode \
+            poppler-glib cairo zxing libtiff-4 libjpeg libpng
 # Building and running: compiler, libraries, the fonts the forms embed.
 DEB_PKGS_BUILD = build-essential pkg-config libxml2-dev libxlsxwriter-dev libhpdf-dev \
             libharfbuzz-dev libssl-dev libdeflate-dev libminizip-dev libcsv-dev \
             fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
-            fonts-hanazono fonts-babelstone-han fonts-dejavu-core fonts-unifont
+            fonts-hanazono fonts-babelstone-han fonts-dejavu-core fonts-unifont \
+            libqrencode-dev libpoppler-glib-dev libzxing-dev libtiff-dev libjpeg-dev libpng-dev icc-profiles-free
 # Testing: the test framework and the tools no one here wrote that check the
 # output (poppler, qpdf, xmllint, openpyxl, LibreOffice with its Calibri-metric font).
 DEB_PKGS_TEST = libcriterion-dev libxml2-utils poppler-utils qpdf python3-openpyxl \
             libreoffice-calc fonts-crosextra-carlito time python3-docx libreoffice-writer \
-            chromium
+            chromium libzbar-dev imagemagick libtiff-tools
 SANITIZE ?=
 OPT      ?= -O2
 # CFLAGS and LDFLAGS are the caller's (`make CFLAGS=-O0`); what the program
@@ -26,9 +28,12 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 FINAL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -pthread -Isrc \
             $(PKG_CFLAGS) $(CFLAGS) $(SANITIZE)
-FINAL_LIBS = $(LDFLAGS) $(PKG_LIBS) -lhpdf -lcsv -lpng -lz -lm -ldl -pthread $(SANITIZE)
+FINAL_LIBS = $(LDFLAGS) $(PKG_LIBS) -lhpdf -lcsv -lpng -lz -lm -ldl -lstdc++ -pthread $(SANITIZE)
 # Kept for tests/extra.mk (fuzzing, valgrind).
 LDLIBS    = $(FINAL_LIBS)
+# src/zxread.cpp, the one C++ file (ZXing-cpp has no C API)
+CXXFLAGS ?= $(OPT) -g
+FINAL_CXXFLAGS = -std=c++17 -Wall -Wextra -pthread -Isrc $(PKG_CFLAGS) $(CXXFLAGS) $(SANITIZE)
 
 # The library patches (hpdf_patch, lxw_patch) replace functions that only
 # the shared libraries call, so nothing in the program pulls them out of an
@@ -36,7 +41,7 @@ LDLIBS    = $(FINAL_LIBS)
 PATCH_SRC = src/hpdf_patch.c src/lxw_patch.c
 PATCH_OBJ = $(PATCH_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB_SRC  = $(filter-out src/main.c $(PATCH_SRC),$(wildcard src/*.c))
-LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(patsubst src/%.cpp,$(BUILD)/obj/%.o,$(wildcard src/*.cpp))
 UNIT_SRC = $(wildcard tests/unit/*.c)
 E2E_SRC  = $(wildcard tests/e2e/*.c)
 
@@ -66,6 +71,10 @@ $(BUILD)/obj/%.o: src/%.c | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(FINAL_CFLAGS) -MMD -MP -c $< -o $@
 
+$(BUILD)/obj/%.o: src/%.cpp | $(BUILD)/.deps
+	@mkdir -p $(dir $@)
+	$(CXX) $(FINAL_CXXFLAGS) -MMD -MP -c $< -o $@
+
 $(BUILD)/libkaohe.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -94,6 +103,7 @@ check-asan:
 # Full builds of synthetic inputs: persons/s, pages/s, MB, peak RSS, -j2 speed-up.
 bench: $(BUILD)/kaohe
 	tools/bench.sh $(BUILD)/kaohe
+	tools/archive-bench.sh $(BUILD)/kaohe
 
 clean:
 	rm -rf build build-asan build-fuzz

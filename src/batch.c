@@ -283,7 +283,7 @@ static void write_unit_forms(batch_state *st, unit *u, const policy *pol, unit_o
     sbuf_puts(&year_dir, out->ys->dir);   /* the year's staging directory */
     sbuf_printf(&dir, "%s/%s", year_dir.data, u->id);
     sbuf diags = { 0 };
-    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, &diags, o->simplex, o->approve, o->want_docx};
+    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, &diags, o->simplex, o->approve, o->want_docx, o->pdfa};
     int rc = forms_write_unit(st->forms, u, pol, dir.data, &fo, &written, &err);
     add_layout_findings(u, &diags);
     sbuf_free(&diags);
@@ -641,7 +641,7 @@ static bool close_year(batch_state *st, year_sink *ys, bool commit, sbuf *err)
         return !commit;
     }
     const batch_opts *o = st->o;
-    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, NULL, o->simplex, o->approve, o->want_docx};
+    forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, NULL, o->simplex, o->approve, o->want_docx, o->pdfa};
     return package_finish_year(st->forms, ys->dir, &fo, &ys->manifest, err);
 }
 

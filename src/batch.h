@@ -28,6 +28,7 @@ typedef struct batch_opts {
     bool split;                    /* --split: also one registration PDF per person */
     bool simplex;                  /* --simplex: forms printed on one side (no mirrored margins, no padding pages) */
     bool approve;                  /* --approve: the authority's own run fills its approval box */
+    bool pdfa;                     /* --pdfa: the PDFs as PDF/A-2b */
     bool csv;                      /* quota --csv */
     bool wait;                     /* --wait: wait for OUTPUT's lock instead of exit 4 */
     bool quiet;                    /* no progress, no final line */

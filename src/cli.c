@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "archive.h"
 #include "assess.h"
 #include "batch.h"
 #include "ingest.h"
@@ -96,6 +97,7 @@ static void print_help(const cli_ctx *c)
         "  kaohe import [--year Y] 花名册.xlsx|*.csv > input.xml   花名册（Excel/WPS/CSV）转为输入 XML\n"
         "  kaohe roster-template -o 花名册.xlsx [--from INPUT.xml]   空白花名册模板（或由 XML 填好）\n"
         "  kaohe score  INPUT.xml...          打印单位绩效考评排名表\n"
+        "  kaohe archive -o DIR --package OUTPUT/<年度> [-j N] SCAN...   签字扫描件按人、按单位归档\n"
         "  kaohe --help | --version | 命令 --help\n\n"
         "build/check/quota 的选项:\n"
         "  -o, --output DIR      输出目录（默认 output）\n"
@@ -109,6 +111,7 @@ static void print_help(const cli_ctx *c)
         "      --wait            （build、merge）输出目录正被另一次运行使用时排队等待（默认立即退出，状态 4）\n"
         "      --simplex         （build）单面打印：偶数页不对调装订边，不加“本页无正文”页（默认双面）\n"
         "      --approve         （build）主管部门自用：申报表的组织人事部门审核意见栏填写“同意”\n"
+        "      --pdfa            （build）PDF 写成 PDF/A-2b（长期保存格式）\n"
         "      --progress auto|always|never   进度显示\n"
         "  -q, --quiet           安静模式\n"
         "      --csv             （quota）输出 CSV\n"
@@ -125,6 +128,7 @@ static void print_help(const cli_ctx *c)
         "  kaohe import [--year Y] ROSTER.xlsx|*.csv > input.xml   a roster workbook (or its CSV) as input XML\n"
         "  kaohe roster-template -o ROSTER.xlsx [--from INPUT.xml]   the empty roster (or one filled from XML)\n"
         "  kaohe score  INPUT.xml...          print the unit appraisal ranking\n"
+        "  kaohe archive -o DIR --package OUTPUT/<year> [-j N] SCAN...   file signed scans per person and unit\n"
         "  kaohe --help | --version | COMMAND --help\n\n"
         "Options of build/check/quota:\n"
         "  -o, --output DIR      output directory (default output)\n"
@@ -138,6 +142,7 @@ static void print_help(const cli_ctx *c)
         "      --wait            (build, merge) wait while another run uses the output directory (default: exit 4 at once)\n"
         "      --simplex         (build) one-sided printing: no mirrored binding margin, no 本页无正文 pages (default duplex)\n"
         "      --approve         (build) the authority's own run: fill its approval box on the quota application\n"
+        "      --pdfa            (build) the PDFs as PDF/A-2b (for long-term archiving)\n"
         "      --progress auto|always|never\n"
         "  -q, --quiet\n"
         "      --csv             (quota) CSV output\n"
@@ -287,7 +292,7 @@ static const struct cli_help {
 };
 
 static const char *const COMMANDS[] = { "build", "check", "quota", "workdays", "sample", "merge", "score",
-                                        "import", "roster-template", "help" };
+                                        "import", "roster-template", "archive", "help" };
 
 static int print_command_help(const cli_ctx *c)
 {
@@ -354,7 +359,7 @@ static int online_cpus(void)
 }
 
 enum { OPT_FORMATS = 256, OPT_UNIT, OPT_SHARD, OPT_STRICT, OPT_PROGRESS, OPT_CSV, OPT_LANG, OPT_HELP, OPT_SPLIT,
-       OPT_YEAR, OPT_FROM, OPT_FORMAT, OPT_WAIT, OPT_SIMPLEX, OPT_APPROVE };
+       OPT_YEAR, OPT_FROM, OPT_FORMAT, OPT_WAIT, OPT_SIMPLEX, OPT_APPROVE, OPT_PDFA };
 
 /* Convert the roster inputs (.xlsx, .csv) to XML, run the batch on the
  * list, and fold the rosters' failures into the exit status. */
@@ -467,7 +472,8 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
         { "lang", required_argument, 0, OPT_LANG }, { "help", no_argument, 0, OPT_HELP },
         { "split", no_argument, 0, OPT_SPLIT }, { "year", required_argument, 0, OPT_YEAR },
         { "wait", no_argument, 0, OPT_WAIT }, { "simplex", no_argument, 0, OPT_SIMPLEX },
-        { "approve", no_argument, 0, OPT_APPROVE }, { 0, 0, 0, 0 },
+        { "approve", no_argument, 0, OPT_APPROVE },
+        { "pdfa", no_argument, 0, OPT_PDFA }, { 0, 0, 0, 0 },
     };
     int year = 0;
     batch_opts o = { .command = cmd, .output_dir = "output", .templates_dir = c->templates,
@@ -507,6 +513,7 @@ static int cmd_batch(cli_ctx *c, batch_command cmd, int argc, char **argv)
         case OPT_WAIT: o.wait = true; break;
         case OPT_SIMPLEX: o.simplex = true; break;
         case OPT_APPROVE: o.approve = true; break;
+        case OPT_PDFA: o.pdfa = true; break;
         case OPT_PROGRESS:
             if (!strcmp(optarg, "auto")) o.progress = BATCH_PROGRESS_AUTO;
             else if (!strcmp(optarg, "always")) o.progress = BATCH_PROGRESS_ALWAYS;
@@ -641,6 +648,34 @@ static int cmd_merge(cli_ctx *c, int argc, char **argv)
     }
     if (!o.output_dir || optind >= argc) return usage_error(c, "kaohe merge -o DIR SHARD_DIR...");
     return merge_run(&o, argv + optind, argc - optind);
+}
+
+static int cmd_archive(cli_ctx *c, int argc, char **argv)
+{
+    enum { OPT_PACKAGE = 512 };
+    static const struct option longopts[] = {
+        { "output", required_argument, 0, 'o' }, { "package", required_argument, 0, OPT_PACKAGE },
+        { "jobs", required_argument, 0, 'j' },   { "lang", required_argument, 0, OPT_LANG },
+        { "help", no_argument, 0, OPT_HELP },    { 0, 0, 0, 0 },
+    };
+    const char *use = "kaohe archive -o DIR --package OUTPUT/<year> [-j N] SCAN...";
+    archive_opts o = { .jobs = online_cpus(), .lang = c->lang, .err = stderr,
+                       .epoch = getenv("SOURCE_DATE_EPOCH") ? run_epoch() : -1 };
+    int opt;
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "o:j:", longopts, NULL)) != -1) {
+        if (opt == 'o') o.output = optarg;
+        else if (opt == OPT_PACKAGE) o.package = optarg;
+        else if (opt == 'j' && atoi(optarg) >= 1) o.jobs = atoi(optarg);
+        else if (opt == OPT_LANG) o.lang = c->lang = !strcmp(optarg, "en") ? LANG_EN : LANG_ZH;
+        else if (opt == OPT_HELP) {
+            printf("%s\n", use);
+            return 0;
+        } else return usage_error(c, use);
+    }
+    if (!o.output || !o.package || optind >= argc) return usage_error(c, use);
+    return archive_run(&o, argv + optind, argc - optind);
 }
 
 static int cmd_workdays(cli_ctx *c, int argc, char **argv)
@@ -953,6 +988,7 @@ static int run_command(cli_ctx *c, int argc, char **argv)
     if (!strcmp(cmd, "import")) return cmd_import(c, argc - 1, argv + 1);
     if (!strcmp(cmd, "roster-template")) return cmd_roster_template(c, argc - 1, argv + 1);
     if (!strcmp(cmd, "merge")) return cmd_merge(c, argc - 1, argv + 1);
+    if (!strcmp(cmd, "archive")) return cmd_archive(c, argc - 1, argv + 1);
     if (!strcmp(cmd, "score")) return cmd_score(c, argc - 1, argv + 1);
     c->command = NULL;
     return usage_error_msg(c, suggest_closest(cmd, COMMANDS, sizeof COMMANDS / sizeof COMMANDS[0]), "COMMAND_UNKNOWN",

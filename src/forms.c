@@ -14,6 +14,7 @@
 #include "layout.h"
 #include "outfile.h"
 #include "pdfw.h"
+#include "qr.h"
 #include "scheme.h"
 #include "template.h"
 #include "xlsxw.h"
@@ -1057,6 +1058,9 @@ typedef struct wctx {
     bool simplex;                /* printed on one side (forms_opts) */
     bool approve;
     bool want_docx;              /* a .docx beside each PDF */
+    const unit *u;               /* the unit, NULL for the run's files (archive codes, qr.h) */
+    int year;
+    bool pdfa;                   /* PDF/A-2b (build --pdfa) */
 } wctx;
 
 static char *out_path(const wctx *w, const char *name)
@@ -1083,7 +1087,49 @@ static int wrote(const wctx *w, const char *name, bool ok, sbuf *e)
     return 0;
 }
 
-static pdfw_opts pdf_opts(const wctx *w) { return (pdfw_opts){NULL, NULL, w->epoch < 0 ? -1 : w->epoch, false}; }
+static pdfw_opts pdf_opts(const wctx *w) { return (pdfw_opts){NULL, NULL, w->epoch < 0 ? -1 : w->epoch, false, NULL, w->pdfa}; }
+
+/* The archive code of a PDF's pages (SPEC 6, qr.h): who and what each of
+ * its documents is. The registration's documents are its persons; a
+ * registration/<person id>.pdf is one of them. */
+typedef struct form_mark {
+    const wctx *w;
+    const char *code;            /* qr_form_code of the file */
+    const char *person;          /* the one person of the file, or NULL */
+    qr_mark mark;
+} form_mark;
+
+static void form_mark_ident(void *ctx, size_t doc, qr_ident *id)
+{
+    const form_mark *fm = ctx;
+    const unit *u = fm->w->u;
+    id->year = fm->w->year;
+    snprintf(id->unit, sizeof id->unit, "%s", u ? u->id : "-");
+    const char *person = fm->person;
+    if (!person && !strcmp(fm->code, "REG") && u && doc < (size_t)u->n_persons) person = u->persons[doc].id;
+    snprintf(id->person, sizeof id->person, "%s", person ? person : "-");
+    snprintf(id->form, sizeof id->form, "%s", fm->code);
+}
+
+/* o->mark for the file `name` ("notice.pdf", "registration/P1.pdf"), when
+ * its form carries a code (not the blank ballot). */
+static void form_mark_set(const wctx *w, const char *name, form_mark *fm, pdfw_opts *o)
+{
+    char base[128];
+    snprintf(base, sizeof base, "%s", name);
+    char *dot = strrchr(base, '.'), *slash = strchr(base, '/');
+    if (dot) *dot = 0;
+    fm->w = w;
+    fm->person = NULL;
+    if (slash) {   /* registration/<person id> */
+        *slash = 0;
+        fm->person = name + (slash - base) + 1;
+    }
+    fm->code = qr_form_code(base);
+    if (!fm->code) return;
+    fm->mark = (qr_mark){form_mark_ident, fm};
+    o->mark = &fm->mark;
+}
 
 static xlsxw_opts xlsx_opts(const wctx *w) { return (xlsxw_opts){w->epoch < 0 ? -1 : w->epoch, NULL, NULL}; }
 
@@ -1092,6 +1138,14 @@ static int write_pdf(const wctx *w, const lo_doc *const *docs, size_t n, const c
 {
     char *path = out_path(w, name);
     pdfw_opts o = pdf_opts(w);
+    char person[128];
+    form_mark fm;
+    form_mark_set(w, name, &fm, &o);
+    if (fm.person) {   /* the id without ".pdf" */
+        snprintf(person, sizeof person, "%s", fm.person);
+        person[strcspn(person, ".")] = 0;
+        fm.person = person;
+    }
     sbuf e = {0};
     bool ok = pdfw_write_docs(docs, n, outline, w->fc->fs, &o, path, &e);
     free(path);
@@ -1169,6 +1223,8 @@ static int write_paged_as(const wctx *w, const lo_pager *pager, const char *base
     bool ok;
     if (pdf) {
         pdfw_opts o = pdf_opts(w);
+        form_mark fm;
+        form_mark_set(w, name, &fm, &o);
         ok = pdfw_write_pager(pager, w->fc->fs, &o, path, &e);
     } else {
         xlsxw_opts o = xlsx_opts(w);
@@ -1316,6 +1372,8 @@ static int write_pdf_source(const wctx *w, const pdfw_source *src, const char *n
 {
     char *path = out_path(w, name);
     pdfw_opts o = pdf_opts(w);
+    form_mark fm;
+    form_mark_set(w, name, &fm, &o);
     sbuf e = {0};
     bool ok = pdfw_write_source(src, w->fc->fs, &o, path, &e);
     free(path);
@@ -1482,7 +1540,7 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     sbuf prefix = {0};
     sbuf_printf(&prefix, "%s/", u->id);
     wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex,
-              o->approve, o->want_docx};
+              o->approve, o->want_docx, u, u->file ? u->file->year : 0, o->pdfa};
     if (o->diags) charcheck_unit(fc->fs, u, o->lang, o->diags);   /* what prints as □, and whose */
     view v;
     view_init(&v, u, pol, o->epoch);
@@ -1524,6 +1582,13 @@ static const char *view_item(void *ctx, const char *list, size_t index, const ch
     return in->item ? in->item(in->ctx, list, index, field) : NULL;
 }
 
+/* The run's year as its source has it (0 when absent), for the archive code. */
+static int src_year(const layout_source *src)
+{
+    const char *y = src->lookup ? src->lookup(src->ctx, "year") : NULL;
+    return y ? atoi(y) : 0;
+}
+
 /* The summary's source with the policy shown by its title (the policy
  * file's `title`) instead of the key results.xml carries: the officer
  * reads 考核政策：事业单位工作人员考核规定（2023）…, not "national". The key
@@ -1556,7 +1621,8 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
         policy_free(p);
     }
     layout_source ss = {sv_lookup, view_count, view_item, &sv};
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve, o->want_docx};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve,
+              o->want_docx, NULL, src_year(src), o->pdfa};
     return write_paged(&w, T_SUMMARY, &ss, "summary");
 }
 
@@ -1626,6 +1692,7 @@ int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const cha
     }
     ranking_view rv = {src, fc->schemes, ""};
     layout_source rs = {view_lookup, view_count, rk_item, &rv};
-    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve, o->want_docx};
+    wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve,
+              o->want_docx, NULL, src_year(src), o->pdfa};
     return write_paged(&w, T_RANKING, &rs, "ranking");
 }

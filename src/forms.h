@@ -31,6 +31,7 @@ typedef struct forms_opts {
     bool simplex;          /* printed on one side: no mirrored even pages, no 本页无正文 padding */
     bool approve;          /* the authority's own run: its 审核意见 box on the quota application filled in */
     bool want_docx;        /* also .docx of every form written as PDF (--formats docx) */
+    bool pdfa;             /* PDFs as PDF/A-2b (build --pdfa) */
 } forms_opts;
 
 /* Parse every template of templates_dir and open the default fonts.

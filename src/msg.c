@@ -182,6 +182,19 @@ static const msg_entry catalog[] = {
     { "FORMATS_EMPTY", "--formats 不能为空；可用的格式：%s", "--formats cannot be empty; the formats are: %s" },
     { "UNIT_UNKNOWN", "--unit %s：输入文件中没有这个单位", "--unit %s: no such unit in the input files" },
     { "LANG_UNKNOWN", "--lang 只能是 zh 或 en，不是“%s”", "--lang takes zh or en, not '%s'" },
+    /* archive of signed scans (SPEC 6) */
+    { "ARCHIVE_SCAN_UNREADABLE", "无法读取扫描件：%s", "cannot read the scan: %s" },
+    { "ARCHIVE_PACKAGE_UNREADABLE", "%s：无法读取考核结果目录（应为 kaohe build 的 OUTPUT/<年度>）：%s",
+      "%s: cannot read the package (the OUTPUT/<year> of kaohe build): %s" },
+    { "ARCHIVE_NO_CODE", "%s 第 %d 页：没有找到可识别的页码二维码，放入 unrecognised.pdf",
+      "%s page %d: no readable page code, kept in unrecognised.pdf" },
+    { "ARCHIVE_STALE_PAGE", "%s 第 %d 页：是 %s 较早一次生成的打印页（校验值 %s，当前为 %s），未归档，放入 unrecognised.pdf",
+      "%s page %d: printed from an earlier run of %s (check %s, current %s): not filed, kept in unrecognised.pdf" },
+    { "ARCHIVE_NOT_IN_PACKAGE", "%s 第 %d 页：%s 不在本次考核结果中，放入 unrecognised.pdf",
+      "%s page %d: %s is not in this package, kept in unrecognised.pdf" },
+    { "ARCHIVE_INCOMPLETE", "%s：缺第 %s 页", "%s: page(s) %s missing" },
+    { "ARCHIVE_SUMMARY", "归档完成：%zu 个文件 %zu 页扫描件，%zu 份文件齐全，%zu 份不全，%zu 页未识别，写入 %s",
+      "archived: %zu files, %zu scanned pages; %zu documents complete, %zu incomplete, %zu pages unrecognised; written to %s" },
 };
 
 static const msg_entry *find(const char *code)

@@ -25,6 +25,7 @@
 #include "pdfw.h"
 #include "msg.h"
 #include "outfile.h"
+#include "pdfa.h"
 #include "pdfchart.h"
 
 #include <errno.h>
@@ -600,6 +601,10 @@ typedef struct drawer {
     rules h, v;
     deflater z;
     HPDF_Dict res, res_fonts;          /* every page's /Resources and its /Font (shared_resources) */
+    const qr_mark *mark;               /* archive codes (qr.h) or NULL */
+    size_t doc;                        /* the document being drawn */
+    uint64_t *checks;                  /* mark: each document's check value (pass 1) */
+    size_t nchecks;
 } drawer;
 
 static void drawer_free(drawer *dw)
@@ -610,6 +615,7 @@ static void drawer_free(drawer *dw)
     free(dw->h.v);
     free(dw->v.v);
     deflater_free(&dw->z);
+    free(dw->checks);
 }
 
 /* Coordinates to 1/10,000 pt: the edge two neighbouring cells share comes
@@ -857,6 +863,34 @@ static void chart_draw(void *ctx, HPDF_Page page, font_role r, double size, doub
     draw_text(dw, page, r, size, x, y, s, strlen(s));
 }
 
+/* ---------------------------------------------------------------- archive codes (qr.h) */
+
+static void mark_ident(const drawer *dw, size_t doc, size_t pno, size_t pages, sbuf *out)
+{
+    qr_ident id = {0};
+    dw->mark->ident(dw->mark->ctx, doc, &id);
+    id.page = (int)pno;
+    id.pages = (int)pages;
+    qr_check_hex(doc < dw->nchecks ? dw->checks[doc] : 0, id.check);
+    qr_format(&id, out);
+}
+
+static void draw_mark(drawer *dw, HPDF_Page page, const lo_doc *d, const lo_page *pg, size_t pno, size_t pages)
+{
+    sbuf_clear(&dw->tmp);
+    mark_ident(dw, dw->doc, pno, pages, &dw->tmp);
+    double ml, mr;   /* a mirrored page's margins are swapped */
+    layout_page_margins(d, pg, &ml, &mr);
+    qr_page qp = {d->page_w, d->page_h, d->margin[TPL_SIDE_BOTTOM], mr};
+    text_metrics m = font_metrics(dw->fs, FONT_SONG);
+    qr_text_at at;
+    if (!qr_draw(page, &qp, dw->tmp.data, &m, &at)) return;
+    HPDF_Page_BeginText(page);
+    dw->face = -1;
+    draw_text(dw, page, FONT_SONG, at.size, at.x, at.y, dw->tmp.data, dw->tmp.len);
+    HPDF_Page_EndText(page);
+}
+
 /* Page pg of d as page pno of a document of `pages` (its first, with an
  * outline entry when outline is not NULL). Its contents are deflated at
  * once: a document of many pages then holds each page's few compressed KB,
@@ -877,6 +911,7 @@ static bool draw_one(drawer *dw, const lo_doc *d, const lo_page *pg, size_t pno,
         pdfchart_text tx = {NULL, chart_draw, dw};
         pdfchart_draw(page, d, pg, &tx, dw->fs);
     }
+    if (dw->mark) draw_mark(dw, page, d, pg, pno, pages);
     if (outline) {
         HPDF_Outline o = outline_new(dw, outline);
         HPDF_Destination dst = HPDF_Page_CreateDestination(page);
@@ -952,6 +987,18 @@ static void collect_shared(const lo_doc *d, const font_set *fs, chars *ch, sbuf 
         }
         if (any) glyphs_collect(&ch->gs, fs, hfs[h]->font, "0123456789", 10);
     }
+}
+
+/* Pass 1 of document doc: its check value, and the characters of its code's text. */
+static void mark_collect(drawer *dw, chars *ch, size_t doc, uint64_t check)
+{
+    dw->checks = xrealloc(dw->checks, (doc + 1) * sizeof *dw->checks);
+    dw->checks[doc] = check;
+    dw->nchecks = doc + 1;
+    sbuf_clear(&dw->tmp);
+    mark_ident(dw, doc, 1, 1, &dw->tmp);
+    sbuf_puts(&dw->tmp, "0123456789ABCDEF/");
+    glyphs_collect(&ch->gs, dw->fs, FONT_SONG, dw->tmp.data, dw->tmp.len);
 }
 
 /* Subset tag of face f cut to its glyphs keys[0..n): deterministic, and
@@ -1125,6 +1172,14 @@ static void set_info(HPDF_Doc pdf, const pdfw_opts *opts, const char *doc_title)
     }
 }
 
+/* build --pdfa: the output intent and the XMP repeating the info above
+ * (fonts are embedded anyway, nothing is transparent, /ID is ours). */
+static bool set_pdfa(HPDF_Doc pdf, const pdfw_opts *opts, const char *doc_title, sbuf *err)
+{
+    pdfa_meta m = {opts->title ? opts->title : doc_title, opts->author, "kaohe (libharu)", opts->epoch};
+    return pdfa_mark(pdf, &m, err);
+}
+
 /* The fonts subset to the glyphs of pass 1, and the document's info. */
 static bool embed_fonts(drawer *dw, chars *ch, const pdfw_opts *opts, const pdf_err *pe, sbuf *err)
 {
@@ -1151,6 +1206,7 @@ static bool embed_fonts(drawer *dw, chars *ch, const pdfw_opts *opts, const pdf_
         if (!ok) font_failed(dw, f, pe, err);
     }
     if (ok) set_info(dw->pdf, opts, ch->title);
+    if (ok && opts->pdfa) ok = set_pdfa(dw->pdf, opts, ch->title, err);
     /* PDF arrays hold at most 8,191 entries: a document with more pages
      * (a 20,000-person unit's registration) needs a tree of page nodes */
     if (ok && ch->pages > 8000) HPDF_SetPagesConfiguration(dw->pdf, 1000);
@@ -1206,8 +1262,13 @@ static bool source_collect(void *ctx, drawer *dw, chars *ch, sbuf *err)
     for (size_t i = 0; i < src->n; i++) {
         const lo_doc *d = src->get(src->ctx, i);
         if (!d) return false;
-        for (size_t p = 0; p < d->npages; p++) collect_page(&d->pages[p], dw->fs, ch);
+        uint64_t check = QR_CHECK_INIT;
+        for (size_t p = 0; p < d->npages; p++) {
+            collect_page(&d->pages[p], dw->fs, ch);
+            if (dw->mark) qr_check_page(&check, &d->pages[p]);
+        }
         collect_shared(d, dw->fs, ch, &dw->tmp);
+        if (dw->mark) mark_collect(dw, ch, i, check);
         src->put(src->ctx, i, d);
     }
     return true;
@@ -1221,6 +1282,7 @@ static bool source_draw(void *ctx, drawer *dw, const chars *ch, const pdf_err *p
         const lo_doc *d = src->get(src->ctx, i);
         if (!d) return false;
         const char *outline = src->outline ? src->outline(src->ctx, i) : NULL;
+        dw->doc = i;
         bool ok = draw_doc(dw, d, outline, pe);
         src->put(src->ctx, i, d);
         if (!ok) {
@@ -1239,6 +1301,7 @@ typedef struct pager_pass {
     chars *collecting;       /* pass 1 */
     const pdf_err *pe;       /* pass 2 */
     size_t pno, pages;
+    uint64_t check;          /* pass 1, with a mark */
     bool ok;
 } pager_pass;
 
@@ -1247,15 +1310,17 @@ static void pager_collect_page(void *ctx, const lo_doc *d, const lo_page *pg)
     pager_pass *pp = ctx;
     (void)d;
     collect_page(pg, pp->dw->fs, pp->collecting);
+    if (pp->dw->mark) qr_check_page(&pp->check, pg);
 }
 
 static bool pager_collect(void *ctx, drawer *dw, chars *ch, sbuf *err)
 {
-    pager_pass pp = {.pager = ctx, .dw = dw, .collecting = ch};
+    pager_pass pp = {.pager = ctx, .dw = dw, .collecting = ch, .check = QR_CHECK_INIT};
     lo_sink sink = {pager_collect_page, &pp};
     lo_doc *d = pp.pager->run(pp.pager->ctx, &sink, err);
     if (!d) return false;
     collect_shared(d, dw->fs, ch, &dw->tmp);
+    if (dw->mark) mark_collect(dw, ch, 0, pp.check);
     lo_doc_free(d);
     return true;
 }
@@ -1384,7 +1449,7 @@ static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts 
     HPDF_SetCompressionMode(pdf, opts->no_compress ? HPDF_COMP_NONE : HPDF_COMP_ALL);
     HPDF_UseUTFEncodings(pdf);
     HPDF_SetCurrentEncoder(pdf, "UTF-8");
-    drawer dw = {.pdf = pdf, .fs = fs, .utf8 = HPDF_GetEncoder(pdf, "UTF-8")};
+    drawer dw = {.pdf = pdf, .fs = fs, .utf8 = HPDF_GetEncoder(pdf, "UTF-8"), .mark = opts->mark};
     chars ch = {.fs = fs};
     bool ok = ps->collect(ps->ctx, &dw, &ch, err) && embed_fonts(&dw, &ch, opts, pe, err);
     if (ok && !shared_resources(&dw)) {
@@ -1532,7 +1597,7 @@ static const char *held_outline(void *ctx, size_t i)
     return h->outline ? h->outline[i] : NULL;
 }
 
-static const pdfw_opts DEFAULT_OPTS = {NULL, NULL, -1, false};
+static const pdfw_opts DEFAULT_OPTS = {NULL, NULL, -1, false, NULL, false};
 
 static bool write_passes(const passes *ps, const font_set *fs, const pdfw_opts *opts, const char *path,
                          sbuf *err)

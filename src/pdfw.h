@@ -14,6 +14,7 @@
 
 #include "font.h"
 #include "layout.h"
+#include "qr.h"
 #include "util.h"
 
 typedef struct pdfw_opts {
@@ -21,6 +22,8 @@ typedef struct pdfw_opts {
     const char *author;       /* /Author or NULL */
     long long epoch;          /* CreationDate/ModDate as Unix time (SOURCE_DATE_EPOCH); < 0: none */
     bool no_compress;         /* uncompressed streams (debugging) */
+    const qr_mark *mark;      /* the archive code on every page (qr.h), NULL: none */
+    bool pdfa;                /* PDF/A-2b: XMP metadata and an sRGB output intent (pdfa.h) */
 } pdfw_opts;
 
 /* Render several page models into one PDF (e.g. one registration form per

@@ -1088,6 +1088,7 @@ class UnitCtx:
                 for l in "\n".join(seg).splitlines():
                     if "签名" in l or "个人总结（续页）" in l:
                         continue
+                    l = re.sub(r"\s*KH1 \S+ \S+ \S+ \S+ \d+/\d+ [0-9A-F]{8}", "", l)   # the page's archive code
                     # the running head (year, unit, name) and 第 n 页 共 m 页 of every page
                     if re.match(r"^\s*\d+年度\s", l) or re.search(r"第\s*\d+\s*页\s*共\s*\d+\s*页", l):
                         continue

@@ -114,7 +114,7 @@ Test(writers, pdf_text_fonts_structure, .init = setup, .fini = teardown)
     lo_doc *d = demo_doc(&m, 45, 1500);
     char *pdf = path_in("demo.pdf");
     sbuf err = {0};
-    pdfw_opts o = {NULL, NULL, EPOCH, false};
+    pdfw_opts o = {NULL, NULL, EPOCH, false, NULL, false};
     cr_assert(pdfw_write(d, FS, &o, pdf, &err), "%s", err.data);
     cr_assert_eq(d->npages, 4, "form, 续页, two roster pages");
 
@@ -244,7 +244,7 @@ Test(writers, pdf_600_distinct_characters_overhead_beyond_font_under_30k, .init 
     lo_doc *d = layout_run(t, &src, FS, &err);
     cr_assert_eq(d->npages, 1);
     char *pdf = path_in("dense.pdf");
-    pdfw_opts o = {NULL, NULL, EPOCH, false};
+    pdfw_opts o = {NULL, NULL, EPOCH, false, NULL, false};
     cr_assert(pdfw_write(d, FS, &o, pdf, &err), "%s", err.data);
     long size = file_size(pdf);
     /* the embedded font programs (FontFile2 streams) against everything else */
@@ -597,7 +597,7 @@ Test(writers, pdf_cids_are_the_characters_drawn, .init = setup, .fini = teardown
     lo_doc *d = demo_doc(&m, 45, 1500);
     char *pdf = path_in("cids.pdf");
     sbuf err = {0};
-    pdfw_opts o = {NULL, NULL, EPOCH, true};   /* uncompressed: streams readable */
+    pdfw_opts o = {NULL, NULL, EPOCH, true, NULL, false};   /* uncompressed: streams readable */
     cr_assert(pdfw_write(d, FS, &o, pdf, &err), "%s", err.data);
 
     /* the distinct characters drawn, all fonts together (pdftotext's words) */
@@ -697,7 +697,7 @@ static int check_pager(const tpl_form *t, kv_map *m, const char *stem)
     lo_doc *whole = layout_run(t, &kp.src, FS, &err);
     cr_assert_not_null(whole, "%s", err.data);
     lo_pager pager = {kv_pager_run, &kp};
-    pdfw_opts po = {NULL, NULL, EPOCH, false};
+    pdfw_opts po = {NULL, NULL, EPOCH, false, NULL, false};
     xlsxw_opts xo = {EPOCH, NULL, NULL};
     sbuf name = {0};
     char *f[4];

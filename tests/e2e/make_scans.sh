@@ -1,0 +1,50 @@
+#!/bin/sh
+# make_scans.sh PACKAGE_YEAR_DIR OLD_PACKAGE_YEAR_DIR OUT — the scans of a
+# signed package as an office would bring them (test_archive.c), made from
+# the package's own PDFs:
+#   reg.tif      U001's registration at 150 dpi grey, every other page
+#                turned 90°, one skewed 3°: a multi-page TIFF; page 2 of
+#                the first person's form is left out (a dropped page)
+#   unit1.pdf    U001's quota-application, tally, notice, filing, rewards at
+#                200 dpi black-and-white turned 180°: an image-only PDF (tiff2pdf, JPEG)
+#   u2-*.jpg     U002's pages at 300 dpi grey turned 270°, JPEG quality 50
+#   u2-*.png     U002's registration at 150 dpi grey, skewed 3°
+#   dup.jpg      one of U001's pages once more (a duplicate)
+#   foreign.png  a page without a code (the blank ballot)
+#   stale.png    the first person's first page from OLD, an earlier run in
+#                which that person's name was different
+set -eu
+pkg=$1 old=$2 out=$3
+t=$out/tmp
+mkdir -p "$t"
+pdftoppm -r 150 -gray "$pkg/U001/registration.pdf" "$t/reg"
+i=0
+for p in "$t"/reg-*.pgm; do
+  i=$((i + 1))
+  [ $i = 2 ] && { rm "$p"; continue; }           # the dropped page
+  case $i in
+    3) convert "$p" -background white -rotate 3 "$p" ;;
+    *) [ $((i % 2)) = 0 ] && convert "$p" -rotate 90 "$p" ;;
+  esac
+  :
+done
+convert "$t"/reg-*.pgm -compress lzw "$out/reg.tif"
+for f in quota-application tally notice filing rewards; do
+  pdftoppm -r 200 -mono "$pkg/U001/$f.pdf" "$t/u1-$f"
+done
+for p in "$t"/u1-*.pbm; do convert "$p" -rotate 180 "${p%.pbm}.pgm"; done
+convert "$t"/u1-*.pgm -units PixelsPerInch -density 200 -compress lzw "$t/unit1.tif"
+tiff2pdf -j -q 75 -o "$out/unit1.pdf" "$t/unit1.tif"
+for f in quota-application tally notice filing rewards; do
+  pdftoppm -r 300 -gray "$pkg/U002/$f.pdf" "$t/u2-$f"
+done
+for p in "$t"/u2-*.pgm; do n=$(basename "${p%.pgm}"); convert "$p" -rotate 270 -quality 50 "$out/$n.jpg"; done
+pdftoppm -r 150 -gray "$pkg/U002/registration.pdf" "$t/u2-reg"
+for p in "$t"/u2-reg-*.pgm; do n=$(basename "${p%.pgm}"); convert "$p" -background white -rotate -3 "$out/$n.png"; done
+pdftoppm -r 150 -gray -f 1 -l 1 "$pkg/U001/tally.pdf" "$t/dup"
+convert "$t"/dup-*.pgm -quality 80 "$out/dup.jpg"
+pdftoppm -r 150 -gray -f 1 -l 1 "$pkg/U001/ballot.pdf" "$t/foreign"
+convert "$t"/foreign-*.pgm "$out/foreign.png"
+pdftoppm -r 150 -gray -f 1 -l 1 "$old/U001/registration.pdf" "$t/stale"
+convert "$t"/stale-*.pgm "$out/stale.png"
+rm -rf "$t"

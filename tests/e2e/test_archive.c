@@ -1,0 +1,207 @@
+/* End-to-end test of `kaohe archive` (SPEC 6, issue 18): a small package is
+ * built twice (the second run with a person's name changed), scans are made
+ * from its own PDFs by e2e/make_scans.sh (150/200/300 dpi, grey and
+ * black-and-white, turned 90/180/270°, skewed 3°, JPEG q50, as a multi-page
+ * TIFF, an image-only PDF, JPEG and PNG files), with a page dropped, one
+ * duplicated, a page without a code and a page from the earlier run; then
+ * the archive, its report, its volumes (PDF/A-2b structure by
+ * e2e/check_pdfa.py) and exit status are checked. The binary is
+ * $KAOHE; tests run in tests/. */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define EPOCH "1766966400"
+
+static char dir[256];
+
+static const char *kaohe(void)
+{
+    const char *k = getenv("KAOHE");
+    return k ? k : "../build/kaohe";
+}
+
+/* Run a shell command in dir (stdout+stderr into *out when given); its exit status. */
+static int sh(char **out, const char *fmt, ...)
+{
+    char cmd[4096], full[6000];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    char cwd[1024];
+    cr_assert(getcwd(cwd, sizeof cwd));
+    snprintf(full, sizeof full, "export SOURCE_DATE_EPOCH=" EPOCH " T=%s; cd %s && { %s ; } 2>&1", cwd, dir, cmd);
+    FILE *p = popen(full, "r");
+    cr_assert(p);
+    size_t cap = 8192, len = 0, n;
+    char *buf = malloc(cap);
+    while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+        len += n;
+        if (cap - len < 2048) buf = realloc(buf, cap *= 2);
+    }
+    buf[len] = 0;
+    int st = pclose(p);
+    if (out) *out = buf;
+    else free(buf);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *abs_kaohe(void)
+{
+    static char path[1100];
+    char cwd[1024];
+    cr_assert(getcwd(cwd, sizeof cwd));
+    const char *k = kaohe();
+    if (k[0] == '/') snprintf(path, sizeof path, "%s", k);
+    else snprintf(path, sizeof path, "%s/%s", cwd, k);
+    return path;
+}
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/archive-e2e-XXXXXX");
+    cr_assert(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(archive, .init = setup, .fini = teardown, .timeout = 1800);
+
+/* The line of report.txt in sub beginning with `start`, or NULL (malloc'd). */
+static char *report_line(const char *sub, const char *start)
+{
+    char *out;
+    sh(&out, "grep -P '^%s' %s/2025/report.txt", start, sub);
+    return out;
+}
+
+static void expect_line(const char *sub, const char *start, const char *want)
+{
+    char *l = report_line(sub, start);
+    cr_expect_str_eq(l, want, "report line %s", start);
+    free(l);
+}
+
+static int pdf_pages(const char *path)
+{
+    char *out;
+    sh(&out, "pdfinfo %s | sed -n 's/^Pages: *//p'", path);
+    int n = atoi(out);
+    free(out);
+    return n;
+}
+
+Test(archive, scans_filed_reported_and_deterministic)
+{
+    const char *k = abs_kaohe();
+    char *out;
+    cr_assert_eq(sh(&out, "%s build -q -o old $T/data/valid-small.xml && sed 's/张三/张叁/' $T/data/valid-small.xml "
+                          "> changed.xml && %s build -q -o cur changed.xml && %s build -q --unit U002 -o u2 changed.xml",
+                    k, k, k), 0, "%s", out);
+    free(out);
+    cr_assert_eq(sh(&out, "sh $T/e2e/make_scans.sh cur/2025 old/2025 scans"), 0, "%s", out);
+    free(out);
+
+    int rc = sh(&out, "%s archive -j 2 -o arch --package cur/2025 scans", k);
+    cr_assert_eq(rc, 1, "exit %d, expected 1 (incomplete, unrecognised pages):\n%s", rc, out);
+    cr_expect(strstr(out, "[ARCHIVE_STALE_PAGE]"), "the earlier run's page is reported:\n%s", out);
+    free(out);
+
+    /* the dropped page, the duplicate, and every other document complete */
+    expect_line("arch", "U001\\tP0001\\t", "U001\tP0001\tregistration\t2\t1\t2\t-\tincomplete\n");
+    expect_line("arch", "U001\\t-\\ttally", "U001\t-\ttally\t1\t1\t-\t1\tcomplete\n");
+    expect_line("arch", "U001\\t-\\tfiling", "U001\t-\tfiling\t2\t2\t-\t-\tcomplete\n");
+    expect_line("arch", "U002\\tP0105\\t", "U002\tP0105\tregistration\t2\t2\t-\t-\tcomplete\n");
+    expect_line("arch", "unrecognised", "unrecognised\t2\tscans/foreign.png:1\tscans/stale.png:1\n");
+    sh(&out, "grep -c 'incomplete' arch/2025/report.txt; grep -vc 'complete' arch/2025/report.txt");
+    cr_expect_str_eq(out, "1\n1\n", "one incomplete document, one unrecognised line:\n%s", out);
+    free(out);
+    sh(&out, "wc -l < arch/2025/report.txt");
+    cr_expect_eq(atoi(out), 12 + 10 + 1, "a line per printed document (7+5 in U001, 5+5 in U002) and one more");
+    free(out);
+
+    /* volumes: a person's pages, the unit's forms in print order, the rest kept */
+    cr_expect_eq(pdf_pages("arch/2025/U001/P0001.pdf"), 1);
+    cr_expect_eq(pdf_pages("arch/2025/U001/P0002.pdf"), 2);
+    cr_expect_eq(pdf_pages("arch/2025/U001/unit.pdf"), 6);
+    cr_expect_eq(pdf_pages("arch/2025/U002/unit.pdf"), 6);
+    cr_expect_eq(pdf_pages("arch/2025/unrecognised.pdf"), 2);
+    sh(&out, "pdftotext -l 1 arch/2025/U001/unit.pdf - | wc -c; pdfimages -list arch/2025/U002/unit.pdf | "
+             "awk 'NR>2{print $9}' | sort -u; pdfinfo -f 1 -l 1 arch/2025/U002/unit.pdf | grep -c 'rot: *90'");
+    cr_expect_str_eq(out, "1\njpeg\n1\n", "image pages, JPEG passed through, turned upright:\n%s", out);
+    free(out);
+    cr_expect_eq(sh(&out, "cd arch/2025 && sha256sum --quiet -c MANIFEST.sha256 && wc -l < MANIFEST.sha256"), 0);
+    cr_expect_eq(atoi(out), 7 + 1 + 5 + 1 + 1 + 2, "every volume, the reports: %s", out);
+    free(out);
+    sh(&out, "/usr/bin/python3 -c \"import openpyxl; ws=openpyxl.load_workbook('arch/2025/report.xlsx').active; "
+             "print(ws.max_row, ws['A1'].value, ws['E3'].value, ws['H3'].value)\"");
+    cr_expect_str_eq(out, "26 unit 1 incomplete\n", "report.xlsx: %s", out);
+    free(out);
+
+    /* every volume PDF/A-2b as far as qpdf --json can tell (e2e/check_pdfa.py) */
+    rc = sh(&out, "/usr/bin/python3 $T/e2e/check_pdfa.py arch/2025/*/*.pdf arch/2025/*.pdf");
+    cr_expect_eq(rc, 0, "check_pdfa.py:\n%s", out);
+    free(out);
+    rc = sh(&out, "/usr/bin/python3 $T/e2e/check_pdfa.py cur/2025/U001/notice.pdf");
+    cr_expect_eq(rc, 1, "the checker refuses a plain PDF:\n%s", out);
+    free(out);
+
+    /* the same scans, given in another order, give the same bytes */
+    rc = sh(&out, "mkdir s2 && cp scans/* s2/ && %s archive -j 1 -o arch2 --package cur/2025 "
+                  "$(ls -r s2/* ) >/dev/null 2>&1; "
+                  "for f in $(cd arch/2025 && find . -type f ! -name 'report*' ! -name MANIFEST.sha256); do "
+                  "cmp arch/2025/$f arch2/2025/$f || echo DIFF $f; done", k);
+    cr_expect_eq(rc, 0);
+    cr_expect_eq(strstr(out, "DIFF"), NULL, "%s", out);
+    free(out);
+
+    /* a complete set for a package of U002 alone: exit 0 */
+    rc = sh(&out, "mkdir s3 && cp scans/u2-* s3/ && %s archive -o arch3 --package u2/2025 s3", k);
+    cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+    free(out);
+}
+
+Test(archive, exit_statuses)
+{
+    const char *k = abs_kaohe();
+    char *out;
+    cr_assert_eq(sh(&out, "%s build -q -o pkg $T/data/valid-small.xml", k), 0, "%s", out);
+    free(out);
+    int rc = sh(&out, "printf '%%%%PDF-1.4 broken' > bad.pdf && %s archive -o a --package pkg/2025 bad.pdf", k);
+    cr_expect_eq(rc, 3, "an unreadable scan: exit %d\n%s", rc, out);
+    cr_expect(strstr(out, "ARCHIVE_SCAN_UNREADABLE"), "%s", out);
+    free(out);
+    rc = sh(&out, "%s archive -o a --package nowhere/2025 bad.pdf", k);
+    cr_expect_eq(rc, 3, "no package: exit %d\n%s", rc, out);
+    free(out);
+    rc = sh(&out, "%s archive -o a pkg/2025", k);
+    cr_expect_eq(rc, 2, "no --package: exit %d\n%s", rc, out);
+    free(out);
+}
+
+/* build --pdfa: every PDF of the package passes the structural PDF/A-2b
+ * check (fonts embedded, XMP, output intent, /ID), and qpdf finds nothing. */
+Test(archive, build_pdfa_passes_the_structural_check)
+{
+    const char *k = abs_kaohe();
+    char *out;
+    cr_assert_eq(sh(&out, "%s build -q --pdfa -o pa $T/data/valid-small.xml", k), 0, "%s", out);
+    free(out);
+    int rc = sh(&out, "/usr/bin/python3 $T/e2e/check_pdfa.py pa/2025/*/*.pdf pa/2025/*.pdf");
+    cr_expect_eq(rc, 0, "check_pdfa.py:\n%s", out);
+    free(out);
+    rc = sh(&out, "for f in pa/2025/*/*.pdf; do qpdf --check $f >/dev/null || echo BAD $f; done; "
+                  "pdfinfo -meta pa/2025/U001/registration.pdf | grep -c 'pdfaid:part>2'");
+    cr_expect_str_eq(out, "1\n", "%s", out);
+    free(out);
+}
