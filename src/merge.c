@@ -281,12 +281,14 @@ static bool shard_files(shard *s, const char *out_dir, sbuf *lines, bool *tamper
 }
 
 /* After the shard's last unit its manifest may list only the year's own
- * files (summary, ranking, results.xml, findings.txt): a unit file left
- * over belongs to no unit of results.xml, or came out of order. */
+ * files (summary, ranking, results.xml, findings.txt, the review page): a
+ * unit file left over belongs to no unit of results.xml, or came out of
+ * order. The year's files are made anew by the merge, never copied. */
 static bool shard_manifest_rest(shard *s, sbuf *why)
 {
     static const char *const own[] = { "results.xml", "findings.txt", "summary.pdf", "summary.xlsx",
-                                       "ranking.pdf", "ranking.xlsx" };
+                                       "summary.docx", "ranking.pdf", "ranking.xlsx", "ranking.docx",
+                                       "index.html" };
     for (;;) {
         if (!s->mpeek && !(s->mpeek = read_line(s->man, &s->mline, &s->mcap))) return true;
         char *rel = s->mline + 66;

@@ -98,7 +98,8 @@ def main():
         if not word:
             fails.append(f"{pid}: no word {name!r} in pdftotext -bbox")
             continue
-        page, x0, y0, x1, y1, _ = word[0]
+        # the name cell, not the running head's small copy of the name (issue 16)
+        page, x0, y0, x1, y1, _ = max(word, key=lambda w: w[4] - w[2])
         if page not in pages:
             pages[page] = render(pdf, page)
         step = (x1 - x0) / len(visible)
