@@ -44,7 +44,7 @@ typedef struct package {
     adoc *v;
     size_t n, cap;
     int year;
-    size_t *by_key;              /* indexes of v sorted by (unit, person, form) */
+    adoc **by_key;               /* v sorted by (unit, person, form) */
 } package;
 
 static void package_free(package *p)
@@ -184,12 +184,9 @@ static int key_cmp3(const qr_ident *a, const qr_ident *b)
     return c;
 }
 
-static const package *sort_pkg;   /* qsort has no context argument: set only under sort_lock */
-static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static int by_key_cmp(const void *a, const void *b)
 {
-    return key_cmp3(&sort_pkg->v[*(const size_t *)a].id, &sort_pkg->v[*(const size_t *)b].id);
+    return key_cmp3(&(*(adoc *const *)a)->id, &(*(adoc *const *)b)->id);
 }
 
 /* Print order: unit, then form (as a package prints them), then the order
@@ -207,12 +204,8 @@ static void package_index(package *p)
 {
     qsort(p->v, p->n, sizeof *p->v, print_cmp);
     p->by_key = xmalloc((p->n ? p->n : 1) * sizeof *p->by_key);
-    for (size_t i = 0; i < p->n; i++) p->by_key[i] = i;
-    pthread_mutex_lock(&sort_lock);
-    sort_pkg = p;
-    qsort(p->by_key, p->n, sizeof *p->by_key, by_key_cmp);
-    sort_pkg = NULL;
-    pthread_mutex_unlock(&sort_lock);
+    for (size_t i = 0; i < p->n; i++) p->by_key[i] = &p->v[i];
+    if (p->n) qsort(p->by_key, p->n, sizeof *p->by_key, by_key_cmp);
 }
 
 static adoc *package_find(const package *p, const qr_ident *id)
@@ -220,8 +213,8 @@ static adoc *package_find(const package *p, const qr_ident *id)
     size_t lo = 0, hi = p->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = key_cmp3(&p->v[p->by_key[mid]].id, id);
-        if (c == 0) return &p->v[p->by_key[mid]];
+        int c = key_cmp3(&p->by_key[mid]->id, id);
+        if (c == 0) return p->by_key[mid];
         if (c < 0) lo = mid + 1;
         else hi = mid;
     }

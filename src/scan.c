@@ -22,7 +22,7 @@
 #include "zxread.h"
 
 #define DEFAULT_DPI 200.0   /* PDF pages are rendered at this resolution (of an A4 page) */
-#define MAX_PIXELS (12000.0 * 12000.0)
+#define MAX_PIXELS 80e6   /* A3 at 600 dpi is 70 M; a TIFF page is read as 4 bytes a pixel first */
 
 struct scan_reader {
     const scan_file *open;       /* the document held below */
