@@ -592,9 +592,8 @@ static void write_top(FILE *fp, summary *sm, char **words)
     write_totals(&b, &s);
     if (n) write_chart(&b, &s, n);
     write_table(&b, &s, n, words);
-    sbuf_printf(&b, "<h2>各单位详情</h2>\n<p class=\"meta\">%s</p>\n",
-                n > REPORT_OPEN_MAX ? "单位较多，各单位详情已折叠：点击单位名称展开；打印时全部展开。"
-                                    : "人员以编号列出，姓名见各单位的登记表和公示。");
+    sbuf_printf(&b, "<h2>各单位详情</h2>\n<p class=\"meta\">人员以编号列出，姓名见各单位的登记表和公示。%s</p>\n",
+                n > REPORT_OPEN_MAX ? "单位较多，各单位详情已折叠：点击单位名称展开；打印时全部展开。" : "");
     fwrite(b.data, 1, b.len, fp);
     sbuf_free(&b);
 }

@@ -349,7 +349,7 @@ Test(assessment_forms, package_manifest, .fini = teardown, .timeout = 60)
     teardown();
     open_shared();
     char *names = finish(RESULTS);
-    cr_expect_str_eq(names, "summary.xlsx summary.pdf ranking.xlsx ranking.pdf results.xml findings.txt ");
+    cr_expect_str_eq(names, "summary.xlsx summary.pdf ranking.xlsx ranking.pdf index.html results.xml findings.txt ");
     free(names);
     cr_expect(exists("ranking.pdf") && exists("ranking.xlsx"));
     /* without assessments: no ranking */
@@ -359,7 +359,7 @@ Test(assessment_forms, package_manifest, .fini = teardown, .timeout = 60)
                    "<unit id=\"U1\" status=\"ok\" name=\"甲\" seq=\"0\">"
                    "<bucket name=\"admin\" participants=\"10\" ratio=\"0.2\" places=\"2\" excellent=\"1\"/>"
                    "</unit></results>");
-    cr_expect_str_eq(names, "summary.xlsx summary.pdf results.xml findings.txt ");
+    cr_expect_str_eq(names, "summary.xlsx summary.pdf index.html results.xml findings.txt ");
     free(names);
     cr_expect(!exists("ranking.pdf") && !exists("ranking.xlsx"));
 }
