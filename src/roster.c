@@ -7,6 +7,7 @@
  * XML at once, kept in a temp file with an index entry (unit, offset), and
  * the document is written only when the whole roster is clean. */
 #include "roster.h"
+#include "value.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -464,9 +465,11 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
         const char *hit = NULL;
         for (int i = 0; d->pub.labels[i]; i++)
             if (!strcmp(v, d->pub.labels[i]) || !strcmp(v, d->values[i])) hit = d->values[i];
-        if (!hit && d->k == K_BOOL) {
-            if (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcmp(v, "TRUE")) hit = "true";
-            else if (!strcmp(v, "0") || !strcasecmp(v, "false")) hit = "false";
+        bool flag;
+        if (!hit && d->k == K_BOOL && value_boolean(v, &flag)) hit = flag ? "true" : "false";   /* 1/0/true/false */
+        if (!hit && d->k == K_BOOL) {   /* Excel's CSV writes TRUE/FALSE */
+            if (!strcasecmp(v, "true")) hit = "true";
+            else if (!strcasecmp(v, "false")) hit = "false";
         }
         if (!hit) return "ROSTER_VALUE_NOT_IN_LIST";
         sbuf_clear(out);
@@ -481,7 +484,7 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
                 return "ROSTER_VALUE_INVALID";
             }
             v = (long long)nearbyint(cell->num);
-        } else if (!parse_int_range(out->data, -1000000000LL, 1000000000LL, &v)) {
+        } else if (!value_integer(out->data, -1000000000LL, 1000000000LL, &v)) {   /* as the schema reads it */
             *why = L(c, "应为整数", "must be a whole number");
             return "ROSTER_VALUE_INVALID";
         }
@@ -512,7 +515,7 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
             out->data[out->len] = '\0';
             pct = true;
         }
-        if (!fix6_parse(out->data, &f)) {
+        if (!value_decimal(out->data, &f)) {   /* as the schema reads it: .5, 5., +5 */
             *why = L(c, "应为数字（最多 6 位小数）", "must be a number (at most 6 decimals)");
             return "ROSTER_VALUE_INVALID";
         }

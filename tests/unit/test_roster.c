@@ -248,3 +248,42 @@ Test(roster, an_unknown_sheet_with_data_is_refused_an_empty_one_ignored)
     free(msgs);
     unlink(path);
 }
+
+/* Text cells are read by the same typed readers as the attributes they
+ * fill (value.c): "+912.5", ".2", "+07", "05", "1" mean what the plain
+ * spellings mean, in a roster as in XML. */
+Test(roster, text_cells_take_every_spelling_the_schema_takes)
+{
+    char path[] = "/tmp/kaohe-roster-unit-XXXXXX.xlsx";
+    int fd = mkstemps(path, 5);
+    cr_assert(fd >= 0);
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *us = workbook_add_worksheet(wb, "单位");
+    static const char *const uheads[] = { "单位代码", "单位名称", "绩效考评得分", "核定优秀比例" };
+    static const char *const urow[] = { "U1", "甲单位", "+912.5", ".2" };
+    for (int i = 0; i < 4; i++) {
+        worksheet_write_string(us, 0, (lxw_col_t)i, uheads[i], NULL);
+        worksheet_write_string(us, 1, (lxw_col_t)i, urow[i], NULL);
+    }
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "人员");
+    static const char *const heads[] = { "单位代码", "人员编号", "姓名", "人员类别", "请假月数", "优秀票", "试用期" };
+    static const char *const row[] = { "U1", "P1", "张三", "公务员", "+07", "05", "1" };
+    for (int i = 0; i < 7; i++) {
+        worksheet_write_string(ws, 0, (lxw_col_t)i, heads[i], NULL);
+        worksheet_write_string(ws, 1, (lxw_col_t)i, row[i], NULL);
+    }
+    cr_assert_eq(workbook_close(wb), LXW_NO_ERROR);
+    char *paths[] = { path };
+    int rc;
+    char *msgs, *out = convert(paths, 1, &rc, &msgs);
+    cr_assert_eq(rc, 0, "%s", msgs);
+    cr_assert(strstr(out, "score=\"912.5\""), "%s", out);
+    cr_assert(strstr(out, "approvedRatio=\"0.2\""), "%s", out);
+    cr_assert(strstr(out, "leaveMonths=\"7\""), "%s", out);
+    cr_assert(strstr(out, "excellent=\"5\""), "%s", out);
+    cr_assert(strstr(out, "probation=\"true\""), "%s", out);
+    free(out);
+    free(msgs);
+    unlink(path);
+}
