@@ -1,8 +1,9 @@
 /* xlsxr — a streaming reader of XLSX workbooks (Office Open XML spreadsheets):
- * the zip through minizip, every part through libxml2's xmlTextReader (never
- * a DOM of a sheet). Owns the workbook's sheet list, the shared strings
- * (spilled to a temp file, an offset each in memory), the date styles, the
- * 1900/1904 date system and the package's size limits (zip bombs). Hands a
+ * the zip through minizip, the parts through libxml2 (xmlTextReader, and
+ * for the sheets, the bulk, its SAX2 push parser; never a DOM of a sheet).
+ * Owns the workbook's sheet list, the shared strings (spilled to a temp
+ * file, an offset each in memory), the date styles, the 1900/1904 date
+ * system and the package's size limits (zip bombs). Hands a
  * sheet to its caller one row of typed cells at a time. */
 #ifndef KAOHE_XLSXR_H
 #define KAOHE_XLSXR_H
