@@ -1461,6 +1461,15 @@ static int result_notices(const wctx *w, view *v)
         pdfw_source src = {n, notice_get, notice_put, reg_outline, &r};
         rc = write_pdf_source(w, &src, "result-notice.pdf");
     }
+    if (rc == 0 && w->want_docx) {   /* each person a section, like registration.docx */
+        docxw_source ds = {n, notice_get, notice_put, &r};
+        char *path = out_path(w, "result-notice.docx");
+        docxw_opts o = docx_opts(w);
+        sbuf e = {0};
+        bool ok = docxw_write_source(&ds, w->fc->fs, &o, path, &e);
+        free(path);
+        rc = wrote(w, "result-notice.docx", ok, &e);
+    }
     if (rc == 0 && w->want_xlsx && n > REG_KEEP && w->diags)
         sbuf_printf(w->diags, "RESULT_NOTICE_PDF_ONLY: 单位有 %zu 人（超过 %d 人），年度考核结果通知书只写 PDF，不写每人一个工作表的 XLSX\n",
                     n, REG_KEEP);

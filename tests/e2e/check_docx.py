@@ -22,6 +22,7 @@ Prints one line per problem and exits 1 if there is any.
 import collections
 import glob
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -53,9 +54,15 @@ def pdf_pages(pdf):
     return -1
 
 
+# The archive code printed in the bottom margin of a PDF page ("KH1 2025
+# U001 P0001 REG 1/2 3FA9B21C"): it identifies that generated PDF, so the
+# editable DOCX does not carry it.
+ARCHIVE_CODE = re.compile(r"KH1 \S+ \S+ \S+ \S+ \d+/\d+ [0-9A-F]{8}")
+
+
 def pdf_page_texts(pdf):
     out = subprocess.run(["pdftotext", "-enc", "UTF-8", pdf, "-"], capture_output=True, text=True).stdout
-    return out.split("\f")
+    return [ARCHIVE_CODE.sub("", t) for t in out.split("\f")]
 
 
 def hf_text(part, page, pages):
