@@ -97,6 +97,7 @@ typedef struct batch_state {
     int n_years, cap_years;
     int status;
     bool any_unit_error;
+    long units_in_error;              /* units with an error finding (no forms): the final line says how many */
     bool output_failed;
 } batch_state;
 
@@ -433,7 +434,10 @@ static year_sink *sink_for_year(batch_state *st, int year, const char *policy_na
 
 static void emit(batch_state *st, unit_out *out)
 {
-    if (out->error) st->any_unit_error = true;
+    if (out->error) {
+        st->any_unit_error = true;
+        st->units_in_error++;
+    }
     if (out->write_failed) st->output_failed = true;
     if (st->o->command == BATCH_BUILD) {
         year_sink *ys = out->ys;
@@ -723,9 +727,12 @@ static void print_done(batch_state *st, int status)
     }
     const char *none = st->o->lang == LANG_EN ? "none" : "无";
     sbuf m = { 0 };
-    if (status == EXIT_OK || status == EXIT_UNIT_ERRORS)
+    if (status == EXIT_OK || status == EXIT_UNIT_ERRORS) {
         msg_format(&m, st->o->lang, "RUN_DONE", st->prog.units, st->persons_in, persons_out, files,
                    (double)bytes / 1e6, progress_seconds(&st->prog));
+        /* the run finished, but not every unit got its forms: say so on the last line too */
+        if (st->units_in_error > 0) msg_format(&m, st->o->lang, "RUN_UNIT_ERRORS", st->units_in_error);
+    }
     else
         msg_format(&m, st->o->lang, "RUN_INCOMPLETE", st->prog.units, st->persons_in, persons_out,
                    placed.len ? placed.data : none, files, (double)bytes / 1e6, kept.len ? kept.data : none,

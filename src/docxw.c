@@ -793,7 +793,7 @@ static void write_styles(dx *x)
     empty(x, "w:qFormat");
     en(x);
     for (int r = 0; r < FONT_NROLES; r++) {   /* a character style per font role */
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "R%d", r);
         st(x, "w:style");
         at(x, "w:type", "character");

@@ -78,6 +78,8 @@ static const msg_entry catalog[] = {
       "done: %ld units, %ld persons in, %ld persons in results.xml, %ld files written (%.1f MB), %.1f s" },
     { "TEMP_SWEPT", "已删除上次中断的运行在 %s 中留下的 %ld 个暂存目录",
       "removed the staging directories an interrupted run left in %s: %ld" },
+    { "RUN_UNIT_ERRORS", "；有错误的单位 %ld 个，没有生成表格（原因见 findings.txt 和 index.html）",
+      "; %ld units have errors and got no forms (see findings.txt and index.html)" },
     { "RUN_INCOMPLETE", "未完成：%ld 个单位，输入 %ld 人，results.xml 中 %ld 人；已写出的年度：%s（%ld 个文件，%.1f MB）；未写出的年度：%s（原有内容保持不变）；用时 %.1f 秒",
       "not complete: %ld units, %ld persons in, %ld persons in results.xml; years written: %s (%ld files, %.1f MB); years not written: %s (what stood there is unchanged); %.1f s" },
     /* unit performance appraisal (scheme.c) */

@@ -44,7 +44,7 @@ int stage_lock_take(stage_lock *l, const char *output_dir, bool wait)
     if (!outfile_mkdirs(output_dir)) return errno ? errno : EIO;
     sbuf path = { 0 };
     sbuf_printf(&path, "%s/.kaohe.lock", output_dir);
-    int fd;
+    int fd = -1;
     bool stale = true;
     for (int tries = 0; stale && tries < 1000; tries++) {
         fd = lock_file(path.data, wait, &stale);

@@ -806,3 +806,17 @@ Test(cli, quota_in_chinese_aligned_by_display_width)
     cr_assert_gt(lines, 20);
     free(out);
 }
+
+/* A run that finished with units in error (exit 1) says on its last line
+ * that those units got no forms, and where to read why. */
+Test(cli, final_line_names_the_units_without_forms)
+{
+    char *out;
+    int rc = run(&out, "%s build -o %s/fl data/errors.xml 2>&1 | tail -1", kaohe(), outdir);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "完成：3 个单位") && strstr(out, "有错误的单位 2 个，没有生成表格"), "%s", out);
+    free(out);
+    rc = run(&out, "%s build -o %s/fl2 data/valid-small.xml 2>&1 | tail -1", kaohe(), outdir);
+    cr_assert(strstr(out, "完成：") && !strstr(out, "有错误的单位"), "%s", out);
+    free(out);
+}

@@ -621,7 +621,7 @@ Test(faults, seventeen_years_all_written)
     h_run_opts so = { .timeout = 60 };
     for (int y = 2010; y < 2027; y++) {
         h_result r;
-        char ys[8];
+        char ys[16];
         snprintf(ys, sizeof ys, "%d", y);
         h_run(&r, &b, &so, (char *[]){ "kaohe", "sample", "--units", "1", "--persons", "3", "--year", ys, "--seed", ys, NULL });
         cr_assert_eq(r.status, 0, "sample --year %s: %s", ys, r.err);
