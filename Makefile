@@ -84,7 +84,7 @@ $(BUILD)/kaohe: $(BUILD)/obj/main.o $(PATCH_OBJ) $(BUILD)/libkaohe.a
 $(BUILD)/test-unit: $(UNIT_SRC) $(wildcard tests/unit/*.h) $(PATCH_OBJ) $(BUILD)/libkaohe.a $(BUILD)/.deps-test
 	$(CC) $(FINAL_CFLAGS) -Wno-missing-prototypes -o $@ $(UNIT_SRC) $(PATCH_OBJ) $(BUILD)/libkaohe.a -lcriterion $(FINAL_LIBS)
 
-$(BUILD)/test-e2e: $(E2E_SRC) tests/hostile/harness.h $(BUILD)/kaohe $(BUILD)/.deps-test
+$(BUILD)/test-e2e: $(E2E_SRC) $(wildcard tests/e2e/*.h) tests/hostile/harness.h $(BUILD)/kaohe $(BUILD)/.deps-test
 	$(CC) $(FINAL_CFLAGS) -Wno-missing-prototypes -o $@ $(E2E_SRC) -lcriterion $(FINAL_LIBS)
 
 run: $(BUILD)/kaohe

@@ -15,40 +15,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "e2e_util.h"
+
 #define EPOCH "1766966400"
 
 static char dir[256];
 
-static const char *kaohe(void)
-{
-    const char *k = getenv("KAOHE");
-    return k ? k : "../build/kaohe";
-}
+static const char *kaohe(void) { return e2e_kaohe(); }
 
 /* Run a shell command in dir (stdout+stderr into *out when given); its exit status. */
 static int sh(char **out, const char *fmt, ...)
 {
-    char cmd[4096], full[6000];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    char *cmd = e2e_vformat(fmt, ap);
     va_end(ap);
     char cwd[1024];
     cr_assert(getcwd(cwd, sizeof cwd));
-    snprintf(full, sizeof full, "export SOURCE_DATE_EPOCH=" EPOCH " T=%s; cd %s && { %s ; } 2>&1", cwd, dir, cmd);
-    FILE *p = popen(full, "r");
-    cr_assert(p);
-    size_t cap = 8192, len = 0, n;
-    char *buf = malloc(cap);
-    while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
-        len += n;
-        if (cap - len < 2048) buf = realloc(buf, cap *= 2);
-    }
-    buf[len] = 0;
-    int st = pclose(p);
-    if (out) *out = buf;
-    else free(buf);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    char *full = e2e_format("export SOURCE_DATE_EPOCH=" EPOCH " T=%s; cd %s && { %s ; } 2>&1", cwd, dir, cmd);
+    int st = e2e_shell(out, full);
+    free(full);
+    free(cmd);
+    return st;
 }
 
 static char *abs_kaohe(void)
@@ -62,18 +50,9 @@ static char *abs_kaohe(void)
     return path;
 }
 
-static void setup(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/archive-e2e-XXXXXX");
-    cr_assert(mkdtemp(dir));
-}
+static void setup(void) { e2e_mkdtemp(dir, sizeof dir, "archive-e2e"); }
 
-static void teardown(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_assert_eq(system(cmd), 0);
-}
+static void teardown(void) { e2e_rmtree(dir); }
 
 TestSuite(archive, .init = setup, .fini = teardown, .timeout = 1800);
 

@@ -14,42 +14,29 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "e2e_util.h"
+
 #define PY "/usr/bin/python3"
 #define CHECKER "e2e/check_package.py"
 #define EPOCH "1766966400" /* 2025-12-29, as `make run` */
 
 static char pkgdir[256];
 
-static const char *kaohe(void)
-{
-    const char *k = getenv("KAOHE");
-    return k ? k : "../build/kaohe";
-}
+static const char *kaohe(void) { return e2e_kaohe(); }
 
 /* Run a shell command with the fixed SOURCE_DATE_EPOCH; capture stdout+stderr
  * into *out (malloc'd) when out is given. Returns the exit status. */
 static int sh(char **out, const char *fmt, ...)
 {
-    char cmd[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    char *cmd = e2e_vformat(fmt, ap);
     va_end(ap);
-    char full[4300];
-    snprintf(full, sizeof full, "export SOURCE_DATE_EPOCH=" EPOCH "; { %s ; } 2>&1", cmd);
-    FILE *p = popen(full, "r");
-    cr_assert(p, "popen");
-    size_t cap = 8192, len = 0, n;
-    char *buf = malloc(cap);
-    while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
-        len += n;
-        if (cap - len < 2048) buf = realloc(buf, cap *= 2);
-    }
-    buf[len] = '\0';
-    int st = pclose(p);
-    if (out) *out = buf;
-    else free(buf);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    char *full = e2e_format("export SOURCE_DATE_EPOCH=" EPOCH "; { %s ; } 2>&1", cmd);
+    int st = e2e_shell(out, full);
+    free(full);
+    free(cmd);
+    return st;
 }
 
 static void need_checker_tools(void)
@@ -58,18 +45,9 @@ static void need_checker_tools(void)
         cr_skip_test("/usr/bin/python3 cannot import openpyxl (Debian package python3-openpyxl)");
 }
 
-static void setup(void)
-{
-    snprintf(pkgdir, sizeof pkgdir, "/tmp/pkg-e2e-XXXXXX");
-    cr_assert(mkdtemp(pkgdir));
-}
+static void setup(void) { e2e_mkdtemp(pkgdir, sizeof pkgdir, "pkg-e2e"); }
 
-static void teardown(void)
-{
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", pkgdir);
-    cr_assert_eq(system(cmd), 0);
-}
+static void teardown(void) { e2e_rmtree(pkgdir); }
 
 /* A build of the sample takes seconds; the limit allows for valgrind (make
  * check-valgrind: about 30 times slower, -j 2 on one core), like the
