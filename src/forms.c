@@ -1106,7 +1106,9 @@ static void form_mark_ident(void *ctx, size_t doc, qr_ident *id)
     id->year = fm->w->year;
     snprintf(id->unit, sizeof id->unit, "%s", u ? u->id : "-");
     const char *person = fm->person;
-    if (!person && !strcmp(fm->code, "REG") && u && doc < (size_t)u->n_persons) person = u->persons[doc].id;
+    /* the per-person documents: one document per person, in the unit's order */
+    bool per_person = !strcmp(fm->code, "REG") || !strcmp(fm->code, "RESULT");
+    if (!person && per_person && u && doc < (size_t)u->n_persons) person = u->persons[doc].id;
     snprintf(id->person, sizeof id->person, "%s", person ? person : "-");
     snprintf(id->form, sizeof id->form, "%s", fm->code);
 }

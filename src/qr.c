@@ -13,9 +13,10 @@
  * identifier fits QR's alphanumeric mode (5.5 bits a character instead of
  * 8: version 2 or 3, ~11 mm at 0.42 mm a module). In print order. */
 static const char *const FORMS[][2] = {
-    {"quota-application", "QUOTA"}, {"registration", "REG"}, {"tally", "TALLY"},
-    {"notice", "NOTICE"},           {"filing", "FILING"},    {"rewards", "REWARDS"},
-    {"assessment", "ASSESS"},       {"summary", "SUMMARY"},  {"ranking", "RANKING"},
+    {"quota-application", "QUOTA"}, {"registration", "REG"},   {"tally", "TALLY"},
+    {"notice", "NOTICE"},           {"result-notice", "RESULT"}, {"filing", "FILING"},
+    {"rewards", "REWARDS"},         {"incompetent", "INCOMP"}, {"assessment", "ASSESS"},
+    {"summary", "SUMMARY"},         {"ranking", "RANKING"},
 };
 #define NFORMS (sizeof FORMS / sizeof *FORMS)
 

@@ -7,12 +7,15 @@
 #                the first person's form is left out (a dropped page)
 #   unit1.pdf    U001's quota-application, tally, notice, filing, rewards at
 #                200 dpi black-and-white turned 180°: an image-only PDF (tiff2pdf, JPEG)
-#   u2-*.jpg     U002's pages at 300 dpi grey turned 270°, JPEG quality 50
+#   u2-*.jpg     U002's unit forms (its 不称职人员登记表 too) at 300 dpi grey
+#                turned 270°, JPEG quality 50
 #   u2-*.png     U002's registration at 150 dpi grey, skewed 3°
 #   dup.jpg      one of U001's pages once more (a duplicate)
 #   foreign.png  a page without a code (the blank ballot)
 #   stale.png    the first person's first page from OLD, an earlier run in
 #                which that person's name was different
+#   rn-U001-*.png, u2-rn-*.png   both units' 年度考核结果通知书 (one per
+#                person, signed and filed like the registration), 200 dpi grey
 set -eu
 pkg=$1 old=$2 out=$3
 t=$out/tmp
@@ -35,8 +38,8 @@ done
 for p in "$t"/u1-*.pbm; do convert "$p" -rotate 180 "${p%.pbm}.pgm"; done
 convert "$t"/u1-*.pgm -units PixelsPerInch -density 200 -compress lzw "$t/unit1.tif"
 tiff2pdf -j -q 75 -o "$out/unit1.pdf" "$t/unit1.tif"
-for f in quota-application tally notice filing rewards; do
-  pdftoppm -r 300 -gray "$pkg/U002/$f.pdf" "$t/u2-$f"
+for f in quota-application tally notice filing rewards incompetent; do
+  [ -f "$pkg/U002/$f.pdf" ] && pdftoppm -r 300 -gray "$pkg/U002/$f.pdf" "$t/u2-$f"
 done
 for p in "$t"/u2-*.pgm; do n=$(basename "${p%.pgm}"); convert "$p" -rotate 270 -quality 50 "$out/$n.jpg"; done
 pdftoppm -r 150 -gray "$pkg/U002/registration.pdf" "$t/u2-reg"
@@ -47,4 +50,8 @@ pdftoppm -r 150 -gray -f 1 -l 1 "$pkg/U001/ballot.pdf" "$t/foreign"
 convert "$t"/foreign-*.pgm "$out/foreign.png"
 pdftoppm -r 150 -gray -f 1 -l 1 "$old/U001/registration.pdf" "$t/stale"
 convert "$t"/stale-*.pgm "$out/stale.png"
+pdftoppm -r 200 -gray "$pkg/U001/result-notice.pdf" "$t/rn-U001"
+for p in "$t"/rn-U001-*.pgm; do n=$(basename "${p%.pgm}"); convert "$p" "$out/$n.png"; done
+pdftoppm -r 200 -gray "$pkg/U002/result-notice.pdf" "$t/u2rn"
+for p in "$t"/u2rn-*.pgm; do n=$(basename "${p%.pgm}"); convert "$p" "$out/u2-rn-${n#u2rn-}.png"; done
 rm -rf "$t"

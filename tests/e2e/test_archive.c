@@ -97,23 +97,26 @@ Test(archive, scans_filed_reported_and_deterministic)
     free(out);
 
     /* the dropped page, the duplicate, and every other document complete */
-    expect_line("arch", "U001\\tP0001\\t", "U001\tP0001\tregistration\t2\t1\t2\t-\tincomplete\n");
+    expect_line("arch", "U001\\tP0001\\tregistration", "U001\tP0001\tregistration\t2\t1\t2\t-\tincomplete\n");
     expect_line("arch", "U001\\t-\\ttally", "U001\t-\ttally\t1\t1\t-\t1\tcomplete\n");
     expect_line("arch", "U001\\t-\\tfiling", "U001\t-\tfiling\t2\t2\t-\t-\tcomplete\n");
-    expect_line("arch", "U002\\tP0105\\t", "U002\tP0105\tregistration\t2\t2\t-\t-\tcomplete\n");
+    expect_line("arch", "U002\\tP0105\\tregistration", "U002\tP0105\tregistration\t2\t2\t-\t-\tcomplete\n");
     expect_line("arch", "unrecognised", "unrecognised\t2\tscans/foreign.png:1\tscans/stale.png:1\n");
     sh(&out, "grep -c 'incomplete' arch/2025/report.txt; grep -vc 'complete' arch/2025/report.txt");
     cr_expect_str_eq(out, "1\n1\n", "one incomplete document, one unrecognised line:\n%s", out);
     free(out);
     sh(&out, "wc -l < arch/2025/report.txt");
-    cr_expect_eq(atoi(out), 12 + 10 + 1, "a line per printed document (7+5 in U001, 5+5 in U002) and one more");
+    /* registration and result notice per person, the unit forms (U002 has an incompetent person) */
+    cr_expect_eq(atoi(out), 7 + 7 + 5 + 5 + 5 + 6 + 1,
+                 "a line per printed document (7+7+5 in U001, 5+5+6 in U002) and one more");
     free(out);
 
     /* volumes: a person's pages, the unit's forms in print order, the rest kept */
-    cr_expect_eq(pdf_pages("arch/2025/U001/P0001.pdf"), 1);
-    cr_expect_eq(pdf_pages("arch/2025/U001/P0002.pdf"), 2);
+    /* P0001: its registration's page 1 (page 2 dropped) and its 2-page result notice */
+    cr_expect_eq(pdf_pages("arch/2025/U001/P0001.pdf"), 1 + 2);
+    cr_expect_eq(pdf_pages("arch/2025/U001/P0002.pdf"), 2 + 2);
     cr_expect_eq(pdf_pages("arch/2025/U001/unit.pdf"), 6);
-    cr_expect_eq(pdf_pages("arch/2025/U002/unit.pdf"), 6);
+    cr_expect_eq(pdf_pages("arch/2025/U002/unit.pdf"), 7);
     cr_expect_eq(pdf_pages("arch/2025/unrecognised.pdf"), 2);
     sh(&out, "pdftotext -l 1 arch/2025/U001/unit.pdf - | wc -c; pdfimages -list arch/2025/U002/unit.pdf | "
              "awk 'NR>2{print $9}' | sort -u; pdfinfo -f 1 -l 1 arch/2025/U002/unit.pdf | grep -c 'rot: *90'");
@@ -124,7 +127,7 @@ Test(archive, scans_filed_reported_and_deterministic)
     free(out);
     sh(&out, "/usr/bin/python3 -c \"import openpyxl; ws=openpyxl.load_workbook('arch/2025/report.xlsx').active; "
              "print(ws.max_row, ws['A1'].value, ws['E3'].value, ws['H3'].value)\"");
-    cr_expect_str_eq(out, "26 unit 1 incomplete\n", "report.xlsx: %s", out);
+    cr_expect_str_eq(out, "39 unit 1 incomplete\n", "report.xlsx: %s", out);
     free(out);
 
     /* every volume PDF/A-2b as far as qpdf --json can tell (e2e/check_pdfa.py) */
