@@ -57,16 +57,20 @@ void forms_ctx_free(forms_ctx *fc)
     free(fc);
 }
 
-forms_ctx *forms_ctx_new(const char *templates_dir, char *err, size_t errlen)
+forms_ctx *forms_ctx_new(const char *templates_dir, msg_lang lang, char *err, size_t errlen)
 {
     forms_ctx *fc = xcalloc(1, sizeof *fc);
     sbuf e = {0};
+    diag_list dl = {0};
     sbuf path = {0};
     for (int i = 0; i < T_COUNT; i++) {
         sbuf_clear(&path);
         sbuf_printf(&path, "%s/%s", templates_dir, TPL_FILES[i]);
-        fc->tpl[i] = tpl_load(path.data, &e);
-        if (!fc->tpl[i]) goto fail;
+        fc->tpl[i] = tpl_load(path.data, &dl);
+        if (!fc->tpl[i]) {
+            if (dl.n) diag_render(&dl.v[0], lang, &e);
+            goto fail;
+        }
     }
     fc->fs = font_set_open(NULL, &e);
     if (!fc->fs) goto fail;
@@ -81,11 +85,13 @@ forms_ctx *forms_ctx_new(const char *templates_dir, char *err, size_t errlen)
     fc->policies_dir = xstrdup(path.data);
     sbuf_free(&path);
     sbuf_free(&e);
+    diag_list_free(&dl);
     return fc;
 fail:
     if (err && errlen) snprintf(err, errlen, "%s", e.data ? e.data : "template error");
     sbuf_free(&path);
     sbuf_free(&e);
+    diag_list_free(&dl);
     forms_ctx_free(fc);
     return NULL;
 }
@@ -1054,7 +1060,7 @@ typedef struct wctx {
     bool want_pdf, want_xlsx;
     long long epoch;
     sbuf *written, *err;
-    sbuf *diags;                 /* "CODE: message" lines of the layouts, or NULL */
+    diag_list *diags;            /* the layouts' warnings, or NULL */
     bool simplex;                /* printed on one side (forms_opts) */
     bool approve;
     bool want_docx;              /* a .docx beside each PDF */
@@ -1189,11 +1195,8 @@ static lo_doc *run_stream(const wctx *w, int t, const layout_source *src, const 
     lo_doc *d = layout_stream_print(w->fc->tpl[t], src, w->fc->fs, sink, &print, &e);
     if (!d) sbuf_printf(w->err, "%s%s: %s", w->prefix, TPL_FILES[t], e.data ? e.data : "layout failed");
     sbuf_free(&e);
-    for (size_t k = 0; d && w->diags && k < d->ndiags; k++) {
-        /* each distinct problem once per unit */
-        if (w->diags->data && strstr(w->diags->data, d->diags[k])) continue;
-        sbuf_printf(w->diags, "%s\n", d->diags[k]);
-    }
+    for (size_t k = 0; d && w->diags && k < d->diags.n; k++)
+        diag_copy(w->diags, &d->diags.v[k]);   /* each distinct one once per unit */
     return d;
 }
 
@@ -1472,9 +1475,12 @@ static int result_notices(const wctx *w, view *v)
         free(path);
         rc = wrote(w, "result-notice.docx", ok, &e);
     }
-    if (rc == 0 && w->want_xlsx && n > REG_KEEP && w->diags)
-        sbuf_printf(w->diags, "RESULT_NOTICE_PDF_ONLY: 单位有 %zu 人（超过 %d 人），年度考核结果通知书只写 PDF，不写每人一个工作表的 XLSX\n",
-                    n, REG_KEEP);
+    if (rc == 0 && w->want_xlsx && n > REG_KEEP && w->diags) {
+        char ns[32], ks[32];
+        snprintf(ns, sizeof ns, "%zu", n);
+        snprintf(ks, sizeof ks, "%d", REG_KEEP);
+        diag_add(w->diags, DIAG_WARNING, "RESULT_NOTICE_PDF_ONLY", NULL, 0, NULL, 2, ns, ks);
+    }
     if (rc == 0 && w->want_xlsx && n <= REG_KEEP) {
         /* a sheet per person, every model held at once: units up to
          * REG_KEEP persons (a bigger unit gets the PDF, and is told);
@@ -1552,7 +1558,7 @@ int forms_write_unit(const forms_ctx *fc, const unit *u, const policy *pol, cons
     sbuf_printf(&prefix, "%s/", u->id);
     wctx w = {fc, prefix.data, dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex,
               o->approve, o->want_docx, u, u->file ? u->file->year : 0, o->pdfa};
-    if (o->diags) charcheck_unit(fc->fs, u, o->lang, o->diags);   /* what prints as □, and whose */
+    if (o->diags) charcheck_unit(fc->fs, u, o->diags);   /* what prints as □, and whose */
     view v;
     view_init(&v, u, pol, o->epoch);
     v.approve = o->approve;

@@ -224,7 +224,6 @@ typedef struct L {
     double px0;              /* mm: left edge of the grid on the current page (mirrored on even pages) */
     cont *conts;
     size_t nconts, capconts;
-    size_t diag_cap;
     /* list context */
     const char *list;
     size_t index;
@@ -242,26 +241,11 @@ typedef struct L {
     const struct list_range *last;
 } L;
 
-static void diag(L *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void diag(L *l, const char *fmt, ...)
+/* A warning about the document (each distinct one once): code is a catalog
+ * code, the arguments its text's strings. */
+static void layout_warn(L *l, const char *code, size_t nargs, const char *a0, const char *a1, const char *a2)
 {
-    sbuf b = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    sbuf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    lo_doc *d = l->d;
-    for (size_t i = 0; i < d->ndiags; i++)
-        if (!strcmp(d->diags[i], b.data)) {
-            sbuf_free(&b);
-            return;
-        }
-    if (d->ndiags == l->diag_cap) {
-        l->diag_cap = l->diag_cap ? l->diag_cap * 2 : 8;
-        d->diags = xrealloc(d->diags, l->diag_cap * sizeof *d->diags);
-    }
-    d->diags[d->ndiags++] = arena_strdup(&d->a, b.data);
-    sbuf_free(&b);
+    diag_add(&l->d->diags, DIAG_WARNING, code, NULL, 0, NULL, nargs, a0, a1, a2);
 }
 
 static const char *get_value(L *l, const char *path)
@@ -336,7 +320,7 @@ static void resolve(L *l, const tpl_seg *segs, size_t n, bool force_text, bool i
         /* the value is copied (and cleaned) before the next source call */
         sbuf val = {0};
         size_t bad = text_clean_append(&val, v ? v : "", v ? strlen(v) : 0);
-        if (bad) diag(l, "INVALID_TEXT: %s 含无效字符，已替换或删除", s->text);
+        if (bad) layout_warn(l, "INVALID_TEXT", 1, s->text, NULL, NULL);
         const char *cat = NULL;
         sbuf catb = {0};
         if (s->fmt == TPL_FMT_GRADE && s->arg) {
@@ -350,7 +334,7 @@ static void resolve(L *l, const tpl_seg *segs, size_t n, bool force_text, bool i
         size_t before = raw.len;
         bool ok = layout_format(s->fmt, val.data, s->arg, cat, &raw);
         if (!ok && val.len)
-            diag(l, "BAD_VALUE: %s 的值 \"%s\" 不符合格式，按原样输出", s->text, val.data);
+            layout_warn(l, "BAD_VALUE", 2, s->text, val.data, NULL);
         if (n == 1 && ok && val.len && !force_text) {
             fix6 fv;
             switch (s->fmt) {
@@ -738,9 +722,13 @@ static void group_place(L *l, group *g, bool repeat, const size_t *orig_sheet_ro
     double gh = group_height(g);
     if (l->cur->nrows > 0 && l->y + gh > l->content_h + 1e-9) new_page(l);
     size_t conts0 = l->nconts, prev = l->last_cont <= l->nconts ? l->last_cont : 0;
-    if (gh > l->content_h + 1e-9)
-        diag(l, "PAGE_OVERFLOW: 第 %zu 页有一组 %.1f mm 高的行超过版心高度 %.1f mm", l->emitted + l->d->npages, gh,
-             l->content_h);
+    if (gh > l->content_h + 1e-9) {
+        char pno[32], ghs[32], chs[32];
+        snprintf(pno, sizeof pno, "%zu", l->emitted + l->d->npages);
+        snprintf(ghs, sizeof ghs, "%.1f", gh);
+        snprintf(chs, sizeof chs, "%.1f", l->content_h);
+        layout_warn(l, "PAGE_OVERFLOW", 3, pno, ghs, chs);
+    }
     size_t first = l->cur->nrows;
     double top = l->t->margin[TPL_SIDE_TOP] + l->y;
     for (size_t r = 0; r < g->nrows; r++) {
@@ -926,7 +914,7 @@ static void flush_conts(L *l)
             while (*text == ' ' || *text == '\n') text++;
             if (end == 0 && *text) {
                 /* not even one line fits: give up loudly rather than loop */
-                diag(l, "TEXT_OVERFLOW: 续页放不下一行文字，已截断");
+                layout_warn(l, "TEXT_OVERFLOW", 0, NULL, NULL, NULL);
                 break;
             }
         }
@@ -1242,7 +1230,7 @@ void lo_doc_free(lo_doc *d)
         free(d->pages[i].cells);
     }
     free(d->pages);
-    free(d->diags);
+    diag_list_free(&d->diags);
     arena_free(&d->a);
     free(d);
 }

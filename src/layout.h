@@ -131,8 +131,7 @@ typedef struct lo_doc {
     size_t nsheet_rows;
     lo_hf header, footer;
     lo_chart *chart;                  /* NULL when the form has none */
-    char **diags;                     /* "CODE: message" for the officer */
-    size_t ndiags;
+    diag_list diags;                  /* what the officer should know (warnings: diag.h) */
     arena a;                          /* owns all strings and arrays above */
 } lo_doc;
 
