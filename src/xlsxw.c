@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lxw_patch.h"
+#include "text.h"
 
 #define MM2PT (72.0 / 25.4)
 #define MM2IN (1.0 / 25.4)
@@ -38,15 +39,17 @@ typedef struct W {
     size_t nfmts, capfmts;
 } W;
 
-static lxw_format *get_format(W *w, const lo_cell *c)
+/* The format of cell c; quote: with the quote prefix (lxw_patch.h). */
+static lxw_format *get_format(W *w, const lo_cell *c, bool quote)
 {
     char key[256];
-    snprintf(key, sizeof key, "%d|%.2f|%d|%d|%d%d%d%d|%s", (int)c->font, c->size, (int)c->halign,
-             (int)c->valign, c->border[0], c->border[1], c->border[2], c->border[3],
+    snprintf(key, sizeof key, "%d|%.2f|%d|%d|%d%d%d%d|%d|%s", (int)c->font, c->size, (int)c->halign,
+             (int)c->valign, c->border[0], c->border[1], c->border[2], c->border[3], (int)quote,
              c->numfmt ? c->numfmt : "");
     for (size_t i = 0; i < w->nfmts; i++)
         if (!strcmp(w->fmts[i].key, key)) return w->fmts[i].f;
     lxw_format *f = workbook_add_format(w->wb);
+    if (quote) lxw_patch_quote_prefix(f);
     format_set_font_name(f, font_sheet_name(w->fs, c->font));
     format_set_font_size(f, c->size);
     format_set_align(f, c->halign == TPL_LEFT ? LXW_ALIGN_LEFT
@@ -651,7 +654,10 @@ static void write_cell(sheet *s, const lo_cell *c, lxw_row_t fr, lxw_row_t lr)
 {
     lxw_worksheet *ws = s->ws;
     lxw_col_t fc = (lxw_col_t)c->col, lc = (lxw_col_t)(c->col + c->colspan - 1);
-    lxw_format *f = get_format(&s->b->w, c);
+    /* text a spreadsheet would take for a formula once the cell is edited
+     * (= + - @ first, after spaces, or their full-width forms) is marked as
+     * text with the quote prefix; it is a string cell either way */
+    lxw_format *f = get_format(&s->b->w, c, c->kind == LO_TEXT && text_formula_like(c->text));
     bool merged = fr != lr || fc != lc;
     lxw_error rc = LXW_NO_ERROR;
     if (merged && s->constant && fr != lr) {

@@ -2,7 +2,8 @@
  * model whose rows are the model's rows (list heads repeated on later pages
  * become print titles; a model longer than a worksheet's row limit goes on
  * in further worksheets, name(2), name(3), ..., each starting with the list
- * heads), real values (numbers, dates), merges, column widths
+ * heads), real values (numbers, dates), text as text (a string cell, with
+ * the quote prefix when it starts like a formula), merges, column widths
  * and row heights from the model, borders, fonts per role, A4 print setup
  * with the model's page breaks, header/footer with page numbers, and
  * dropdown validations for grade cells. Deterministic: fixed `created`.

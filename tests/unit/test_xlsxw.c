@@ -379,3 +379,100 @@ Test(xlsxw, print_titles_start_each_later_sheet, .init = setup, .fini = teardown
     tpl_free(t);
     sbuf_free(&err);
 }
+
+/* Text that a spreadsheet would take for a formula once the cell is edited
+ * and entered (= + - @ first, also after spaces or U+3000, and the
+ * full-width ＝ ＋ － ＠) is a string cell with the quote prefix; other text
+ * and numbers have none. LibreOffice opens it and, saving it again as XLSX,
+ * keeps each such cell a string with its text (LibreOffice 7.4 writes no
+ * quotePrefix of its own, so the prefix itself is checked on ours only). */
+static const char *const QUOTE_CASES[][2] = {
+    {"=1+2", "1"}, {"  =A1", "1"}, {"\u3000=A1", "1"}, {"\uFF1D1+2", "1"}, {"\uFF0B1", "1"},
+    {"\uFF0D1", "1"}, {"\uFF20x", "1"}, {"+1", "1"}, {"-2", "1"}, {"@SUM(A1)", "1"},
+    {"=HYPERLINK(\"http://e.x/\")", "1"}, {"a=b", "0"}, {"1-2", "0"}, {"甲", "0"},
+};
+#define NQUOTE (sizeof QUOTE_CASES / sizeof QUOTE_CASES[0])
+
+static const char *PY_QUOTE =
+    "import sys, openpyxl\n"
+    "ws = openpyxl.load_workbook(sys.argv[1]).active\n"
+    "for r in range(1, ws.max_row + 1):\n"
+    "    a, b = ws.cell(r, 1), ws.cell(r, 2)\n"
+    "    q = lambda c: (' %d' % bool(c.quotePrefix)) if sys.argv[2] == 'q' else ''\n"
+    "    print('ROW', r, a.data_type + q(a), b.data_type + q(b), repr(b.value), '|' + a.value + '|')\n";
+
+/* The cells of q.xlsx: type, quote prefix (when prefix), text. */
+static char *quote_check(const char *x, bool prefix)
+{
+    sbuf args = {0};
+    sbuf_printf(&args, "'%s' %s", x, prefix ? "q" : "-");
+    int st;
+    char *perr;
+    char *out = run_py(PY_QUOTE, args.data, &st, &perr);
+    cr_assert_eq(st, 0, "%s%s", out, perr);
+    free(perr);
+    sbuf_free(&args);
+    return out;
+}
+
+Test(xlsxw, formula_like_text_has_the_quote_prefix, .init = setup, .fini = teardown)
+{
+    const char *xml =
+        "<form xmlns=\"urn:kaohe:form:1\" name=\"q\" sheet=\"q\"><columns>90 30</columns>"
+        "<list source=\"items\"><item><row height=\"8\"><cell>{{v}}</cell><cell>{{n|number}}</cell></row></item></list>"
+        "</form>";
+    sbuf err = {0};
+    tpl_form *t = tpl_parse(xml, strlen(xml), "q.xml", &err);
+    cr_assert_not_null(t, "%s", err.data);
+    kv_map *m = kv_new();
+    char key[32];
+    for (size_t i = 0; i < NQUOTE; i++) {
+        snprintf(key, sizeof key, "items.%zu.v", i);
+        kv_set(m, key, QUOTE_CASES[i][0]);
+        snprintf(key, sizeof key, "items.%zu.n", i);
+        kv_set(m, key, "-5");
+    }
+    layout_source src = kv_source(m);
+    lo_doc *d = layout_run(t, &src, FS, &err);
+    cr_assert_not_null(d, "%s", err.data);
+    char *x = path_in("q.xlsx");
+    cr_assert(xlsxw_write(d, FS, NULL, x, &err), "%s", err.data);
+    char *out = quote_check(x, true);
+    char want[256];
+    for (size_t i = 0; i < NQUOTE; i++) {
+        snprintf(want, sizeof want, "ROW %zu s %s n 0 -5 |%s|\n", i + 1, QUOTE_CASES[i][1], QUOTE_CASES[i][0]);
+        cr_assert_not_null(strstr(out, want), "want %s in %s", want, out);
+    }
+    free(out);
+
+    /* LibreOffice: the cells stay strings with their text */
+    int st;
+    out = fixture_run("command -v soffice", &st, NULL);
+    free(out);
+    if (st == 0) {
+        sbuf cmd = {0};
+        sbuf_printf(&cmd, "cd '%s' && HOME='%s' timeout 180 soffice --headless --convert-to xlsx --outdir lo q.xlsx",
+                    DIR_, DIR_);
+        char *perr;
+        out = fixture_run(cmd.data, &st, &perr);
+        cr_assert_eq(st, 0, "%s%s", out, perr);
+        free(out);
+        free(perr);
+        char *lo = path_in("lo/q.xlsx");
+        out = quote_check(lo, false);
+        for (size_t i = 0; i < NQUOTE; i++) {
+            snprintf(want, sizeof want, "ROW %zu s n -5 |%s|\n", i + 1, QUOTE_CASES[i][0]);
+            cr_assert_not_null(strstr(out, want), "after LibreOffice: want %s in %s", want, out);
+        }
+        free(out);
+        free(lo);
+        sbuf_free(&cmd);
+    } else {
+        cr_log_warn("soffice not installed: LibreOffice check skipped");
+    }
+    free(x);
+    lo_doc_free(d);
+    kv_free(m);
+    tpl_free(t);
+    sbuf_free(&err);
+}
