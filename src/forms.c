@@ -1600,20 +1600,32 @@ static int src_year(const layout_source *src)
     return y ? atoi(y) : 0;
 }
 
-/* The summary's source with the policy shown by its title (the policy
- * file's `title`) instead of the key results.xml carries: the officer
- * reads 考核政策：事业单位工作人员考核规定（2023）…, not "national". The key
- * stays when the policy no longer loads. */
+/* The summary's source with the policies shown by their titles (the policy
+ * files' `title`) instead of the keys results.xml carries: the officer
+ * reads 考核政策：事业单位工作人员考核规定（2023）…, not "national". A key
+ * stays when its policy no longer loads. `policies` lists every policy of
+ * the run (summary.h's order), joined by "；". */
 typedef struct summary_view {
     const layout_source *in;          /* first: see view_in */
     char title[512];
+    sbuf titles;
 } summary_view;
 
 static const char *sv_lookup(void *ctx, const char *path)
 {
     const summary_view *v = ctx;
     if (v->title[0] && !strcmp(path, "policy")) return v->title;
+    if (v->titles.len && !strcmp(path, "policies")) return v->titles.data;
     return view_lookup(ctx, path);
+}
+
+/* The title of the policy named `key` (the key itself when it does not load). */
+static void policy_title(const forms_ctx *fc, const char *key, char *out, size_t n)
+{
+    char perr[256];
+    policy *p = policy_load(key, fc->policies_dir, perr, sizeof perr);
+    snprintf(out, n, "%s", p && p->title[0] ? p->title : key);
+    policy_free(p);
 }
 
 int forms_write_summary(const forms_ctx *fc, const layout_source *src, const char *dir,
@@ -1623,18 +1635,24 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
         sbuf_puts(err, "forms_write_summary: missing argument");
         return -1;
     }
-    summary_view sv = {src, ""};
+    summary_view sv = {src, "", {0}};
     const char *key = src->lookup ? src->lookup(src->ctx, "policy") : NULL;
-    if (key && *key) {
-        char perr[256];
-        policy *p = policy_load(key, fc->policies_dir, perr, sizeof perr);
-        if (p && p->title[0]) snprintf(sv.title, sizeof sv.title, "%s", p->title);
-        policy_free(p);
+    if (key && *key) policy_title(fc, key, sv.title, sizeof sv.title);
+    size_t n = src->count ? src->count(src->ctx, "policies") : 0;
+    for (size_t i = 0; i < n && src->item; i++) {
+        const char *name = src->item(src->ctx, "policies", i, "name");
+        if (!name || !*name) continue;
+        char title[512];
+        policy_title(fc, name, title, sizeof title);
+        if (sv.titles.len) sbuf_puts(&sv.titles, "；");
+        sbuf_puts(&sv.titles, title);
     }
     layout_source ss = {sv_lookup, view_count, view_item, &sv};
     wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve,
               o->want_docx, NULL, src_year(src), o->pdfa};
-    return write_paged(&w, T_SUMMARY, &ss, "summary");
+    int rc = write_paged(&w, T_SUMMARY, &ss, "summary");
+    sbuf_free(&sv.titles);
+    return rc;
 }
 
 /* The ranking's source (summary.h) with what results.xml does not carry

@@ -264,7 +264,8 @@ def load_results(path):
     root = ET.parse(path).getroot()
     res = {"year": int(root.get("year")), "policy": root.get("policy"), "units": OrderedDict()}
     for u in root.findall(NS_RES + "unit"):
-        unit = {"id": u.get("id"), "status": u.get("status"), "name": u.get("name"), "buckets": [], "persons": OrderedDict(),
+        unit = {"id": u.get("id"), "status": u.get("status"), "name": u.get("name"), "policy": u.get("policy"),
+                "buckets": [], "persons": OrderedDict(),
                 "findings": [], "notice": None}
         for b in u.findall(NS_RES + "bucket"):
             unit["buckets"].append({"name": b.get("name"), "participants": int(b.get("participants")),
@@ -521,6 +522,9 @@ class Checker:
             ins = by_unit_in.get(uid, [])
             if ru.get("name") is not None and ins:
                 rep.eq("results", "%s/%s" % (rpath, uid), "name", ru["name"], ins[0]["name"])
+            if ins:   # the policy the unit's forms followed: its file's, or --policy
+                rep.eq("results", "%s/%s" % (rpath, uid), "policy", ru["policy"],
+                       self.policy(ins[0]["file"]["policy"])["name"])
             want = [p["id"] for u in ins for p in u["persons"]]
             rep.eq("results", "%s/%s" % (rpath, uid), "person ids", list(ru["persons"]), want)
 

@@ -480,3 +480,51 @@ Test(print, xlsx_print_one_page_wide_like_the_pdf, .timeout = 600)
         free(lo_pages);
     }
 }
+
+/* The summary's header names every policy of the run, by title, in the
+ * order the units first use them: two input files under national and
+ * jiaozuo-2007 (the second's ids renamed so they do not repeat), built at
+ * once and as two shards merged; each unit of results.xml carries the
+ * policy its forms followed. With -p every unit follows the one given. */
+Test(print, summary_names_every_policy_of_the_run)
+{
+    const char *k = kaohe();
+    cr_assert_eq(run(NULL, "%s sample --units 3 --persons 30 --seed 5 --policy national > %s/a.xml && "
+                           "%s sample --units 3 --persons 30 --seed 6 --policy jiaozuo-2007 | "
+                           "sed 's/id=\"U0/id=\"V0/g; s/id=\"P0/id=\"Q0/g' > %s/b.xml", k, dir, k, dir), 0);
+    const char *opts[] = {"-o %s/whole", "--shard 1/2 -o %s/s1", "--shard 2/2 -o %s/s2", "-p zhangzhou -o %s/forced"};
+    for (size_t i = 0; i < sizeof opts / sizeof *opts; i++) {
+        char o[300];
+        snprintf(o, sizeof o, opts[i], dir);
+        cr_assert_eq(run(NULL, "%s build -q %s %s/a.xml %s/b.xml >/dev/null 2>&1", k, o, dir, dir), 0, "%s", o);
+    }
+    cr_assert_eq(run(NULL, "%s merge -o %s/merged %s/s1 %s/s2 >/dev/null 2>&1", k, dir, dir, dir), 0);
+    cr_assert_eq(run(NULL, "cp -r ../templates/policies %s/policies", dir), 0);   /* the titles */
+    py_check("policies",
+             "import glob, re, subprocess, xml.etree.ElementTree as ET\n"
+             "A, R = '{urn:kaohe:appraisal:1}', '{urn:kaohe:results:1}'\n"
+             "def title(name):\n"
+             "    for l in open('policies/%s.policy' % name, encoding='utf-8'):\n"
+             "        if l.startswith('title'): return l.split(None, 1)[1].strip()\n"
+             "want = {}\n"
+             "for f in ('a.xml', 'b.xml'):\n"
+             "    r = ET.parse(f).getroot()\n"
+             "    for u in r.iter(A + 'unit'): want[u.get('id')] = r.get('policy')\n"
+             "bad = []\n"
+             "def check(out, force=None):\n"
+             "    res = ET.parse(out + '/2025/results.xml').getroot()\n"
+             "    order = []\n"
+             "    for u in res.iter(R + 'unit'):\n"
+             "        p = force or want[u.get('id')]\n"
+             "        if u.get('policy') != p: bad.append((out, u.get('id'), u.get('policy'), p))\n"
+             "        if p not in order: order.append(p)\n"
+             "    t = re.sub(r'\\s', '', subprocess.run(['pdftotext', out + '/2025/summary.pdf', '-'], capture_output=True, text=True).stdout)\n"
+             "    head = '考核政策：' + '；'.join(re.sub(r'\\s', '', title(p)) for p in order)\n"
+             "    if head + '单位数' not in t: bad.append((out, head, t[:200]))\n"
+             "    return order\n"
+             "o = check('whole')\n"
+             "if len(o) != 2: bad.append(('whole', o))\n"
+             "if check('merged') != o: bad.append('merged order')\n"
+             "if check('forced', 'zhangzhou') != ['zhangzhou']: bad.append('forced')\n"
+             "print(bad[:5]); raise SystemExit(1 if bad else 0)\n");
+}
