@@ -563,7 +563,14 @@ static const char *gstat_field(view *v, const gstat *s, const char *f)
     return NULL;
 }
 
-/* unit.quota.<group>[.leader|.staff].places|ratio */
+/* What the quota application prints where there is no value (templates/
+ * forms/README.md, "— and 0"): a count that is zero prints 0; a value that
+ * does not exist (the places and ratio of a group nobody of the unit takes
+ * part in, a ratio without participants) prints —. */
+#define NO_VALUE "—"
+
+/* unit.quota.<group>[.leader|.staff].places|participants|ratio|placesText
+ * (placesText: "N 名", or — when nobody of the unit takes part in it) */
 static const char *quota_field(view *v, const char *f)
 {
     static const char *const gk[] = {"admin", "institution", "other"};
@@ -588,6 +595,11 @@ static const char *quota_field(view *v, const char *f)
         }
         if (!strcmp(rest, "places")) return num(v, places);
         if (!strcmp(rest, "participants")) return num(v, part);
+        if (!strcmp(rest, "placesText")) {
+            if (part <= 0) return NO_VALUE;
+            snprintf(v->buf, sizeof v->buf, "%ld 名", places);
+            return v->buf;
+        }
         if (!strcmp(rest, "ratio")) return any ? fix(v, ratio) : NULL;
         return NULL;
     }
@@ -596,19 +608,19 @@ static const char *quota_field(view *v, const char *f)
 
 /* The unit's ratio: one value when every group taking part has the same,
  * else per group ("行政20%、事业20%、其他人员10%"), per bucket when a group's
- * leader and staff ratios differ. */
+ * leader and staff ratios differ; — when nobody takes part. */
 static const char *ratio_text(view *v)
 {
     static const char *const gl[] = {"行政", "事业", "其他人员"};
     const unit *u = v->u;
-    if (u->n_buckets == 0) return NULL;
     bool any_part = false;
     for (int b = 0; b < u->n_buckets; b++)
         if (u->buckets[b].participants > 0) any_part = true;
+    if (!any_part) return NO_VALUE;
     bool same = true, seen = false;
     fix6 first = 0;
     for (int b = 0; b < u->n_buckets; b++) {
-        if (any_part && u->buckets[b].participants == 0) continue;
+        if (u->buckets[b].participants == 0) continue;
         if (!seen) first = u->buckets[b].ratio;
         else if (u->buckets[b].ratio != first) same = false;
         seen = true;
@@ -625,7 +637,7 @@ static const char *ratio_text(view *v)
     for (int g = 0; g < GROUP_COUNT; g++) {
         int idx[2], k = 0;
         for (int b = 0; b < u->n_buckets && k < 2; b++)
-            if ((int)u->buckets[b].group == g && (!any_part || u->buckets[b].participants > 0)) idx[k++] = b;
+            if ((int)u->buckets[b].group == g && u->buckets[b].participants > 0) idx[k++] = b;
         if (!k) continue;
         if (k == 1 || u->buckets[idx[0]].ratio == u->buckets[idx[1]].ratio) {
             fix6_format_plain(u->buckets[idx[0]].ratio * 100, buf, sizeof buf);

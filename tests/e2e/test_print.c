@@ -528,3 +528,65 @@ Test(print, summary_names_every_policy_of_the_run)
              "if check('forced', 'zhangzhou') != ['zhangzhou']: bad.append('forced')\n"
              "print(bad[:5]); raise SystemExit(1 if bad else 0)\n");
 }
+
+/* The quota application (both variants, PDF and XLSX) prints "0" for a
+ * count that is zero and "—" where there is no value: 实有编制数 and
+ * 参加考核人数 are numbers (0 included) and 其他's 编制数 is —; a group's
+ * 优秀等次指标 (and its 领导职务 / 一般工作人员 parts) is "N 名" when someone
+ * of the unit takes part in it, 0 名 included, else —; 申请比例 is — when
+ * nobody takes part. Never a blank, never "— 名". Expectations from
+ * results.xml's buckets; inputs with zero places, absent groups, a unit
+ * where nobody takes part, a policy that counts leaders apart, and the
+ * sample; also the --approve text. */
+Test(print, quota_application_zero_and_dash)
+{
+    const char *in = "../input/*.xml data/quota-zeros.xml data/quota-zeros-split.xml";
+    cr_assert_eq(run(NULL, "%s build -q -o %s/out %s >/dev/null 2>&1", kaohe(), dir, in), 0);
+    cr_assert_eq(run(NULL, "%s build -q --approve -o %s/approved %s >/dev/null 2>&1", kaohe(), dir, in), 0);
+    py_check("quota application 0 and —",
+             "import re, subprocess, xml.etree.ElementTree as ET, openpyxl\n"
+             "R = '{urn:kaohe:results:1}'\n"
+             "GROUPS = [('admin', '行政'), ('institution', '事业'), ('other', '其他人员')]\n"
+             "def sq(s): return re.sub(r'\\s', '', s)\n"
+             "bad, seen = [], set()\n"
+             "for out in ('out', 'approved'):\n"
+             "    for u in ET.parse(out + '/2025/results.xml').getroot().iter(R + 'unit'):\n"
+             "        if u.get('status') != 'ok': continue\n"
+             "        uid = u.get('id')\n"
+             "        b = {k.get('name'): (int(k.get('participants')), int(k.get('places'))) for k in u.iter(R + 'bucket')}\n"
+             "        def places(names):\n"
+             "            p = sum(b[n][0] for n in names if n in b)\n"
+             "            seen.add('dash' if p == 0 else 'zero' if sum(b[n][1] for n in names if n in b) == 0 else 'n')\n"
+             "            return '—' if p == 0 else '%d名' % sum(b[n][1] for n in names if n in b)\n"
+             "        d = '%s/2025/%s/quota-application.' % (out, uid)\n"
+             "        t = sq(subprocess.run(['pdftotext', d + 'pdf', '-'], capture_output=True, text=True).stdout)\n"
+             "        ws = openpyxl.load_workbook(d + 'xlsx').active\n"
+             "        x = sq(''.join(str(c.value) for r in ws.iter_rows() for c in r if c.value is not None))\n"
+             "        split = any('-' in n for n in b)\n"
+             "        for g, label in GROUPS:\n"
+             "            names = [n for n in b if n == g or n.startswith(g + '-')]\n"
+             "            want = [label + '优秀等次指标：' + places(names)]\n"
+             "            if split and g != 'other':\n"
+             "                want.append('（领导职务%s，一般工作人员%s）' % (places([g + '-leader']), places([g + '-staff'])))\n"
+             "            if out == 'approved': want.append(('、' if g != 'admin' else '优秀等次指标') + label + places(names))\n"
+             "            for w in want:   # the approved PDF's two boxes interleave in pdftotext: the XLSX has them whole\n"
+             "                if w not in x or (out == 'out' and w not in t): bad.append((out, uid, w))\n"
+             "        nobody = not any(p for p, _ in b.values())\n"
+             "        seen.add('nobody' if nobody else 'some')\n"
+             "        for s in (t, x):\n"
+             "            if ('申请比例：—' in s) != nobody: bad.append((out, uid, 'ratio', nobody))\n"
+             "            for wrong in ('—名', '：名', '名名', '：<', '：）', '：，'):\n"
+             "                if wrong in s: bad.append((out, uid, wrong))\n"
+             "        # 实有编制数 (B label, C value) and 参加考核人数 (E label, F value): numbers; 其他's 编制数 —\n"
+             "        cells = 0\n"
+             "        for r in ws.iter_rows():\n"
+             "            v = {openpyxl.utils.get_column_letter(c.column): c.value for c in r}\n"
+             "            for lab, val in (('B', 'C'), ('E', 'F')):\n"
+             "                if v.get(lab) in ('行政', '事业', '其他'):\n"
+             "                    cells += 1\n"
+             "                    ok = v.get(val) == '—' if (lab, v[lab]) == ('B', '其他') else isinstance(v.get(val), int)\n"
+             "                    if not ok: bad.append((out, uid, lab + v[lab], v.get(val)))\n"
+             "        if cells != 6: bad.append((out, uid, 'cells', cells))\n"
+             "print(sorted(seen), bad[:8])\n"
+             "raise SystemExit(1 if bad or seen != {'dash', 'zero', 'n', 'nobody', 'some'} else 0)\n");
+}
