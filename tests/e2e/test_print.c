@@ -590,3 +590,30 @@ Test(print, quota_application_zero_and_dash)
              "print(sorted(seen), bad[:8])\n"
              "raise SystemExit(1 if bad or seen != {'dash', 'zero', 'n', 'nobody', 'some'} else 0)\n");
 }
+
+/* One number format per column: in every PDF and XLSX of the sample, of an
+ * input scored under each of the five schemes and of a generated input,
+ * the numbers of a table column all have the same decimals (390.10 and
+ * 857.10, not 390.1), and an XLSX column has one number format
+ * (e2e/check_columns.py says how it finds the columns). */
+Test(print, one_number_format_per_column)
+{
+    const char *k = kaohe();
+    cr_assert_eq(run(NULL, "%s sample --units 12 --persons 240 --seed 21 > %s/gen.xml", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/sample ../input/*.xml >/dev/null 2>&1", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/schemes data/five-schemes.xml >/dev/null 2>&1", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/gen %s/gen.xml >/dev/null 2>&1", k, dir, dir), 0);
+    char *out;
+    int rc = run(&out, "/usr/bin/python3 e2e/check_columns.py %s/sample/2025 %s/schemes/2025 %s/gen/2025 2>&1", dir,
+                 dir, dir);
+    cr_expect_eq(rc, 0, "%s", out);
+    /* every scheme's sheet was there to check */
+    for (int u = 1; u <= 5; u++) {
+        char pdf[300];
+        snprintf(pdf, sizeof pdf, "%s/schemes/2025/F0%d/assessment.pdf", dir, u);
+        FILE *f = fopen(pdf, "rb");
+        cr_expect(f, "%s", pdf);
+        if (f) fclose(f);
+    }
+    free(out);
+}
