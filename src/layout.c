@@ -400,6 +400,7 @@ static void resolve(L *l, const tpl_seg *segs, size_t n, bool force_text, bool i
 /* ---- pages ---- */
 
 static void close_page(L *l);
+static void check_inside(L *l, const lo_page *pg, size_t pno);
 
 /* Streaming: the finished pages to the sink, in order, then freed with
  * their arena. */
@@ -407,6 +408,7 @@ static void emit_pages(L *l)
 {
     lo_doc *d = l->d;
     for (size_t i = 0; i < d->npages; i++) {
+        check_inside(l, &d->pages[i], l->emitted + i + 1);
         l->sink->page(l->sink->ctx, d, &d->pages[i]);
         free(d->pages[i].rows);
         free(d->pages[i].cells);
@@ -1223,6 +1225,8 @@ lo_doc *layout_stream_print(const tpl_form *t, const layout_source *src, const f
         emit_pages(l);
         free(d->pages);
         d->pages = NULL;
+    } else {
+        for (size_t i = 0; i < d->npages; i++) check_inside(l, &d->pages[i], i + 1);
     }
     free(l->conts);
     free(l);
@@ -1245,4 +1249,72 @@ void lo_doc_free(lo_doc *d)
     free(d->diags);
     arena_free(&d->a);
     free(d);
+}
+
+/* ---- check: text inside its cell (issue 16) ---- */
+
+/* How far (mm) the line box [x0,x1]×[y0,y1] reaches beyond the box
+ * [l,r]×[t,b]; 0 when inside. */
+static double beyond(double x0, double x1, double y0, double y1, double l, double r, double t, double b)
+{
+    double d = 0;
+    if (l - x0 > d) d = l - x0;
+    if (x1 - r > d) d = x1 - r;
+    if (t - y0 > d) d = t - y0;
+    if (y1 - b > d) d = y1 - b;
+    return d;
+}
+
+size_t layout_text_inside(const lo_page *pg, size_t pno, sbuf *problems)
+{
+    const double eps = 0.01;   /* mm: rounding of the fitting arithmetic */
+    size_t n = 0;
+    for (size_t i = 0; pg && i < pg->ncells; i++) {
+        const lo_cell *c = &pg->cells[i];
+        double l = c->x + c->pad, r = c->x + c->w - c->pad;
+        double t = c->y + c->pad / 2, b = c->y + c->h - c->pad / 2;
+        double pitch = c->size * c->leading * PT2MM, em = c->size * PT2MM;
+        for (size_t k = 0; k < c->nlines; k++) {
+            const text_line *ln = &c->lines[k];
+            if (ln->end <= ln->start) continue;   /* an empty line draws nothing */
+            double w = ln->width * PT2MM, x0;
+            switch (c->halign) {
+            case TPL_CENTER: x0 = l + (r - l - w) / 2; break;
+            case TPL_RIGHT: x0 = r - w; break;
+            default: x0 = l; break;
+            }
+            double y0 = c->y + c->text_top + (double)k * pitch;
+            double d = beyond(x0, x0 + w, y0, y0 + em, l, r, t, b);
+            if (d <= eps) continue;
+            n++;
+            if (!problems) continue;
+            size_t len = ln->end - ln->start, cut = len < 30 ? len : 30;
+            while (cut < len && (c->text[ln->start + cut] & 0xC0) == 0x80) cut++;   /* whole characters */
+            sbuf_printf(problems, "TEXT_OUTSIDE_CELL: 第 %zu 页第 %d 行第 %d 列的文字超出单元格 %.2f mm：“%.*s”\n",
+                        pno, c->row + 1, c->col + 1, d, (int)cut, c->text + ln->start);
+        }
+    }
+    return n;
+}
+
+/* Every finished page is checked: a line outside its cell becomes the
+ * document's TEXT_OUTSIDE_CELL problem, naming the form (the officer sees
+ * it among the unit's warnings), so no form goes out with text over a
+ * border unseen. A broken template would say it on every row: the first
+ * OUTSIDE_MAX lines of a document are enough to find it. */
+#define OUTSIDE_CODE "TEXT_OUTSIDE_CELL: "
+#define OUTSIDE_MAX 20
+static void check_inside(L *l, const lo_page *pg, size_t pno)
+{
+    size_t told = 0;
+    for (size_t i = 0; i < l->d->ndiags; i++) told += !strncmp(l->d->diags[i], OUTSIDE_CODE, strlen(OUTSIDE_CODE));
+    if (told >= OUTSIDE_MAX) return;
+    sbuf b = {0};
+    if (layout_text_inside(pg, pno, &b))
+        for (char *line = b.data, *nl; line && (nl = strchr(line, '\n')) && told < OUTSIDE_MAX; line = nl + 1) {
+            *nl = '\0';
+            diag(l, OUTSIDE_CODE "《%s》%s", l->d->title ? l->d->title : "", line + strlen(OUTSIDE_CODE));
+            told++;
+        }
+    sbuf_free(&b);
 }

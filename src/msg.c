@@ -254,6 +254,7 @@ static const msg_entry titles[] = {
     { "NO_CALENDAR", "缺少节假日安排", "no holiday calendar" },
     { "SCORE_INVALID", "评分项无法识别", "unreadable score component" },
     { "SCORE_OUT_OF_RANGE", "综合得分超出范围", "score out of range" },
+    { "TEXT_OUTSIDE_CELL", "文字超出单元格", "text outside its cell" },
 };
 
 const char *msg_title(msg_lang lang, const char *code)

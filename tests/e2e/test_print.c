@@ -617,3 +617,63 @@ Test(print, one_number_format_per_column)
     }
     free(out);
 }
+
+/* No text touches a cell border: the layout checks every page it makes
+ * (layout_text_inside) and reports a line outside its cell less the padding
+ * as the unit's TEXT_OUTSIDE_CELL warning. None in the sample, none in an
+ * input whose every name, unit name, post, rank, duty, education and
+ * contact is long (up to the schema's 200 characters, Latin words and
+ * numbers mixed in), none in the names corpus. */
+Test(print, no_text_outside_its_cell)
+{
+    const char *k = kaohe();
+    cr_assert_eq(run(NULL, "%s sample --units 4 --persons 50 --seed 13 > %s/gen.xml", k, dir), 0);
+    py_check("long values",
+             "import re\n"
+             "s = open('gen.xml', encoding='utf-8').read()\n"
+             "def long(m):\n"
+             "    v = m.group(2)\n"
+             "    v = (v + 'Excellent-Grade-2025 第12345678号') * 8\n"
+             "    return '%s=\"%s\"' % (m.group(1), v[:200])\n"
+             "pat = re.compile(r'\\b(name|post|rank|duty|education|political|ethnicity)=\"([^\"]*)\"')\n"
+             "n = 0\n"
+             "def tag(m):   # the attributes of units, persons and contacts (not score components)\n"
+             "    global n\n"
+             "    t, k = pat.subn(long, m.group(0))\n"
+             "    n += k\n"
+             "    return t\n"
+             "s = re.sub(r'<(unit|person|contact) [^>]*>', tag, s)\n"
+             "open('long.xml', 'w', encoding='utf-8').write(s)\n"
+             "raise SystemExit(0 if n > 300 else 1)\n");
+    const char *inputs[] = {"../input/*.xml", "%s/long.xml", "data/names-corpus.xml"};
+    size_t units = 0;
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        char in[300], *out;
+        snprintf(in, sizeof in, inputs[i], dir);
+        run(NULL, "rm -rf %s/out", dir);
+        int rc = run(NULL, "%s build -q -o %s/out %s >/dev/null 2>&1", k, dir, in);
+        cr_assert(rc == 0 || rc == 1, "%s: exit %d", in, rc);
+        run(&out, "cat %s/out/*/findings.txt | grep TEXT_OUTSIDE_CELL | head -5", dir);
+        cr_expect_str_empty(out, "%s:\n%s", in, out);
+        free(out);
+        run(&out, "ls -d %s/out/*/*/ | wc -l", dir);
+        units += (size_t)atol(out);
+        free(out);
+    }
+    cr_expect_gt(units, 18, "unit directories written: %zu", units);
+    /* and it does report: the tally's 序号 column made 2 mm wide (the rest
+     * to the next column), too narrow for "10" between its paddings */
+    cr_assert_eq(run(NULL, "cp -r ../templates %s/tpl && sed -i 's|<columns>10 19 |<columns>2 27 |' "
+                           "%s/tpl/forms/tally.xml && grep -q '<columns>2 27 ' %s/tpl/forms/tally.xml", dir, dir, dir),
+                 0);
+    run(NULL, "rm -rf %s/out", dir);
+    int rc = run(NULL, "KAOHE_TEMPLATES=%s/tpl %s build -q -o %s/out ../input/*.xml >/dev/null 2>&1", dir, k, dir);
+    cr_assert(rc == 0 || rc == 1, "exit %d", rc);
+    char *out;
+    run(&out, "grep -h TEXT_OUTSIDE_CELL %s/out/2025/findings.txt | grep -c '第 1 列'", dir);
+    cr_expect_gt(atol(out), 0, "no TEXT_OUTSIDE_CELL for the narrow column");
+    free(out);
+    run(&out, "pdftotext %s/out/2025/summary.pdf - | grep -c 文字超出单元格", dir);
+    cr_expect_gt(atol(out), 0, "the summary's 问题 does not say it");
+    free(out);
+}

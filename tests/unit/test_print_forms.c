@@ -1,9 +1,11 @@
 /* Print-ready forms (issue 16), the parts a unit test reaches directly: the
  * summary's header names every policy of the run (read back from
- * results.xml's unit@policy by summary.c, shown by title by forms.c). Tests
- * run from tests/. */
+ * results.xml's unit@policy by summary.c, shown by title by forms.c); no
+ * text touches a cell border (layout_text_inside over every template laid
+ * out with long, numeric and empty values). Tests run from tests/. */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,4 +108,154 @@ Test(print_forms, summary_header_names_the_policies_by_title, .fini = teardown, 
     free(c);
     sbuf_free(&written);
     sbuf_free(&err);
+}
+
+/* ------------------------------------------------ text inside its cell */
+
+/* A source giving every path and every list field the same value, lists of
+ * `rows` rows. */
+typedef struct same_source {
+    const char *value;
+    size_t rows;
+} same_source;
+
+static const char *same_lookup(void *ctx, const char *path)
+{
+    (void)path;
+    return ((same_source *)ctx)->value;
+}
+
+static size_t same_count(void *ctx, const char *list)
+{
+    (void)list;
+    return ((same_source *)ctx)->rows;
+}
+
+static const char *same_item(void *ctx, const char *list, size_t index, const char *field)
+{
+    (void)list, (void)index, (void)field;
+    return ((same_source *)ctx)->value;
+}
+
+static font_set *open_fonts(void)
+{
+    sbuf err = {0};
+    font_set *fs = font_set_open(NULL, &err);
+    cr_assert_not_null(fs, "%s", err.data);
+    sbuf_free(&err);
+    return fs;
+}
+
+static void drop_page(void *ctx, const lo_doc *d, const lo_page *pg) { (void)ctx, (void)d, (void)pg; }
+
+/* A cell whose text is pushed out of its box is reported, by page, grid
+ * position and distance; text inside (the layout's own) is not. */
+Test(print_forms, text_outside_its_cell_is_reported, .timeout = 30)
+{
+    font_set *fs = open_fonts();
+    sbuf err = {0};
+    const char *xml = "<form xmlns=\"urn:kaohe:form:1\" name=\"t\"><columns>30 30</columns>"
+                      "<row height=\"10\"><cell>考核</cell><cell align=\"left\">{{a}}</cell></row></form>";
+    tpl_form *t = tpl_parse(xml, strlen(xml), "t.xml", &err);
+    cr_assert_not_null(t, "%s", err.data);
+    kv_map *m = kv_new();
+    kv_set(m, "a", "优秀");
+    layout_source src = kv_source(m);
+    lo_doc *d = layout_run(t, &src, fs, &err);
+    cr_assert(d && d->npages == 1);
+    sbuf probs = {0};
+    cr_expect_eq(layout_text_inside(&d->pages[0], 1, &probs), 0, "%s", probs.data);
+    lo_cell *c = &d->pages[0].cells[1];
+    cr_assert_eq(c->nlines, 1);
+    double w = c->w;
+    c->w = 2 * c->pad + 1;   /* 1 mm between the paddings: 优秀 reaches across the right one */
+    cr_expect_eq(layout_text_inside(&d->pages[0], 3, &probs), 1);
+    cr_expect(probs.data && strstr(probs.data, "TEXT_OUTSIDE_CELL: 第 3 页第 1 行第 2 列的文字超出单元格"), "%s",
+              probs.data);
+    cr_expect(probs.data && strstr(probs.data, "“优秀”"), "%s", probs.data);
+    c->w = w;
+    c->halign = TPL_RIGHT;   /* placed by its alignment: still inside */
+    cr_expect_eq(layout_text_inside(&d->pages[0], 1, NULL), 0);
+    c->text_top = -0.5;   /* above the top padding */
+    cr_expect_eq(layout_text_inside(&d->pages[0], 1, NULL), 1);
+    c->text_top = c->h;   /* below the cell */
+    cr_expect_eq(layout_text_inside(&d->pages[0], 1, NULL), 1);
+    sbuf_free(&probs);
+    lo_doc_free(d);
+    tpl_free(t);
+    /* the engine checks its own pages: a column narrower than one character
+     * at the minimum size cannot hold its text, and the document says so */
+    const char *narrow = "<form xmlns=\"urn:kaohe:form:1\" name=\"n\"><columns>1.5 30</columns>"
+                         "<style size=\"9\" min-size=\"8\" padding=\"0.5\"/>"
+                         "<row height=\"auto\"><cell>{{a}}</cell><cell>{{a}}</cell></row></form>";
+    t = tpl_parse(narrow, strlen(narrow), "n.xml", &err);
+    cr_assert_not_null(t, "%s", err.data);
+    lo_sink sink = {drop_page, NULL};
+    for (int stream = 0; stream < 2; stream++) {   /* laid out whole, and a page at a time */
+        d = layout_stream_print(t, &src, fs, stream ? &sink : NULL, NULL, &err);
+        cr_assert_not_null(d);
+        size_t found = 0;
+        for (size_t i = 0; i < d->ndiags; i++)
+            found += !strncmp(d->diags[i], "TEXT_OUTSIDE_CELL: 《", strlen("TEXT_OUTSIDE_CELL: 《")) &&
+                     strstr(d->diags[i], "》第 1 页第 1 行第 1 列的文字超出单元格");
+        cr_expect_gt(found, 0, "no TEXT_OUTSIDE_CELL among %zu diags", d->ndiags);
+        for (size_t i = 0; i < d->ndiags; i++)
+            cr_expect(!strstr(d->diags[i], "第 2 列"), "the wide column's text is inside: %s", d->diags[i]);
+        lo_doc_free(d);
+    }
+    sbuf_free(&err);
+    kv_free(m);
+    tpl_free(t);
+    font_set_free(fs);
+}
+
+/* Every shipped template laid out with long values (Chinese text with Latin
+ * words and numbers, wider than any column), with wide numbers and with
+ * empty values, lists of 1 and 7 rows, duplex and simplex: no text line on
+ * any page reaches into a cell's padding. */
+Test(print_forms, no_template_puts_text_outside_its_cells, .timeout = 300)
+{
+    font_set *fs = open_fonts();
+    char *longv = fixture_long_text(400);
+    const char *values[] = {longv, "12345678901234567890.123456", "年度考核 2025 Excellent-Grade 4 名", ""};
+    DIR *dd = opendir("../templates/forms");
+    cr_assert(dd);
+    size_t forms = 0, pages = 0;
+    sbuf probs = {0};
+    for (struct dirent *e; (e = readdir(dd));) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".xml")) continue;
+        sbuf path = {0}, err = {0};
+        sbuf_printf(&path, "../templates/forms/%s", e->d_name);
+        tpl_form *t = tpl_load(path.data, &err);
+        cr_assert_not_null(t, "%s: %s", path.data, err.data);
+        forms++;
+        for (size_t v = 0; v < sizeof values / sizeof *values; v++)
+            for (size_t rows = 1; rows <= 7; rows += 6)
+                for (int simplex = 0; simplex < 2; simplex++) {
+                    same_source ss = {values[v], rows};
+                    layout_source src = {same_lookup, same_count, same_item, &ss};
+                    lo_print pr = {simplex == 1};
+                    lo_doc *d = layout_stream_print(t, &src, fs, NULL, &pr, &err);
+                    cr_assert_not_null(d, "%s: %s", e->d_name, err.data);
+                    for (size_t p = 0; p < d->npages; p++) {
+                        size_t before = probs.len;
+                        if (layout_text_inside(&d->pages[p], p + 1, &probs))
+                            sbuf_printf(&probs, "  (%s, value %zu, %zu rows)\n", e->d_name, v, rows);
+                        (void)before;
+                    }
+                    pages += d->npages;
+                    lo_doc_free(d);
+                }
+        tpl_free(t);
+        sbuf_free(&path);
+        sbuf_free(&err);
+    }
+    closedir(dd);
+    cr_expect_geq(forms, 17, "templates found: %zu", forms);
+    cr_expect_gt(pages, 500, "pages laid out: %zu", pages);
+    cr_expect_eq(probs.len, 0, "%.4000s", probs.data ? probs.data : "");
+    sbuf_free(&probs);
+    free(longv);
+    font_set_free(fs);
 }
