@@ -275,16 +275,20 @@ static void ink_span(const pgm *g, int *lo, int *hi)
 Test(print, binding_zone_stays_clear_and_mirrors_on_even_pages)
 {
     build("");
-    const char *forms[] = {"registration", "quota-application", "ballot", "tally", "rewards", "assessment", "notice"};
+    const char *forms[] = {"registration", "quota-application", "ballot", "tally", "rewards", "assessment", "notice",
+                           "result-notice", "incompetent"};
     char u[64][32];
-    size_t nu = units(u, 64), pages_seen = 0, mirrored = 0;
-    for (size_t k = 0; k < nu && k < 4; k++)
+    size_t nu = units(u, 64), pages_seen = 0, mirrored = 0, incompetent = 0;
+    for (size_t k = 0; k < nu; k++)
         for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
+            /* four units' forms, and the 不称职 register of every unit that has one */
+            if (k >= 4 && strcmp(forms[f], "incompetent")) continue;
             char pdf[400];
             snprintf(pdf, sizeof pdf, "%s/out/2025/%s/%s.pdf", dir, u[k], forms[f]);
             FILE *probe = fopen(pdf, "rb");
             if (!probe) continue;
             fclose(probe);
+            incompetent += !strcmp(forms[f], "incompetent");
             run(NULL, "rm -f %s/pg-*.pgm", dir);
             cr_assert_eq(run(NULL, "pdftoppm -r %d -gray '%s' %s/pg", DPI, pdf, dir), 0);
             char *list;
@@ -316,6 +320,7 @@ Test(print, binding_zone_stays_clear_and_mirrors_on_even_pages)
         }
     cr_expect(pages_seen > 50, "%zu pages", pages_seen);
     cr_expect(mirrored > 10, "even pages shifted to the left: %zu", mirrored);
+    cr_expect(incompetent > 0, "no 不称职 register in the sample");
 }
 
 /* A python check over a built package (Debian's python3, standard library
@@ -675,5 +680,26 @@ Test(print, no_text_outside_its_cell)
     free(out);
     run(&out, "pdftotext %s/out/2025/summary.pdf - | grep -c 文字超出单元格", dir);
     cr_expect_gt(atol(out), 0, "the summary's 问题 does not say it");
+    free(out);
+}
+
+/* CJK line breaking as printed: titles that take several lines are
+ * balanced (no 表 or 考核 alone), and no line inside a cell breaks a word
+ * of the engine's form vocabulary (参加考/核) or a number from its measure
+ * word (4 / 名): the sample, the five schemes' input and a generated input
+ * with long unit names (titles of several lines), read back with
+ * pdftotext -bbox-layout by e2e/check_breaks.py. */
+Test(print, titles_balanced_and_words_kept_whole)
+{
+    const char *k = kaohe();
+    cr_assert_eq(run(NULL, "%s sample --units 3 --persons 30 --seed 17 | sed 's/\\(<unit [^>]*name=\"\\)/\\1中共某某省某某市某某区委员会办公室机关事务服务中心/' "
+                           "> %s/long.xml", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/sample ../input/*.xml >/dev/null 2>&1", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/schemes data/five-schemes.xml >/dev/null 2>&1", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/long %s/long.xml >/dev/null 2>&1", k, dir, dir), 0);
+    char *out;
+    int rc = run(&out, "/usr/bin/python3 e2e/check_breaks.py ../src/text.c %s/sample/2025 %s/schemes/2025 %s/long/2025 2>&1",
+                 dir, dir, dir);
+    cr_expect_eq(rc, 0, "%s", out);
     free(out);
 }

@@ -259,3 +259,55 @@ Test(print_forms, no_template_puts_text_outside_its_cells, .timeout = 300)
     free(longv);
     font_set_free(fs);
 }
+
+/* ------------------------------------------------------- the tally's 备注 */
+
+/* 11 participants, 2 places: T1 is the leader's proposal with fewer
+ * excellent votes than T2 and T3, who tie for the one place left (T2
+ * before T3 by id); T4 on probation, T6 under investigation; T5 on long
+ * leave is not appraised (not on the tally). The 备注 explains each grade
+ * that is not the vote order's and each 不定等次, with the counts, and
+ * shows no person id. */
+Test(print_forms, tally_notes_explain_every_departure_from_the_votes, .fini = teardown, .timeout = 60)
+{
+    ufx_begin(&fx, "national", 2025);
+    ufx_ingest(&fx,
+               "<unit xmlns=\"urn:kaohe:appraisal:1\" id=\"U001\" name=\"某市统计局\">"
+               "<person id=\"T1\" name=\"甲一\" category=\"civil-servant\"><votes excellent=\"5\" competent=\"20\"/>"
+               "<proposal grade=\"excellent\"/></person>"
+               "<person id=\"T2\" name=\"乙二\" category=\"civil-servant\"><votes excellent=\"15\" competent=\"10\"/></person>"
+               "<person id=\"T3\" name=\"丙三\" category=\"civil-servant\"><votes excellent=\"15\" competent=\"10\"/></person>"
+               "<person id=\"T4\" name=\"丁四\" category=\"civil-servant\"><status probation=\"true\"/></person>"
+               "<person id=\"T5\" name=\"戊五\" category=\"civil-servant\"><status leaveMonths=\"8\" leaveType=\"personal\"/></person>"
+               "<person id=\"T6\" name=\"己六\" category=\"civil-servant\"><status underInvestigation=\"true\"/></person>"
+               "<person id=\"T7\" name=\"庚七\" category=\"civil-servant\"><votes excellent=\"2\" competent=\"23\"/></person>"
+               "<person id=\"T8\" name=\"辛八\" category=\"civil-servant\"><votes excellent=\"2\" competent=\"23\"/></person>"
+               "<person id=\"T9\" name=\"壬九\" category=\"civil-servant\"><votes excellent=\"1\" competent=\"24\"/></person>"
+               "<person id=\"T10\" name=\"癸十\" category=\"civil-servant\"><votes excellent=\"0\" competent=\"25\"/></person>"
+               "<person id=\"T11\" name=\"子十一\" category=\"civil-servant\"><votes excellent=\"0\" competent=\"25\"/></person>"
+               "<person id=\"T12\" name=\"丑十二\" category=\"civil-servant\"><votes excellent=\"0\" competent=\"25\"/></person>"
+               "</unit>");
+    ufx_compute(&fx);
+    ufx_open_forms(&fx);
+    ufx_write_unit(&fx, NULL);
+    char *x = ufx_xlsx_cells(&fx, "U001/tally.xlsx");
+    const char *want[] = {
+        "※按主管领导建议确定（优秀票5票）",
+        "※与丙三优秀票同为15票，按人员编号顺序确定为优秀",
+        "※与乙二优秀票同为15票，按人员编号顺序未确定为优秀",
+        "※试用期人员，只写评语，不定等次",
+        "※涉嫌违纪违法被立案调查尚未结案，不定等次",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) cr_expect(strstr(x, want[i]), "no %s in\n%s", want[i], x);
+    cr_expect(!strstr(x, "戊五"), "a person not appraised on the tally");
+    for (int i = 1; i <= 12; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "T%d", i);
+        cr_expect(!strstr(x, id), "the internal id %s is shown:\n%s", id, x);
+    }
+    free(x);
+    char *t = ufx_pdf_text(&fx, "U001/tally.pdf");
+    cr_expect(strstr(t, "※按主管领导建议确定（优秀票5票）"), "%s", t);
+    cr_expect(strstr(t, "按人员编号顺序确定为优秀"), "%s", t);
+    free(t);
+}
