@@ -340,7 +340,9 @@ static void py_check(const char *what, const char *script)
 }
 
 /* The registration form prints each person's rank (职务职级 / 岗位等级) and
- * duty (从事或分管工作), on a generated input. */
+ * duty (从事或分管工作), on a generated input, under the official labels:
+ * 单位及职务职级 and 任现职务职级时间 (公务员 and the like), 现聘岗位（职务）及等级
+ * (事业单位). */
 Test(print, registration_prints_rank_and_duty)
 {
     cr_assert_eq(run(NULL, "%s sample --units 3 --persons 40 --seed 7 > %s/in.xml", kaohe(), dir), 0);
@@ -352,6 +354,11 @@ Test(print, registration_prints_rank_and_duty)
              "for u in ET.parse('in.xml').getroot().iter(NS + 'unit'):\n"
              "    pdf = glob.glob('out/*/%s/registration.pdf' % u.get('id'))[0]\n"
              "    text = re.sub(r'\\s', '', subprocess.run(['pdftotext', pdf, '-'], capture_output=True, text=True).stdout)\n"
+             "    cats = {p.get('category') for p in u.iter(NS + 'person')}\n"
+             "    labels = (['单位及职务职级', '任现职务职级时间'] if cats & {'civil-servant', 'managed'} else []) + \\\n"
+             "             (['现聘岗位（职务）及等级'] if 'institution' in cats else [])\n"
+             "    raw = re.sub(r'\\s', '', subprocess.run(['pdftotext', '-raw', pdf, '-'], capture_output=True, text=True).stdout)\n"
+             "    bad += [(u.get('id'), l) for l in labels if l not in raw]   # a label's lines in drawing order\n"
              "    for p in u.iter(NS + 'person'):\n"
              "        for k in ('rank', 'duty'):\n"
              "            v = p.get(k)\n"
