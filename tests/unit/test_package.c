@@ -72,7 +72,7 @@ static char *finish(const forms_ctx *fc, bool block_summary, bool *ok, sbuf *err
 Test(package, manifest_only_when_every_output_was_written)
 {
     char e[1024];
-    forms_ctx *fc = forms_ctx_new("../templates/forms", e, sizeof e);
+    forms_ctx *fc = forms_ctx_new("../templates/forms", LANG_ZH, e, sizeof e);
     cr_assert_not_null(fc, "%s", e);
     sbuf err = {0};
     bool ok;

@@ -14,6 +14,7 @@
 #include "form_fixture.h"
 #include "layout.h"
 #include "xlsxw.h"
+#include "unit_fixture.h"
 
 #define SUMMARY "../templates/forms/summary.xml"
 #define EPOCH 1766966400LL
@@ -111,8 +112,7 @@ static const char *PY_SUMMARY =
 static char *write_summary(size_t n, unsigned long max_rows, bool whole)
 {
     sbuf err = {0};
-    tpl_form *t = tpl_load(SUMMARY, &err);
-    cr_assert_not_null(t, "%s", err.data);
+    tpl_form *t = ufx_template(SUMMARY);
     kv_map *m = fixture_summary_data(n, 0);
     kv_pager kp = {t, kv_source(m)};
     lo_pager pager = {kv_pager_run, &kp};
@@ -221,8 +221,7 @@ Test(xlsxw, summary_under_the_limit_is_one_sheet, .init = setup, .fini = teardow
 Test(xlsxw, page_longer_than_the_limit_fails_cleanly, .init = setup, .fini = teardown)
 {
     sbuf err = {0};
-    tpl_form *t = tpl_load(SUMMARY, &err);
-    cr_assert_not_null(t, "%s", err.data);
+    tpl_form *t = ufx_template(SUMMARY);
     kv_map *m = fixture_summary_data(60, 0);
     kv_pager kp = {t, kv_source(m)};
     lo_pager pager = {kv_pager_run, &kp};
@@ -253,8 +252,7 @@ Test(xlsxw, many_parts_keep_names_valid, .init = setup, .fini = teardown)
         "<list source=\"items\"><item><row height=\"120\"><cell>{{a}}</cell><cell>{{b}}</cell></row></item></list>"
         "</form>";
     sbuf err = {0};
-    tpl_form *t = tpl_parse(xml, strlen(xml), "long.xml", &err);
-    cr_assert_not_null(t, "%s", err.data);
+    tpl_form *t = ufx_template_mem(xml, strlen(xml), "long.xml");
     kv_map *m = kv_new();
     char key[32], val[32];
     for (int i = 0; i < 30; i++) {
@@ -334,8 +332,7 @@ static char *roster_check(const char *x, unsigned long limit)
 Test(xlsxw, print_titles_start_each_later_sheet, .init = setup, .fini = teardown)
 {
     sbuf err = {0};
-    tpl_form *t = tpl_load("../templates/forms/demo.xml", &err);
-    cr_assert_not_null(t, "%s", err.data);
+    tpl_form *t = ufx_template("../templates/forms/demo.xml");
     kv_map *m = fixture_demo_data(200, 100);
     kv_pager kp = {t, kv_source(m)};
     lo_pager pager = {kv_pager_run, &kp};
@@ -422,8 +419,7 @@ Test(xlsxw, formula_like_text_has_the_quote_prefix, .init = setup, .fini = teard
         "<list source=\"items\"><item><row height=\"8\"><cell>{{v}}</cell><cell>{{n|number}}</cell></row></item></list>"
         "</form>";
     sbuf err = {0};
-    tpl_form *t = tpl_parse(xml, strlen(xml), "q.xml", &err);
-    cr_assert_not_null(t, "%s", err.data);
+    tpl_form *t = ufx_template_mem(xml, strlen(xml), "q.xml");
     kv_map *m = kv_new();
     char key[32];
     for (size_t i = 0; i < NQUOTE; i++) {
