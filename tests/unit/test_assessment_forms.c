@@ -240,34 +240,12 @@ static const char *RESULTS =
     "  <totals units=\"6\" persons=\"0\" graded=\"0\" excellent=\"0\" errors=\"1\" warnings=\"0\"/>\n"
     "</results>\n";
 
-static void write_file(const char *name, const char *text)
-{
-    sbuf p = {0};
-    sbuf_printf(&p, "%s/%s", fx.dir, name);
-    FILE *f = fopen(p.data, "w");
-    cr_assert(f, "%s", p.data);
-    fputs(text, f);
-    fclose(f);
-    sbuf_free(&p);
-}
-
-static summary *read_back(void)
-{
-    sbuf p = {0}, err = {0};
-    sbuf_printf(&p, "%s/results.xml", fx.dir);
-    summary *s = summary_read(p.data, EPOCH, &err);
-    cr_assert(s, "summary_read: %s", err.data ? err.data : "");
-    sbuf_free(&p);
-    sbuf_free(&err);
-    return s;
-}
-
 Test(assessment_forms, ranking_source_order, .fini = teardown, .timeout = 30)
 {
     teardown();
     fx.dir = fixture_tmpdir();
-    write_file("results.xml", RESULTS);
-    summary *s = read_back();
+    ufx_write_file(&fx, "results.xml", RESULTS);
+    summary *s = ufx_read_results(&fx);
     cr_expect_eq(summary_units(s), 6);
     cr_expect_eq(summary_assessed(s), 5);
     layout_source src = summary_ranking_source(s);
@@ -288,8 +266,8 @@ Test(assessment_forms, ranking_forms, .fini = teardown, .timeout = 60)
 {
     teardown();
     open_shared();
-    write_file("results.xml", RESULTS);
-    summary *s = read_back();
+    ufx_write_file(&fx, "results.xml", RESULTS);
+    summary *s = ufx_read_results(&fx);
     layout_source src = summary_ranking_source(s);
     sbuf written = {0}, err = {0};
     int rc = forms_write_ranking(fx.fc, &src, fx.dir, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false, false}, &written,
@@ -327,8 +305,8 @@ Test(assessment_forms, ranking_forms, .fini = teardown, .timeout = 60)
  * and in the manifest before results.xml; none without assessments. */
 static char *finish(const char *results)
 {
-    write_file("results.xml", results);
-    write_file("findings.txt", "");
+    ufx_write_file(&fx, "results.xml", results);
+    ufx_write_file(&fx, "findings.txt", "");
     sbuf p = {0}, err = {0};
     sbuf_printf(&p, "%s/MANIFEST.sha256", fx.dir);
     outfile man;

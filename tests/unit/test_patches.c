@@ -70,16 +70,23 @@ Test(patches, libharu_streams_are_deflated_at_level_1)
     cr_assert_eq(fast, streams, "%d of %d streams at level 1", fast, streams);
 }
 
+/* A new workbook at a fresh temp path made from path's template
+ * ("...XXXXXX.xlsx", rewritten in place). */
+static lxw_workbook *temp_workbook(char *path)
+{
+    int fd = mkstemps(path, 5);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    return workbook_new(path);
+}
+
 /* minizip records the level in each local header's flag bits 1-2
  * (11 = level 1, "super fast"): every part of a libxlsxwriter workbook. */
 Test(patches, xlsx_parts_are_deflated_at_level_1)
 {
     cr_assert(strstr(defining_file("zipOpenNewFileInZip4_64"), "libminizip") == NULL);
     char path[] = "/tmp/kaohe-patch-XXXXXX.xlsx";
-    int fd = mkstemps(path, 5);
-    cr_assert_geq(fd, 0);
-    close(fd);
-    lxw_workbook *wb = workbook_new(path);
+    lxw_workbook *wb = temp_workbook(path);
     lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
     for (int r = 0; r < 100; r++) worksheet_write_string(ws, (lxw_row_t)r, 0, "年度考核", NULL);
     cr_assert_eq(workbook_close(wb), LXW_NO_ERROR);
@@ -128,10 +135,7 @@ Test(patches, marked_formats_get_the_quote_prefix)
     cr_assert(strstr(defining_file("lxw_styles_assemble_xml_file"), "libxlsxwriter") == NULL,
               "libxlsxwriter's own styles writer is in use");
     char path[] = "/tmp/kaohe-patch-XXXXXX.xlsx";
-    int fd = mkstemps(path, 5);
-    cr_assert_geq(fd, 0);
-    close(fd);
-    lxw_workbook *wb = workbook_new(path);
+    lxw_workbook *wb = temp_workbook(path);
     lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
     lxw_format *plain = workbook_add_format(wb), *quoted = workbook_add_format(wb);
     lxw_format *const both[2] = {plain, quoted};

@@ -19,28 +19,6 @@ static unit_fixture fx;
 
 static void teardown(void) { ufx_free(&fx); }
 
-static void write_file(const char *name, const char *text)
-{
-    sbuf p = {0};
-    sbuf_printf(&p, "%s/%s", fx.dir, name);
-    FILE *f = fopen(p.data, "w");
-    cr_assert(f, "%s", p.data);
-    fputs(text, f);
-    fclose(f);
-    sbuf_free(&p);
-}
-
-static summary *read_back(void)
-{
-    sbuf p = {0}, err = {0};
-    sbuf_printf(&p, "%s/results.xml", fx.dir);
-    summary *s = summary_read(p.data, UFX_EPOCH, &err);
-    cr_assert(s, "summary_read: %s", err.data ? err.data : "");
-    sbuf_free(&p);
-    sbuf_free(&err);
-    return s;
-}
-
 /* ------------------------------------------------------------ policies */
 
 /* Units under three policies; U2 has no policy attribute (a results.xml of
@@ -64,8 +42,8 @@ Test(print_forms, summary_lists_every_policy_in_first_use_order, .fini = teardow
 {
     teardown();
     fx.dir = fixture_tmpdir();
-    write_file("results.xml", RESULTS_POLICIES);
-    summary *s = read_back();
+    ufx_write_file(&fx, "results.xml", RESULTS_POLICIES);
+    summary *s = ufx_read_results(&fx);
     layout_source src = summary_source(s);
     cr_expect_str_eq(src.lookup(src.ctx, "policy"), "national");
     cr_expect_str_eq(src.lookup(src.ctx, "policies"), "zhangzhou；national；quannan-2011");
@@ -91,10 +69,10 @@ Test(print_forms, summary_header_names_the_policies_by_title, .fini = teardown, 
     sbuf_add(&r, x.data, (size_t)(q - x.data));
     sbuf_puts(&r, "my-city");
     sbuf_puts(&r, q + strlen("quannan-2011"));
-    write_file("results.xml", r.data);
+    ufx_write_file(&fx, "results.xml", r.data);
     sbuf_free(&x);
     sbuf_free(&r);
-    summary *s = read_back();
+    summary *s = ufx_read_results(&fx);
     layout_source src = summary_source(s);
     sbuf written = {0}, err = {0};
     forms_opts o = {.want_pdf = true, .want_xlsx = true, .epoch = UFX_EPOCH, .lang = LANG_ZH};

@@ -19,36 +19,15 @@
 #define SUMMARY "../templates/forms/summary.xml"
 #define EPOCH 1766966400LL
 
-static font_set *FS;
-static char *DIR_;
-static void setup(void)
-{
-    sbuf err = {0};
-    FS = font_set_open(NULL, &err);
-    cr_assert_not_null(FS, "%s", err.data);
-    sbuf_free(&err);
-    DIR_ = fixture_tmpdir();
-    cr_assert_not_null(DIR_);
-}
-static void teardown(void)
-{
-    font_set_free(FS);
-    fixture_rmdir(DIR_);
-    free(DIR_);
-}
-
-static char *path_in(const char *name)
-{
-    sbuf b = {0};
-    sbuf_printf(&b, "%s/%s", DIR_, name);
-    return b.data;
-}
+static writer_fixture W;
+static void setup(void) { wfx_open(&W); }
+static void teardown(void) { wfx_close(&W); }
 
 /* Run python3 `script` with arguments args: its stdout (malloc'd), status
  * in *st, stderr in *perr (malloc'd). */
 static char *run_py(const char *script, const char *args, int *st, char **perr)
 {
-    char *py = path_in("check.py");
+    char *py = wfx_path(&W, "check.py");
     FILE *f = fopen(py, "w");
     cr_assert_not_null(f, "%s", py);
     fputs(script, f);
@@ -61,15 +40,15 @@ static char *run_py(const char *script, const char *args, int *st, char **perr)
     return out;
 }
 
-typedef struct kv_pager {
-    const tpl_form *t;
-    layout_source src;
-} kv_pager;
-
-static lo_doc *kv_pager_run(void *ctx, const lo_sink *sink, sbuf *err)
+/* run_py for a script that must succeed: its stdout (malloc'd). */
+static char *run_py_ok(const char *script, const char *args)
 {
-    kv_pager *kp = ctx;
-    return layout_stream(kp->t, &kp->src, FS, sink, err);
+    int st;
+    char *perr;
+    char *out = run_py(script, args, &st, &perr);
+    cr_assert_eq(st, 0, "%s%s", out, perr);
+    free(perr);
+    return out;
 }
 
 /* A summary workbook read back: each worksheet (name, rows, print titles,
@@ -114,11 +93,11 @@ static char *write_summary(size_t n, unsigned long max_rows, bool whole)
     sbuf err = {0};
     tpl_form *t = ufx_template(SUMMARY);
     kv_map *m = fixture_summary_data(n, 0);
-    kv_pager kp = {t, kv_source(m)};
+    kv_pager kp = {t, kv_source(m), W.fs, 0};
     lo_pager pager = {kv_pager_run, &kp};
     xlsxw_opts o = {EPOCH, NULL, NULL, max_rows};
-    char *x = path_in("paged.xlsx");
-    cr_assert(xlsxw_write_pager(&pager, FS, &o, x, &err), "%s", err.data);
+    char *x = wfx_path(&W, "paged.xlsx");
+    cr_assert(xlsxw_write_pager(&pager, W.fs, &o, x, &err), "%s", err.data);
     char limit[32];
     snprintf(limit, sizeof limit, "%lu", max_rows ? max_rows : XLSXW_MAX_ROWS);
     sbuf args = {0};
@@ -129,10 +108,10 @@ static char *write_summary(size_t n, unsigned long max_rows, bool whole)
     cr_assert_eq(st, 0, "%s%s", out, perr);
     free(perr);
     if (whole) {
-        lo_doc *d = layout_run(t, &kp.src, FS, &err);
+        lo_doc *d = layout_run(t, &kp.src, W.fs, &err);
         cr_assert_not_null(d, "%s", err.data);
-        char *x2 = path_in("whole.xlsx");
-        cr_assert(xlsxw_write(d, FS, &o, x2, &err), "%s", err.data);
+        char *x2 = wfx_path(&W, "whole.xlsx");
+        cr_assert(xlsxw_write(d, W.fs, &o, x2, &err), "%s", err.data);
         sbuf_clear(&args);
         sbuf_printf(&args, "'%s' %s", x2, limit);
         char *out2 = run_py(PY_SUMMARY, args.data, &st, &perr);
@@ -223,16 +202,16 @@ Test(xlsxw, page_longer_than_the_limit_fails_cleanly, .init = setup, .fini = tea
     sbuf err = {0};
     tpl_form *t = ufx_template(SUMMARY);
     kv_map *m = fixture_summary_data(60, 0);
-    kv_pager kp = {t, kv_source(m)};
+    kv_pager kp = {t, kv_source(m), W.fs, 0};
     lo_pager pager = {kv_pager_run, &kp};
     xlsxw_opts o = {EPOCH, NULL, NULL, 10};
-    char *x = path_in("short.xlsx");
-    cr_assert_not(xlsxw_write_pager(&pager, FS, &o, x, &err));
+    char *x = wfx_path(&W, "short.xlsx");
+    cr_assert_not(xlsxw_write_pager(&pager, W.fs, &o, x, &err));
     cr_assert_not_null(strstr(err.data, "XLSX_FAILED"), "%s", err.data);
     cr_assert_neq(access(x, F_OK), 0, "a failed workbook leaves nothing");
     sbuf_clear(&err);
-    lo_doc *d = layout_run(t, &kp.src, FS, &err);
-    cr_assert_not(xlsxw_write(d, FS, &o, x, &err));
+    lo_doc *d = layout_run(t, &kp.src, W.fs, &err);
+    cr_assert_not(xlsxw_write(d, W.fs, &o, x, &err));
     cr_assert_not_null(strstr(err.data, "XLSX_FAILED"), "%s", err.data);
     cr_assert_neq(access(x, F_OK), 0);
     lo_doc_free(d);
@@ -263,11 +242,11 @@ Test(xlsxw, many_parts_keep_names_valid, .init = setup, .fini = teardown)
         kv_set(m, key, "x");
     }
     layout_source src = kv_source(m);
-    lo_doc *d = layout_run(t, &src, FS, &err);
+    lo_doc *d = layout_run(t, &src, W.fs, &err);
     cr_assert_not_null(d, "%s", err.data);
     xlsxw_opts o = {EPOCH, NULL, NULL, 2};
-    char *x = path_in("long.xlsx");
-    cr_assert(xlsxw_write(d, FS, &o, x, &err), "%s", err.data);
+    char *x = wfx_path(&W, "long.xlsx");
+    cr_assert(xlsxw_write(d, W.fs, &o, x, &err), "%s", err.data);
     sbuf args = {0};
     sbuf_printf(&args, "'%s'", x);
     int st;
@@ -320,11 +299,7 @@ static char *roster_check(const char *x, unsigned long limit)
 {
     sbuf args = {0};
     sbuf_printf(&args, "'%s' %lu", x, limit);
-    int st;
-    char *perr;
-    char *out = run_py(PY_ROSTER, args.data, &st, &perr);
-    cr_assert_eq(st, 0, "%s%s", out, perr);
-    free(perr);
+    char *out = run_py_ok(PY_ROSTER, args.data);
     sbuf_free(&args);
     return out;
 }
@@ -334,14 +309,14 @@ Test(xlsxw, print_titles_start_each_later_sheet, .init = setup, .fini = teardown
     sbuf err = {0};
     tpl_form *t = ufx_template("../templates/forms/demo.xml");
     kv_map *m = fixture_demo_data(200, 100);
-    kv_pager kp = {t, kv_source(m)};
+    kv_pager kp = {t, kv_source(m), W.fs, 0};
     lo_pager pager = {kv_pager_run, &kp};
     xlsxw_opts o = {EPOCH, NULL, NULL, 60};
-    char *x = path_in("paged.xlsx"), *x2 = path_in("whole.xlsx");
-    cr_assert(xlsxw_write_pager(&pager, FS, &o, x, &err), "%s", err.data);
-    lo_doc *d = layout_run(t, &kp.src, FS, &err);
+    char *x = wfx_path(&W, "paged.xlsx"), *x2 = wfx_path(&W, "whole.xlsx");
+    cr_assert(xlsxw_write_pager(&pager, W.fs, &o, x, &err), "%s", err.data);
+    lo_doc *d = layout_run(t, &kp.src, W.fs, &err);
     cr_assert_not_null(d, "%s", err.data);
-    cr_assert(xlsxw_write(d, FS, &o, x2, &err), "%s", err.data);
+    cr_assert(xlsxw_write(d, W.fs, &o, x2, &err), "%s", err.data);
     char *out = roster_check(x, 60), *out2 = roster_check(x2, 60);
     cr_assert_str_eq(out, out2);
     size_t sheets = count_lines(out, "SHEET ");
@@ -403,11 +378,7 @@ static char *quote_check(const char *x, bool prefix)
 {
     sbuf args = {0};
     sbuf_printf(&args, "'%s' %s", x, prefix ? "q" : "-");
-    int st;
-    char *perr;
-    char *out = run_py(PY_QUOTE, args.data, &st, &perr);
-    cr_assert_eq(st, 0, "%s%s", out, perr);
-    free(perr);
+    char *out = run_py_ok(PY_QUOTE, args.data);
     sbuf_free(&args);
     return out;
 }
@@ -429,10 +400,10 @@ Test(xlsxw, formula_like_text_has_the_quote_prefix, .init = setup, .fini = teard
         kv_set(m, key, "-5");
     }
     layout_source src = kv_source(m);
-    lo_doc *d = layout_run(t, &src, FS, &err);
+    lo_doc *d = layout_run(t, &src, W.fs, &err);
     cr_assert_not_null(d, "%s", err.data);
-    char *x = path_in("q.xlsx");
-    cr_assert(xlsxw_write(d, FS, NULL, x, &err), "%s", err.data);
+    char *x = wfx_path(&W, "q.xlsx");
+    cr_assert(xlsxw_write(d, W.fs, NULL, x, &err), "%s", err.data);
     char *out = quote_check(x, true);
     char want[256];
     for (size_t i = 0; i < NQUOTE; i++) {
@@ -448,13 +419,13 @@ Test(xlsxw, formula_like_text_has_the_quote_prefix, .init = setup, .fini = teard
     if (st == 0) {
         sbuf cmd = {0};
         sbuf_printf(&cmd, "cd '%s' && HOME='%s' timeout 180 soffice --headless --convert-to xlsx --outdir lo q.xlsx",
-                    DIR_, DIR_);
+                    W.dir, W.dir);
         char *perr;
         out = fixture_run(cmd.data, &st, &perr);
         cr_assert_eq(st, 0, "%s%s", out, perr);
         free(out);
         free(perr);
-        char *lo = path_in("lo/q.xlsx");
+        char *lo = wfx_path(&W, "lo/q.xlsx");
         out = quote_check(lo, false);
         for (size_t i = 0; i < NQUOTE; i++) {
             snprintf(want, sizeof want, "ROW %zu s n -5 |%s|\n", i + 1, QUOTE_CASES[i][0]);
