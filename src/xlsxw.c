@@ -21,7 +21,9 @@
  * Excel's units (7 px per character at Calibri 11); LibreOffice measures the
  * character with its own font and draws columns up to ~5% wider, so the side
  * slack is 3% of the grid width per side (at least 4 mm); the grid is centred
- * when the form's margins are symmetric, so nothing moves. */
+ * when the form's margins are symmetric, so nothing moves. A form with a
+ * binding margin (wider on the left) keeps it whole: both slacks go right,
+ * so nothing is printed in the hole zone. */
 #define SIDE_SLACK_MIN_MM 4.0
 #define SIDE_SLACK_FRAC 0.03
 #define BOTTOM_SLACK_MM 4.0
@@ -467,7 +469,10 @@ static void part_end(sheet *s)
     for (size_t c = 0; c < d->ncols; c++) grid_w += d->col_w[c];
     double slack = grid_w * SIDE_SLACK_FRAC;
     if (slack < SIDE_SLACK_MIN_MM) slack = SIDE_SLACK_MIN_MM;
-    double left = d->x0 - slack, right = d->page_w - d->x0 - grid_w - slack;
+    double right_form = d->page_w - d->x0 - grid_w;
+    bool binding = d->x0 > right_form + 0.1;
+    double left = binding ? d->x0 : d->x0 - slack;
+    double right = right_form - (binding ? 2 * slack : slack);
     if (left < 3) left = 3;
     if (right < 3) right = 3;
     double bottom = d->margin[TPL_SIDE_BOTTOM] - BOTTOM_SLACK_MM;

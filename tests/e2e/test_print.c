@@ -710,3 +710,49 @@ Test(print, titles_balanced_and_words_kept_whole)
     cr_expect_eq(rc, 0, "%s", out);
     free(out);
 }
+
+/* No text below 7 pt on any page of any PDF of the sample, the archive
+ * code in the bottom margin included: a word's box from pdftotext -bbox is
+ * ~1.05 times its font size (6 pt text measures 6.28 pt, 7 pt 7.32 pt), so
+ * 7.0 pt separates them with room for the faces' metrics. */
+Test(print, no_text_below_7pt)
+{
+    build("");
+    py_check("text below 7 pt",
+             "import glob, re, subprocess, sys\n"
+             "bad = []\n"
+             "pdfs = sorted(glob.glob('out/2025/**/*.pdf', recursive=True))\n"
+             "assert len(pdfs) > 20, pdfs\n"
+             "for pdf in pdfs:\n"
+             "    xml = subprocess.run(['pdftotext', '-bbox', pdf, '-'], capture_output=True, text=True).stdout\n"
+             "    for m in re.finditer(r'<word xMin=\"[^\"]+\" yMin=\"([^\"]+)\" xMax=\"[^\"]+\" yMax=\"([^\"]+)\">([^<]*)<', xml):\n"
+             "        h = float(m.group(2)) - float(m.group(1))\n"
+             "        if h < 7.0: bad.append('%s: %.2f pt %s' % (pdf, h / 1.046, m.group(3)))\n"
+             "print('\\n'.join(bad[:20]))\n"
+             "sys.exit(1 if bad else 0)\n");
+}
+
+/* Every worksheet of every XLSX of the sample prints one page wide, and is
+ * centred where its PDF is (landscape lists: left and right margins equal);
+ * a portrait form keeps its binding margin on the left, as its PDF does. */
+Test(print, xlsx_fit_one_page_wide_and_centred_like_the_pdf)
+{
+    build("");
+    py_check("XLSX print setup",
+             "import glob, sys, openpyxl\n"
+             "bad = []\n"
+             "files = sorted(glob.glob('out/2025/**/*.xlsx', recursive=True))\n"
+             "assert len(files) > 10, files\n"
+             "for x in files:\n"
+             "    for ws in openpyxl.load_workbook(x).worksheets:\n"
+             "        ps, m = ws.page_setup, ws.page_margins\n"
+             "        if not ws.sheet_properties.pageSetUpPr.fitToPage or ps.fitToWidth not in (1, '1', None) or ps.fitToHeight not in (0, '0'):\n"
+             "            bad.append('%s/%s: not one page wide (%s x %s)' % (x, ws.title, ps.fitToWidth, ps.fitToHeight))\n"
+             "        centred = bool(ws.print_options.horizontalCentered)\n"
+             "        even = abs(m.left - m.right) < 0.01\n"
+             "        if centred != even: bad.append('%s/%s: centred=%s, margins %.2f/%.2f in' % (x, ws.title, centred, m.left, m.right))\n"
+             "        if ps.orientation == 'landscape' and not centred: bad.append('%s/%s: landscape list not centred' % (x, ws.title))\n"
+             "        if ps.orientation != 'landscape' and m.left < 0.9: bad.append('%s/%s: binding margin %.2f in' % (x, ws.title, m.left))\n"
+             "print('\\n'.join(bad[:20]))\n"
+             "sys.exit(1 if bad else 0)\n");
+}
