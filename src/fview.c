@@ -472,12 +472,18 @@ static const gstat *group_by_name(const view *v, const char *name, size_t *len)
     return NULL;
 }
 
+/* What the forms print where there is no value (templates/
+ * forms/README.md, "— and 0"): a count that is zero prints 0; a value that
+ * does not exist (the places and ratio of a group nobody of the unit takes
+ * part in, a ratio without participants) prints —. */
+#define NO_VALUE LAYOUT_NO_VALUE
+
 static const char *gstat_field(view *v, const gstat *s, const char *f)
 {
     if (!strcmp(f, "expected")) return num(v, s->expected);
     if (!strcmp(f, "participants")) return num(v, s->participants);
     if (!strcmp(f, "excellent")) return num(v, s->excellent);
-    if (!strcmp(f, "share")) return s->participants ? share(v, s->excellent, s->participants) : NULL;
+    if (!strcmp(f, "share")) return s->participants ? share(v, s->excellent, s->participants) : NO_VALUE;
     if (!strcmp(f, "competent")) return num(v, s->competent);
     if (!strcmp(f, "basic")) return num(v, s->basic);
     if (!strcmp(f, "incompetent")) return num(v, s->incompetent);
@@ -487,12 +493,6 @@ static const char *gstat_field(view *v, const gstat *s, const char *f)
     if (!strcmp(f, "used")) return num(v, s->excellent);
     return NULL;
 }
-
-/* What the quota application prints where there is no value (templates/
- * forms/README.md, "— and 0"): a count that is zero prints 0; a value that
- * does not exist (the places and ratio of a group nobody of the unit takes
- * part in, a ratio without participants) prints —. */
-#define NO_VALUE "—"
 
 /* unit.quota.<group>[.leader|.staff].places|participants|ratio|placesText
  * (placesText: "N 名", or — when nobody of the unit takes part in it) */

@@ -59,6 +59,10 @@ static bool parse_ymd(const char *v, bool need_day, int *y, int *m, int *d)
 bool layout_format(tpl_fmt fmt, const char *value, const char *arg, const char *category, sbuf *out)
 {
     if (!value) value = "";
+    if (!strcmp(value, LAYOUT_NO_VALUE)) {   /* "there is no value": printed as it is under every format */
+        sbuf_puts(out, value);
+        return true;
+    }
     int y, m, d;
     fix6 v;
     char buf[64];

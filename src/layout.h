@@ -184,9 +184,15 @@ typedef struct lo_pager {
 } lo_pager;
 void lo_doc_free(lo_doc *d);
 
+/* The value a source gives where there is no value to print (a ratio of
+ * nobody, the establishment of a group that has none): every formatter
+ * prints it as it is, and an XLSX cell holds it as text. */
+#define LAYOUT_NO_VALUE "—"
+
 /* Apply a formatter to a value (exposed for tests). Appends to out; returns
  * false when the value does not parse for the formatter (then the raw value
- * is appended). category is used by TPL_FMT_GRADE, arg by the others. */
+ * is appended). category is used by TPL_FMT_GRADE, arg by the others;
+ * LAYOUT_NO_VALUE is appended as it is under every formatter. */
 bool layout_format(tpl_fmt fmt, const char *value, const char *arg, const char *category, sbuf *out);
 
 /* Grade labels for a person category: "civil-servant"/"managed" give

@@ -756,3 +756,25 @@ Test(print, xlsx_fit_one_page_wide_and_centred_like_the_pdf)
              "print('\\n'.join(bad[:20]))\n"
              "sys.exit(1 if bad else 0)\n");
 }
+
+/* The filing's 优秀比例 of a group nobody of the unit takes part in is —
+ * (there is no ratio), never a blank value cell; a group someone takes part
+ * in has its ratio as a number, in every filing.xlsx of the sample. */
+Test(print, filing_ratio_of_nobody_is_a_dash)
+{
+    build("");
+    py_check("filing ratios",
+             "import glob, sys, openpyxl\n"
+             "bad, seen = [], 0\n"
+             "for x in sorted(glob.glob('out/2025/*/filing.xlsx')):\n"
+             "    ws = openpyxl.load_workbook(x).worksheets[0]\n"
+             "    for r in range(5, 9):\n"
+             "        part, share = ws.cell(r, 4).value, ws.cell(r, 6).value\n"
+             "        if part == 0: seen += 1\n"
+             "        if part == 0 and share != '—': bad.append('%s row %d: %r for nobody' % (x, r, share))\n"
+             "        if isinstance(part, int) and part > 0 and not isinstance(share, float) and share != 0:\n"
+             "            bad.append('%s row %d: %r for %d persons' % (x, r, share, part))\n"
+             "if not seen: bad.append('no group without participants in the sample')\n"
+             "print('\\n'.join(bad[:20]))\n"
+             "sys.exit(1 if bad else 0)\n");
+}
