@@ -533,6 +533,8 @@ Test(print, summary_names_every_policy_of_the_run)
              "    t = re.sub(r'\\s', '', subprocess.run(['pdftotext', out + '/2025/summary.pdf', '-'], capture_output=True, text=True).stdout)\n"
              "    head = '考核政策：' + '；'.join(re.sub(r'\\s', '', title(p)) for p in order)\n"
              "    if head + '单位数' not in t: bad.append((out, head, t[:200]))\n"
+             "    html = open(out + '/2025/index.html', encoding='utf-8').read()\n"
+             "    if '考核政策：' + '；'.join(order) not in html: bad.append((out, 'index.html', order))\n"
              "    return order\n"
              "o = check('whole')\n"
              "if len(o) != 2: bad.append(('whole', o))\n"
