@@ -1,6 +1,7 @@
 /* font — see font.h. */
 #include "font.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,12 @@ typedef struct face {
     uint64_t *has;               /* BMP coverage bitmap */
     uint16_t notdef_adv;
     char family[128];
+    /* A fallback face is subset from `lean` (lean_source), made on first
+     * use under `lean_lock`: runs that draw nothing from it never pay. */
+    bool fallback;
+    pthread_mutex_t lean_lock;
+    bool lean_tried;
+    hb_face_t *lean;             /* NULL: not made (yet), or it could not be */
 } face;
 
 /* A role's measuring context (font_metrics): the set and the role. */
@@ -91,6 +98,8 @@ const char *font_role_name(font_role r)
 
 static void face_close(face *f)
 {
+    if (f->fallback) pthread_mutex_destroy(&f->lean_lock);
+    if (f->lean) hb_face_destroy(f->lean);
     if (f->font) hb_font_destroy(f->font);
     if (f->face) hb_face_destroy(f->face);
     if (f->blob) hb_blob_destroy(f->blob);
@@ -167,6 +176,10 @@ static bool face_open(face *f, const char *path, unsigned index, bool tables, sb
     }
     hb_set_destroy(u);
     hb_font_make_immutable(f->font);
+    if (!tables) {
+        f->fallback = true;
+        pthread_mutex_init(&f->lean_lock, NULL);
+    }
     return true;
 }
 
@@ -592,10 +605,10 @@ bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
     return ok;
 }
 
-/* A subset plan of f for the unicodes cps[0..ncps) it has, and the
- * glyphs gids[0..n) when gids is not NULL. */
-static hb_subset_plan_t *subset_plan(const face *f, const uint32_t *cps, size_t ncps, const uint32_t *gids,
-                                     size_t n)
+/* A subset plan of src (the tables of f) for the unicodes cps[0..ncps)
+ * that f has, and the glyphs gids[0..n) when gids is not NULL. */
+static hb_subset_plan_t *subset_plan(const face *f, hb_face_t *src, const uint32_t *cps, size_t ncps,
+                                     const uint32_t *gids, size_t n)
 {
     hb_subset_input_t *in = subset_input();
     if (!in) return NULL;
@@ -603,9 +616,99 @@ static hb_subset_plan_t *subset_plan(const face *f, const uint32_t *cps, size_t 
     for (size_t i = 0; i < ncps; i++)
         if (face_has(f, cps[i])) hb_set_add(u, cps[i]);
     for (size_t i = 0; gids && i < n; i++) hb_set_add(g, gids[i]);
-    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(f->face, in);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(src, in);
     hb_subset_input_destroy(in);
     return plan;
+}
+
+/* ---------------------------------------------------------------- lean
+ *
+ * hb-subset works through the source's whole cmap on every subset, however
+ * few the glyphs: it collects every code point of each subtable it copies,
+ * and walks every variation sequence of a format 14 subtable twice (glyph
+ * closure, then copy). The fallback faces have big cmaps (Hanazono Mincho A:
+ * 29,772 variation sequences; BabelStone Han: 15,265 ranges), so each PDF
+ * that drew one rare character from them paid ~5 M instructions for its
+ * subset (HarfBuzz 6.0), as much as a 50-person registration's own fonts.
+ * A PDF does not need the subset's cmap (its CIDToGIDMap and ToUnicode say
+ * what each glyph is, and hpdfx gives libharu a cmap of its own); so a
+ * fallback face is subset by glyph ids from a source whose cmap maps U+0020
+ * alone (the subset keeps a valid cmap for libharu to parse), every other
+ * table being the face's own: ~0.2 M instructions a subset. */
+typedef struct lean_src {
+    hb_face_t *face;     /* the face's own tables */
+    hb_blob_t *cmap;     /* its cmap cut to U+0020 */
+} lean_src;
+
+static hb_blob_t *lean_table(hb_face_t *unused, hb_tag_t tag, void *ud)
+{
+    (void)unused;
+    const lean_src *l = ud;
+    if (tag == HB_TAG('c', 'm', 'a', 'p')) return hb_blob_reference(l->cmap);
+    return hb_face_reference_table(l->face, tag);
+}
+
+static void lean_free(void *ud)
+{
+    lean_src *l = ud;
+    hb_blob_destroy(l->cmap);
+    hb_face_destroy(l->face);
+    free(l);
+}
+
+/* The cmap of f mapping U+0020 alone (glyph ids kept), from hb-subset itself;
+ * NULL when f has no space or hb-subset fails. */
+static hb_blob_t *space_cmap(const face *f)
+{
+    if (!face_has(f, ' ')) return NULL;
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) return NULL;
+    hb_set_add(hb_subset_input_unicode_set(in), ' ');
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING);
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    hb_set_clear(drop);
+    hb_tag_t tags[64];
+    unsigned start = 0, count;
+    do {   /* every table but the cmap dropped: only the cmap is wanted */
+        count = sizeof tags / sizeof tags[0];
+        hb_face_get_table_tags(f->face, start, &count, tags);
+        for (unsigned i = 0; i < count; i++)
+            if (tags[i] != HB_TAG('c', 'm', 'a', 'p')) hb_set_add(drop, tags[i]);
+        start += count;
+    } while (count == sizeof tags / sizeof tags[0]);
+    hb_face_t *sub = hb_subset_or_fail(f->face, in);
+    hb_subset_input_destroy(in);
+    if (!sub) return NULL;
+    hb_blob_t *cmap = hb_face_reference_table(sub, HB_TAG('c', 'm', 'a', 'p'));
+    hb_face_destroy(sub);
+    if (hb_blob_get_length(cmap) == 0) {
+        hb_blob_destroy(cmap);
+        return NULL;
+    }
+    return cmap;
+}
+
+/* The lean source of a fallback face, made on first use; NULL for a
+ * role's own face (subset by code points, as it always was) and when it
+ * cannot be made. The face stays shared by threads: only this lock's holder
+ * writes lean, and hb_face_t is safe to use from any number of threads. */
+static hb_face_t *lean_source(face *f)
+{
+    if (!f->fallback) return NULL;
+    pthread_mutex_lock(&f->lean_lock);
+    if (!f->lean_tried) {
+        f->lean_tried = true;
+        hb_blob_t *cmap = space_cmap(f);
+        if (cmap) {
+            lean_src *l = xmalloc(sizeof *l);
+            *l = (lean_src){hb_face_reference(f->face), cmap};
+            hb_face_t *lf = hb_face_create_for_tables(lean_table, l, lean_free);
+            f->lean = lf == hb_face_get_empty() ? NULL : lf;
+        }
+    }
+    hb_face_t *lean = f->lean;
+    pthread_mutex_unlock(&f->lean_lock);
+    return lean;
 }
 
 /* newgids[i] for gids[i] by the plan's mapping; false when one is not kept. */
@@ -624,14 +727,25 @@ static bool plan_map(hb_subset_plan_t *plan, const uint32_t *gids, size_t n, uin
 bool font_subset_glyphs(const font_set *fs, int fid, const uint32_t *gids, size_t n, const uint32_t *cps,
                         size_t ncps, unsigned char **data, size_t *len, uint32_t *newgids, sbuf *err)
 {
-    const face *f = &fs->faces[fid];
+    face *f = (face *)&fs->faces[fid];   /* only its lean source is written, under its lock */
     *data = NULL;
     *len = 0;
-    hb_subset_plan_t *plan = subset_plan(f, cps, ncps, NULL, 0);
-    if (plan && !plan_map(plan, gids, n, newgids)) {   /* a glyph no code point reaches: name them all */
-        hb_subset_plan_destroy(plan);
-        plan = subset_plan(f, cps, ncps, gids, n);
-        if (plan) plan_map(plan, gids, n, newgids);
+    hb_face_t *lean = lean_source(f);
+    hb_subset_plan_t *plan = NULL;
+    if (lean) {   /* by glyph ids alone: the lean cmap has no code point of them */
+        plan = subset_plan(f, lean, NULL, 0, gids, n);
+        if (plan && !plan_map(plan, gids, n, newgids)) {
+            hb_subset_plan_destroy(plan);
+            plan = NULL;   /* (cannot happen: named glyphs are kept) the face itself then */
+        }
+    }
+    if (!plan) {
+        plan = subset_plan(f, f->face, cps, ncps, NULL, 0);
+        if (plan && !plan_map(plan, gids, n, newgids)) {   /* a glyph no code point reaches: name them all */
+            hb_subset_plan_destroy(plan);
+            plan = subset_plan(f, f->face, cps, ncps, gids, n);
+            if (plan) plan_map(plan, gids, n, newgids);
+        }
     }
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
     if (plan) hb_subset_plan_destroy(plan);

@@ -2,7 +2,8 @@
  * fang 仿宋) mapped to configurable TrueType (glyf) files; glyph advances and
  * coverage through HarfBuzz; subsetting with hb-subset to the characters a
  * document uses. A font_set is immutable once opened and may be shared by any
- * number of threads (measuring and subsetting only read it). */
+ * number of threads (measuring only reads it; subsetting a fallback face
+ * first makes that face's subsetting source, once, under a lock of its own). */
 #ifndef KAOHE_FONT_H
 #define KAOHE_FONT_H
 
@@ -116,12 +117,16 @@ const char *font_path(const font_set *fs, font_role r);
 bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
                  unsigned char **data, size_t *len, sbuf *err);
 
-/* Subset face `face` to the characters cps[0..ncps) it has (with their
- * variation sequences) and the glyphs gids[0..n) (ids of that face), glyphs
- * renumbered: newgids[i] is the subset's id of gids[i]. Glyphs reached from
- * cps (their font_glyph.cp) make it fast: hb-subset takes 3-4 times as long
- * when it is given glyph ids. On success *data (malloc'd) holds a TrueType
- * file. */
+/* Subset face `face` to the glyphs gids[0..n) (ids of that face), glyphs
+ * renumbered: newgids[i] is the subset's id of gids[i]. A role's own face
+ * is subset to the characters cps[0..ncps) it has (with their variation
+ * sequences; their font_glyph.cp), which reach the glyphs fast: hb-subset
+ * takes 3-4 times as long when it is given glyph ids; the glyph ids are
+ * added only when some glyph is not reached. A fallback face is subset by
+ * the glyph ids alone from its tables with a cmap of the space only (its
+ * own cmap would cost hb-subset ~5 M instructions a subset), so its subset
+ * maps no character: the PDF says what each glyph is (CIDToGIDMap,
+ * ToUnicode). On success *data (malloc'd) holds a TrueType file. */
 bool font_subset_glyphs(const font_set *fs, int face, const uint32_t *gids, size_t n, const uint32_t *cps,
                         size_t ncps, unsigned char **data, size_t *len, uint32_t *newgids, sbuf *err);
 
