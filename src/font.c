@@ -56,9 +56,10 @@ struct font_set {
  * DejaVu Sans (Latin marks, Greek, Cyrillic, Arabic, Hebrew), the Unifont
  * sample (every other BMP script, bitmap-like). A file that is not
  * installed is skipped. Hanazono B comes first: it has nothing of the BMP
- * but 5 ideographs, and its compact cmap makes its subset ten times as
- * quick to cut as A's or BabelStone's (0.3 against 3 ms a PDF), and the
- * rare characters of names are mostly of Extension B. */
+ * but 5 ideographs, every ideograph of Extension B, and the rare characters
+ * of names are mostly of Extension B. (Its compact cmap once made its
+ * subsets ten times as quick to cut as A's or BabelStone's; every fallback
+ * face is now cut from a cmap of the space alone: see "lean" below.) */
 static const char *const fallback_paths[] = {
     "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
     "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
