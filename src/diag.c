@@ -63,9 +63,7 @@ void diag_copy(diag_list *dl, const diag *d)
     push(dl, d);
 }
 
-/* The number of %s in fmt when they are its only conversions (%% aside),
- * else -1: only such a text can take the arguments as strings. */
-static int string_slots(const char *fmt)
+int diag_text_slots(const char *fmt)
 {
     int n = 0;
     for (const char *p = fmt; (p = strchr(p, '%')); p += 2) {
@@ -81,7 +79,7 @@ void diag_message(const diag *d, msg_lang lang, sbuf *out)
     const char *fmt = msg_fmt(lang, d->code);
     const char *a[DIAG_MAX_ARGS];
     for (size_t i = 0; i < DIAG_MAX_ARGS; i++) a[i] = i < d->nargs ? d->args[i] : "-";
-    int slots = fmt == d->code ? -1 : string_slots(fmt);
+    int slots = fmt == d->code ? -1 : diag_text_slots(fmt);
     if (slots < 0 || (size_t)slots > d->nargs) {
         /* not in the catalog, or a text that takes other arguments (a
          * programming error the tests catch): the arguments as they are */

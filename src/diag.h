@@ -56,6 +56,10 @@ void diag_render(const diag *d, msg_lang lang, sbuf *out);
 /* The catalog text alone, without location and code (a finding's message). */
 void diag_message(const diag *d, msg_lang lang, sbuf *out);
 
+/* The number of %s of a catalog text when they are its only conversions
+ * (%% aside), else -1: only such a text can take a diag's arguments. */
+int diag_text_slots(const char *fmt);
+
 /* Every diagnostic of dl rendered, one a line. */
 void diag_render_all(const diag_list *dl, msg_lang lang, sbuf *out);
 

@@ -8,18 +8,6 @@
 #include "msg.h"
 #include "template.h"
 
-/* Conversions of a printf format other than %s and %%: -1 when there is one. */
-static int string_slots(const char *fmt)
-{
-    int n = 0;
-    for (const char *p = fmt; (p = strchr(p, '%')); p += 2) {
-        if (p[1] == '%') continue;
-        if (p[1] != 's') return -1;
-        n++;
-    }
-    return n;
-}
-
 static bool has_han(const char *s)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -89,7 +77,7 @@ Test(diag, every_diagnostic_text_of_the_catalog_takes_strings)
         for (size_t k = 0; k < sizeof layout_codes / sizeof *layout_codes; k++)
             used = used || !strcmp(code, layout_codes[k]);
         if (!used) continue;
-        int zh = string_slots(msg_fmt(LANG_ZH, code)), en = string_slots(msg_fmt(LANG_EN, code));
+        int zh = diag_text_slots(msg_fmt(LANG_ZH, code)), en = diag_text_slots(msg_fmt(LANG_EN, code));
         cr_expect(zh >= 0 && zh <= DIAG_MAX_ARGS, "%s: zh text takes non-strings", code);
         cr_expect_eq(zh, en, "%s: zh takes %d strings, en %d", code, zh, en);
         cr_expect(!has_han(msg_fmt(LANG_EN, code)), "%s: en text has Chinese", code);
