@@ -41,6 +41,7 @@ typedef struct role_ref {
 struct font_set {
     uint64_t attach[65536 / 64];              /* BMP marks and invisible characters (they join the cluster before) */
     uint64_t prints[65536 / 64];              /* BMP characters every role's chain has */
+    uint64_t shaped[65536 / 64];              /* BMP characters of the scripts shaped as runs */
     face faces[FONT_MAX_FACES];
     int nfaces;
     int role_face[FONT_NROLES];
@@ -67,6 +68,22 @@ static const char *const fallback_paths[] = {
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/truetype/unifont/unifont_sample.ttf",
 };
+
+/* Scripts whose letters change with their neighbours or whose marks need
+ * placing (joining, reordering, stacking): their text is shaped as runs. */
+static bool shaped_script(hb_script_t sc)
+{
+    static const hb_script_t list[] = {
+        HB_SCRIPT_ARABIC,   HB_SCRIPT_HEBREW,   HB_SCRIPT_SYRIAC,   HB_SCRIPT_THAANA,    HB_SCRIPT_NKO,
+        HB_SCRIPT_DEVANAGARI, HB_SCRIPT_BENGALI, HB_SCRIPT_GURMUKHI, HB_SCRIPT_GUJARATI, HB_SCRIPT_ORIYA,
+        HB_SCRIPT_TAMIL,    HB_SCRIPT_TELUGU,   HB_SCRIPT_KANNADA,  HB_SCRIPT_MALAYALAM, HB_SCRIPT_SINHALA,
+        HB_SCRIPT_THAI,     HB_SCRIPT_LAO,      HB_SCRIPT_TIBETAN,  HB_SCRIPT_MYANMAR,   HB_SCRIPT_KHMER,
+        HB_SCRIPT_MONGOLIAN,
+    };
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
+        if (sc == list[i]) return true;
+    return false;
+}
 
 static const char *const role_names[FONT_NROLES] = {"song", "hei", "kai", "fang"};
 
@@ -228,6 +245,11 @@ font_set *font_set_open(const font_spec *specs, sbuf *err)
     for (uint32_t cp = 0x300; cp < 65536; cp++)
         if (text_is_ignorable(cp) || text_is_mark(cp)) fs->attach[cp >> 6] |= (uint64_t)1 << (cp & 63);
     fs->attach[0xAD >> 6] |= (uint64_t)1 << (0xAD & 63);   /* soft hyphen */
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    for (uint32_t cp = 0x590; cp < 65536; cp++) {
+        if (cp == 0x2000) cp = 0xA800;   /* the shaped scripts of the BMP lie outside 2000-A7FF */
+        if (shaped_script(hb_unicode_script(uf, cp))) fs->shaped[cp >> 6] |= (uint64_t)1 << (cp & 63);
+    }
     for (int r = 0; r < FONT_NROLES; r++) {
         fs->refs[r] = (role_ref){fs, r};
         fs->chain[r][fs->nchain[r]++] = fs->role_face[r];
@@ -400,6 +422,129 @@ static bool attaches(const font_set *fs, const char *p, const char *e)
     return attach_bit(fs, text_utf8_next(&p, e));
 }
 
+static bool shaped_bit(const font_set *fs, uint32_t cp)
+{
+    return cp < 65536 && ((fs->shaped[cp >> 6] >> (cp & 63)) & 1);
+}
+
+/* Shape s[from..to) with face f (the text around it is the context that
+ * joining looks at) into out as placed glyphs. Each glyph carries the text
+ * of its cluster up to the next cluster drawn (removed invisible characters
+ * go with the cluster before them); the other glyphs of a cluster carry
+ * none. false when HarfBuzz gives no glyph or more than out holds. */
+static bool shape(const font_set *fs, int f, const char *s, size_t len, size_t from, size_t to,
+                  font_cluster *out)
+{
+    const face *fc = &fs->faces[f];
+    hb_buffer_t *b = hb_buffer_create();
+    hb_buffer_add_utf8(b, s, (int)len, (unsigned)from, (int)(to - from));
+    hb_buffer_guess_segment_properties(b);
+    /* marks keep clusters of their own: their text stays theirs */
+    hb_buffer_set_cluster_level(b, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    hb_buffer_set_flags(b, HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES | (from == 0 ? HB_BUFFER_FLAG_BOT : 0) |
+                               (to == len ? HB_BUFFER_FLAG_EOT : 0));
+    hb_shape(fc->font, b, NULL, 0);
+    unsigned n = 0;
+    const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(b, &n);
+    const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(b, NULL);
+    bool ok = n > 0 && n <= FONT_CLUSTER_GLYPHS;
+    for (unsigned i = 0; ok && i < n; i++) {
+        size_t c = gi[i].cluster, next = to;
+        bool first = true;
+        for (unsigned j = 0; j < n; j++) {
+            if (gi[j].cluster > c && gi[j].cluster < next) next = gi[j].cluster;
+            if (j < i && gi[j].cluster == c) first = false;
+        }
+        const char *p = s + c;
+        font_glyph *g = &out->g[i];
+        *g = (font_glyph){f, gi[i].codepoint, text_utf8_next(&p, s + len), (double)gp[i].x_advance / fc->upem,
+                          c, first ? next : c, (double)gp[i].x_offset / fc->upem,
+                          (double)gp[i].y_offset / fc->upem};
+    }
+    if (ok) {
+        out->n = n;
+        out->placed = true;
+        out->missing = 0;
+        out->end = to;
+    }
+    hb_buffer_destroy(b);
+    return ok;
+}
+
+/* Does face f have every visible character of s[from..to)? */
+static bool face_has_all(const face *f, const char *s, size_t from, size_t to)
+{
+    const char *p = s + from, *e = s + to;
+    while (p < e) {
+        uint32_t c = text_utf8_next(&p, e);
+        if (!text_is_ignorable(c) && !face_has(f, c)) return false;
+    }
+    return true;
+}
+
+/* A run of the shaped script of s[pos] (see font_cluster_next), shaped into
+ * out with the first face of the chain that has all its characters (else
+ * the one that has the longest start of it, the run cut there). false when
+ * no face has its first character. */
+static bool shape_run(const font_set *fs, int r, const char *s, size_t len, size_t pos, font_cluster *out)
+{
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    const char *p = s + pos, *e = s + len;
+    hb_script_t sc = hb_unicode_script(uf, text_utf8_next(&p, e));
+    size_t ends[FONT_RUN_CPS];   /* byte end of each code point of the run */
+    size_t n = 1, keep = 1;      /* keep: code points up to the last of the script (and its marks) */
+    ends[0] = (size_t)(p - s);
+    while (p < e && n < FONT_RUN_CPS) {
+        const char *q = p;
+        uint32_t c = text_utf8_next(&q, e);
+        hb_script_t cs = hb_unicode_script(uf, c);
+        bool same = cs == sc, joins = cs == HB_SCRIPT_INHERITED || text_is_ignorable(c) || text_is_mark(c);
+        if (!same && !joins && c != ' ' && c != 0xA0) break;
+        ends[n++] = (size_t)(q - s);
+        if (same || (joins && keep == n - 1)) keep = n;   /* spaces count only between letters */
+        p = q;
+    }
+    n = keep;
+    int best = -1;
+    size_t bestn = 0;
+    for (int k = 0; k < fs->nchain[r] && bestn < n; k++) {
+        const face *f = &fs->faces[fs->chain[r][k]];
+        size_t m = 0;
+        const char *a = s + pos;
+        while (m < n) {
+            uint32_t c = text_utf8_next(&a, e);
+            if (!text_is_ignorable(c) && !face_has(f, c)) break;
+            m++;
+        }
+        if (m > bestn) {
+            best = fs->chain[r][k];
+            bestn = m;
+        }
+    }
+    /* too many glyphs for out (an Indic run may give more than its code
+     * points): shape half as much */
+    for (; bestn > 0; bestn /= 2)
+        if (shape(fs, best, s, len, pos, ends[bestn - 1], out)) return true;
+    return false;
+}
+
+/* The marks left after composing a cluster, placed by HarfBuzz: with the
+ * face of the base when it has every mark, else the first face of the chain
+ * that has the base and every mark; out unchanged when none has. */
+static void shape_marks(const font_set *fs, int r, const char *s, size_t len, size_t pos, font_cluster *out)
+{
+    int f = out->g[0].face;
+    if (!face_has_all(&fs->faces[f], s, pos, out->end)) {
+        f = -1;
+        for (int k = 0; f < 0 && k < fs->nchain[r]; k++)
+            if (face_has_all(&fs->faces[fs->chain[r][k]], s, pos, out->end)) f = fs->chain[r][k];
+    }
+    if (f < 0) return;
+    font_cluster shaped;
+    shaped.simple = false;
+    if (shape(fs, f, s, len, pos, out->end, &shaped)) *out = shaped;
+}
+
 void font_cluster_next(const font_set *fs, font_role role, const char *s, size_t len, size_t pos,
                        font_cluster *out)
 {
@@ -409,10 +554,11 @@ void font_cluster_next(const font_set *fs, font_role role, const char *s, size_t
     out->n = 0;
     out->missing = 0;
     out->simple = false;
+    out->placed = false;
     out->end = (size_t)(p - s);
     const face *own = &fs->faces[fs->role_face[r]];
     if (base < 65536 && ((own->has[base >> 6] >> (base & 63)) & 1) && !attach_bit(fs, base) &&
-        !attaches(fs, p, e)) {
+        !shaped_bit(fs, base) && !attaches(fs, p, e)) {
         /* the common case: the role's own face has it, and no mark or
          * invisible character follows: its glyph from the tables, without
          * HarfBuzz */
@@ -423,6 +569,7 @@ void font_cluster_next(const font_set *fs, font_role role, const char *s, size_t
         return;
     }
     if (text_is_ignorable(base)) return;   /* drawn as nothing */
+    if (shaped_bit(fs, base) && shape_run(fs, r, s, len, pos, out)) return;
     /* the base, composed with the marks that follow where a face has the
      * composed character; the other marks as glyphs of their own */
     uint32_t cur = base, vs = 0;
@@ -482,6 +629,7 @@ void font_cluster_next(const font_set *fs, font_role role, const char *s, size_t
         g->from = mfrom[k];
         g->to = mto[k];
     }
+    if (nm && !out->missing) shape_marks(fs, r, s, len, pos, out);
 }
 
 uint32_t font_missing(const font_set *fs, font_role r, const char *s, size_t len)
