@@ -27,6 +27,8 @@ typedef struct face {
     /* A fallback face is subset from `lean` (lean_source), made on first
      * use under `lean_lock`: runs that draw nothing from it never pay. */
     bool fallback;
+    hb_blob_t *loca;             /* a fallback face's glyph offsets (glyph_drawn) */
+    bool loca_long;
     pthread_mutex_t lean_lock;
     bool lean_tried;
     hb_face_t *lean;             /* NULL: not made (yet), or it could not be */
@@ -118,6 +120,7 @@ static void face_close(face *f)
 {
     if (f->fallback) pthread_mutex_destroy(&f->lean_lock);
     if (f->lean) hb_face_destroy(f->lean);
+    if (f->loca) hb_blob_destroy(f->loca);
     if (f->font) hb_font_destroy(f->font);
     if (f->face) hb_face_destroy(f->face);
     if (f->blob) hb_blob_destroy(f->blob);
@@ -126,6 +129,30 @@ static void face_close(face *f)
     free(f->has);
     free(f->path);
     memset(f, 0, sizeof *f);
+}
+
+/* Has glyph gid of a fallback face an outline (loca gives it bytes)? Role
+ * faces are not asked: true. */
+static bool glyph_drawn(const face *f, hb_codepoint_t gid)
+{
+    if (!f->loca) return true;
+    unsigned n = 0;
+    const unsigned char *l = (const unsigned char *)hb_blob_get_data(f->loca, &n);
+    if (f->loca_long) {
+        if ((size_t)gid * 4 + 8 > n) return false;
+        const unsigned char *p = l + (size_t)gid * 4;
+        return memcmp(p, p + 4, 4) != 0;
+    }
+    if ((size_t)gid * 2 + 4 > n) return false;
+    const unsigned char *p = l + (size_t)gid * 2;
+    return memcmp(p, p + 2, 2) != 0;
+}
+
+/* Characters whose glyph is rightly empty: spaces and invisible controls. */
+static bool blank_char(uint32_t cp)
+{
+    return text_is_ignorable(cp) ||
+           hb_unicode_general_category(hb_unicode_funcs_get_default(), cp) == HB_UNICODE_GENERAL_CATEGORY_SPACE_SEPARATOR;
 }
 
 /* tables: build the BMP advance and glyph tables (a role's own face, read
@@ -178,13 +205,24 @@ static bool face_open(face *f, const char *path, unsigned index, bool tables, sb
     }
     f->has = xcalloc(65536 / 64, sizeof *f->has);
     f->notdef_adv = (uint16_t)hb_font_get_glyph_h_advance(f->font, 0);
+    if (!tables) {
+        hb_blob_t *head = hb_face_reference_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
+        unsigned hl = 0;
+        const unsigned char *h = (const unsigned char *)hb_blob_get_data(head, &hl);
+        f->loca_long = hl >= 52 && (h[50] << 8 | h[51]) == 1;   /* indexToLocFormat */
+        hb_blob_destroy(head);
+        f->loca = hb_face_reference_table(f->face, HB_TAG('l', 'o', 'c', 'a'));
+    }
     hb_set_t *u = hb_set_create();
     hb_face_collect_unicodes(f->face, u);
     hb_codepoint_t cp = HB_SET_VALUE_INVALID;
     while (hb_set_next(u, &cp) && cp < 65536) {
         hb_codepoint_t gid;
         if (!tables) {
-            f->has[cp >> 6] |= (uint64_t)1 << (cp & 63);   /* the cmap says so */
+            /* the cmap says so, and the glyph is drawn (the Unifont sample
+             * maps every BMP character, most to an empty glyph) */
+            if (hb_font_get_nominal_glyph(f->font, cp, &gid) && (glyph_drawn(f, gid) || blank_char(cp)))
+                f->has[cp >> 6] |= (uint64_t)1 << (cp & 63);
         } else if (hb_font_get_nominal_glyph(f->font, cp, &gid)) {
             hb_position_t a = hb_font_get_glyph_h_advance(f->font, gid);
             f->adv[cp] = (uint16_t)(a < 0 ? 0 : a > 65535 ? 65535 : a);
@@ -285,7 +323,7 @@ static bool face_has(const face *f, uint32_t cp)
 {
     if (cp < 65536) return (f->has[cp >> 6] >> (cp & 63)) & 1;
     hb_codepoint_t gid;
-    return hb_font_get_nominal_glyph(f->font, cp, &gid);
+    return hb_font_get_nominal_glyph(f->font, cp, &gid) && (glyph_drawn(f, gid) || blank_char(cp));
 }
 
 static double face_advance(const face *f, uint32_t cp)
