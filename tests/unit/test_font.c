@@ -269,3 +269,72 @@ Test(font, threads_subset_a_fallback_face_alike)
     font_set_free(fs);
     sbuf_free(&err);
 }
+
+/* The first cluster of s in the song role. */
+static font_cluster first_cluster(const char *s)
+{
+    font_cluster c;
+    font_cluster_next(FS, FONT_SONG, s, strlen(s), 0, &c);
+    return c;
+}
+
+/* An Arabic name is one run shaped by HarfBuzz: its letters joined (the
+ * glyphs differ from the letters' isolated forms), right to left (the last
+ * letter drawn first), every byte of its text carried by some glyph. */
+Test(font, arabic_is_shaped_and_drawn_right_to_left)
+{
+    const char *s = "\xd9\x85\xd8\xb1\xd9\x8a\xd9\x85";   /* مريم */
+    font_cluster c = first_cluster(s);
+    cr_assert(c.placed);
+    cr_assert_eq(c.end, strlen(s));
+    cr_assert_eq(c.n, 4);
+    cr_assert_eq(c.g[0].from, 6, "the last letter is drawn leftmost");
+    cr_assert_eq(c.g[3].from, 0);
+    font_cluster lone = first_cluster("\xd9\x8a");   /* ي alone: its isolated form */
+    cr_assert_eq(lone.g[0].face, c.g[1].face);
+    cr_assert_neq(lone.g[0].gid, c.g[1].gid, "ي between letters takes its medial form");
+    size_t text = 0;
+    for (size_t k = 0; k < c.n; k++) text += c.g[k].to - c.g[k].from;
+    cr_assert_eq(text, strlen(s));
+    /* two words: one run, the first word on the right */
+    const char *two = "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf \xd8\xb9\xd9\x84\xd9\x8a";   /* محمد علي */
+    c = first_cluster(two);
+    cr_assert_eq(c.end, strlen(two));
+    cr_assert_geq(c.g[0].from, 9, "علي is drawn left of محمد");
+}
+
+/* Hebrew is drawn right to left: the final mem of שלום first. */
+Test(font, hebrew_is_drawn_right_to_left)
+{
+    font_cluster c = first_cluster("\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d");
+    cr_assert(c.placed);
+    cr_assert_eq(c.n, 4);
+    cr_assert_eq(c.g[0].cp, 0x05DD);
+    cr_assert_eq(c.g[3].cp, 0x05E9);
+}
+
+/* A mark with no precomposed form is placed by the face's own positioning
+ * (HarfBuzz), over or under its base: no advance, its own text. */
+Test(font, marks_are_placed_by_harfbuzz)
+{
+    const char *s = "a\xcc\xb1" "b";   /* a + COMBINING MACRON BELOW, b */
+    font_cluster c = first_cluster(s);
+    cr_assert(c.placed);
+    cr_assert_eq(c.n, 2);
+    cr_assert_eq(c.end, 3);
+    cr_assert_eq(c.g[0].face, c.g[1].face, "base and mark from one face");
+    cr_assert_float_eq(c.g[1].advance, 0.0, 1e-9);
+    cr_assert_eq(c.g[1].from, 1);
+    cr_assert_eq(c.g[1].to, 3);
+}
+
+/* A face that maps a character to an empty glyph does not have it (the
+ * Unifont sample maps Thai and Devanagari so): the character is the
+ * placeholder and reported, never a blank. */
+Test(font, an_empty_glyph_is_not_a_glyph)
+{
+    cr_assert_eq(font_missing(FS, FONT_SONG, "\xe0\xb8\xb1", 3), 0x0E31);   /* THAI MAI HAN-AKAT */
+    cr_assert_eq(font_missing(FS, FONT_SONG, "\xe0\xa4\x85", 3), 0x0905);   /* DEVANAGARI A */
+    cr_assert_eq(font_missing(FS, FONT_SONG, "\xe0\xb8\x81", 3), 0);        /* THAI KO KAI: Hanazono has it */
+    cr_assert_eq(font_missing(FS, FONT_SONG, " \xe2\x80\x8d", 4), 0);      /* a space, a ZWJ */
+}
