@@ -57,7 +57,8 @@ struct font_set {
  * Hanazono Mincho B (Extensions B-F), Hanazono Mincho A (BMP ideographs,
  * Extension A), BabelStone Han (Extension G and what the others miss),
  * DejaVu Sans (Latin marks, Greek, Cyrillic, Arabic, Hebrew), the Unifont
- * sample (every other BMP script, bitmap-like). A file that is not
+ * sample (a few characters more: most of its glyphs are empty, and a face
+ * has a character only when its glyph is drawn). A file that is not
  * installed is skipped. Hanazono B comes first: it has nothing of the BMP
  * but 5 ideographs, every ideograph of Extension B, and the rare characters
  * of names are mostly of Extension B. (Its compact cmap once made its
