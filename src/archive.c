@@ -29,6 +29,7 @@
 #include "pdfa.h"
 #include "qr.h"
 #include "scan.h"
+#include "sigcheck.h"
 
 /* ---------------------------------------------------------------- the package */
 
@@ -36,6 +37,8 @@
 typedef struct adoc {
     qr_ident id;                 /* page 1's identifier (page is unused) */
     long seq;                    /* order read (files sorted, pages in order) */
+    size_t file;                 /* the package PDF it was read from (package.files) */
+    int first;                   /* its first page there (0-based); its pages follow */
     long *scan;                  /* pages: index of the scanned page filed, -1 none */
     int *times;                  /* pages: times scanned */
 } adoc;
@@ -45,6 +48,8 @@ typedef struct package {
     size_t n, cap;
     int year;
     adoc **by_key;               /* v sorted by (unit, person, form) */
+    char **files;                /* the package PDFs read, paths */
+    size_t nfiles;
 } package;
 
 static void package_free(package *p)
@@ -55,6 +60,8 @@ static void package_free(package *p)
     }
     free(p->v);
     free(p->by_key);
+    for (size_t i = 0; i < p->nfiles; i++) free(p->files[i]);
+    free(p->files);
 }
 
 /* The code text on a printed page ("KH1 ..." up to the line's end). */
@@ -67,7 +74,7 @@ static bool page_ident(PopplerPage *pg, qr_ident *id)
     return ok;
 }
 
-static void package_add_page(package *p, const qr_ident *id)
+static void package_add_page(package *p, const qr_ident *id, int index)
 {
     adoc *last = p->n ? &p->v[p->n - 1] : NULL;
     if (last && !strcmp(last->id.unit, id->unit) && !strcmp(last->id.person, id->person) &&
@@ -75,7 +82,7 @@ static void package_add_page(package *p, const qr_ident *id)
         return;   /* a further page of the document just read */
     if (p->n == p->cap) p->v = xrealloc(p->v, (p->cap = p->cap ? 2 * p->cap : 64) * sizeof *p->v);
     adoc *d = &p->v[p->n];
-    *d = (adoc){*id, (long)p->n, NULL, NULL};
+    *d = (adoc){*id, (long)p->n, p->nfiles - 1, index, NULL, NULL};
     d->scan = xmalloc((size_t)id->pages * sizeof *d->scan);
     d->times = xcalloc((size_t)id->pages, sizeof *d->times);
     for (int k = 0; k < id->pages; k++) d->scan[k] = -1;
@@ -96,11 +103,13 @@ static bool read_package_pdf(package *p, const char *path, sbuf *err)
         if (ge) g_error_free(ge);
         return false;
     }
+    p->files = xrealloc(p->files, (p->nfiles + 1) * sizeof *p->files);
+    p->files[p->nfiles++] = xstrdup(path);
     int n = poppler_document_get_n_pages(doc);
     for (int i = 0; i < n; i++) {
         PopplerPage *pg = poppler_document_get_page(doc, i);
         qr_ident id;
-        if (pg && page_ident(pg, &id)) package_add_page(p, &id);
+        if (pg && page_ident(pg, &id)) package_add_page(p, &id, i);
         if (pg) g_object_unref(pg);
     }
     g_object_unref(doc);
@@ -227,6 +236,7 @@ typedef struct apage {
     size_t file;
     int page;                    /* 0-based in its file */
     scan_code code;
+    sig_result sig;              /* its signature places (a current page of the package) */
     bool unreadable;
     char why[256];               /* unreadable: the reader's message */
     bool filed;
@@ -234,6 +244,7 @@ typedef struct apage {
 
 typedef struct pool {
     const scan_list *scans;
+    const package *pkg;
     apage *pages;
     size_t n;
     atomic_size_t next;
@@ -241,10 +252,30 @@ typedef struct pool {
 
 enum { CHUNK_PAGES = 4 };   /* consecutive pages a worker takes: one open document serves them */
 
+/* The printed document of a decoded page: in the package, and current. */
+static const adoc *current_doc(const package *p, const scan_code *c, qr_ident *id)
+{
+    if (!c->text[0] || !qr_parse(c->text, strlen(c->text), id) || id->year != p->year) return NULL;
+    const adoc *d = package_find(p, id);
+    return d && !strcmp(d->id.check, id->check) && d->id.pages == id->pages ? d : NULL;
+}
+
+/* The signature places of a current page, judged on its scan
+ * (UNSIGNED_SUSPECT): against the page the package printed. */
+static void check_signatures(const pool *pl, sig_checker *sc, apage *pg, const scan_image *img)
+{
+    qr_ident id;
+    const adoc *d = current_doc(pl->pkg, &pg->code, &id);
+    if (d && !sig_check(sc, pl->pkg->files[d->file], d->first + id.page - 1, pg->code.text, img, pg->code.corners,
+                        &pg->sig))
+        memset(&pg->sig, 0, sizeof pg->sig);
+}
+
 static void *decode_worker(void *arg)
 {
     pool *pl = arg;
     scan_reader *r = scan_reader_new();
+    sig_checker *sc = sig_checker_new();
     sbuf err = {0};
     for (;;) {
         size_t from = atomic_fetch_add(&pl->next, CHUNK_PAGES);
@@ -259,10 +290,11 @@ static void *decode_worker(void *arg)
                 snprintf(pg->why, sizeof pg->why, "%s", err.data ? err.data : "");
                 continue;
             }
-            scan_decode(img, &pg->code);
+            if (scan_decode(img, &pg->code)) check_signatures(pl, sc, pg, img);
         }
     }
     sbuf_free(&err);
+    sig_checker_free(sc);
     scan_reader_free(r);
     return NULL;
 }
@@ -489,6 +521,68 @@ static void unit_volumes(const filing *f, scan_reader *r, outputs *out, size_t f
     sbuf_free(&rel);
 }
 
+/* ---------------------------------------------------------------- warnings */
+
+/* One line per signature place that looks empty on its filed scan, in print
+ * order: UNSIGNED_SUSPECT, unit, person, form, page, place (its order on the
+ * page), its name, the share of it inked, and the scan it is on. */
+static void warning_lines(const filing *f, sbuf *out)
+{
+    for (size_t i = 0; i < f->pkg.n; i++) {
+        const adoc *d = &f->pkg.v[i];
+        for (int k = 0; k < d->id.pages; k++) {
+            const apage *pg = d->scan[k] >= 0 ? &f->pages[d->scan[k]] : NULL;
+            if (!pg || !pg->sig.empty) continue;
+            for (const char *l = pg->sig.empty; *l;) {   /* "n\tname\tink\n" */
+                const char *e = strchr(l, '\n');
+                const char *t1 = strchr(l, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+                if (!e || !t2 || t2 > e) break;
+                sbuf_printf(out, "UNSIGNED_SUSPECT\t%s\t%s\t%s\t%d\t%.*s\t%.*s\t%.1f%%\t%s:%d\n", d->id.unit,
+                            d->id.person, qr_form_base(d->id.form), k + 1, (int)(t1 - l), l, (int)(t2 - t1 - 1), t1 + 1,
+                            100 * atof(t2 + 1), f->scans->v[pg->file].path, pg->page + 1);
+                l = e + 1;
+            }
+        }
+    }
+}
+
+/* The cells of a warning line (tab-separated) into v; how many (at most max). */
+static int split_tabs(char *line, char **v, int max)
+{
+    int n = 0;
+    for (char *save = NULL, *c = strtok_r(line, "\t", &save); c && n < max; c = strtok_r(NULL, "\t", &save))
+        v[n++] = c;
+    return n;
+}
+
+/* Each warning on stderr too: person, form, page, place and scan. */
+static void say_warnings(const filing *f, const sbuf *w)
+{
+    if (!w->len) return;
+    char *copy = xstrdup(w->data);
+    for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        char *c[9];
+        if (split_tabs(l, c, 9) == 9) say(f, c[0], c[1], c[2], c[3], atoi(c[4]), c[6], c[8], c[7]);
+    }
+    free(copy);
+}
+
+static bool write_warnings_txt(const sbuf *w, outputs *out)
+{
+    sbuf path = {0};
+    sbuf_printf(&path, "%s/warnings.txt", out->year_dir);
+    outfile of;
+    bool ok = outfile_open(&of, path.data);
+    if (ok) {
+        if (w->len) fwrite(w->data, 1, w->len, of.fp);
+        ok = outfile_commit(&of);
+    }
+    if (ok) wrote(out, "warnings.txt");
+    else sbuf_printf(&out->err, "%s: %s", path.data, strerror(errno));
+    sbuf_free(&path);
+    return ok;
+}
+
 /* ---------------------------------------------------------------- report */
 
 /* "1,3" or "-": the pages k (1-based) of d for which pick(d, k) holds. */
@@ -562,9 +656,33 @@ static bool write_report_txt(const filing *f, outputs *out)
     return ok;
 }
 
+/* warnings.txt as a second sheet, with a header row. */
+static void warnings_sheet(lxw_workbook *wb, lxw_format *bold, const sbuf *w)
+{
+    static const char *const head[9] = {"warning", "unit", "person", "form", "page", "place", "field", "ink",
+                                        "scan"};
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "warnings");
+    for (int c = 0; c < 9; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], bold);
+    char *copy = w->len ? xstrdup(w->data) : NULL;
+    lxw_row_t row = 1;
+    for (char *save = NULL, *l = copy ? strtok_r(copy, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+        char *c[9];
+        int n = split_tabs(l, c, 9);
+        for (int k = 0; k < n; k++) {
+            if (k == 4 || k == 5) worksheet_write_number(ws, row, (lxw_col_t)k, atof(c[k]), NULL);
+            else worksheet_write_string(ws, row, (lxw_col_t)k, c[k], NULL);
+        }
+        row++;
+    }
+    free(copy);
+    worksheet_set_column(ws, 0, 0, 18, NULL);
+    worksheet_set_column(ws, 6, 6, 36, NULL);
+    worksheet_set_column(ws, 8, 8, 24, NULL);
+}
+
 /* The same table as a sheet: numbers as numbers, a header row, and the
- * unrecognised pages below it. */
-static bool write_report_xlsx(const filing *f, outputs *out)
+ * unrecognised pages below it; the warnings on a second sheet. */
+static bool write_report_xlsx(const filing *f, const sbuf *w, outputs *out)
 {
     sbuf path = {0};
     sbuf_printf(&path, "%s/report.xlsx", out->year_dir);
@@ -601,6 +719,7 @@ static bool write_report_xlsx(const filing *f, outputs *out)
         for (int c = 0; c < 8; c++) sbuf_free(&cells[c]);
         worksheet_set_column(ws, 0, 2, 14, NULL);
         worksheet_set_column(ws, 3, 7, 12, NULL);
+        warnings_sheet(wb, bold, w);
         ok = workbook_close(wb) == LXW_NO_ERROR && rename(tmp, path.data) == 0;
     }
     if (!ok) {
@@ -679,7 +798,13 @@ static void write_all(filing *f, outputs *out)
         free(v);
     }
     scan_reader_free(r);
-    if (!out->failed) out->failed = !write_report_txt(f, out) || !write_report_xlsx(f, out) || !write_manifest(out);
+    sbuf w = {0};
+    warning_lines(f, &w);
+    say_warnings(f, &w);
+    if (!out->failed)
+        out->failed = !write_report_txt(f, out) || !write_report_xlsx(f, &w, out) || !write_warnings_txt(&w, out) ||
+                      !write_manifest(out);
+    sbuf_free(&w);
 }
 
 int archive_run(const archive_opts *o, char *const *scans, int nscans)
@@ -708,7 +833,7 @@ int archive_run(const archive_opts *o, char *const *scans, int nscans)
     f.pages = xcalloc(f.npages ? f.npages : 1, sizeof *f.pages);
     for (size_t i = 0, k = 0; i < sl.n; i++)
         for (int p = 0; p < sl.v[i].pages; p++) f.pages[k++] = (apage){.file = i, .page = p};
-    pool pl = {&sl, f.pages, f.npages, 0};
+    pool pl = {&sl, &f.pkg, f.pages, f.npages, 0};
     decode_all(&pl, o->jobs);
     f.unrec = xmalloc((f.npages ? f.npages : 1) * sizeof *f.unrec);
     for (size_t i = 0; i < f.npages; i++) file_page(&f, i);
@@ -742,6 +867,7 @@ int archive_run(const archive_opts *o, char *const *scans, int nscans)
     sbuf_free(&out.err);
     sbuf_free(&ydir);
     free(f.unrec);
+    for (size_t i = 0; i < f.npages; i++) free(f.pages[i].sig.empty);
     free(f.pages);
     scan_list_free(&sl);
     package_free(&f.pkg);

@@ -253,6 +253,31 @@ static bool img_size(scan_reader *r, int w, int h)
     return true;
 }
 
+void scan_render_region(PopplerPage *pg, double scale, double x0, double y0, int w, int h, unsigned char *px)
+{
+    cairo_surface_t *cs = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(cs);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, scale, scale);
+    cairo_translate(cr, -x0, -y0);
+    poppler_page_render_for_printing(pg, cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(cs);
+    const unsigned char *d = cairo_image_surface_get_data(cs);
+    int stride = cairo_image_surface_get_stride(cs);
+    if (!d) memset(px, 255, (size_t)w * h);   /* cairo could not make the surface */
+    for (int y = 0; d && y < h; y++) {
+        const uint32_t *row = (const uint32_t *)(d + (size_t)y * stride);
+        unsigned char *out = px + (size_t)y * w;
+        for (int x = 0; x < w; x++) {
+            uint32_t p = row[x];
+            out[x] = (unsigned char)((((p >> 16) & 255) * 77 + ((p >> 8) & 255) * 150 + (p & 255) * 29) >> 8);
+        }
+    }
+    cairo_surface_destroy(cs);
+}
+
 static bool read_pdf(scan_reader *r, const scan_file *f, int page, sbuf *err)
 {
     PopplerPage *pg = poppler_document_get_page(r->pdf, page);
@@ -269,25 +294,7 @@ static bool read_pdf(scan_reader *r, const scan_file *f, int page, sbuf *err)
     int w = (int)ceil(pw * s), h = (int)ceil(ph * s);
     bool ok = img_size(r, w, h);
     if (ok) {
-        cairo_surface_t *cs = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-        cairo_t *cr = cairo_create(cs);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_paint(cr);
-        cairo_scale(cr, s, s);
-        poppler_page_render_for_printing(pg, cr);
-        cairo_destroy(cr);
-        cairo_surface_flush(cs);
-        const unsigned char *d = cairo_image_surface_get_data(cs);
-        int stride = cairo_image_surface_get_stride(cs);
-        for (int y = 0; y < h; y++) {
-            const uint32_t *row = (const uint32_t *)(d + (size_t)y * stride);
-            unsigned char *out = r->img.px + (size_t)y * w;
-            for (int x = 0; x < w; x++) {
-                uint32_t p = row[x];
-                out[x] = (unsigned char)((((p >> 16) & 255) * 77 + ((p >> 8) & 255) * 150 + (p & 255) * 29) >> 8);
-            }
-        }
-        cairo_surface_destroy(cs);
+        scan_render_region(pg, s, 0, 0, w, h, r->img.px);
         r->img.dpi = 72.0 * s;
     } else
         sbuf_printf(err, "%s: page %d too large", f->path, page + 1);
@@ -408,8 +415,13 @@ bool scan_read(scan_reader *r, const scan_file *f, int page, const scan_image **
 static bool decode_window(const scan_image *img, int x0, int y0, int w, int h, scan_code *out)
 {
     int deg = 0;
-    if (!zxread_qr(img->px + (size_t)y0 * img->w + x0, w, h, img->w, "KH1 ", out->text, sizeof out->text, &deg))
+    if (!zxread_qr(img->px + (size_t)y0 * img->w + x0, w, h, img->w, "KH1 ", out->text, sizeof out->text, &deg,
+                   out->corners))
         return false;
+    for (int k = 0; k < 8; k += 2) {
+        out->corners[k] += x0;
+        out->corners[k + 1] += y0;
+    }
     /* the symbol is turned deg clockwise: the page turns back by as much */
     out->turn = (4 - deg / 90) % 4;
     return true;
@@ -440,29 +452,72 @@ static void page_size(int w, int h, double dpi, double *w_pt, double *h_pt)
     *h_pt = h * s;
 }
 
+/* The resolution a JPEG file declares (JFIF density), 0 when none: its
+ * header only, not its pixels. */
+static double jpeg_dpi(const scan_reader *r)
+{
+    struct jpeg_decompress_struct c;
+    jerr je;
+    c.err = jpeg_std_error(&je.mgr);
+    je.mgr.error_exit = jpeg_fail;
+    je.mgr.emit_message = jpeg_quiet;
+    if (setjmp(je.jb)) {
+        jpeg_destroy_decompress(&c);
+        return 0;
+    }
+    jpeg_create_decompress(&c);
+    jpeg_mem_src(&c, (const unsigned char *)r->bytes.data, (unsigned long)r->bytes.len);
+    jpeg_read_header(&c, TRUE);
+    double dpi = c.density_unit == 1 ? c.X_density : c.density_unit == 2 ? c.X_density * 2.54 : 0;
+    jpeg_destroy_decompress(&c);
+    return dpi;
+}
+
+/* A PNG file's pixels as a raw image: RGB when it has colour, else grey. */
+static HPDF_Image embed_png(const scan_reader *r, HPDF_Doc pdf)
+{
+    png_image pi = {.version = PNG_IMAGE_VERSION};
+    if (!png_image_begin_read_from_memory(&pi, r->bytes.data, r->bytes.len)) return NULL;
+    bool colour = pi.format & PNG_FORMAT_FLAG_COLOR;
+    pi.format = colour ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
+    double n = (double)pi.width * pi.height * (colour ? 3 : 1);
+    unsigned char *px = n > 0 && n <= MAX_PIXELS * 3 ? malloc((size_t)n) : NULL;
+    HPDF_Image im = NULL;
+    if (px && png_image_finish_read(&pi, NULL, px, 0, NULL))
+        im = HPDF_LoadRawImageFromMem(pdf, px, pi.width, pi.height, colour ? HPDF_CS_DEVICE_RGB : HPDF_CS_DEVICE_GRAY, 8);
+    else
+        png_image_free(&pi);
+    free(px);
+    return im;
+}
+
 HPDF_Image scan_embed(scan_reader *r, const scan_file *f, int page, HPDF_Doc pdf, double *w_pt, double *h_pt,
                       sbuf *err)
 {
-    const scan_image *img;
-    if (!scan_read(r, f, page, &img, err)) return NULL;
     HPDF_Image im;
-    if (f->kind == SCAN_JPEG)   /* DCTDecode: the scanner's JPEG data, not recompressed */
+    double dpi;
+    if (f->kind == SCAN_JPEG) {
+        /* the file's own data: DCTDecode as the scanner wrote it, not
+         * recompressed; its pixels are not decoded here */
+        if (!reader_open(r, f, err)) return NULL;
         im = HPDF_LoadJpegImageFromMem(pdf, (const HPDF_BYTE *)r->bytes.data, (HPDF_UINT)r->bytes.len);
-    else if (f->kind == SCAN_PNG)
-        im = HPDF_LoadPngImageFromMem(pdf, (const HPDF_BYTE *)r->bytes.data, (HPDF_UINT)r->bytes.len);
-    else
+        dpi = jpeg_dpi(r);
+    } else if (f->kind == SCAN_PNG) {
+        /* decoded here, colour kept: libharu's own PNG reader gives other
+         * bytes each run for a 1-bit PNG (a black-and-white scan) */
+        if (!reader_open(r, f, err)) return NULL;
+        im = embed_png(r, pdf);
+        dpi = 0;
+    } else {
+        const scan_image *img;
+        if (!scan_read(r, f, page, &img, err)) return NULL;
         im = HPDF_LoadRawImageFromMem(pdf, img->px, (HPDF_UINT)img->w, (HPDF_UINT)img->h, HPDF_CS_DEVICE_GRAY, 8);
+        dpi = img->dpi;
+    }
     if (!im) {
         sbuf_printf(err, "%s: page %d could not be put into the archive", f->path, page + 1);
         return NULL;
     }
-    double dpi = img->dpi;
-    int w = img->w, h = img->h;
-    if (f->kind == SCAN_JPEG) {   /* decoded at a reduced size maybe: the image's own size */
-        w = (int)HPDF_Image_GetWidth(im);
-        h = (int)HPDF_Image_GetHeight(im);
-        dpi = img->dpi ? img->dpi * w / img->w : 0;
-    }
-    page_size(w, h, dpi, w_pt, h_pt);
+    page_size((int)HPDF_Image_GetWidth(im), (int)HPDF_Image_GetHeight(im), dpi, w_pt, h_pt);
     return im;
 }

@@ -60,8 +60,15 @@ bool scan_read(scan_reader *r, const scan_file *f, int page, const scan_image **
 typedef struct scan_code {
     char text[256];
     int turn;
+    double corners[8];           /* the symbol's corners on img (zxread.h's order), pixels */
 } scan_code;
 bool scan_decode(const scan_image *img, scan_code *out);
+
+/* The region of a PDF page from (x0, y0) (points from its top-left
+ * corner), w × h pixels at `scale` pixels a point, rendered as for
+ * printing on white into px as 8-bit grey (w × h bytes). */
+typedef struct _PopplerPage PopplerPage;
+void scan_render_region(PopplerPage *pg, double scale, double x0, double y0, int w, int h, unsigned char *px);
 
 /* Page `page` of f as an image of pdf (JPEG files: their data as they are;
  * PNG: libharu's reading of it; TIFF and PDF pages: the grey page image),

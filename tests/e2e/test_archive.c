@@ -3,10 +3,11 @@
  * from its own PDFs by e2e/make_scans.sh (150/200/300 dpi, grey and
  * black-and-white, turned 90/180/270°, skewed 3°, JPEG q50, as a multi-page
  * TIFF, an image-only PDF, JPEG and PNG files), with a page dropped, one
- * duplicated, a page without a code and a page from the earlier run; then
- * the archive, its report, its volumes (PDF/A-2b structure by
- * e2e/check_pdfa.py) and exit status are checked. The binary is
- * $KAOHE; tests run in tests/. */
+ * duplicated, a page without a code and a page from the earlier run, and
+ * some signature places scribbled in (e2e/sign.py); then the archive, its
+ * report, its warnings of places left unsigned, its volumes (PDF/A-2b
+ * structure by e2e/check_pdfa.py) and exit status are checked. The binary
+ * is $KAOHE; tests run in tests/. */
 #include <criterion/criterion.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -88,12 +89,31 @@ Test(archive, scans_filed_reported_and_deterministic)
                           "> changed.xml && %s build -q -o cur changed.xml && %s build -q --unit U002 -o u2 changed.xml",
                     k, k, k), 0, "%s", out);
     free(out);
-    cr_assert_eq(sh(&out, "sh $T/e2e/make_scans.sh cur/2025 old/2025 scans"), 0, "%s", out);
+    cr_assert_eq(sh(&out, "sh $T/e2e/make_scans.sh cur/2025 old/2025 scans truth.txt"), 0, "%s", out);
     free(out);
 
     int rc = sh(&out, "%s archive -j 2 -o arch --package cur/2025 scans", k);
     cr_assert_eq(rc, 1, "exit %d, expected 1 (incomplete, unrecognised pages):\n%s", rc, out);
     cr_expect(strstr(out, "[ARCHIVE_STALE_PAGE]"), "the earlier run's page is reported:\n%s", out);
+    cr_expect(strstr(out, "[UNSIGNED_SUSPECT]"), "places left unsigned are reported:\n%s", out);
+    free(out);
+
+    /* UNSIGNED_SUSPECT: exactly the places make_scans.sh left blank, on
+     * every kind of scan, and none it scribbled in */
+    sh(&out, "cut -f6 truth.txt | sort | uniq -c | awk '{print $2, ($1 >= 10)}'");
+    cr_expect_str_eq(out, "empty 1\nsigned 1\n", "both kinds of places, 10 or more each:\n%s", out);
+    free(out);
+    rc = sh(&out, "awk -F'\\t' '$6==\"empty\"{print $1\"\\t\"$2\"\\t\"$3\"\\t\"$4\"\\t\"$5}' truth.txt | sort > want && "
+                  "cut -f2-6 arch/2025/warnings.txt | sort > got && diff want got && "
+                  "cut -f1 arch/2025/warnings.txt | sort -u");
+    cr_expect_eq(rc, 0, "warnings.txt against the places left blank (< expected, > got):\n%s", out);
+    cr_expect_str_eq(out, "UNSIGNED_SUSPECT\n", "%s", out);
+    free(out);
+    /* the places named by their section and own label, the scan given */
+    sh(&out, "grep -c \"	U001	P0002	registration	2	3	本人意见 签名	0.0%%	scans/reg.tif:3$\" arch/2025/warnings.txt; "
+             "grep -c \"	result-notice	1	1	本人意见 本人签名	\" arch/2025/warnings.txt; "
+             "grep -c '主管领导评语和考核等次建议 签名' arch/2025/warnings.txt");
+    cr_expect_str_eq(out, "1\n10\n8\n", "named places (6 + 4 result notices, 3 + 5 registrations):\n%s", out);
     free(out);
 
     /* the dropped page, the duplicate, and every other document complete */
@@ -123,11 +143,13 @@ Test(archive, scans_filed_reported_and_deterministic)
     cr_expect_str_eq(out, "1\njpeg\n1\n", "image pages, JPEG passed through, turned upright:\n%s", out);
     free(out);
     cr_expect_eq(sh(&out, "cd arch/2025 && sha256sum --quiet -c MANIFEST.sha256 && wc -l < MANIFEST.sha256"), 0);
-    cr_expect_eq(atoi(out), 7 + 1 + 5 + 1 + 1 + 2, "every volume, the reports: %s", out);
+    cr_expect_eq(atoi(out), 7 + 1 + 5 + 1 + 1 + 3, "every volume, the reports and warnings: %s", out);
     free(out);
-    sh(&out, "/usr/bin/python3 -c \"import openpyxl; ws=openpyxl.load_workbook('arch/2025/report.xlsx').active; "
-             "print(ws.max_row, ws['A1'].value, ws['E3'].value, ws['H3'].value)\"");
-    cr_expect_str_eq(out, "39 unit 1 incomplete\n", "report.xlsx: %s", out);
+    sh(&out, "/usr/bin/python3 -c \"import openpyxl; wb=openpyxl.load_workbook('arch/2025/report.xlsx'); "
+             "ws=wb.active; w=wb['warnings']; "
+             "print(ws.max_row, ws['A1'].value, ws['E3'].value, ws['H3'].value, w.max_row, w['G2'].value)\"; "
+             "wc -l < arch/2025/warnings.txt");
+    cr_expect_str_eq(out, "39 unit 1 incomplete 47 个人总结 签名\n46\n", "report.xlsx: %s", out);
     free(out);
 
     /* every volume PDF/A-2b as far as qpdf --json can tell (e2e/check_pdfa.py) */
@@ -141,15 +163,17 @@ Test(archive, scans_filed_reported_and_deterministic)
     /* the same scans, given in another order, give the same bytes */
     rc = sh(&out, "mkdir s2 && cp scans/* s2/ && %s archive -j 1 -o arch2 --package cur/2025 "
                   "$(ls -r s2/* ) >/dev/null 2>&1; "
-                  "for f in $(cd arch/2025 && find . -type f ! -name 'report*' ! -name MANIFEST.sha256); do "
+                  "for f in $(cd arch/2025 && find . -type f ! -name 'report*' ! -name warnings.txt ! -name MANIFEST.sha256); do "
                   "cmp arch/2025/$f arch2/2025/$f || echo DIFF $f; done", k);
     cr_expect_eq(rc, 0);
     cr_expect_eq(strstr(out, "DIFF"), NULL, "%s", out);
     free(out);
 
-    /* a complete set for a package of U002 alone: exit 0 */
+    /* a complete set for a package of U002 alone: exit 0, whatever places
+     * look unsigned (a warning) */
     rc = sh(&out, "mkdir s3 && cp scans/u2-* s3/ && %s archive -o arch3 --package u2/2025 s3", k);
     cr_expect_eq(rc, 0, "exit %d:\n%s", rc, out);
+    cr_expect(strstr(out, "[UNSIGNED_SUSPECT]"), "%s", out);
     free(out);
 }
 
