@@ -196,6 +196,8 @@ static const msg_entry catalog[] = {
       "%s page %d: %s is not in this package, kept in unrecognised.pdf" },
     { "UNSIGNED_SUSPECT", "%s %s 的 %s 第 %d 页：“%s”处看来没有签名（扫描件 %s，笔迹占该处 %s），请核对",
       "%s %s, %s page %d: the signature place '%s' looks empty (scan %s, ink over %s of it); please check" },
+    { "ARCHIVE_TEMPLATE_UNREADABLE", "无法读取卷内目录的模板或字体：%s",
+      "cannot read the template or fonts of the volumes' contents page: %s" },
     { "ARCHIVE_INCOMPLETE", "%s：缺第 %s 页", "%s: page(s) %s missing" },
     { "ARCHIVE_SUMMARY", "归档完成：%zu 个文件 %zu 页扫描件，%zu 份文件齐全，%zu 份不全，%zu 页未识别，写入 %s",
       "archived: %zu files, %zu scanned pages; %zu documents complete, %zu incomplete, %zu pages unrecognised; written to %s" },

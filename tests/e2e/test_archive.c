@@ -131,16 +131,27 @@ Test(archive, scans_filed_reported_and_deterministic)
                  "a line per printed document (7+7+5 in U001, 5+5+6 in U002) and one more");
     free(out);
 
-    /* volumes: a person's pages, the unit's forms in print order, the rest kept */
+    /* volumes: the contents, a person's pages, the unit's forms in print order, the rest kept */
     /* P0001: its registration's page 1 (page 2 dropped) and its 2-page result notice */
-    cr_expect_eq(pdf_pages("arch/2025/U001/P0001.pdf"), 1 + 2);
-    cr_expect_eq(pdf_pages("arch/2025/U001/P0002.pdf"), 2 + 2);
-    cr_expect_eq(pdf_pages("arch/2025/U001/unit.pdf"), 6);
-    cr_expect_eq(pdf_pages("arch/2025/U002/unit.pdf"), 7);
-    cr_expect_eq(pdf_pages("arch/2025/unrecognised.pdf"), 2);
-    sh(&out, "pdftotext -l 1 arch/2025/U001/unit.pdf - | wc -c; pdfimages -list arch/2025/U002/unit.pdf | "
-             "awk 'NR>2{print $9}' | sort -u; pdfinfo -f 1 -l 1 arch/2025/U002/unit.pdf | grep -c 'rot: *90'");
+    cr_expect_eq(pdf_pages("arch/2025/U001/P0001.pdf"), 1 + 1 + 2);
+    cr_expect_eq(pdf_pages("arch/2025/U001/P0002.pdf"), 1 + 2 + 2);
+    cr_expect_eq(pdf_pages("arch/2025/U001/unit.pdf"), 1 + 6);
+    cr_expect_eq(pdf_pages("arch/2025/U002/unit.pdf"), 1 + 7);
+    cr_expect_eq(pdf_pages("arch/2025/unrecognised.pdf"), 1 + 2);
+    sh(&out, "pdftotext -f 2 -l 2 arch/2025/U001/unit.pdf - | wc -c; pdfimages -list arch/2025/U002/unit.pdf | "
+             "awk 'NR>2{print $9}' | sort -u; pdfinfo -f 2 -l 2 arch/2025/U002/unit.pdf | grep -c 'rot: *90'");
     cr_expect_str_eq(out, "1\njpeg\n1\n", "image pages, JPEG passed through, turned upright:\n%s", out);
+    free(out);
+    /* 卷内目录: each document, its pages in the volume (after the contents), the scans; 缺 for the dropped page */
+    sh(&out, "pdftotext -l 1 -layout arch/2025/U001/P0001.pdf - | grep -E '卷内目录|登记表|通知书' | tr -s ' '");
+    cr_expect_str_eq(out, " 卷内目录\n 1 公务员年度考核登记表 2 第1页 reg.tif:1；第2页 缺\n"
+                          " 2 年度考核结果通知书 3–4 第1页 rn-U001-01.png:1；第2页 rn-U001-02.png:1\n"
+                          " 卷内目录 第 1 页 共 1 页\n", "P0001's contents:\n%s", out);
+    free(out);
+    sh(&out, "pdftotext -l 1 -layout arch/2025/U001/unit.pdf - | grep -cE '^ *[1-9] +年度考核'; "
+             "pdftotext -l 1 -layout arch/2025/unrecognised.pdf - | grep -c -e '没有可识别的页码二维码 *2 *foreign.png:1' "
+             "-e '较早一次生成的打印页'");
+    cr_expect_str_eq(out, "5\n2\n", "the unit's five forms; why each page was not filed:\n%s", out);
     free(out);
     cr_expect_eq(sh(&out, "cd arch/2025 && sha256sum --quiet -c MANIFEST.sha256 && wc -l < MANIFEST.sha256"), 0);
     cr_expect_eq(atoi(out), 7 + 1 + 5 + 1 + 1 + 3, "every volume, the reports and warnings: %s", out);
@@ -209,5 +220,28 @@ Test(archive, build_pdfa_passes_the_structural_check)
     rc = sh(&out, "for f in pa/2025/*/*.pdf; do qpdf --check $f >/dev/null || echo BAD $f; done; "
                   "pdfinfo -meta pa/2025/U001/registration.pdf | grep -c 'pdfaid:part>2'");
     cr_expect_str_eq(out, "1\n", "%s", out);
+    free(out);
+}
+
+/* A contents longer than a page (45 pages without a code): its rows number
+ * the volume's pages after all of its own pages, and the scans follow it. */
+Test(archive, contents_longer_than_a_page)
+{
+    const char *k = abs_kaohe();
+    char *out;
+    cr_assert_eq(sh(&out, "%s build -q -o pkg $T/data/valid-small.xml && mkdir s && "
+                          "pdftoppm -r 100 -gray -singlefile pkg/2025/U001/ballot.pdf b && "
+                          "for i in $(seq -w 1 45); do convert b.pgm s/f$i.png; done", k), 0, "%s", out);
+    free(out);
+    int rc = sh(&out, "%s archive -o a --package pkg/2025 s", k);
+    cr_expect_eq(rc, 1, "exit %d:\n%s", rc, out);
+    free(out);
+    sh(&out, "pdfinfo a/2025/unrecognised.pdf | sed -n 's/^Pages: *//p'; "
+             "pdftotext -l 2 -layout a/2025/unrecognised.pdf - | tr -s ' ' | sed 's/^ //' | "
+             "grep -e '^卷内目录 第' -e '^1 没有可识别的页码二维码 3 f01.png:1' -e '^45 没有可识别的页码二维码 47 f45.png:1'; "
+             "pdftotext -f 3 -l 3 a/2025/unrecognised.pdf - | wc -c");
+    cr_expect_str_eq(out, "47\n1 没有可识别的页码二维码 3 f01.png:1\n卷内目录 第 1 页 共 2 页\n"
+                          "45 没有可识别的页码二维码 47 f45.png:1\n卷内目录 第 2 页 共 2 页\n1\n",
+                     "two pages of contents, then the scans:\n%s", out);
     free(out);
 }
