@@ -19,6 +19,7 @@
 #include <setjmp.h>
 #include <tiffio.h>
 
+#include "pdfimg.h"
 #include "zxread.h"
 
 #define DEFAULT_DPI 200.0   /* PDF pages are rendered at this resolution (of an A4 page) */
@@ -29,6 +30,8 @@ struct scan_reader {
     PopplerDocument *pdf;
     TIFF *tif;
     sbuf bytes;                  /* a JPEG or PNG file's bytes */
+    pdfimg *pimg;                /* the PDF again, for its pages' own JPEG data (opened when embedding) */
+    bool pimg_tried;
     scan_image img;
     size_t cap;                  /* of img.px */
     char tiff_err[256];
@@ -198,8 +201,11 @@ static void reader_close(scan_reader *r)
 {
     if (r->pdf) g_object_unref(r->pdf);
     if (r->tif) TIFFClose(r->tif);
+    pdfimg_close(r->pimg);
     r->pdf = NULL;
     r->tif = NULL;
+    r->pimg = NULL;
+    r->pimg_tried = false;
     sbuf_clear(&r->bytes);
     r->open = NULL;
 }
@@ -311,19 +317,34 @@ static double tiff_dpi(TIFF *t)
     return unit == RESUNIT_CENTIMETER ? xr * 2.54 : unit == RESUNIT_NONE ? 0 : xr;
 }
 
-static bool read_tiff(scan_reader *r, const scan_file *f, int page, sbuf *err)
+/* Page `page` of the TIFF as RGBA, top row first (malloc'd), *w × *h; NULL
+ * with err. */
+static uint32_t *tiff_rgba(scan_reader *r, const scan_file *f, int page, uint32_t *w, uint32_t *h, sbuf *err)
 {
-    uint32_t w = 0, h = 0;
-    if (!TIFFSetDirectory(r->tif, (tdir_t)page) || !TIFFGetField(r->tif, TIFFTAG_IMAGEWIDTH, &w) ||
-        !TIFFGetField(r->tif, TIFFTAG_IMAGELENGTH, &h) || !img_size(r, (int)w, (int)h)) {
+    *w = *h = 0;
+    if (!TIFFSetDirectory(r->tif, (tdir_t)page) || !TIFFGetField(r->tif, TIFFTAG_IMAGEWIDTH, w) ||
+        !TIFFGetField(r->tif, TIFFTAG_IMAGELENGTH, h) || *w == 0 || *h == 0 || (double)*w * *h > MAX_PIXELS) {
         sbuf_printf(err, "%s: page %d unreadable", f->path, page + 1);
-        return false;
+        return NULL;
     }
-    uint32_t *rgba = malloc((size_t)w * h * 4);
+    uint32_t *rgba = malloc((size_t)*w * *h * 4);
     r->tiff_err[0] = 0;
-    if (!rgba || !TIFFReadRGBAImageOriented(r->tif, w, h, rgba, ORIENTATION_TOPLEFT, 0)) {
+    if (!rgba || !TIFFReadRGBAImageOriented(r->tif, *w, *h, rgba, ORIENTATION_TOPLEFT, 0)) {
         sbuf_printf(err, "%s: page %d: %s", f->path, page + 1, r->tiff_err[0] ? r->tiff_err : "unreadable");
         free(rgba);
+        return NULL;
+    }
+    return rgba;
+}
+
+static bool read_tiff(scan_reader *r, const scan_file *f, int page, sbuf *err)
+{
+    uint32_t w, h;
+    uint32_t *rgba = tiff_rgba(r, f, page, &w, &h, err);
+    if (!rgba) return false;
+    if (!img_size(r, (int)w, (int)h)) {
+        free(rgba);
+        sbuf_printf(err, "%s: page %d unreadable", f->path, page + 1);
         return false;
     }
     for (size_t i = 0; i < (size_t)w * h; i++) {
@@ -333,6 +354,35 @@ static bool read_tiff(scan_reader *r, const scan_file *f, int page, sbuf *err)
     free(rgba);
     r->img.dpi = tiff_dpi(r->tif);
     return true;
+}
+
+/* A colour TIFF page (RGB, YCbCr, palette, CMYK...) as an RGB raw image,
+ * its resolution into *dpi; NULL when the page is grey or black-and-white
+ * (the grey image serves) or unreadable. */
+static HPDF_Image tiff_colour(scan_reader *r, const scan_file *f, int page, HPDF_Doc pdf, double *dpi)
+{
+    uint16_t photo = PHOTOMETRIC_MINISBLACK;
+    sbuf err = {0};
+    bool open = reader_open(r, f, &err);
+    if (!open || !TIFFSetDirectory(r->tif, (tdir_t)page) || !TIFFGetField(r->tif, TIFFTAG_PHOTOMETRIC, &photo) ||
+        photo == PHOTOMETRIC_MINISBLACK || photo == PHOTOMETRIC_MINISWHITE) {
+        sbuf_free(&err);
+        return NULL;
+    }
+    uint32_t w, h;
+    uint32_t *rgba = tiff_rgba(r, f, page, &w, &h, &err);
+    sbuf_free(&err);
+    if (!rgba) return NULL;
+    unsigned char *rgb = (unsigned char *)rgba;   /* packed in place: 3 bytes a pixel from 4 */
+    for (size_t i = 0; i < (size_t)w * h; i++) {
+        uint32_t p = rgba[i];
+        unsigned char c[3] = {(unsigned char)TIFFGetR(p), (unsigned char)TIFFGetG(p), (unsigned char)TIFFGetB(p)};
+        memcpy(rgb + 3 * i, c, 3);
+    }
+    HPDF_Image im = HPDF_LoadRawImageFromMem(pdf, rgb, w, h, HPDF_CS_DEVICE_RGB, 8);
+    free(rgba);
+    *dpi = tiff_dpi(r->tif);
+    return im;
 }
 
 typedef struct jerr {
@@ -473,6 +523,26 @@ static double jpeg_dpi(const scan_reader *r)
     return dpi;
 }
 
+/* A scanned PDF page's own JPEG data, when it is nothing else (pdfimg.h),
+ * and the page's size; NULL when it is not. */
+static HPDF_Image pdf_jpeg(scan_reader *r, const scan_file *f, int page, HPDF_Doc pdf, double *w_pt, double *h_pt)
+{
+    sbuf err = {0};
+    bool open = reader_open(r, f, &err);
+    sbuf_free(&err);
+    if (!open) return NULL;
+    if (!r->pimg_tried) {
+        r->pimg_tried = true;
+        r->pimg = pdfimg_open(f->path);
+    }
+    unsigned char *data;
+    size_t len;
+    if (!r->pimg || !pdfimg_page_jpeg(r->pimg, page, &data, &len, w_pt, h_pt)) return NULL;
+    HPDF_Image im = len <= UINT32_MAX ? HPDF_LoadJpegImageFromMem(pdf, data, (HPDF_UINT)len) : NULL;
+    free(data);
+    return im;
+}
+
 /* A PNG file's pixels as a raw image: RGB when it has colour, else grey. */
 static HPDF_Image embed_png(const scan_reader *r, HPDF_Doc pdf)
 {
@@ -508,6 +578,10 @@ HPDF_Image scan_embed(scan_reader *r, const scan_file *f, int page, HPDF_Doc pdf
         if (!reader_open(r, f, err)) return NULL;
         im = embed_png(r, pdf);
         dpi = 0;
+    } else if (f->kind == SCAN_PDF && (im = pdf_jpeg(r, f, page, pdf, w_pt, h_pt))) {
+        return im;
+    } else if (f->kind == SCAN_TIFF && (im = tiff_colour(r, f, page, pdf, &dpi))) {
+        /* colour kept */
     } else {
         const scan_image *img;
         if (!scan_read(r, f, page, &img, err)) return NULL;

@@ -2,9 +2,10 @@
  * scanner's, rendered with poppler), multi-page TIFF (libtiff), JPEG
  * (libjpeg), PNG (libpng), and directories of them; each page as an 8-bit
  * grey image, its archive code found with ZXing-cpp (zxread.h: upright,
- * turned or skewed),
- * and its image put into an archive PDF (JPEG data as it was). A reader
- * holds one open document and one page image: one reader per thread. */
+ * turned or skewed), and its image put into an archive PDF: JPEG data as
+ * it was (JPEG files, a scanned PDF page's own JPEG: pdfimg.h), colour
+ * kept for PNG and TIFF. A reader holds one open document and one page
+ * image: one reader per thread. */
 #ifndef KAOHE_SCAN_H
 #define KAOHE_SCAN_H
 
@@ -70,9 +71,10 @@ bool scan_decode(const scan_image *img, scan_code *out);
 typedef struct _PopplerPage PopplerPage;
 void scan_render_region(PopplerPage *pg, double scale, double x0, double y0, int w, int h, unsigned char *px);
 
-/* Page `page` of f as an image of pdf (JPEG files: their data as they are;
- * PNG: libharu's reading of it; TIFF and PDF pages: the grey page image),
- * and its size in points. NULL with err on failure. */
+/* Page `page` of f as an image of pdf, and its size in points: JPEG files
+ * and PDF pages that are one upright JPEG image, their JPEG data as they
+ * are; PNG files and colour TIFF pages, their pixels (grey or RGB); other
+ * TIFF and PDF pages, the grey page image. NULL with err on failure. */
 HPDF_Image scan_embed(scan_reader *r, const scan_file *f, int page, HPDF_Doc pdf, double *w_pt, double *h_pt,
                       sbuf *err);
 

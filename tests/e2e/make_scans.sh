@@ -9,8 +9,9 @@
 #                the first person's form is left out (a dropped page);
 #                pages 1, 5, 9, 13 signed, 6, 10, 14 signed in places 1
 #                and 3 of 4, the rest not
-#   unit1.pdf    U001's quota-application, tally, notice, filing, rewards at
-#                200 dpi black-and-white turned 180°: an image-only PDF (tiff2pdf, JPEG)
+#   unit1.pdf    U001's quota-application, tally, notice, filing at 200 dpi
+#                black-and-white (CCITT G4) and rewards grey (JPEG), turned
+#                180°: an image-only PDF (tiff2pdf)
 #   u2-*.jpg     U002's unit forms (its 不称职人员登记表 too) at 300 dpi grey
 #                turned 270°, JPEG quality 50
 #   u2-*.png     U002's registration at 150 dpi grey, skewed 3°, every
@@ -22,7 +23,8 @@
 #                which that person's name was different
 #   rn-U001-*.png  U001's 年度考核结果通知书 (one per person, signed and
 #                filed like the registration), 200 dpi grey; the first
-#                person's signed
+#                person's signed; the second person's page 1 stamped in
+#                red, a colour TIFF (rn-U001-03.tif)
 #   u2-rn-*.jpg  U002's, 300 dpi grey turned 270°, JPEG quality 50; the
 #                first person's signed
 set -eu
@@ -49,10 +51,11 @@ for p in "$t"/reg-*.pgm; do
 done
 convert "$t"/reg-*.pgm -compress lzw "$out/reg.tif"
 for f in quota-application tally notice filing rewards; do
-  pdftoppm -r 200 -mono "$pkg/U001/$f.pdf" "$t/u1-$f"
+  [ $f = rewards ] && mode=-gray || mode=-mono
+  pdftoppm -r 200 $mode "$pkg/U001/$f.pdf" "$t/u1-$f"
 done
-for p in "$t"/u1-*.pbm; do convert "$p" -rotate 180 "${p%.pbm}.pgm"; done
-convert "$t"/u1-*.pgm -units PixelsPerInch -density 200 -compress lzw "$t/unit1.tif"
+for p in "$t"/u1-*.p?m; do convert "$p" -rotate 180 "${p%.p?m}.turned.pgm"; done
+convert "$t"/u1-*.turned.pgm -units PixelsPerInch -density 200 -compress lzw "$t/unit1.tif"
 tiff2pdf -j -q 75 -o "$out/unit1.pdf" "$t/unit1.tif"
 for f in quota-application tally notice filing rewards incompetent; do
   [ -f "$pkg/U002/$f.pdf" ] && pdftoppm -r 300 -gray "$pkg/U002/$f.pdf" "$t/u2-$f"
@@ -80,7 +83,11 @@ for p in "$t"/rn-U001-*.pgm; do
   j=$((j + 1))
   [ $j = 1 ] && w=all || w=none
   sign "$pkg/U001/result-notice.pdf" $j 200 "$p" $w
-  n=$(basename "${p%.pgm}"); convert "$p" "$out/$n.png"
+  n=$(basename "${p%.pgm}")
+  if [ $j = 3 ]; then   # stamped in red: a colour TIFF
+    convert "$p" -type TrueColor -fill none -stroke red -strokewidth 8 -draw "circle 1100,880 1100,1060" \
+      -compress lzw "$out/$n.tif"
+  else convert "$p" "$out/$n.png"; fi
 done
 pdftoppm -r 300 -gray "$pkg/U002/result-notice.pdf" "$t/u2rn"
 j=0

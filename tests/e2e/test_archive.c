@@ -142,6 +142,11 @@ Test(archive, scans_filed_reported_and_deterministic)
              "awk 'NR>2{print $9}' | sort -u; pdfinfo -f 2 -l 2 arch/2025/U002/unit.pdf | grep -c 'rot: *90'");
     cr_expect_str_eq(out, "1\njpeg\n1\n", "image pages, JPEG passed through, turned upright:\n%s", out);
     free(out);
+    /* a scan PDF's JPEG page goes in as it was (the same bytes), a colour TIFF in colour */
+    sh(&out, "pdfimages -j -f 5 -l 5 scans/unit1.pdf j1 && pdfimages -j -f 7 -l 7 arch/2025/U001/unit.pdf j2 && "
+             "cmp j1-000.jpg j2-000.jpg && echo same; pdfimages -list arch/2025/U001/P0002.pdf | awk 'NR>2{print $6}'");
+    cr_expect_str_eq(out, "same\ngray\ngray\nrgb\ngray\n", "%s", out);
+    free(out);
     /* 卷内目录: each document, its pages in the volume (after the contents), the scans; 缺 for the dropped page */
     sh(&out, "pdftotext -l 1 -layout arch/2025/U001/P0001.pdf - | grep -E '卷内目录|登记表|通知书' | tr -s ' '");
     cr_expect_str_eq(out, " 卷内目录\n 1 公务员年度考核登记表 2 第1页 reg.tif:1；第2页 缺\n"
