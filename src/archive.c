@@ -291,13 +291,21 @@ static void *decode_worker(void *arg)
         for (size_t i = from; i < to; i++) {
             apage *pg = &pl->pages[i];
             const scan_image *img;
+            const scan_file *file = &pl->scans->v[pg->file];
             sbuf_clear(&err);
-            if (!scan_read(r, &pl->scans->v[pg->file], pg->page, &img, &err)) {
+            scan_reader_coarse(r, true);   /* cheaper; a page it does not decode is read again at full size */
+            bool ok = scan_read(r, file, pg->page, &img, &err), found = ok && scan_decode(img, &pg->code);
+            if (ok && !found && img->reduced) {
+                scan_reader_coarse(r, false);
+                ok = scan_read(r, file, pg->page, &img, &err);
+                found = ok && scan_decode(img, &pg->code);
+            }
+            if (!ok) {
                 pg->unreadable = true;
                 snprintf(pg->why, sizeof pg->why, "%s", err.data ? err.data : "");
                 continue;
             }
-            if (scan_decode(img, &pg->code)) check_signatures(pl, sc, pg, img);
+            if (found) check_signatures(pl, sc, pg, img);
         }
     }
     sbuf_free(&err);

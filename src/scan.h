@@ -44,11 +44,19 @@ typedef struct scan_image {
     unsigned char *px;
     int w, h;
     double dpi;
+    bool reduced;                /* read coarse (scan_reader_coarse): a full read has more pixels */
 } scan_image;
 
 typedef struct scan_reader scan_reader;
 scan_reader *scan_reader_new(void);
 void scan_reader_free(scan_reader *r);
+
+/* Coarse reading on or off (off at first): JPEG files of a known
+ * resolution are then decoded at a half, quarter or eighth of their size,
+ * down to ~100 dpi (the DCT scaled in libjpeg: cheaper), where a page code
+ * still has 2 pixels a module; the image says it is reduced. A caller
+ * that finds no code on it reads the page again at full size. */
+void scan_reader_coarse(scan_reader *r, bool on);
 
 /* Page `page` (0-based) of f as a grey image, owned by the reader and valid
  * until its next call. False with "path: why" in err. */
@@ -67,9 +75,13 @@ bool scan_decode(const scan_image *img, scan_code *out);
 
 /* The region of a PDF page from (x0, y0) (points from its top-left
  * corner), w × h pixels at `scale` pixels a point, rendered as for
- * printing on white into px as 8-bit grey (w × h bytes). */
+ * printing on white into px as 8-bit grey (w × h bytes). rec, when not
+ * NULL, is the page already rendered into a cairo recording surface (one
+ * walk through the page for several regions): it is painted instead. */
 typedef struct _PopplerPage PopplerPage;
-void scan_render_region(PopplerPage *pg, double scale, double x0, double y0, int w, int h, unsigned char *px);
+typedef struct _cairo_surface cairo_surface_t;
+void scan_render_region(PopplerPage *pg, cairo_surface_t *rec, double scale, double x0, double y0, int w, int h,
+                        unsigned char *px);
 
 /* Page `page` of f as an image of pdf, and its size in points: JPEG files
  * and PDF pages that are one upright JPEG image, their JPEG data as they

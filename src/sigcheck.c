@@ -59,8 +59,9 @@ static bool overlap(double a0, double a1, double b0, double b1) { return a0 < b1
 
 /* The label of the section a place at `sig` closes: the lines above it and
  * left of its line (a form's first column), nearest first, as long as they
- * follow closely; a line with text right of them between it and the place,
- * or just above it, is the section's content, not its label. */
+ * follow closely; a line under or beside which a wider line runs, between
+ * it and the place or up to two lines above it, is the section's content
+ * (a paragraph's last line), not its label. */
 static void section_label(const sig_char *ch, const line *ls, size_t nl, const sig_char *sig, sbuf *out)
 {
     double top = sig->y0, bot = sig->y1, em = bot - top, left = sig->x0;
@@ -85,7 +86,7 @@ static void section_label(const sig_char *ch, const line *ls, size_t nl, const s
                 const line *w = &ls[k];
                 content = w->x1 >= left - 0.3 * em && (w->y0 + w->y1) / 2 < top &&
                           overlap(w->x0, w->x1, l->x0, l->x1) &&
-                          overlap(w->y0, w->y1, l->y0 - 1.5 * (l->y1 - l->y0), top);
+                          overlap(w->y0, w->y1, l->y0 - 2.5 * (l->y1 - l->y0), top);
             }
             if (!content) best = l;
         }
@@ -401,7 +402,7 @@ static bool code_box(const sig_char *ch, size_t n, const char *code, double box[
     return false;
 }
 
-static bool render(PopplerPage *pg, const double r[4], double dpi, sig_grey *out)
+static bool render(cairo_surface_t *pg, const double r[4], double dpi, sig_grey *out)
 {
     double k = dpi / 72.0;
     out->w = (int)ceil((r[2] - r[0]) * k);
@@ -409,17 +410,16 @@ static bool render(PopplerPage *pg, const double r[4], double dpi, sig_grey *out
     if (out->w <= 0 || out->h <= 0 || (double)out->w * out->h > 16e6) return false;
     out->dpi = dpi;
     out->px = xmalloc((size_t)out->w * out->h);
-    scan_render_region(pg, k, r[0], r[1], out->w, out->h, out->px);
+    scan_render_region(NULL, pg, k, r[0], r[1], out->w, out->h, out->px);
     return true;
 }
 
 /* Where the code's corners are on the printed page (points): found as on a
  * scan, on the region around its text rendered at 200 dpi (the symbol is
  * above the text or beside it, in the bottom margin). */
-static bool code_corners(PopplerPage *pg, const double text[4], const char *code, double corners[8])
+static bool code_corners(cairo_surface_t *pg, double pw, double ph, const double text[4], const char *code,
+                         double corners[8])
 {
-    double pw, ph;
-    poppler_page_get_size(pg, &pw, &ph);
     /* the symbol (at most ~17 mm) is above the text's right end or right of it */
     double r[4] = {fmax(0, text[2] - 56), fmax(0, text[1] - 70), fmin(pw, text[2] + 60), fmin(ph, text[3] + 8)};
     sig_grey g;
@@ -435,7 +435,8 @@ static bool code_corners(PopplerPage *pg, const double text[4], const char *code
     return ok;
 }
 
-/* o at half its resolution: each pixel the mean of four. */
+/* o at half its resolution for the coarse search: each pixel the darkest
+ * of four (a hairline stays ink; a mean would fade it to grey). */
 static sig_grey halved(const sig_grey *o)
 {
     sig_grey h = {NULL, o->w / 2, o->h / 2, o->dpi / 2};
@@ -443,7 +444,8 @@ static sig_grey halved(const sig_grey *o)
     for (int y = 0; y < h.h; y++)
         for (int x = 0; x < h.w; x++) {
             const unsigned char *p = o->px + (size_t)(2 * y) * o->w + 2 * x;
-            h.px[(size_t)y * h.w + x] = (unsigned char)((p[0] + p[1] + p[o->w] + p[o->w + 1] + 2) / 4);
+            unsigned char a = p[0] < p[1] ? p[0] : p[1], b = p[o->w] < p[o->w + 1] ? p[o->w] : p[o->w + 1];
+            h.px[(size_t)y * h.w + x] = a < b ? a : b;
         }
     return h;
 }
@@ -469,7 +471,7 @@ static void verdict(sig_result *r, const sig_field *f, sig_verdict v, double ink
 /* Each place's region, cut from one rendering of their union (a rendering
  * walks the whole page: once, not once a place); at[i] is region i as cut,
  * on the rendering's grid. */
-static bool render_places(PopplerPage *pg, const sig_field *f, size_t nf, sig_grey *o, double (*at)[4])
+static bool render_places(cairo_surface_t *pg, const sig_field *f, size_t nf, sig_grey *o, double (*at)[4])
 {
     double u[4] = {f[0].around[0], f[0].around[1], f[0].around[2], f[0].around[3]};
     for (size_t i = 1; i < nf; i++) {
@@ -499,7 +501,7 @@ static bool render_places(PopplerPage *pg, const sig_field *f, size_t nf, sig_gr
  * place is found near where they say (on a coarse grid), and the map is
  * fitted again to the corners and the places found: on that long base, the
  * places' verdicts. */
-static void judge_all(PopplerPage *pg, const sig_field *f, size_t nf, const scan_image *img, const double pc[8],
+static void judge_all(cairo_surface_t *pg, const sig_field *f, size_t nf, const scan_image *img, const double pc[8],
                       const double corners[8], sig_result *r)
 {
     double a[6], from[2 * (4 + SIG_MAX_FIELDS)], to[2 * (4 + SIG_MAX_FIELDS)], at[SIG_MAX_FIELDS][4];
@@ -508,6 +510,7 @@ static void judge_all(PopplerPage *pg, const sig_field *f, size_t nf, const scan
     memcpy(to, corners, 8 * sizeof *to);
     int np = 4;
     bool ok = sig_fit(from, to, 4, a) && render_places(pg, f, nf, o, at);
+    bool anchor[SIG_MAX_FIELDS] = {false};
     for (size_t i = 0; ok && i < nf; i++) {
         match m;
         sig_grey half = halved(&o[i]);
@@ -515,7 +518,7 @@ static void judge_all(PopplerPage *pg, const sig_field *f, size_t nf, const scan
         double step = 72.0 / half.dpi;
         free(half.px);
         free(m.grey);
-        if (!found(&m)) continue;   /* no anchor */
+        if (!(anchor[i] = found(&m))) continue;
         double cx = (at[i][0] + at[i][2]) / 2, cy = (at[i][1] + at[i][3]) / 2;
         double sx = cx + m.dx * step, sy = cy + m.dy * step;   /* where the scan has it, in the first map's points */
         from[2 * np] = cx, from[2 * np + 1] = cy;
@@ -526,7 +529,9 @@ static void judge_all(PopplerPage *pg, const sig_field *f, size_t nf, const scan
     if (ok && np > 4 && sig_fit(from, to, np, b)) memcpy(a, b, sizeof a);
     for (size_t i = 0; i < nf; i++) {
         double ink = 0;
-        sig_verdict v = ok ? sig_measure(&o[i], at[i], f[i].box, img, a, REFINE_MM, &ink) : SIG_UNSURE;
+        /* a place not found on the coarse grid is searched for as widely on the fine one */
+        double search = anchor[i] ? REFINE_MM : SEARCH_MM;
+        sig_verdict v = ok ? sig_measure(&o[i], at[i], f[i].box, img, a, search, &ink) : SIG_UNSURE;
         verdict(r, &f[i], v, ink);
         free(o[i].px);
     }
@@ -545,9 +550,19 @@ bool sig_check(sig_checker *c, const char *path, int page, const char *code, con
         sig_char *ch = page_chars(pg, text, &n);
         sig_field f[SIG_MAX_FIELDS];
         size_t nf = ch ? sig_fields(ch, n, f, SIG_MAX_FIELDS) : 0;
-        double tb[4], pc[8];
-        ok = nf == 0 || (code_box(ch, n, code, tb) && code_corners(pg, tb, code, pc));
-        if (ok && nf) judge_all(pg, f, nf, img, pc, corners, r);
+        double tb[4], pc[8], pw, ph;
+        poppler_page_get_size(pg, &pw, &ph);
+        /* the page walked once, recorded; each region rendered from the record */
+        cairo_rectangle_t ext = {0, 0, pw, ph};
+        cairo_surface_t *rec = nf ? cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext) : NULL;
+        if (rec) {
+            cairo_t *cr = cairo_create(rec);
+            poppler_page_render_for_printing(pg, cr);
+            cairo_destroy(cr);
+        }
+        ok = nf == 0 || (code_box(ch, n, code, tb) && code_corners(rec, pw, ph, tb, code, pc));
+        if (ok && nf) judge_all(rec, f, nf, img, pc, corners, r);
+        if (rec) cairo_surface_destroy(rec);
         free(ch);
     }
     g_free(text);
