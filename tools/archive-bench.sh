@@ -2,7 +2,9 @@
 # archive-bench.sh KAOHE — scanned pages per second of `kaohe archive` at
 # 200 dpi with -j2 (SPEC 6 asks >= 20): a small package's registration pages
 # rendered at 200 dpi grey and saved as JPEG (what a scanner gives), filed
-# 3 times each; the package-reading time (one page filed) is subtracted.
+# 3 times each (each decoded page's signature places checked, the volumes
+# written with their contents pages); the package-reading time (one page
+# filed) is subtracted.
 # Prints wall and CPU (user+sys) seconds: on a shared host the CPU figure is
 # the one to trust.
 set -eu
