@@ -86,6 +86,22 @@ Test(sigcheck, a_place_without_section_label_is_named_by_its_own)
     cr_expect_str_eq(f[0].name, "本人签名");
 }
 
+/* A 续页: the continued text's lines start where the place's label would,
+ * its last short lines are the text's, and the heading over the box is
+ * not the place's section. */
+Test(sigcheck, a_continued_text_is_no_label)
+{
+    layout l = {.n = 0};
+    put(&l, 42, 60, "个人总结（续页）——某某（P0001）");
+    put(&l, 42, 79, "表面。工作方法有时比较简单，在统筹协调方面还有待加强，业务知识更新不够及时。");
+    put(&l, 42, 93.5, "量。");
+    put(&l, 42, 108, "以上总结如有不当之处，敬请批评指正。");
+    sign_line(&l, 300, 130, "签名：");
+    sig_field f[2];
+    cr_assert_eq(sig_fields(l.v, l.n, f, 2), 1);
+    cr_expect_str_eq(f[0].name, "签名");
+}
+
 /* ---------------------------------------------------------------- the map */
 
 Test(sigcheck, fit_recovers_a_turn_scale_and_shift)
