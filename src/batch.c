@@ -21,6 +21,7 @@
 #include "assess.h"
 #include "calendar.h"
 #include "date.h"
+#include "diag.h"
 #include "forms.h"
 #include "idset.h"
 #include "ingest.h"
@@ -247,31 +248,24 @@ static void render_quota(const batch_opts *o, const unit *u, sbuf *out)
     }
 }
 
-/* What the layout had to report ("CODE: message" lines: a character the
- * fonts lack, a value that does not parse) becomes the unit's warnings, so
+/* What the forms had to report (a character the fonts lack, a value that
+ * does not parse) becomes the unit's warnings, in the run's language, so
  * the officer sees it in findings.txt and results.xml. */
-static void add_layout_findings(unit *u, const sbuf *diags)
+static void add_layout_findings(unit *u, const diag_list *dl, msg_lang lang)
 {
-    for (const char *line = diags->data, *nl; line && *line; line = nl + 1) {
-        nl = strchr(line, '\n');
-        if (!nl) break;
-        const char *colon = strstr(line, ": ");
-        if (!colon || colon > nl) continue;
-        char code[64];
-        snprintf(code, sizeof code, "%.*s", (int)(colon - line), line);
-        /* "CODE@<person id>": the finding concerns that person */
-        char *at = strchr(code, '@');
-        const char *pid = NULL;
-        if (at) {
-            *at = '\0';
-            if (at[1]) pid = arena_strdup(&u->mem, at + 1);
-        }
-        sbuf m = { 0 };
-        sbuf_add(&m, colon + 2, (size_t)(nl - colon - 2));
+    sbuf m = { 0 };
+    for (size_t i = 0; i < dl->n; i++) {
+        const diag *d = &dl->v[i];
+        sbuf_clear(&m);
+        sbuf_puts(&m, "");
+        diag_message(d, lang, &m);
         /* findings keep the code pointer: it must live as long as the unit */
-        model_add_finding(u, arena_strdup(&u->mem, code), SEV_WARNING, pid, m.data);
-        sbuf_free(&m);
+        char code[64];
+        snprintf(code, sizeof code, "%.*s", (int)diag_code_len(d->code), d->code);
+        model_add_finding(u, arena_strdup(&u->mem, code), d->sev == DIAG_ERROR ? SEV_ERROR : SEV_WARNING,
+                          d->person ? arena_strdup(&u->mem, d->person) : NULL, m.data);
     }
+    sbuf_free(&m);
 }
 
 /* Every form of an error-free unit into OUTPUT/<year>/<unit id>/ (ids are
@@ -283,11 +277,11 @@ static void write_unit_forms(batch_state *st, unit *u, const policy *pol, unit_o
     sbuf year_dir = { 0 }, dir = { 0 }, written = { 0 }, err = { 0 };
     sbuf_puts(&year_dir, out->ys->dir);   /* the year's staging directory */
     sbuf_printf(&dir, "%s/%s", year_dir.data, u->id);
-    sbuf diags = { 0 };
+    diag_list diags = { 0 };
     forms_opts fo = {o->want_pdf, o->want_xlsx, o->split, o->run_epoch, o->lang, &diags, o->simplex, o->approve, o->want_docx, o->pdfa};
     int rc = forms_write_unit(st->forms, u, pol, dir.data, &fo, &written, &err);
-    add_layout_findings(u, &diags);
-    sbuf_free(&diags);
+    add_layout_findings(u, &diags, o->lang);
+    diag_list_free(&diags);
     for (char *line = written.data, *nl; rc == 0 && line && *line; line = nl + 1) {
         nl = strchr(line, '\n');
         if (!nl) break;
@@ -828,7 +822,7 @@ int batch_run(const batch_opts *o, char *const *files, int n_files)
     if (o->command == BATCH_BUILD && (o->want_pdf || o->want_xlsx || o->want_docx)) {
         char e[1024], dir[4200];
         snprintf(dir, sizeof dir, "%s/forms", o->templates_dir);
-        forms = forms_ctx_new(dir, e, sizeof e);
+        forms = forms_ctx_new(dir, o->lang, e, sizeof e);
         if (!forms) {
             sbuf m = { 0 };
             msg_format(&m, o->lang, "TEMPLATE_INVALID", e);

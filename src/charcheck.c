@@ -1,6 +1,7 @@
 /* charcheck — see charcheck.h. */
 #include "charcheck.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "text.h"
@@ -21,7 +22,7 @@ static uint32_t next_missing(const font_set *fs, const char *s, size_t *at)
 }
 
 static size_t check_field(const font_set *fs, const unit *u, const person *p, const char *field,
-                          const char *s, msg_lang lang, sbuf *diags)
+                          const char *s, diag_list *dl)
 {
     if (!s) return 0;
     size_t at = 0, n = 0;
@@ -33,19 +34,19 @@ static size_t check_field(const font_set *fs, const unit *u, const person *p, co
         text_cpset_add(&seen, cp);
         char ch[5] = {0};
         text_utf8_encode(cp, ch);
-        sbuf_printf(diags, "FONT_MISSING_GLYPH@%s: ", p ? p->id : "");
-        msg_format(diags, lang, "FONT_MISSING_GLYPH", u->id, p ? p->name : "-", p ? p->id : "-", field, ch,
-                   (unsigned)cp);
-        sbuf_putc(diags, '\n');
+        char hex[16];
+        snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
+        diag_add(dl, DIAG_WARNING, "FONT_MISSING_GLYPH", NULL, 0, p ? p->id : NULL, 6, u->id, p ? p->name : "-",
+                 p ? p->id : "-", field, ch, hex);
         n++;
     }
     text_cpset_free(&seen);
     return n;
 }
 
-size_t charcheck_unit(const font_set *fs, const unit *u, msg_lang lang, sbuf *diags)
+size_t charcheck_unit(const font_set *fs, const unit *u, diag_list *dl)
 {
-    size_t n = check_field(fs, u, NULL, "name", u->name, lang, diags);
+    size_t n = check_field(fs, u, NULL, "name", u->name, dl);
     for (long i = 0; i < u->n_persons; i++) {
         const person *p = &u->persons[i];
         const struct { const char *field, *text; } f[] = {
@@ -55,7 +56,7 @@ size_t charcheck_unit(const font_set *fs, const unit *u, msg_lang lang, sbuf *di
             {"comment", p->comment},
         };
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
-            n += check_field(fs, u, p, f[k].field, f[k].text, lang, diags);
+            n += check_field(fs, u, p, f[k].field, f[k].text, dl);
     }
     return n;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "diag.h"
 #include "layout.h"
 #include "model.h"
 #include "msg.h"
@@ -27,7 +28,7 @@ typedef struct forms_opts {
     bool split;            /* also one registration PDF per person: registration/<person id>.pdf */
     long long epoch;       /* fixes every date inside the files (SOURCE_DATE_EPOCH); -1: now */
     msg_lang lang;
-    sbuf *diags;           /* if not NULL: gets the layouts' "CODE: message" lines (missing glyphs, ...) */
+    diag_list *diags;      /* if not NULL: gets the layouts' warnings (missing glyphs, ...), each once */
     bool simplex;          /* printed on one side: no mirrored even pages, no 本页无正文 padding */
     bool approve;          /* the authority's own run: its 审核意见 box on the quota application filled in */
     bool want_docx;        /* also .docx of every form written as PDF (--formats docx) */
@@ -35,8 +36,8 @@ typedef struct forms_opts {
 } forms_opts;
 
 /* Parse every template of templates_dir and open the default fonts.
- * NULL with a message in err on failure. */
-forms_ctx *forms_ctx_new(const char *templates_dir, char *err, size_t errlen);
+ * NULL with a message in lang in err on failure. */
+forms_ctx *forms_ctx_new(const char *templates_dir, msg_lang lang, char *err, size_t errlen);
 void forms_ctx_free(forms_ctx *);
 
 /* Write every per-unit form of SPEC 4 for unit u into dir (OUTPUT/<year>/<unit id>/):

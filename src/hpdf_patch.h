@@ -1,8 +1,9 @@
 /* hpdf_patch — every place the program reaches inside libharu 2.3.0 (and the
  * one zlib function libharu calls): the functions it replaces for the whole
  * process, and the compile-time guard that stops the build on a libharu whose
- * internals were not tested here. pdfw and pdfchart include this header
- * instead of libharu's private headers directly. */
+ * internals were not tested here. hpdfx (what the program does inside
+ * libharu's documents) and pdfa include this header instead of libharu's
+ * private headers directly. */
 #ifndef KAOHE_HPDF_PATCH_H
 #define KAOHE_HPDF_PATCH_H
 

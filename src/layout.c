@@ -224,7 +224,6 @@ typedef struct L {
     double px0;              /* mm: left edge of the grid on the current page (mirrored on even pages) */
     cont *conts;
     size_t nconts, capconts;
-    size_t diag_cap;
     /* list context */
     const char *list;
     size_t index;
@@ -242,26 +241,11 @@ typedef struct L {
     const struct list_range *last;
 } L;
 
-static void diag(L *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void diag(L *l, const char *fmt, ...)
+/* A warning about the document (each distinct one once): code is a catalog
+ * code, the arguments its text's strings. */
+static void layout_warn(L *l, const char *code, size_t nargs, const char *a0, const char *a1, const char *a2)
 {
-    sbuf b = {0};
-    va_list ap;
-    va_start(ap, fmt);
-    sbuf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    lo_doc *d = l->d;
-    for (size_t i = 0; i < d->ndiags; i++)
-        if (!strcmp(d->diags[i], b.data)) {
-            sbuf_free(&b);
-            return;
-        }
-    if (d->ndiags == l->diag_cap) {
-        l->diag_cap = l->diag_cap ? l->diag_cap * 2 : 8;
-        d->diags = xrealloc(d->diags, l->diag_cap * sizeof *d->diags);
-    }
-    d->diags[d->ndiags++] = arena_strdup(&d->a, b.data);
-    sbuf_free(&b);
+    diag_add(&l->d->diags, DIAG_WARNING, code, NULL, 0, NULL, nargs, a0, a1, a2);
 }
 
 static const char *get_value(L *l, const char *path)
@@ -336,7 +320,7 @@ static void resolve(L *l, const tpl_seg *segs, size_t n, bool force_text, bool i
         /* the value is copied (and cleaned) before the next source call */
         sbuf val = {0};
         size_t bad = text_clean_append(&val, v ? v : "", v ? strlen(v) : 0);
-        if (bad) diag(l, "INVALID_TEXT: %s 含无效字符，已替换或删除", s->text);
+        if (bad) layout_warn(l, "INVALID_TEXT", 1, s->text, NULL, NULL);
         const char *cat = NULL;
         sbuf catb = {0};
         if (s->fmt == TPL_FMT_GRADE && s->arg) {
@@ -350,7 +334,7 @@ static void resolve(L *l, const tpl_seg *segs, size_t n, bool force_text, bool i
         size_t before = raw.len;
         bool ok = layout_format(s->fmt, val.data, s->arg, cat, &raw);
         if (!ok && val.len)
-            diag(l, "BAD_VALUE: %s 的值 \"%s\" 不符合格式，按原样输出", s->text, val.data);
+            layout_warn(l, "BAD_VALUE", 2, s->text, val.data, NULL);
         if (n == 1 && ok && val.len && !force_text) {
             fix6 fv;
             switch (s->fmt) {
@@ -400,6 +384,7 @@ static void resolve(L *l, const tpl_seg *segs, size_t n, bool force_text, bool i
 /* ---- pages ---- */
 
 static void close_page(L *l);
+static void check_inside(L *l, const lo_page *pg, size_t pno);
 
 /* Streaming: the finished pages to the sink, in order, then freed with
  * their arena. */
@@ -407,6 +392,7 @@ static void emit_pages(L *l)
 {
     lo_doc *d = l->d;
     for (size_t i = 0; i < d->npages; i++) {
+        check_inside(l, &d->pages[i], l->emitted + i + 1);
         l->sink->page(l->sink->ctx, d, &d->pages[i]);
         free(d->pages[i].rows);
         free(d->pages[i].cells);
@@ -738,9 +724,13 @@ static void group_place(L *l, group *g, bool repeat, const size_t *orig_sheet_ro
     double gh = group_height(g);
     if (l->cur->nrows > 0 && l->y + gh > l->content_h + 1e-9) new_page(l);
     size_t conts0 = l->nconts, prev = l->last_cont <= l->nconts ? l->last_cont : 0;
-    if (gh > l->content_h + 1e-9)
-        diag(l, "PAGE_OVERFLOW: 第 %zu 页有一组 %.1f mm 高的行超过版心高度 %.1f mm", l->emitted + l->d->npages, gh,
-             l->content_h);
+    if (gh > l->content_h + 1e-9) {
+        char pno[32], ghs[32], chs[32];
+        snprintf(pno, sizeof pno, "%zu", l->emitted + l->d->npages);
+        snprintf(ghs, sizeof ghs, "%.1f", gh);
+        snprintf(chs, sizeof chs, "%.1f", l->content_h);
+        layout_warn(l, "PAGE_OVERFLOW", 3, pno, ghs, chs);
+    }
     size_t first = l->cur->nrows;
     double top = l->t->margin[TPL_SIDE_TOP] + l->y;
     for (size_t r = 0; r < g->nrows; r++) {
@@ -926,7 +916,7 @@ static void flush_conts(L *l)
             while (*text == ' ' || *text == '\n') text++;
             if (end == 0 && *text) {
                 /* not even one line fits: give up loudly rather than loop */
-                diag(l, "TEXT_OVERFLOW: 续页放不下一行文字，已截断");
+                layout_warn(l, "TEXT_OVERFLOW", 0, NULL, NULL, NULL);
                 break;
             }
         }
@@ -1223,6 +1213,8 @@ lo_doc *layout_stream_print(const tpl_form *t, const layout_source *src, const f
         emit_pages(l);
         free(d->pages);
         d->pages = NULL;
+    } else {
+        for (size_t i = 0; i < d->npages; i++) check_inside(l, &d->pages[i], i + 1);
     }
     free(l->conts);
     free(l);
@@ -1242,7 +1234,106 @@ void lo_doc_free(lo_doc *d)
         free(d->pages[i].cells);
     }
     free(d->pages);
-    free(d->diags);
+    diag_list_free(&d->diags);
     arena_free(&d->a);
     free(d);
+}
+
+/* ---- check: text inside its cell (issue 16) ---- */
+
+/* How far (mm) the line box [x0,x1]×[y0,y1] reaches beyond the box
+ * [l,r]×[t,b]; 0 when inside. */
+static double beyond(double x0, double x1, double y0, double y1, double l, double r, double t, double b)
+{
+    double d = 0;
+    if (l - x0 > d) d = l - x0;
+    if (x1 - r > d) d = x1 - r;
+    if (t - y0 > d) d = t - y0;
+    if (y1 - b > d) d = y1 - b;
+    return d;
+}
+
+/* One line of text outside its cell: where, how far (mm), its first
+ * characters (whole UTF-8 sequences, at most ~30 bytes). */
+typedef struct outside_line {
+    size_t page;
+    int row, col;
+    double mm;
+    const char *text;
+    int len;
+} outside_line;
+
+typedef void (*outside_fn)(void *ctx, const outside_line *o);
+
+/* Calls fn (when not NULL) for every text line of pg outside its cell;
+ * returns how many there are. */
+static size_t scan_outside(const lo_page *pg, size_t pno, outside_fn fn, void *ctx)
+{
+    const double eps = 0.01;   /* mm: rounding of the fitting arithmetic */
+    size_t n = 0;
+    for (size_t i = 0; pg && i < pg->ncells; i++) {
+        const lo_cell *c = &pg->cells[i];
+        double l = c->x + c->pad, r = c->x + c->w - c->pad;
+        double t = c->y + c->pad / 2, b = c->y + c->h - c->pad / 2;
+        double pitch = c->size * c->leading * PT2MM, em = c->size * PT2MM;
+        for (size_t k = 0; k < c->nlines; k++) {
+            const text_line *ln = &c->lines[k];
+            if (ln->end <= ln->start) continue;   /* an empty line draws nothing */
+            double w = ln->width * PT2MM, x0;
+            switch (c->halign) {
+            case TPL_CENTER: x0 = l + (r - l - w) / 2; break;
+            case TPL_RIGHT: x0 = r - w; break;
+            default: x0 = l; break;
+            }
+            double y0 = c->y + c->text_top + (double)k * pitch;
+            double d = beyond(x0, x0 + w, y0, y0 + em, l, r, t, b);
+            if (d <= eps) continue;
+            n++;
+            if (!fn) continue;
+            size_t len = ln->end - ln->start, cut = len < 30 ? len : 30;
+            while (cut < len && (c->text[ln->start + cut] & 0xC0) == 0x80) cut++;   /* whole characters */
+            outside_line o = {pno, c->row + 1, c->col + 1, d, c->text + ln->start, (int)cut};
+            fn(ctx, &o);
+        }
+    }
+    return n;
+}
+
+static void outside_text(void *ctx, const outside_line *o)
+{
+    sbuf_printf(ctx, "TEXT_OUTSIDE_CELL: 第 %zu 页第 %d 行第 %d 列的文字超出单元格 %.2f mm：“%.*s”\n",
+                o->page, o->row, o->col, o->mm, o->len, o->text);
+}
+
+size_t layout_text_inside(const lo_page *pg, size_t pno, sbuf *problems)
+{
+    return scan_outside(pg, pno, problems ? outside_text : NULL, problems);
+}
+
+/* Every finished page is checked: a line outside its cell becomes the
+ * document's TEXT_OUTSIDE_CELL warning, naming the form (the officer sees
+ * it among the unit's warnings), so no form goes out with text over a
+ * border unseen. A broken template would say it on every row: the first
+ * OUTSIDE_MAX lines of a document are enough to find it. */
+#define OUTSIDE_MAX 20
+
+static void outside_warn(void *ctx, const outside_line *o)
+{
+    L *l = ctx;
+    size_t told = 0;
+    for (size_t i = 0; i < l->d->diags.n; i++) told += !strcmp(l->d->diags.v[i].code, "TEXT_OUTSIDE_CELL");
+    if (told >= OUTSIDE_MAX) return;
+    char page[24], row[16], col[16], mm[32], text[128];
+    snprintf(page, sizeof page, "%zu", o->page);
+    snprintf(row, sizeof row, "%d", o->row);
+    snprintf(col, sizeof col, "%d", o->col);
+    snprintf(mm, sizeof mm, "%.2f", o->mm);
+    snprintf(text, sizeof text, "%.*s", o->len, o->text);
+    diag_add(&l->d->diags, DIAG_WARNING, "TEXT_OUTSIDE_CELL", NULL, 0, NULL, 6,
+             l->d->title ? l->d->title : "", page, row, col, mm, text);
+}
+
+static void check_inside(L *l, const lo_page *pg, size_t pno)
+{
+    scan_outside(pg, pno, outside_warn, l);
 }

@@ -131,8 +131,7 @@ typedef struct lo_doc {
     size_t nsheet_rows;
     lo_hf header, footer;
     lo_chart *chart;                  /* NULL when the form has none */
-    char **diags;                     /* "CODE: message" for the officer */
-    size_t ndiags;
+    diag_list diags;                  /* what the officer should know (warnings: diag.h) */
     arena a;                          /* owns all strings and arrays above */
 } lo_doc;
 
@@ -203,5 +202,15 @@ void kv_set(kv_map *m, const char *key, const char *value);
 const char *kv_get(const kv_map *m, const char *key);
 layout_source kv_source(kv_map *m);
 void kv_free(kv_map *m);
+
+/* The check "no text touches a cell border": every text line of page pg
+ * (its advance width, its em box: size high, `leading` apart, from
+ * text_top, placed by the cell's alignment as the writers place it) lies
+ * inside its cell less the padding (pad left and right, pad/2 top and
+ * bottom), within 0.01 mm. For each line that does not, appends
+ * "TEXT_OUTSIDE_CELL: …\n" (page pno, the cell's row and column, how far
+ * out, the start of its text) to problems when it is not NULL. Returns the
+ * number of such lines. */
+size_t layout_text_inside(const lo_page *pg, size_t pno, sbuf *problems);
 
 #endif

@@ -485,7 +485,7 @@ static bool finish_year(merge_ctx *m, year_out *y)
     if (fo.want_pdf || fo.want_xlsx || fo.want_docx) {
         char e[1024], dir[4200];
         snprintf(dir, sizeof dir, "%s/forms", m->o->templates_dir);
-        fc = forms_ctx_new(dir, e, sizeof e);
+        fc = forms_ctx_new(dir, m->o->lang, e, sizeof e);
         if (!fc) sbuf_puts(&why, e);
     }
     bool ok = !why.len && package_finish_year(fc, y->dir, &fo, &y->man, &why);

@@ -46,14 +46,80 @@ static const msg_entry catalog[] = {
     { "SCHEMA_INVALID", "%s:%d:%d：不符合输入格式规范：%s", "%s:%d:%d: not valid against the schema: %s" },
     { "NAME_BLANK", "%s:%d：人员 %s 的姓名为空（去掉空格和全角空格后）",
       "%s:%d: person %s has a blank name (empty once spaces and ideographic spaces are trimmed)" },
-    { "FONT_MISSING_GLYPH", "单位 %s，%s（%s）的“%s”：字符 %s（U+%04X）没有可用字体，表中印作 □，请手写补全",
-      "unit %s, %s (%s), field '%s': no font has the character %s (U+%04X); it prints as a box, write it in by hand" },
+    { "FONT_MISSING_GLYPH", "单位 %s，%s（%s）的“%s”：字符 %s（U+%s）没有可用字体，表中印作 □，请手写补全",
+      "unit %s, %s (%s), field '%s': no font has the character %s (U+%s); it prints as a box, write it in by hand" },
     { "DOCTYPE_REFUSED", "%s:%d:%d：拒绝处理含 DOCTYPE 的文件（安全原因）",
       "%s:%d:%d: a DOCTYPE is refused (security)" },
     { "POLICY_INVALID", "考核政策无法加载：%s", "cannot load the policy: %s" },
     { "POLICY_UNKNOWN", "未知的考核政策：%s", "unknown policy: %s" },
     { "CALENDAR_INVALID", "节假日日历无法加载：%s", "cannot load the holiday calendars: %s" },
     { "SCHEMA_UNAVAILABLE", "输入格式规范（XSD）无法加载：%s", "cannot load the input schema (XSD): %s" },
+    /* template errors (template.c): the code before ':' is the stable one */
+    { "TEMPLATE_BAD_NUMBER:range", "属性 %s=\"%s\" 应为 %s 到 %s 之间的数", "attribute %s=\"%s\" should be a number from %s to %s" },
+    { "TEMPLATE_BAD_NUMBER:integer", "属性 %s 应为整数", "attribute %s should be a whole number" },
+    { "TEMPLATE_BAD_NUMBER:min_size", "min-size 大于 size", "min-size is larger than size" },
+    { "TEMPLATE_BAD_NUMBER:row_height", "row height=\"%s\" 应为毫米数或 auto", "row height=\"%s\" should be millimetres or auto" },
+    { "TEMPLATE_BAD_NUMBER:margins", "margins 应为一个或四个毫米数 (上 右 下 左)",
+      "margins should be one or four millimetre values (top right bottom left)" },
+    { "TEMPLATE_BAD_NUMBER:columns", "columns 应为以空格分隔的毫米数", "columns should be millimetre widths separated by spaces" },
+    { "TEMPLATE_BAD_BINDING:unclosed", "绑定缺少 }}：%s", "a binding without its }}: %s" },
+    { "TEMPLATE_BAD_BINDING:path", "绑定路径无效 \"%s\"", "invalid binding path \"%s\"" },
+    { "TEMPLATE_BAD_FORMATTER:unknown", "未知的格式 \"%s\"", "unknown format \"%s\"" },
+    { "TEMPLATE_BAD_FORMATTER:decimals", "格式 %s 的小数位数应为 0 到 6", "format %s: the decimals should be 0 to 6" },
+    { "TEMPLATE_BAD_FONT", "未知字体 \"%s\"，应为 song/hei/kai/fang", "unknown font \"%s\": use song, hei, kai or fang" },
+    { "TEMPLATE_BAD_ALIGN:align", "align=\"%s\" 应为 left/center/right", "align=\"%s\": use left, center or right" },
+    { "TEMPLATE_BAD_ALIGN:valign", "valign=\"%s\" 应为 top/middle/bottom", "valign=\"%s\": use top, middle or bottom" },
+    { "TEMPLATE_BAD_BORDER", "border 应为 none/thin/medium/thick，一个或四个 (上 右 下 左)",
+      "border: use none, thin, medium or thick, one value or four (top right bottom left)" },
+    { "TEMPLATE_BAD_FORMULA", "formula=\"%s\" 只能用 {row} {col} {first} {last} 占位",
+      "formula=\"%s\": only the placeholders {row} {col} {first} {last} are allowed" },
+    { "TEMPLATE_BAD_TYPE:cell", "type=\"%s\" 应为 text 或 auto", "type=\"%s\": use text or auto" },
+    { "TEMPLATE_BAD_TYPE:chart", "chart type 应为 column 或 line", "chart type: use column or line" },
+    { "TEMPLATE_MISSING:row_height", "row 缺少 height", "a row without height" },
+    { "TEMPLATE_MISSING:empty_cond", "row 的 when/unless 不能为空", "a row's when/unless cannot be empty" },
+    { "TEMPLATE_MISSING:chart_source", "chart 的 source 须是前面某个 list 的 source",
+      "a chart's source must be the source of a list before it" },
+    { "TEMPLATE_MISSING:chart_parts", "chart 缺少 category 或 series", "a chart without category or series" },
+    { "TEMPLATE_MISSING:form_name", "form 缺少 name", "form without name" },
+    { "TEMPLATE_MISSING:list_source", "list 缺少有效的 source", "a list without a valid source" },
+    { "TEMPLATE_MISSING:list_item", "list 缺少 item", "a list without item" },
+    { "TEMPLATE_MISSING:item_rows", "item 中没有 row", "an item without rows" },
+    { "TEMPLATE_MISSING:columns", "缺少 columns", "no columns" },
+    { "TEMPLATE_UNEXPECTED:when_unless", "row 不能同时有 when 和 unless", "a row cannot have both when and unless" },
+    { "TEMPLATE_UNEXPECTED:row_child", "row 中只能有 cell", "a row holds cells only" },
+    { "TEMPLATE_UNEXPECTED:rows_only", "此处只能有 row", "only rows may be here" },
+    { "TEMPLATE_UNEXPECTED:list_cond", "列表中的 row 不能有 when/unless", "a list's rows cannot have when/unless" },
+    { "TEMPLATE_UNEXPECTED:chart_child", "chart 中只能有一个 category 和若干 series，各带 field 与列字母 col",
+      "a chart holds one category and some series, each with field and a column letter col" },
+    { "TEMPLATE_UNEXPECTED:list_child", "list 中只能有一个 head 和一个 item", "a list holds one head and one item" },
+    { "TEMPLATE_UNEXPECTED:element", "未知元素 <%s>", "unknown element <%s>" },
+    { "TEMPLATE_GRID:cond_first", "when/unless 只能用于行组（rowspan）的第一行",
+      "when/unless only on the first row of a row group (rowspan)" },
+    { "TEMPLATE_GRID:too_wide", "单元格超出列数 %s", "the cells go beyond the %s columns" },
+    { "TEMPLATE_GRID:rowspan", "rowspan 超出所在的行块", "rowspan goes beyond its block of rows" },
+    { "TEMPLATE_GRID:overlap", "单元格重叠", "cells overlap" },
+    { "TEMPLATE_GRID:uncovered", "第 %s 列未被单元格覆盖", "column %s is not covered by a cell" },
+    { "TEMPLATE_GRID:columns_wide", "列宽合计 %s mm 超过版心宽度 %s mm", "the columns add up to %s mm, wider than the %s mm text area" },
+    { "TEMPLATE_GRID:row_before_columns", "row 之前须有 columns", "columns must come before the first row" },
+    { "TEMPLATE_GRID:list_before_columns", "list 之前须有 columns", "columns must come before the first list" },
+    { "TEMPLATE_ROOT", "根元素应为 %s", "the root element should be %s" },
+    { "TEMPLATE_PAPER:paper", "paper=\"%s\" 应为 A4 或 A3", "paper=\"%s\": use A4 or A3" },
+    { "TEMPLATE_PAPER:orientation", "orientation 应为 portrait 或 landscape", "orientation: use portrait or landscape" },
+    { "TEMPLATE_PAPER:duplex", "duplex=\"%s\" 应为 mirror 或 per-person", "duplex=\"%s\": use mirror or per-person" },
+    { "TEMPLATE_PAPER:margins", "页边距过大", "the margins leave no room on the paper" },
+    { "TEMPLATE_XML", "模板不是良构的 XML：%s", "the template is not well-formed XML: %s" },
+    { "TEMPLATE_DOCTYPE", "模板不得含 DOCTYPE", "a template may not have a DOCTYPE" },
+    { "TEMPLATE_UNREADABLE", "无法读取模板：%s", "cannot read the template: %s" },
+    /* what the layout reports (layout.c, forms.c) */
+    { "INVALID_TEXT", "%s 含无效字符，已替换或删除", "%s has invalid characters, replaced or removed" },
+    { "BAD_VALUE", "%s 的值 \"%s\" 不符合格式，按原样输出", "%s: the value \"%s\" does not fit its format, printed as it is" },
+    { "PAGE_OVERFLOW", "第 %s 页有一组 %s mm 高的行超过版心高度 %s mm",
+      "page %s: a group of rows %s mm high is taller than the %s mm text area" },
+    { "TEXT_OVERFLOW", "续页放不下一行文字，已截断", "not one line of text fits on a continuation page: the text is cut" },
+    { "TEXT_OUTSIDE_CELL", "《%s》第 %s 页第 %s 行第 %s 列的文字超出单元格 %s mm：“%s”",
+      "«%s» page %s, row %s, column %s: text outside its cell by %s mm: “%s”" },
+    { "RESULT_NOTICE_PDF_ONLY", "单位有 %s 人（超过 %s 人），年度考核结果通知书只写 PDF，不写每人一个工作表的 XLSX",
+      "the unit has %s persons (more than %s): the result notices are written as PDF only, not as an XLSX with a sheet each" },
     { "TEMPLATE_INVALID", "表格模板无法加载：%s", "cannot load the form templates: %s" },
     { "OUTPUT_FAILED", "无法写入输出：%s：%s", "cannot write the output: %s: %s" },
     /* one run owns its output (stage.c) */
@@ -210,6 +276,11 @@ static const msg_entry *find(const char *code)
     return NULL;
 }
 
+const char *msg_code_at(size_t i)
+{
+    return i < sizeof catalog / sizeof catalog[0] ? catalog[i].code : NULL;
+}
+
 const char *msg_fmt(msg_lang lang, const char *code)
 {
     const msg_entry *e = find(code);
@@ -258,6 +329,7 @@ static const msg_entry titles[] = {
     { "NO_CALENDAR", "缺少节假日安排", "no holiday calendar" },
     { "SCORE_INVALID", "评分项无法识别", "unreadable score component" },
     { "SCORE_OUT_OF_RANGE", "综合得分超出范围", "score out of range" },
+    { "TEXT_OUTSIDE_CELL", "文字超出单元格", "text outside its cell" },
 };
 
 const char *msg_title(msg_lang lang, const char *code)

@@ -10,6 +10,9 @@ typedef enum { LANG_ZH, LANG_EN } msg_lang;
 
 /* printf format for `code` in `lang`; the code itself if unknown. */
 const char *msg_fmt(msg_lang lang, const char *code);
+/* The i-th code of the catalog (0-based), NULL past the last: for tests
+ * that check every text. */
+const char *msg_code_at(size_t i);
 /* Append the formatted message for `code` to b. */
 void msg_format(sbuf *b, msg_lang lang, const char *code, ...);
 /* A few words naming what a finding `code` is about, for a form's column

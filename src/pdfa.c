@@ -7,8 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <hpdf_doc.h>
-#include <hpdf_objects.h>
+#include "hpdf_patch.h"   /* libharu's private headers, behind the version guard */
 #include <hpdf_pdfa.h>
 
 

@@ -1,27 +1,14 @@
 /* pdfw — see pdfw.h.
  *
- * libharu 2.3.0 internals used here (headers shipped by libhpdf-dev):
- *  - fonts are loaded from memory (HPDF_MemStream + HPDF_TTFontDef_Load and
- *    the document's font list) instead of a temp file;
- *  - the font's ToUnicode stream (HPDF_FontAttr.cmap_stream) is rewritten,
- *    because 2.3.0 writes `begincidrange` into it, which poppler rejects;
- *  - the font descriptor, with the HarfBuzz subset's bytes as its FontFile2,
- *    is made here: libharu makes one at save time only for a font that has
- *    none, by rebuilding the font program (every table re-read 4 bytes at a
- *    time, glyf cut again by its own usage flags) — a tenth of the time of a
- *    registration PDF, to remake what HarfBuzz has just made;
- *  - the document's memory stream is read in place (pdf->stream) to add the
- *    /ID and write the file without a second copy of the document;
- *  - the document's UTF-8 encoder numbers the characters drawn as CIDs
- *    1..n (libharu's own CIDs are the code points, which costs each font of
- *    each document a pass over the whole BMP and a 128 KB CIDToGIDMap): see
- *    "CIDs" below;
- *  - every page shares one /Resources (shared_resources);
- *  - the streams drawn are deflated here with libdeflate before libharu
- *    saves them: each page's contents as soon as it is drawn (draw_one),
- *    the rest just before the save (deflate_streams);
- *  - a few functions of libharu and zlib are replaced for the whole process
- *    (hpdf_patch.c, which also holds the version guard for all of the above). */
+ * Drawing with libharu's public API: rules, text as runs of glyphs, header
+ * and footer, charts (pdfchart), archive codes (qr), outlines; the two
+ * passes over a document (collect the glyphs it draws, then draw), the
+ * document's glyph table and its dense CIDs, the ToUnicode text of each
+ * font. Where libharu 2.3.0's public API cannot do what a page needs, or
+ * does it too slowly (fonts from memory, the dense-CID encoding, shared
+ * /Resources, libdeflate, the save with /ID), hpdfx does it inside
+ * libharu's structures; hpdf_patch replaces a few of its functions for the
+ * whole process. */
 #include "pdfw.h"
 #include "msg.h"
 #include "outfile.h"
@@ -38,9 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hpdf_patch.h"
-#include <libdeflate.h>
-#include <zlib.h>
+#include "hpdfx.h"
 
 #define MM2PT (72.0 / 25.4)
 
@@ -125,11 +110,9 @@ typedef struct glyphs {
 } glyphs;
 
 /* Most CIDs a document can have: CID k is drawn as the code point
- * glyph_pcp(k) of libharu's UTF-8 text, which skips the surrogates and
+ * hpdfx_cid_code(k) of libharu's UTF-8 text, which skips the surrogates and
  * ends below U+FFFE (see "CIDs" below). */
-#define GLYPHS_MAX (0xFFFDu - 0x800u)
-
-static uint32_t glyph_pcp(uint32_t cid) { return cid < 0xD800 ? cid : cid + 0x800; }
+#define GLYPHS_MAX HPDFX_MAX_CIDS
 
 static void glyphs_free(glyphs *gs)
 {
@@ -309,10 +292,6 @@ static uint32_t gkey_utf16(const glyphs *gs, const gkey *k, sbuf *b)
  * code units for a composed cluster). */
 static bool fix_tounicode(HPDF_Font font, const glyphs *gs, const uint32_t *keys, size_t n)
 {
-    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-    if (!attr || !attr->cmap_stream || !attr->cmap_stream->stream) return false;
-    HPDF_Stream st = attr->cmap_stream->stream;
-    HPDF_MemStream_FreeData(st);
     sbuf b = {0}, ranges = {0}, chars = {0}, u = {0};
     size_t nr = 0, nc = 0;
     sbuf_puts(&b, TOUNICODE_HEAD);
@@ -356,183 +335,29 @@ static bool fix_tounicode(HPDF_Font font, const glyphs *gs, const uint32_t *keys
     if (nr % 100) sbuf_printf(&b, "%zu beginbfrange\n%sendbfrange\n", nr % 100, ranges.data);
     if (nc % 100) sbuf_printf(&b, "%zu beginbfchar\n%sendbfchar\n", nc % 100, chars.data);
     sbuf_puts(&b, TOUNICODE_TAIL);
-    HPDF_STATUS rc = HPDF_Stream_Write(st, (const HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
+    bool ok = hpdfx_set_tounicode(font, b.data, b.len);
     sbuf_free(&b);
     sbuf_free(&ranges);
     sbuf_free(&chars);
     sbuf_free(&u);
-    return rc == HPDF_OK;
+    return ok;
 }
 
-/* libharu writes one /W entry per CID whose width differs from the notdef
- * width: rebuild /DW as the commonest width of the font's glyphs and /W as
- * runs of the others over consecutive CIDs (a dense CJK page: ~9 KB less);
- * a mark drawn over the glyph before it is 0 wide. */
+/* /DW and /W of a font over its CIDs (keys[0..n), CID order); a mark
+ * drawn over the glyph before it is 0 wide. */
 static bool compact_widths(HPDF_Doc pdf, HPDF_Font font, const glyphs *gs, const uint32_t *keys, size_t n)
 {
-    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
-    if (!attr || !attr->descendant_font || !attr->fontdef) return false;
-    HPDF_FontDef def = attr->fontdef;
     int *w = xmalloc((n ? n : 1) * sizeof *w);
+    uint32_t *cids = xmalloc((n ? n : 1) * sizeof *cids);
     for (size_t i = 0; i < n; i++) {
         const gkey *k = &gs->v[keys[i]];
-        w[i] = k->zw ? 0 : HPDF_TTFontDef_GetGidWidth(def, (HPDF_UINT16)k->newgid);
+        w[i] = k->zw ? 0 : hpdfx_glyph_width(font, k->newgid);
+        cids[i] = k->cid;
     }
-    /* commonest width */
-    int dw = n ? w[0] : 1000, best = 0;
-    for (size_t i = 0; i < n; i++) {
-        int cnt = 0;
-        for (size_t k = 0; k < n && cnt <= (int)n / 2; k++) cnt += w[k] == w[i];
-        if (cnt > best) { best = cnt; dw = w[i]; }
-        if (best > (int)n / 2) break;
-    }
-    HPDF_Array arr = HPDF_Array_New(pdf->mmgr);
-    bool ok = arr != NULL;
-    size_t i = 0;
-    while (ok && i < n) {
-        if (w[i] == dw) { i++; continue; }
-        HPDF_Array run = HPDF_Array_New(pdf->mmgr);
-        ok = run && HPDF_Array_AddNumber(arr, (HPDF_INT32)gs->v[keys[i]].cid) == HPDF_OK &&
-             HPDF_Array_Add(arr, run) == HPDF_OK;
-        size_t j = i;
-        while (ok && j < n && w[j] != dw && (j == i || gs->v[keys[j]].cid == gs->v[keys[j - 1]].cid + 1)) {
-            ok = HPDF_Array_AddNumber(run, w[j]) == HPDF_OK;
-            j++;
-        }
-        i = j;
-    }
+    bool ok = hpdfx_set_widths(pdf, font, w, cids, n);
     free(w);
-    if (!ok) return false;
-    return HPDF_Dict_AddNumber(attr->descendant_font, "DW", dw) == HPDF_OK &&
-           HPDF_Dict_Add(attr->descendant_font, "W", arr) == HPDF_OK;
-}
-
-/* libharu 2.3.0 finds a glyph by a linear scan of the cmap's format-4
- * segments, once per character drawn (TextOut widths): with a subset of N
- * sparse CJK characters that is N steps a character. Replace the parsed cmap
- * by an equivalent flat one: one segment 0000-FFFE whose glyph array is
- * indexed by the code point itself, plus the FFFF terminator. Same glyph for
- * every code point, found at the first step. Only the code points the
- * segments cover are looked at (the subset's few hundred, not all 65,535):
- * code point u belongs to the first segment whose end is >= u, and maps to a
- * glyph only when that segment also starts at or before u. */
-static bool flatten_cmap(HPDF_FontDef def)
-{
-    HPDF_TTFontDefAttr a = (HPDF_TTFontDefAttr)def->attr;
-    HPDF_TTF_CmapRange *c = &a->cmap;
-    unsigned nseg = c->seg_count_x2 / 2;
-    if (c->format != 4 || nseg == 0) return false;
-    for (unsigned i = 1; i < nseg; i++)
-        if (c->end_count[i] < c->end_count[i - 1]) return false;   /* first-match order matters */
-    HPDF_UINT16 *g = HPDF_GetMem(def->mmgr, 65535 * sizeof *g);
-    HPDF_UINT16 *ends = HPDF_GetMem(def->mmgr, 2 * sizeof *ends);
-    HPDF_UINT16 *starts = HPDF_GetMem(def->mmgr, 2 * sizeof *starts);
-    HPDF_INT16 *deltas = HPDF_GetMem(def->mmgr, 2 * sizeof *deltas);
-    HPDF_UINT16 *offs = HPDF_GetMem(def->mmgr, 2 * sizeof *offs);
-    if (!g || !ends || !starts || !deltas || !offs) {
-        if (g) HPDF_FreeMem(def->mmgr, g);
-        if (ends) HPDF_FreeMem(def->mmgr, ends);
-        if (starts) HPDF_FreeMem(def->mmgr, starts);
-        if (deltas) HPDF_FreeMem(def->mmgr, deltas);
-        if (offs) HPDF_FreeMem(def->mmgr, offs);
-        return false;
-    }
-    memset(g, 0, 65535 * sizeof *g);
-    unsigned from = 0;   /* lowest code point no earlier segment claims */
-    for (unsigned i = 0; i < nseg && from < 65535; i++) {
-        unsigned end = c->end_count[i] < 65535 ? c->end_count[i] : 65534;
-        unsigned u = c->start_count[i] > from ? c->start_count[i] : from;
-        for (; u <= end; u++) {
-            HPDF_UINT16 gid = 0;
-            if (c->id_range_offset[i] == 0) {
-                gid = (HPDF_UINT16)(u + c->id_delta[i]);
-            } else {
-                unsigned idx = c->id_range_offset[i] / 2 + (u - c->start_count[i]) - (nseg - i);
-                if (idx < c->glyph_id_array_count && c->glyph_id_array)
-                    gid = (HPDF_UINT16)(c->glyph_id_array[idx] + c->id_delta[i]);
-            }
-            g[u] = gid;
-        }
-        if ((unsigned)c->end_count[i] + 1 > from) from = (unsigned)c->end_count[i] + 1;
-    }
-    HPDF_FreeMem(def->mmgr, c->end_count);
-    HPDF_FreeMem(def->mmgr, c->start_count);
-    HPDF_FreeMem(def->mmgr, c->id_delta);
-    HPDF_FreeMem(def->mmgr, c->id_range_offset);
-    if (c->glyph_id_array) HPDF_FreeMem(def->mmgr, c->glyph_id_array);
-    ends[0] = 0xFFFE; ends[1] = 0xFFFF;
-    starts[0] = 0; starts[1] = 0xFFFF;
-    deltas[0] = 0; deltas[1] = 1;        /* FFFF -> glyph 0, as the terminator maps it */
-    offs[0] = 4; offs[1] = 0;            /* idx = 4/2 + u - (2 - 0) = u */
-    c->end_count = ends;
-    c->start_count = starts;
-    c->id_delta = deltas;
-    c->id_range_offset = offs;
-    c->glyph_id_array = g;
-    c->glyph_id_array_count = 65535;
-    c->seg_count_x2 = 4;
-    return true;
-}
-
-/* Load a TrueType file from memory into the document; returns the font
- * name. Its flattened cmap then maps the code point pcps[i] to the glyph
- * gids[i] and nothing else: libharu takes the glyphs of the CIDs, and
- * their widths, from there (see "CIDs"). */
-static const char *load_font_mem(HPDF_Doc pdf, const unsigned char *data, size_t len,
-                                 const char tag[6], const uint32_t *pcps, const uint32_t *gids, size_t n)
-{
-    HPDF_Stream st = HPDF_MemStream_New(pdf->mmgr, 65536);
-    if (!st) return NULL;
-    if (HPDF_Stream_Write(st, data, (HPDF_UINT)len) != HPDF_OK) {
-        HPDF_Stream_Free(st);
-        return NULL;
-    }
-    HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, st, HPDF_TRUE);
-    if (!def) return NULL;   /* the stream is freed with the failed fontdef */
-    if (HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
-        HPDF_FontDef_Free(def);
-        return NULL;
-    }
-    if (!flatten_cmap(def)) return NULL;   /* freed with the document's font list */
-    HPDF_TTF_CmapRange *c = &((HPDF_TTFontDefAttr)def->attr)->cmap;
-    memset(c->glyph_id_array, 0, 65535 * sizeof *c->glyph_id_array);
-    for (size_t i = 0; i < n; i++) c->glyph_id_array[pcps[i]] = (HPDF_UINT16)gids[i];
-    HPDF_TTFontDef_SetTagName(def, (char *)tag);
-    return def->base_font;
-}
-
-/* Give the font the descriptor libharu would make at save time, with the
- * subset's bytes as they are for FontFile2 (see the top of this file): the
- * same entries as CIDFontType2_BeforeWrite_Func of libharu 2.3.0, which then
- * keeps this one. The glyph ids are the subset's either way (libharu's
- * rebuild keeps them), so the CIDToGIDMap stays right. Everything made here
- * belongs to the document's xref, freed with the document. */
-static bool embed_subset(HPDF_Doc pdf, HPDF_Font font, const unsigned char *data, size_t len)
-{
-    HPDF_FontAttr fa = (HPDF_FontAttr)font->attr;
-    HPDF_FontDef def = fa->fontdef;
-    HPDF_Dict desc = HPDF_Dict_New(pdf->mmgr);
-    if (!desc || HPDF_Xref_Add(pdf->xref, desc) != HPDF_OK) return false;
-    HPDF_Dict file = HPDF_DictStream_New(pdf->mmgr, pdf->xref);
-    if (!file) return false;
-    file->filter = font->filter;   /* compressed like the font's other streams */
-    HPDF_STATUS rc = HPDF_Stream_Write(file->stream, data, (HPDF_UINT)len);
-    rc += HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)len);
-    rc += HPDF_Dict_AddNumber(file, "Length2", 0);
-    rc += HPDF_Dict_AddNumber(file, "Length3", 0);
-    rc += HPDF_Dict_Add(desc, "FontFile2", file);
-    rc += HPDF_Dict_AddName(desc, "Type", "FontDescriptor");
-    rc += HPDF_Dict_AddNumber(desc, "Ascent", def->ascent);
-    rc += HPDF_Dict_AddNumber(desc, "Descent", def->descent);
-    rc += HPDF_Dict_AddNumber(desc, "Flags", def->flags);
-    rc += HPDF_Dict_Add(desc, "FontBBox", HPDF_Box_Array_New(pdf->mmgr, def->font_bbox));
-    rc += HPDF_Dict_AddName(desc, "FontName", ((HPDF_TTFontDefAttr)def->attr)->base_font);
-    rc += HPDF_Dict_AddNumber(desc, "ItalicAngle", def->italic_angle);
-    rc += HPDF_Dict_AddNumber(desc, "StemV", def->stemv);
-    rc += HPDF_Dict_AddNumber(desc, "XHeight", def->x_height);
-    if (rc != HPDF_OK) return false;
-    def->descriptor = desc;
-    return true;
+    free(cids);
+    return ok;
 }
 
 static void set_date(HPDF_Doc pdf, HPDF_InfoType type, long long epoch)
@@ -574,18 +399,6 @@ typedef struct rules {
     size_t n, cap;
 } rules;
 
-/* libdeflate's compressor and the buffers of one stream (see deflate_dict). */
-typedef struct deflater {
-    struct libdeflate_compressor *c;   /* NULL: not made yet, or no memory (then zlib does it) */
-    bool tried;
-    sbuf in;
-    unsigned char *out;
-    size_t cap;
-} deflater;
-
-static void deflater_free(deflater *z);
-static bool deflate_dict(deflater *z, HPDF_Dict d);
-
 /* What drawing needs besides the page: the document's fonts (by face id)
  * and scratch reused from page to page. */
 typedef struct drawer {
@@ -599,8 +412,8 @@ typedef struct drawer {
     sbuf tmp, line;
     sbuf hex;                          /* the run's CIDs as a hex string (flush_run) */
     rules h, v;
-    deflater z;
-    HPDF_Dict res, res_fonts;          /* every page's /Resources and its /Font (shared_resources) */
+    hpdfx_deflater z;
+    hpdfx_resources res;               /* every page's /Resources (hpdfx_shared_resources) */
     const qr_mark *mark;               /* archive codes (qr.h) or NULL */
     size_t doc;                        /* the document being drawn */
     uint64_t *checks;                  /* mark: each document's check value (pass 1) */
@@ -614,7 +427,7 @@ static void drawer_free(drawer *dw)
     sbuf_free(&dw->hex);
     free(dw->h.v);
     free(dw->v.v);
-    deflater_free(&dw->z);
+    hpdfx_deflater_free(&dw->z);
     free(dw->checks);
 }
 
@@ -716,12 +529,7 @@ static void flush_run(drawer *dw, HPDF_Page page, int f, double size, double x, 
      * in their face): it still moves to x, y, and the run is written here */
     bool no_width = w == 0 && HPDF_Page_TextWidth(page, dw->line.data) == 0;
     HPDF_Page_TextOut(page, x, y, dw->line.data);
-    if (no_width) {
-        HPDF_Stream st = ((HPDF_PageAttr)page->attr)->stream;
-        HPDF_Stream_WriteStr(st, "<");
-        HPDF_Stream_WriteStr(st, dw->hex.data);
-        HPDF_Stream_WriteStr(st, "> Tj\012");
-    }
+    if (no_width) hpdfx_page_show_hex(page, dw->hex.data);
     sbuf_clear(&dw->line);
     sbuf_clear(&dw->hex);
 }
@@ -749,7 +557,7 @@ static void draw_text(drawer *dw, HPDF_Page page, font_role r, double size, doub
                     rx = x;
                 }
                 char u[4];
-                sbuf_add(&dw->line, u, text_utf8_encode(glyph_pcp(dw->gs->v[key].cid), u));
+                sbuf_add(&dw->line, u, text_utf8_encode(hpdfx_cid_code(dw->gs->v[key].cid), u));
                 static const char hx[] = "0123456789ABCDEF";
                 unsigned cid = dw->gs->v[key].cid;
                 char h4[4] = {hx[cid >> 12 & 15], hx[cid >> 8 & 15], hx[cid >> 4 & 15], hx[cid & 15]};
@@ -849,9 +657,8 @@ static HPDF_Outline outline_new(drawer *dw, const char *s)
             sbuf_add(&b, c2, 2);
         }
     }
-    HPDF_Binary t = HPDF_Binary_New(dw->pdf->mmgr, (HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
+    hpdfx_outline_title(dw->pdf, o, b.data, b.len);
     sbuf_free(&b);
-    if (t) HPDF_Dict_Add(o, "Title", t);
     return o;
 }
 
@@ -902,10 +709,7 @@ static bool draw_one(drawer *dw, const lo_doc *d, const lo_page *pg, size_t pno,
     if (!page) return false;
     HPDF_Page_SetWidth(page, d->page_w * MM2PT);
     HPDF_Page_SetHeight(page, d->page_h * MM2PT);
-    /* the page's own resources (freed here) give way to the shared ones, and
-     * its fonts are looked up, and named, there */
-    if (HPDF_Dict_Add(page, "Resources", dw->res) != HPDF_OK) return false;
-    ((HPDF_PageAttr)page->attr)->fonts = dw->res_fonts;
+    if (!hpdfx_page_use(page, &dw->res)) return false;
     draw_page(dw, page, d, pg, pno, pages);
     if (pg->chart) {
         pdfchart_text tx = {NULL, chart_draw, dw};
@@ -918,7 +722,7 @@ static bool draw_one(drawer *dw, const lo_doc *d, const lo_page *pg, size_t pno,
         if (o && dst) HPDF_Outline_SetDestination(o, dst);   /* /Fit */
     }
     if (pe->code) return false;
-    return deflate_dict(&dw->z, ((HPDF_PageAttr)page->attr)->contents);
+    return hpdfx_deflate_page(&dw->z, page);
 }
 
 /* Every page of one document. */
@@ -1028,100 +832,6 @@ static void font_failed(const drawer *dw, int f, const pdf_err *pe, sbuf *err)
                 (unsigned)pe->code);
 }
 
-/* ---------------------------------------------------------------- CIDs
- *
- * With libharu's UTF-8 encoder a CID is the code point itself: the BMP
- * only (libharu 2.3.0 turns any other character into a space), one glyph
- * per code point, and HPDF_GetFont (CIDFontType2_New) pays for the whole
- * BMP for each font of each document: a glyph lookup for each of the 65,536
- * code points, a width for each, and a CIDToGIDMap of 2 bytes per CID for
- * all of them: 128 KB whatever the text. Instead, the glyphs the document
- * draws (every face's, see "glyphs") get the dense CIDs 1..n, and CID k is
- * written into libharu's UTF-8 text as the code point glyph_pcp(k) (k
- * itself below the surrogates, k + 0x800 above), which stands for nothing
- * else: characters beyond the BMP, composed marks and variants all draw:
- *  - each font's flattened cmap maps glyph_pcp(k) to the subset's glyph of
- *    CID k when the CID is that face's (load_font_mem), nothing else;
- *  - during HPDF_GetFont the encoder takes the form libharu's loop reads for
- *    a CMap encoder (to_unicode_fn == HPDF_CMapEncoder_ToUnicode, and a
- *    non-zero cid_map entry with its unicode_map entry per CID): the loop then
- *    looks up n glyphs, and the /W and CIDToGIDMap it makes cover CIDs 0..n;
- *  - afterwards the UTF-8 functions are back, the cid_map zero again (its
- *    first entries are the UTF-8 parser's state), and unicode_map holds the
- *    CID of each glyph_pcp (0 for the others), read by encode_cids, the
- *    encoder's text encoding: the same parse as libharu's UTF-8 encoding
- *    (same functions), the CID in place of the code point. Nothing else
- *    reads a UTF-8 encoder's unicode_map or cid_map; strings (outline
- *    titles, document info) still go by code point;
- *  - /W and ToUnicode (rebuilt here anyway) are keyed by these CIDs, and
- *    the ToUnicode maps each CID to the text its glyph stands for.
- * All of it lives in the document's own encoder: no shared state. */
-enum { CID_SLOT0 = 8 };   /* cid_map entries before this hold the UTF-8 parser's state */
-
-typedef struct cids {
-    HPDF_UINT16 saved[CID_SLOT0];     /* the parser's state, kept while libharu's loop runs */
-    HPDF_Encoder_ToUnicode_Func to_unicode;
-} cids;
-
-static HPDF_UINT16 *enc_cid_map(HPDF_Encoder enc)
-{
-    return &((HPDF_CMapEncoderAttr)enc->attr)->cid_map[0][0];
-}
-
-static HPDF_UNICODE *enc_unicode_map(HPDF_Encoder enc)
-{
-    return &((HPDF_CMapEncoderAttr)enc->attr)->unicode_map[0][0];
-}
-
-/* UTF-8 text → big-endian CIDs (libharu frees the result). */
-static char *encode_cids(HPDF_Encoder enc, const char *text, HPDF_UINT len, HPDF_UINT *length)
-{
-    const HPDF_UNICODE *tab = enc_unicode_map(enc);
-    unsigned char *out = xmalloc(len ? 2 * (size_t)len : 1), *o = out;
-    HPDF_ParseText_Rec ps;
-    HPDF_Encoder_SetParseText(enc, &ps, (const HPDF_BYTE *)text, len);
-    for (HPDF_UINT i = 0; i < len; i++) {
-        if (HPDF_Encoder_ByteType(enc, &ps) == HPDF_BYTE_TYPE_TRIAL) continue;
-        HPDF_UINT16 cid = tab[HPDF_Encoder_ToUnicode(enc, 0)];
-        *o++ = (unsigned char)(cid >> 8);
-        *o++ = (unsigned char)cid;
-    }
-    *length = (HPDF_UINT)(o - out);
-    return (char *)out;
-}
-
-/* The encoder ready for HPDF_GetFont: CIDs 1..n at slots CID_SLOT0.., and
- * one more (libharu's loop stops before the highest CID it finds). n is
- * at most GLYPHS_MAX, so the slots fit. */
-static void cids_arm(HPDF_Encoder enc, cids *c, const glyphs *gs)
-{
-    HPDF_UINT16 *cm = enc_cid_map(enc);
-    HPDF_UNICODE *um = enc_unicode_map(enc);
-    memcpy(c->saved, cm, sizeof c->saved);
-    memset(cm, 0, sizeof c->saved);
-    for (size_t k = 0; k < gs->n; k++) {
-        uint32_t cid = gs->v[k].cid;
-        cm[CID_SLOT0 + cid - 1] = (HPDF_UINT16)cid;
-        um[CID_SLOT0 + cid - 1] = (HPDF_UNICODE)glyph_pcp(cid);
-    }
-    cm[CID_SLOT0 + gs->ncid] = (HPDF_UINT16)(gs->ncid + 1);
-    um[CID_SLOT0 + gs->ncid] = 0xFFFF;   /* glyph 0 in any font, and not in the map */
-    c->to_unicode = enc->to_unicode_fn;
-    enc->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
-}
-
-/* The encoder back to UTF-8, encoding text as the dense CIDs. */
-static void cids_disarm(HPDF_Encoder enc, cids *c, const glyphs *gs)
-{
-    HPDF_UINT16 *cm = enc_cid_map(enc);
-    HPDF_UNICODE *um = enc_unicode_map(enc);
-    memset(cm + CID_SLOT0, 0, (gs->ncid + 1) * sizeof *cm);
-    memcpy(cm, c->saved, sizeof c->saved);
-    enc->to_unicode_fn = c->to_unicode;
-    memset(um, 0, 65536 * sizeof *um);
-    for (size_t k = 0; k < gs->n; k++) um[glyph_pcp(gs->v[k].cid)] = (HPDF_UNICODE)gs->v[k].cid;
-    enc->encode_text_fn = encode_cids;
-}
 
 /* Face f subset to its glyphs keys[0..n) (CID order) and loaded into the
  * document (the CID maps, /W and ToUnicode are finished by embed_fonts). */
@@ -1129,12 +839,12 @@ static HPDF_Font embed_face(drawer *dw, glyphs *gs, int f, const uint32_t *keys,
                             const pdf_err *pe, sbuf *err)
 {
     uint32_t *gids = xmalloc((n + 1) * sizeof *gids), *newg = xmalloc((n + 1) * sizeof *newg);
-    uint32_t *pcps = xmalloc((n + 1) * sizeof *pcps);
+    uint32_t *cids = xmalloc((n + 1) * sizeof *cids);
     text_cpset cps = {0};
     for (size_t i = 0; i < n; i++) {
         const gkey *k = &gs->v[keys[i]];
         gids[i] = k->gid;
-        pcps[i] = glyph_pcp(k->cid);
+        cids[i] = k->cid;
         if (k->cp) text_cpset_add(&cps, k->cp);
     }
     size_t ncp;
@@ -1147,16 +857,16 @@ static HPDF_Font embed_face(drawer *dw, glyphs *gs, int f, const uint32_t *keys,
         for (size_t i = 0; i < n; i++) gs->v[keys[i]].newgid = newg[i];
         char tag[7];
         subset_tag(f, gs, keys, n, tag);
-        const char *name = load_font_mem(dw->pdf, sub, sublen, tag, pcps, newg, n);
+        const char *name = hpdfx_load_font(dw->pdf, sub, sublen, tag, cids, newg, n);
         if (name) font = HPDF_GetFont(dw->pdf, name, "UTF-8");
-        if (font && !embed_subset(dw->pdf, font, sub, sublen)) font = NULL;
+        if (font && !hpdfx_embed_subset(dw->pdf, font, sub, sublen)) font = NULL;
         if (!font) font_failed(dw, f, pe, err);
     }
     free(sub);
     free(cpl);
     free(gids);
     free(newg);
-    free(pcps);
+    free(cids);
     return font;
 }
 
@@ -1192,13 +902,13 @@ static bool embed_fonts(drawer *dw, chars *ch, const pdfw_opts *opts, const pdf_
     int nf = font_face_count(dw->fs);
     uint32_t *keys[FONT_MAX_FACES] = {0};
     size_t nkeys[FONT_MAX_FACES] = {0};
-    cids c = {0};
+    hpdfx_cids c = {0};
     for (int f = 0; f < nf; f++)
         if (gs->used[f]) keys[f] = glyphs_of_face(gs, f, &nkeys[f]);
-    cids_arm(dw->utf8, &c, gs);
+    hpdfx_cids_arm(dw->utf8, &c, (uint32_t)gs->ncid);
     for (int f = 0; ok && f < nf; f++)
         if (gs->used[f]) ok = (dw->fonts[f] = embed_face(dw, gs, f, keys[f], nkeys[f], pe, err)) != NULL;
-    cids_disarm(dw->utf8, &c, gs);
+    hpdfx_cids_disarm(dw->utf8, &c, (uint32_t)gs->ncid);
     for (int f = 0; ok && f < nf; f++) {
         if (!gs->used[f]) continue;
         ok = fix_tounicode(dw->fonts[f], gs, keys[f], nkeys[f]) &&
@@ -1215,37 +925,6 @@ static bool embed_fonts(drawer *dw, chars *ch, const pdfw_opts *opts, const pdf_
     return ok;
 }
 
-/* One /Resources object for every page, naming the document's fonts F1..Fn
- * in face order. libharu gives each page its own: a ProcSet of 5 names and
- * a Font dict naming fonts in the order the page first uses them, ~1.5 KB
- * of objects a page held until the save (3 MB in the registration of a unit
- * of 1,000 persons) and ~90 bytes a page in the file. */
-static bool shared_resources(drawer *dw)
-{
-    static const char *const procs[] = {"PDF", "Text", "ImageB", "ImageC", "ImageI"};
-    HPDF_MMgr mm = dw->pdf->mmgr;
-    HPDF_Dict res = HPDF_Dict_New(mm);
-    if (!res || HPDF_Xref_Add(dw->pdf->xref, res) != HPDF_OK) return false;   /* Xref_Add frees on failure */
-    HPDF_Array procset = HPDF_Array_New(mm);
-    HPDF_Dict fonts = HPDF_Dict_New(mm);
-    if (!procset || HPDF_Dict_Add(res, "ProcSet", procset) != HPDF_OK) {
-        if (fonts) HPDF_Dict_Free(fonts);
-        return false;
-    }
-    if (!fonts || HPDF_Dict_Add(res, "Font", fonts) != HPDF_OK) return false;
-    for (size_t i = 0; i < sizeof procs / sizeof *procs; i++)
-        if (HPDF_Array_Add(procset, HPDF_Name_New(mm, procs[i])) != HPDF_OK) return false;
-    char name[16];
-    int k = 0;
-    for (int f = 0; f < FONT_MAX_FACES; f++) {
-        if (!dw->fonts[f]) continue;
-        snprintf(name, sizeof name, "F%d", ++k);
-        if (HPDF_Dict_Add(fonts, name, dw->fonts[f]) != HPDF_OK) return false;
-    }
-    dw->res = res;
-    dw->res_fonts = fonts;
-    return true;
-}
 
 /* How a document's two passes get their pages: from a pdfw_source, one
  * document at a time, or from an lo_pager, one page at a time. */
@@ -1349,92 +1028,6 @@ static bool pager_draw(void *ctx, drawer *dw, const chars *ch, const pdf_err *pe
     return false;
 }
 
-/* libharu deflates each stream with zlib as it saves it. Deflate was 29%
- * of a build's instructions, a tenth of that zlib's fixed cost per stream
- * (a 256 KB state, 64 KB of it cleared at every deflateInit) on content
- * streams of a few KB. libdeflate compresses a whole buffer at once: at
- * its level 1, callgrind on 1,000 persons counts 2.34 G instructions of
- * zlib (level 1) down to 1.00 G, the whole build -15%, and the package 4%
- * smaller; its level 4 makes the package 3% smaller still for 9% more
- * instructions than level 1. Here each stream libharu would
- * deflate is deflated in place, then marked unfiltered so libharu copies it
- * as it is; its /Filter entry is written back by the dict's write_fn, which
- * libharu calls after the dict's own entries. Streams made during the save
- * itself (a font's CIDToGIDMap) still go through zlib. */
-#define PDFW_DEFLATE_LEVEL 1
-
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream out)
-{
-    (void)dict;   /* libharu's write_fn signature */
-    return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
-}
-
-/* The bytes of a memory stream, gathered into in; false when they do not
- * add up to its size (then the stream is left to libharu). */
-static bool mem_stream_bytes(HPDF_Stream st, sbuf *in)
-{
-    sbuf_clear(in);
-    HPDF_UINT n = HPDF_MemStream_GetBufCount(st);
-    for (HPDF_UINT i = 0; i < n; i++) {
-        HPDF_UINT len = 0;
-        HPDF_BYTE *p = HPDF_MemStream_GetBufPtr(st, i, &len);
-        if (!p) return false;
-        sbuf_add(in, (const char *)p, len);
-    }
-    return in->len == st->size;
-}
-
-static void deflater_free(deflater *z)
-{
-    if (z->c) libdeflate_free_compressor(z->c);
-    sbuf_free(&z->in);
-    free(z->out);
-    memset(z, 0, sizeof *z);
-}
-
-/* The stream of dict d deflated in place, when libharu would deflate it and
- * has not yet written it. false only when libharu failed to take the bytes. */
-static bool deflate_dict(deflater *z, HPDF_Dict d)
-{
-    if (!d || !d->stream || d->filter != HPDF_STREAM_FILTER_FLATE_DECODE || d->write_fn ||
-        d->stream->type != HPDF_STREAM_MEMORY)
-        return true;
-    if (!z->tried) {
-        z->tried = true;
-        z->c = libdeflate_alloc_compressor(PDFW_DEFLATE_LEVEL);
-    }
-    if (!z->c || !mem_stream_bytes(d->stream, &z->in)) return true;   /* zlib will do it */
-    size_t bound = libdeflate_zlib_compress_bound(z->c, z->in.len);
-    if (bound > z->cap) {
-        z->out = xrealloc(z->out, bound);
-        z->cap = bound;
-    }
-    size_t got = libdeflate_zlib_compress(z->c, z->in.data ? z->in.data : "", z->in.len, z->out, z->cap);
-    if (!got) return true;
-    /* one buffer of exactly the compressed size: libharu's 4 KB buffers would
-     * hold a page's ~1.5 KB three times over, 5 MB in a unit of 1,000 persons
-     * (a stream's buffers all have its buf_siz, which reading relies on) */
-    HPDF_MemStream_FreeData(d->stream);
-    HPDF_MemStreamAttr ms = d->stream->attr;
-    ms->buf_siz = ms->w_pos = (HPDF_UINT)got;
-    bool ok = HPDF_Stream_Write(d->stream, z->out, (HPDF_UINT)got) == HPDF_OK;
-    d->filter = HPDF_STREAM_FILTER_NONE;
-    d->write_fn = write_flate_filter;
-    return ok;
-}
-
-/* Every stream of the document not deflated yet (ToUnicode, font files). */
-static bool deflate_streams(HPDF_Doc pdf, deflater *z)
-{
-    HPDF_List entries = pdf->xref->entries;
-    for (HPDF_UINT i = 0; i < entries->count; i++) {
-        HPDF_XrefEntry e = entries->obj[i];
-        HPDF_Obj_Header *h = e->obj;
-        if (!h || (h->obj_class & HPDF_OCLASS_ANY) != HPDF_OCLASS_DICT) continue;
-        if (!deflate_dict(z, e->obj)) return false;
-    }
-    return true;
-}
 
 /* The document of the passes, drawn and ready to save; NULL + err (unless
  * the source failed, which speaks for itself). */
@@ -1452,14 +1045,14 @@ static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts 
     drawer dw = {.pdf = pdf, .fs = fs, .utf8 = HPDF_GetEncoder(pdf, "UTF-8"), .mark = opts->mark};
     chars ch = {.fs = fs};
     bool ok = ps->collect(ps->ctx, &dw, &ch, err) && embed_fonts(&dw, &ch, opts, pe, err);
-    if (ok && !shared_resources(&dw)) {
+    if (ok && !hpdfx_shared_resources(pdf, dw.fonts, FONT_MAX_FACES, &dw.res)) {
         libharu_failed(err, pe);
         ok = false;
     }
     ok = ok && ps->draw(ps->ctx, &dw, &ch, pe, err);
     ok = ok && (!opts->more || opts->more(opts->more_ctx, pdf, err));
     chars_free(&ch);
-    if (ok && !opts->no_compress && !deflate_streams(pdf, &dw.z)) {
+    if (ok && !opts->no_compress && !hpdfx_deflate_rest(pdf, &dw.z)) {
         libharu_failed(err, pe);
         ok = false;
     }
@@ -1471,97 +1064,6 @@ static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts 
     return pdf;
 }
 
-/* ---------------------------------------------------------------- output */
-
-/* The saved document goes out as libharu writes it, through a callback
- * stream (libharu would otherwise save the whole document into memory
- * first, as big as the file). Its /ID is the MD5 of the bytes libharu
- * writes and goes into the trailer dict, behind the xref table, so no
- * offset moves: the writer holds back the last TAIL bytes or more, which
- * contain the trailer, until the MD5 is known. It passes the rest on CHUNK
- * bytes at a time (the system calls of stdio's 4 KB buffer cost a
- * 100,000-person build seconds of system time). */
-enum { CHUNK = 65536, TAIL = 4096 };
-
-typedef struct id_writer {
-    FILE *fp;                /* the file */
-    HPDF_MD5_CTX md5;
-    unsigned char *tail;     /* CHUNK + TAIL: what is not passed on yet */
-    size_t ntail;
-    bool failed;             /* fp: a write failed (errno says why) */
-} id_writer;
-
-static void id_emit(id_writer *w, const void *p, size_t n)
-{
-    if (w->failed || n == 0) return;
-    if (fwrite(p, 1, n, w->fp) != n) w->failed = true;
-}
-
-static HPDF_STATUS id_write(HPDF_Stream st, const HPDF_BYTE *ptr, HPDF_UINT siz)
-{
-    id_writer *w = st->attr;
-    HPDF_MD5Update(&w->md5, ptr, siz);
-    while (siz > 0) {
-        size_t n = CHUNK + TAIL - w->ntail;
-        if (n > siz) n = siz;
-        memcpy(w->tail + w->ntail, ptr, n);
-        w->ntail += n;
-        ptr += n;
-        siz -= (HPDF_UINT)n;
-        if (w->ntail == CHUNK + TAIL) {
-            id_emit(w, w->tail, CHUNK);
-            memmove(w->tail, w->tail + CHUNK, TAIL);
-            w->ntail = TAIL;
-        }
-    }
-    return w->failed ? HPDF_FILE_IO_ERROR : HPDF_OK;
-}
-
-/* Offset just after the "<<" that follows the last "trailer" in t[0..n). */
-static bool trailer_dict(const unsigned char *t, size_t n, size_t *at)
-{
-    static const char key[] = "trailer";
-    size_t kl = sizeof key - 1;
-    for (size_t pos = n >= kl ? n - kl + 1 : 0; pos-- > 0;) {
-        if (memcmp(t + pos, key, kl)) continue;
-        const unsigned char *lt = memchr(t + pos, '<', n - pos);
-        if (!lt || lt + 1 >= t + n || lt[1] != '<') return false;
-        *at = (size_t)(lt - t) + 2;
-        return true;
-    }
-    return false;
-}
-
-/* The held-back tail with the /ID in its trailer. */
-static bool id_finish(id_writer *w)
-{
-    HPDF_BYTE dig[16];
-    HPDF_MD5Final(dig, &w->md5);
-    size_t at;
-    if (!trailer_dict(w->tail, w->ntail, &at)) return false;
-    char hex[33], text[80];
-    for (int i = 0; i < 16; i++) snprintf(hex + 2 * i, 3, "%02X", dig[i]);
-    int len = snprintf(text, sizeof text, "\n/ID [<%s> <%s>]", hex, hex);
-    id_emit(w, w->tail, at);
-    id_emit(w, text, (size_t)len);
-    id_emit(w, w->tail + at, w->ntail - at);
-    return true;
-}
-
-/* Save pdf through w. false: a write failed (w->failed) or libharu did. */
-static bool save_through(HPDF_Doc pdf, id_writer *w)
-{
-    HPDF_MD5Init(&w->md5);
-    HPDF_Stream st = HPDF_CallbackWriter_New(pdf->mmgr, id_write, w);
-    if (!st) return false;
-    w->tail = xmalloc(CHUNK + TAIL);
-    pdf->stream = st;          /* HPDF_SaveToStream saves into pdf->stream */
-    bool ok = HPDF_SaveToStream(pdf) == HPDF_OK && !w->failed && id_finish(w);
-    pdf->stream = NULL;
-    HPDF_Stream_Free(st);
-    free(w->tail);
-    return ok && !w->failed;
-}
 
 /* The document with its /ID to path (temp file, rename: outfile.h). */
 static bool save_file(HPDF_Doc pdf, const char *path, const pdf_err *pe, sbuf *err)
@@ -1571,14 +1073,14 @@ static bool save_file(HPDF_Doc pdf, const char *path, const pdf_err *pe, sbuf *e
         sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, msg_syserr(LANG_ZH, errno));
         return false;
     }
-    id_writer w = {.fp = o.fp};
-    bool ok = save_through(pdf, &w);
-    if (ok && !(ok = outfile_commit(&o))) w.failed = true;
+    bool write_failed = false;
+    bool ok = hpdfx_save(pdf, o.fp, &write_failed);
+    if (ok && !(ok = outfile_commit(&o))) write_failed = true;
     if (!ok) {
         int e = errno;
         outfile_abort(&o);     /* no-op after a failed commit */
         errno = e;
-        if (w.failed) sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, msg_syserr(LANG_ZH, errno));
+        if (write_failed) sbuf_printf(err, "无法写入 (WRITE_FAILED): %s: %s", path, msg_syserr(LANG_ZH, errno));
         else libharu_failed(err, pe);
     }
     return ok;

@@ -18,35 +18,30 @@
 
 typedef struct pctx {
     const char *name;
-    sbuf *err;
+    diag_list *dl;
     bool failed;
 } pctx;
 
-static bool fail(pctx *c, xmlNode *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool fail(pctx *c, xmlNode *n, const char *fmt, ...)
+/* The first error of a template, at line of the file: code is a catalog
+ * key (msg.c), the arguments its text's strings. Later ones are dropped:
+ * they are mostly the first one's consequences. */
+static bool fail_args(pctx *c, int line, const char *code, size_t nargs, const char *a0, const char *a1,
+                      const char *a2, const char *a3)
 {
     if (c->failed) return false;
     c->failed = true;
-    sbuf_printf(c->err, "%s:%ld: ", c->name, n ? (long)xmlGetLineNo(n) : 0L);
-    va_list ap;
-    va_start(ap, fmt);
-    sbuf_vprintf(c->err, fmt, ap);
-    va_end(ap);
+    diag_add(c->dl, DIAG_ERROR, code, c->name, line, NULL, nargs, a0, a1, a2, a3);
     return false;
 }
 
-static bool fail_line(pctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool fail_line(pctx *c, int line, const char *fmt, ...)
+static int line_of(xmlNode *n) { return n ? (int)xmlGetLineNo(n) : 0; }
+
+static bool fail(pctx *c, xmlNode *n, const char *code) { return fail_args(c, line_of(n), code, 0, 0, 0, 0, 0); }
+static bool fail1(pctx *c, xmlNode *n, const char *code, const char *a)
 {
-    if (c->failed) return false;
-    c->failed = true;
-    sbuf_printf(c->err, "%s:%d: ", c->name, line);
-    va_list ap;
-    va_start(ap, fmt);
-    sbuf_vprintf(c->err, fmt, ap);
-    va_end(ap);
-    return false;
+    return fail_args(c, line_of(n), code, 1, a, 0, 0, 0);
 }
+static bool fail_line(pctx *c, int line, const char *code) { return fail_args(c, line, code, 0, 0, 0, 0, 0); }
 
 static bool is_el(xmlNode *n, const char *name)
 {
@@ -81,7 +76,12 @@ static bool num_attr(pctx *c, xmlNode *n, const char *name, double lo, double hi
     char *v = attr(n, name);
     if (!v) return true;
     bool ok = parse_num(v, lo, hi, out);
-    if (!ok) fail(c, n, "属性 %s=\"%s\" 应为 %g 到 %g 之间的数 (TEMPLATE_BAD_NUMBER)", name, v, lo, hi);
+    if (!ok) {
+        char los[32], his[32];
+        snprintf(los, sizeof los, "%g", lo);
+        snprintf(his, sizeof his, "%g", hi);
+        fail_args(c, line_of(n), "TEMPLATE_BAD_NUMBER:range", 4, name, v, los, his);
+    }
     free(v);
     return ok;
 }
@@ -90,7 +90,7 @@ static bool int_attr(pctx *c, xmlNode *n, const char *name, int lo, int hi, int 
 {
     double d = *out;
     if (!num_attr(c, n, name, lo, hi, &d)) return false;
-    if (d != floor(d)) return fail(c, n, "属性 %s 应为整数 (TEMPLATE_BAD_NUMBER)", name);
+    if (d != floor(d)) return fail1(c, n, "TEMPLATE_BAD_NUMBER:integer", name);
     *out = (int)d;
     return true;
 }
@@ -132,7 +132,7 @@ static bool valid_path(const char *p)
     return true;
 }
 
-bool tpl_parse_text(const char *s, tpl_seg **segs, size_t *nsegs, sbuf *err)
+bool tpl_parse_text(const char *s, tpl_seg **segs, size_t *nsegs, diag_list *dl, const char *file, int line)
 {
     tpl_seg *v = NULL;
     size_t n = 0;
@@ -151,7 +151,7 @@ bool tpl_parse_text(const char *s, tpl_seg **segs, size_t *nsegs, sbuf *err)
         }
         const char *cl = strstr(o + 2, "}}");
         if (!cl) {
-            sbuf_printf(err, "绑定缺少 }} (TEMPLATE_BAD_BINDING): %s", o);
+            diag_add(dl, DIAG_ERROR, "TEMPLATE_BAD_BINDING:unclosed", file, line, NULL, 1, o);
             goto bad;
         }
         char *inner = trim_dup(o + 2, (size_t)(cl - o - 2));
@@ -181,7 +181,7 @@ bool tpl_parse_text(const char *s, tpl_seg **segs, size_t *nsegs, sbuf *err)
             for (size_t i = 0; i < sizeof fm / sizeof fm[0]; i++)
                 if (!strcmp(f, fm[i].n)) { sg.fmt = fm[i].f; found = true; }
             if (!found) {
-                sbuf_printf(err, "未知的格式 \"%s\" (TEMPLATE_BAD_FORMATTER)", f);
+                diag_add(dl, DIAG_ERROR, "TEMPLATE_BAD_FORMATTER:unknown", file, line, NULL, 1, f);
                 free(f);
                 free(sg.arg);
                 free(inner);
@@ -191,8 +191,8 @@ bool tpl_parse_text(const char *s, tpl_seg **segs, size_t *nsegs, sbuf *err)
             if ((sg.fmt == TPL_FMT_PERCENT || sg.fmt == TPL_FMT_NUMBER) && sg.arg) {
                 double d;
                 if (!parse_num(sg.arg, 0, 6, &d) || d != floor(d)) {
-                    sbuf_printf(err, "格式 %s 的小数位数应为 0 到 6 (TEMPLATE_BAD_FORMATTER)",
-                                sg.fmt == TPL_FMT_PERCENT ? "percent" : "number");
+                    diag_add(dl, DIAG_ERROR, "TEMPLATE_BAD_FORMATTER:decimals", file, line, NULL, 1,
+                             sg.fmt == TPL_FMT_PERCENT ? "percent" : "number");
                     free(sg.arg);
                     free(inner);
                     goto bad;
@@ -204,13 +204,13 @@ bool tpl_parse_text(const char *s, tpl_seg **segs, size_t *nsegs, sbuf *err)
         sg.text = trim_dup(inner, strlen(inner));
         free(inner);
         if (!valid_path(sg.text)) {
-            sbuf_printf(err, "绑定路径无效 \"%s\" (TEMPLATE_BAD_BINDING)", sg.text);
+            diag_add(dl, DIAG_ERROR, "TEMPLATE_BAD_BINDING:path", file, line, NULL, 1, sg.text);
             free(sg.text);
             free(sg.arg);
             goto bad;
         }
         if (sg.fmt == TPL_FMT_GRADE && sg.arg && !sg.arg_literal && !valid_path(sg.arg)) {
-            sbuf_printf(err, "绑定路径无效 \"%s\" (TEMPLATE_BAD_BINDING)", sg.arg);
+            diag_add(dl, DIAG_ERROR, "TEMPLATE_BAD_BINDING:path", file, line, NULL, 1, sg.arg);
             free(sg.text);
             free(sg.arg);
             goto bad;
@@ -249,7 +249,7 @@ static bool read_style(pctx *c, xmlNode *n, tpl_style *st, bool size_sets_min)
     char *v;
     if ((v = attr(n, "font"))) {
         bool ok = font_role_parse(v, &st->font);
-        if (!ok) fail(c, n, "未知字体 \"%s\"，应为 song/hei/kai/fang (TEMPLATE_BAD_FONT)", v);
+        if (!ok) fail1(c, n, "TEMPLATE_BAD_FONT", v);
         free(v);
         if (!ok) return false;
     }
@@ -258,14 +258,14 @@ static bool read_style(pctx *c, xmlNode *n, tpl_style *st, bool size_sets_min)
     if (!size_sets_min) st->min_size = st->size;
     else if (st->size != old_size && st->min_size > st->size) st->min_size = st->size;
     if (!num_attr(c, n, "min-size", 4, 72, &st->min_size)) return false;
-    if (st->min_size > st->size) return fail(c, n, "min-size 大于 size (TEMPLATE_BAD_NUMBER)");
+    if (st->min_size > st->size) return fail(c, n, "TEMPLATE_BAD_NUMBER:min_size");
     if (!num_attr(c, n, "leading", 1, 3, &st->leading)) return false;
     if (!num_attr(c, n, "padding", 0, 20, &st->pad)) return false;
     if ((v = attr(n, "align"))) {
         if (!strcmp(v, "left")) st->halign = TPL_LEFT;
         else if (!strcmp(v, "center")) st->halign = TPL_CENTER;
         else if (!strcmp(v, "right")) st->halign = TPL_RIGHT;
-        else fail(c, n, "align=\"%s\" 应为 left/center/right (TEMPLATE_BAD_ALIGN)", v);
+        else fail1(c, n, "TEMPLATE_BAD_ALIGN:align", v);
         free(v);
         if (c->failed) return false;
     }
@@ -273,7 +273,7 @@ static bool read_style(pctx *c, xmlNode *n, tpl_style *st, bool size_sets_min)
         if (!strcmp(v, "top")) st->valign = TPL_TOP;
         else if (!strcmp(v, "middle")) st->valign = TPL_MIDDLE;
         else if (!strcmp(v, "bottom")) st->valign = TPL_BOTTOM;
-        else fail(c, n, "valign=\"%s\" 应为 top/middle/bottom (TEMPLATE_BAD_ALIGN)", v);
+        else fail1(c, n, "TEMPLATE_BAD_ALIGN:valign", v);
         free(v);
         if (c->failed) return false;
     }
@@ -291,7 +291,7 @@ static bool read_style(pctx *c, xmlNode *n, tpl_style *st, bool size_sets_min)
         else if (ok && nw != 4) ok = false;
         if (ok) memcpy(st->border, b, 4);
         free(v);
-        if (!ok) return fail(c, n, "border 应为 none/thin/medium/thick，一个或四个 (上 右 下 左) (TEMPLATE_BAD_BORDER)");
+        if (!ok) return fail(c, n, "TEMPLATE_BAD_BORDER");
     }
     return true;
 }
@@ -349,7 +349,7 @@ static bool parse_row(pctx *c, xmlNode *rn, const tpl_style *defst, tpl_row *row
     memset(row, 0, sizeof *row);
     row->line = (int)xmlGetLineNo(rn);
     char *h = attr(rn, "height");
-    if (!h) return fail(c, rn, "row 缺少 height (TEMPLATE_MISSING)");
+    if (!h) return fail(c, rn, "TEMPLATE_MISSING:row_height");
     if (!strcmp(h, "auto")) {
         row->autoheight = true;
         row->height = 6;
@@ -357,7 +357,7 @@ static bool parse_row(pctx *c, xmlNode *rn, const tpl_style *defst, tpl_row *row
         if (!num_attr(c, rn, "min-height", 1, 1000, &row->height)) return false;
     } else {
         bool ok = parse_num(h, 1, 1000, &row->height);
-        if (!ok) fail(c, rn, "row height=\"%s\" 应为毫米数或 auto (TEMPLATE_BAD_NUMBER)", h);
+        if (!ok) fail1(c, rn, "TEMPLATE_BAD_NUMBER:row_height", h);
         free(h);
         if (!ok) return false;
     }
@@ -365,19 +365,19 @@ static bool parse_row(pctx *c, xmlNode *rn, const tpl_style *defst, tpl_row *row
     if (when && unless) {
         free(when);
         free(unless);
-        return fail(c, rn, "row 不能同时有 when 和 unless (TEMPLATE_UNEXPECTED)");
+        return fail(c, rn, "TEMPLATE_UNEXPECTED:when_unless");
     }
     char *follows = attr(rn, "follows-text");
     row->follows_text = follows && !strcmp(follows, "true");
     free(follows);
     row->cond = when ? when : unless;
     row->cond_negated = unless != NULL;
-    if (row->cond && !*row->cond) return fail(c, rn, "row 的 when/unless 不能为空 (TEMPLATE_MISSING)");
+    if (row->cond && !*row->cond) return fail(c, rn, "TEMPLATE_MISSING:empty_cond");
     tpl_style rst = *defst;
     if (!read_style(c, rn, &rst, true)) return false;
     for (xmlNode *k = rn->children; k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE) continue;
-        if (!is_el(k, "cell")) return fail(c, k, "row 中只能有 cell (TEMPLATE_UNEXPECTED)");
+        if (!is_el(k, "cell")) return fail(c, k, "TEMPLATE_UNEXPECTED:row_child");
         row->cells = xrealloc(row->cells, (row->ncells + 1) * sizeof *row->cells);
         tpl_cell *cl = &row->cells[row->ncells++];
         memset(cl, 0, sizeof *cl);
@@ -391,12 +391,11 @@ static bool parse_row(pctx *c, xmlNode *rn, const tpl_style *defst, tpl_row *row
         cl->continue_mark = attr(k, "continue-mark");
         cl->formula = attr(k, "formula");
         if (cl->formula && !valid_formula(cl->formula))
-            return fail(c, k, "formula=\"%s\" 只能用 {row} {col} {first} {last} 占位 (TEMPLATE_BAD_FORMULA)",
-                        cl->formula);
+            return fail1(c, k, "TEMPLATE_BAD_FORMULA", cl->formula);
         char *ty = attr(k, "type");
         if (ty) {
             if (!strcmp(ty, "text")) cl->force_text = true;
-            else if (strcmp(ty, "auto")) fail(c, k, "type=\"%s\" 应为 text 或 auto (TEMPLATE_BAD_TYPE)", ty);
+            else if (strcmp(ty, "auto")) fail1(c, k, "TEMPLATE_BAD_TYPE:cell", ty);
             free(ty);
             if (c->failed) return false;
         }
@@ -415,11 +414,9 @@ static bool parse_row(pctx *c, xmlNode *rn, const tpl_style *defst, tpl_row *row
         cell_text(k, &t);
         char *tt = trim_dup(t.data ? t.data : "", t.len);
         sbuf_free(&t);
-        sbuf e = {0};
-        bool ok = tpl_parse_text(tt, &cl->segs, &cl->nsegs, &e);
+        bool ok = tpl_parse_text(tt, &cl->segs, &cl->nsegs, c->dl, c->name, line_of(k));
         free(tt);
-        if (!ok) fail(c, k, "%s", e.data);
-        sbuf_free(&e);
+        if (!ok) c->failed = true;
         if (!ok) return false;
     }
     return true;
@@ -436,22 +433,26 @@ static bool place_rows(pctx *c, xmlNode *where, tpl_row *rows, size_t nrows, siz
         size_t col = 0;
         for (size_t j = 0; j < ncols && rows[r].cond; j++)
             if (busy[j] > 0) {
-                ok = fail_line(c, rows[r].line, "when/unless 只能用于行组（rowspan）的第一行 (TEMPLATE_GRID)");
+                ok = fail_line(c, rows[r].line, "TEMPLATE_GRID:cond_first");
                 break;
             }
         for (size_t k = 0; k < rows[r].ncells && ok; k++) {
             tpl_cell *cl = &rows[r].cells[k];
             while (col < ncols && busy[col] > 0) col++;
             if (col + (size_t)cl->colspan > ncols) {
-                ok = fail_line(c, rows[r].line, "单元格超出列数 %zu (TEMPLATE_GRID)", ncols);
+                {
+                    char nb[32];
+                    snprintf(nb, sizeof nb, "%zu", ncols);
+                    ok = fail_args(c, rows[r].line, "TEMPLATE_GRID:too_wide", 1, nb, 0, 0, 0);
+                }
                 break;
             }
             if (r + (size_t)cl->rowspan > nrows) {
-                ok = fail_line(c, rows[r].line, "rowspan 超出所在的行块 (TEMPLATE_GRID)");
+                ok = fail_line(c, rows[r].line, "TEMPLATE_GRID:rowspan");
                 break;
             }
             for (size_t j = col; j < col + (size_t)cl->colspan; j++) {
-                if (busy[j] > 0) { ok = fail_line(c, rows[r].line, "单元格重叠 (TEMPLATE_GRID)"); break; }
+                if (busy[j] > 0) { ok = fail_line(c, rows[r].line, "TEMPLATE_GRID:overlap"); break; }
                 busy[j] = cl->rowspan;
             }
             if (!ok) break;
@@ -461,7 +462,11 @@ static bool place_rows(pctx *c, xmlNode *where, tpl_row *rows, size_t nrows, siz
         if (!ok) break;
         for (size_t j = 0; j < ncols; j++) {
             if (busy[j] <= 0) {
-                ok = fail_line(c, rows[r].line, "第 %zu 列未被单元格覆盖 (TEMPLATE_GRID)", j + 1);
+                {
+                    char nb[32];
+                    snprintf(nb, sizeof nb, "%zu", j + 1);
+                    ok = fail_args(c, rows[r].line, "TEMPLATE_GRID:uncovered", 1, nb, 0, 0, 0);
+                }
                 break;
             }
         }
@@ -476,12 +481,12 @@ static bool parse_rows_into(pctx *c, xmlNode *parent, const tpl_style *st, tpl_r
 {
     for (xmlNode *k = parent->children; k; k = k->next) {
         if (k->type != XML_ELEMENT_NODE) continue;
-        if (!is_el(k, "row")) return fail(c, k, "此处只能有 row (TEMPLATE_UNEXPECTED)");
+        if (!is_el(k, "row")) return fail(c, k, "TEMPLATE_UNEXPECTED:rows_only");
         *rows = xrealloc(*rows, (*nrows + 1) * sizeof **rows);
         (*nrows)++;
         if (!parse_row(c, k, st, &(*rows)[*nrows - 1])) return false;
         if ((*rows)[*nrows - 1].cond)
-            return fail(c, k, "列表中的 row 不能有 when/unless (TEMPLATE_UNEXPECTED)");
+            return fail(c, k, "TEMPLATE_UNEXPECTED:list_cond");
     }
     return true;
 }
@@ -497,11 +502,9 @@ static bool parse_hf(pctx *c, xmlNode *n, const tpl_style *st, tpl_hf *hf)
     for (int i = 0; i < 3; i++) {
         char *v = attr(n, names[i]);
         if (!v) continue;
-        sbuf e = {0};
-        bool ok = tpl_parse_text(v, &hf->part[i], &hf->npart[i], &e);
+        bool ok = tpl_parse_text(v, &hf->part[i], &hf->npart[i], c->dl, c->name, line_of(n));
         free(v);
-        if (!ok) fail(c, n, "%s", e.data);
-        sbuf_free(&e);
+        if (!ok) c->failed = true;
         if (!ok) return false;
     }
     return true;
@@ -548,11 +551,9 @@ static bool valid_col(const char *s)
 static bool parse_chart(pctx *c, xmlNode *k, const tpl_form *t, tpl_chart *ch)
 {
     char *title = attr(k, "title");
-    sbuf e = {0};
-    bool title_ok = tpl_parse_text(title ? title : "", &ch->title, &ch->ntitle, &e);
+    bool title_ok = tpl_parse_text(title ? title : "", &ch->title, &ch->ntitle, c->dl, c->name, line_of(k));
     free(title);
-    if (!title_ok) fail(c, k, "%s", e.data);
-    sbuf_free(&e);
+    if (!title_ok) c->failed = true;
     if (!title_ok) return false;
     ch->sheet = attr(k, "sheet");
     ch->source = attr(k, "source");
@@ -565,12 +566,12 @@ static bool parse_chart(pctx *c, xmlNode *k, const tpl_form *t, tpl_chart *ch)
     bool type_ok = !type || !strcmp(type, "column") || !strcmp(type, "line");
     ch->line = type && !strcmp(type, "line");
     free(type);
-    if (!type_ok) return fail(c, k, "chart type 应为 column 或 line (TEMPLATE_BAD_TYPE)");
+    if (!type_ok) return fail(c, k, "TEMPLATE_BAD_TYPE:chart");
     if (!ch->sheet) ch->sheet = xstrdup("Chart1");
     bool have_list = false;
     for (size_t i = 0; ch->source && i < t->nblocks; i++)
         have_list |= t->blocks[i].kind == TPL_BLOCK_LIST && !strcmp(t->blocks[i].source, ch->source);
-    if (!have_list) return fail(c, k, "chart 的 source 须是前面某个 list 的 source (TEMPLATE_MISSING)");
+    if (!have_list) return fail(c, k, "TEMPLATE_MISSING:chart_source");
     for (xmlNode *q = k->children; q; q = q->next) {
         if (q->type != XML_ELEMENT_NODE) continue;
         char *field = attr(q, "field"), *col = attr(q, "col");
@@ -591,9 +592,9 @@ static bool parse_chart(pctx *c, xmlNode *k, const tpl_form *t, tpl_chart *ch)
         }
         free(field);
         free(col);
-        return fail(c, q, "chart 中只能有一个 category 和若干 series，各带 field 与列字母 col (TEMPLATE_UNEXPECTED)");
+        return fail(c, q, "TEMPLATE_UNEXPECTED:chart_child");
     }
-    if (!ch->cat_field || !ch->nseries) return fail(c, k, "chart 缺少 category 或 series (TEMPLATE_MISSING)");
+    if (!ch->cat_field || !ch->nseries) return fail(c, k, "TEMPLATE_MISSING:chart_parts");
     return true;
 }
 
@@ -623,11 +624,11 @@ static tpl_block *new_block(tpl_form *t, tpl_block_kind k)
 
 static bool parse_form(pctx *c, xmlNode *root, tpl_form *t)
 {
-    if (!is_el(root, "form")) return fail(c, root, "根元素应为 {" TPL_NS "}form (TEMPLATE_ROOT)");
+    if (!is_el(root, "form")) return fail1(c, root, "TEMPLATE_ROOT", "{" TPL_NS "}form");
     t->name = attr(root, "name");
     t->title = attr(root, "title");
     t->sheet = attr(root, "sheet");
-    if (!t->name) return fail(c, root, "form 缺少 name (TEMPLATE_MISSING)");
+    if (!t->name) return fail(c, root, "TEMPLATE_MISSING:form_name");
     if (!t->title) t->title = xstrdup(t->name);
     if (!t->sheet) t->sheet = xstrdup("Sheet1");
     char *paper = attr(root, "paper");
@@ -635,14 +636,14 @@ static bool parse_form(pctx *c, xmlNode *root, tpl_form *t)
     t->paper = 9;
     if (paper) {
         if (!strcmp(paper, "A3")) { w = 297; h = 420; t->paper = 8; }
-        else if (strcmp(paper, "A4")) fail(c, root, "paper=\"%s\" 应为 A4 或 A3 (TEMPLATE_PAPER)", paper);
+        else if (strcmp(paper, "A4")) fail1(c, root, "TEMPLATE_PAPER:paper", paper);
         free(paper);
         if (c->failed) return false;
     }
     char *ori = attr(root, "orientation");
     if (ori) {
         if (!strcmp(ori, "landscape")) t->landscape = true;
-        else if (strcmp(ori, "portrait")) fail(c, root, "orientation 应为 portrait 或 landscape (TEMPLATE_PAPER)");
+        else if (strcmp(ori, "portrait")) fail(c, root, "TEMPLATE_PAPER:orientation");
         free(ori);
         if (c->failed) return false;
     }
@@ -661,14 +662,14 @@ static bool parse_form(pctx *c, xmlNode *root, tpl_form *t)
         }
         free(m);
         if (!ok || (nv != 1 && nv != 4))
-            return fail(c, root, "margins 应为一个或四个毫米数 (上 右 下 左) (TEMPLATE_BAD_NUMBER)");
+            return fail(c, root, "TEMPLATE_BAD_NUMBER:margins");
         for (int i = 0; i < 4; i++) t->margin[i] = nv == 1 ? v[0] : v[i];
     }
     char *duplex = attr(root, "duplex");
     if (duplex) {
         t->duplex_pad = !strcmp(duplex, "per-person");
         t->duplex_mirror = t->duplex_pad || !strcmp(duplex, "mirror");
-        if (!t->duplex_mirror) fail(c, root, "duplex=\"%s\" 应为 mirror 或 per-person (TEMPLATE_PAPER)", duplex);
+        if (!t->duplex_mirror) fail1(c, root, "TEMPLATE_PAPER:duplex", duplex);
         free(duplex);
         if (c->failed) return false;
     }
@@ -677,7 +678,7 @@ static bool parse_form(pctx *c, xmlNode *root, tpl_form *t)
     if (!num_attr(c, root, "header-margin", 0, 100, &t->header_margin)) return false;
     if (!num_attr(c, root, "footer-margin", 0, 100, &t->footer_margin)) return false;
     if (t->margin[1] + t->margin[3] >= t->page_w - 20 || t->margin[0] + t->margin[2] >= t->page_h - 20)
-        return fail(c, root, "页边距过大 (TEMPLATE_PAPER)");
+        return fail(c, root, "TEMPLATE_PAPER:margins");
 
     tpl_style st = {FONT_SONG, 11, 11, 1.25, 1.0, TPL_CENTER, TPL_MIDDLE,
                     {TPL_BORDER_THIN, TPL_BORDER_THIN, TPL_BORDER_THIN, TPL_BORDER_THIN}};
@@ -705,15 +706,19 @@ static bool parse_form(pctx *c, xmlNode *root, tpl_form *t)
                 t->col_w[t->ncols++] = v;
             }
             free(s);
-            if (!ok || !t->ncols) return fail(c, k, "columns 应为以空格分隔的毫米数 (TEMPLATE_BAD_NUMBER)");
+            if (!ok || !t->ncols) return fail(c, k, "TEMPLATE_BAD_NUMBER:columns");
             double sum = 0;
             for (size_t i = 0; i < t->ncols; i++) sum += t->col_w[i];
             double avail = t->page_w - t->margin[1] - t->margin[3];
-            if (sum > avail + 0.01)
-                return fail(c, k, "列宽合计 %.1f mm 超过版心宽度 %.1f mm (TEMPLATE_GRID)", sum, avail);
+            if (sum > avail + 0.01) {
+                char sb[32], ab[32];
+                snprintf(sb, sizeof sb, "%.1f", sum);
+                snprintf(ab, sizeof ab, "%.1f", avail);
+                return fail_args(c, line_of(k), "TEMPLATE_GRID:columns_wide", 2, sb, ab, 0, 0);
+            }
             have_cols = true;
         } else if (is_el(k, "row")) {
-            if (!have_cols) return fail(c, k, "row 之前须有 columns (TEMPLATE_GRID)");
+            if (!have_cols) return fail(c, k, "TEMPLATE_GRID:row_before_columns");
             tpl_block *b = t->nblocks && t->blocks[t->nblocks - 1].kind == TPL_BLOCK_ROWS
                                ? &t->blocks[t->nblocks - 1]
                                : new_block(t, TPL_BLOCK_ROWS);
@@ -727,11 +732,11 @@ static bool parse_form(pctx *c, xmlNode *root, tpl_form *t)
             b->chart = xcalloc(1, sizeof *b->chart);
             if (!parse_chart(c, k, t, b->chart)) return false;
         } else if (is_el(k, "list")) {
-            if (!have_cols) return fail(c, k, "list 之前须有 columns (TEMPLATE_GRID)");
+            if (!have_cols) return fail(c, k, "TEMPLATE_GRID:list_before_columns");
             tpl_block *b = new_block(t, TPL_BLOCK_LIST);
             b->source = attr(k, "source");
             b->empty = attr(k, "empty");
-            if (!b->source || !valid_path(b->source)) return fail(c, k, "list 缺少有效的 source (TEMPLATE_MISSING)");
+            if (!b->source || !valid_path(b->source)) return fail(c, k, "TEMPLATE_MISSING:list_source");
             tpl_style lst = st;
             if (!read_style(c, k, &lst, true)) return false;
             xmlNode *head = NULL, *item = NULL;
@@ -739,9 +744,9 @@ static bool parse_form(pctx *c, xmlNode *root, tpl_form *t)
                 if (q->type != XML_ELEMENT_NODE) continue;
                 if (is_el(q, "head") && !head) head = q;
                 else if (is_el(q, "item") && !item) item = q;
-                else return fail(c, q, "list 中只能有一个 head 和一个 item (TEMPLATE_UNEXPECTED)");
+                else return fail(c, q, "TEMPLATE_UNEXPECTED:list_child");
             }
-            if (!item) return fail(c, k, "list 缺少 item (TEMPLATE_MISSING)");
+            if (!item) return fail(c, k, "TEMPLATE_MISSING:list_item");
             if (head) {
                 if (!parse_rows_into(c, head, &lst, &b->rows, &b->nrows)) return false;
                 b->nhead = b->nrows;
@@ -749,13 +754,13 @@ static bool parse_form(pctx *c, xmlNode *root, tpl_form *t)
             }
             size_t before = b->nrows;
             if (!parse_rows_into(c, item, &lst, &b->rows, &b->nrows)) return false;
-            if (b->nrows == before) return fail(c, item, "item 中没有 row (TEMPLATE_MISSING)");
+            if (b->nrows == before) return fail(c, item, "TEMPLATE_MISSING:item_rows");
             if (!place_rows(c, item, b->rows + before, b->nrows - before, t->ncols)) return false;
         } else {
-            return fail(c, k, "未知元素 <%s> (TEMPLATE_UNEXPECTED)", (const char *)k->name);
+            return fail1(c, k, "TEMPLATE_UNEXPECTED:element", (const char *)k->name);
         }
     }
-    if (!have_cols) return fail(c, root, "缺少 columns (TEMPLATE_MISSING)");
+    if (!have_cols) return fail(c, root, "TEMPLATE_MISSING:columns");
     for (size_t i = 0; i < t->nblocks; i++)
         if (t->blocks[i].kind == TPL_BLOCK_ROWS &&
             !place_rows(c, root, t->blocks[i].rows, t->blocks[i].nrows, t->ncols))
@@ -763,20 +768,22 @@ static bool parse_form(pctx *c, xmlNode *root, tpl_form *t)
     return true;
 }
 
-tpl_form *tpl_parse(const char *xml, size_t len, const char *name, sbuf *err)
+tpl_form *tpl_parse(const char *xml, size_t len, const char *name, diag_list *dl)
 {
-    pctx c = {name, err, false};
+    pctx c = {name, dl, false};
     xmlDoc *doc = xmlReadMemory(xml, (int)len, name, "UTF-8", XML_PARSE_NONET | XML_PARSE_NOERROR |
                                 XML_PARSE_NOWARNING);
     if (!doc) {
         const xmlError *e = xmlGetLastError();
-        sbuf_printf(err, "%s:%d: 模板不是良构的 XML (TEMPLATE_XML): %s", name, e ? e->line : 0,
-                    e && e->message ? e->message : "");
-        if (err->len && err->data[err->len - 1] == '\n') err->data[--err->len] = 0;
+        sbuf m = {0};
+        sbuf_puts(&m, e && e->message ? e->message : "");
+        while (m.len && m.data[m.len - 1] == '\n') m.data[--m.len] = 0;
+        diag_add(dl, DIAG_ERROR, "TEMPLATE_XML", name, e ? e->line : 0, NULL, 1, m.data);
+        sbuf_free(&m);
         return NULL;
     }
     if (doc->intSubset || doc->extSubset) {
-        sbuf_printf(err, "%s: 模板不得含 DOCTYPE (TEMPLATE_DOCTYPE)", name);
+        diag_add(dl, DIAG_ERROR, "TEMPLATE_DOCTYPE", name, 0, NULL, 0);
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -790,17 +797,16 @@ tpl_form *tpl_parse(const char *xml, size_t len, const char *name, sbuf *err)
     return t;
 }
 
-tpl_form *tpl_load(const char *path, sbuf *err)
+tpl_form *tpl_load(const char *path, diag_list *dl)
 {
     sbuf b = {0};
     int e = rfile_read(&b, path, TPL_MAX_FILE);
     if (e) {
-        sbuf_printf(err, "%s: 无法读取模板 (TEMPLATE_UNREADABLE): %s", path,
-                    e == EFBIG ? "文件过大" : rfile_strerror(e));
+        diag_add(dl, DIAG_ERROR, "TEMPLATE_UNREADABLE", path, 0, NULL, 1, rfile_strerror(e));
         sbuf_free(&b);
         return NULL;
     }
-    tpl_form *t = tpl_parse(b.data ? b.data : "", b.len, path, err);
+    tpl_form *t = tpl_parse(b.data ? b.data : "", b.len, path, dl);
     sbuf_free(&b);
     return t;
 }

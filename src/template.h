@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 
+#include "diag.h"
 #include "font.h"
 #include "util.h"
 
@@ -143,16 +144,18 @@ typedef struct tpl_form {
     bool duplex_mirror, duplex_pad;
 } tpl_form;
 
-/* Parse a template file. NULL on error, with "file:line: message" in err. */
-tpl_form *tpl_load(const char *path, sbuf *err);
-/* Parse from memory (name is used in messages). */
-tpl_form *tpl_parse(const char *xml, size_t len, const char *name, sbuf *err);
+/* Parse a template file. NULL on error, with the error added to dl (its
+ * file and line, a TEMPLATE_* code: diag.h). */
+tpl_form *tpl_load(const char *path, diag_list *dl);
+/* Parse from memory (name is the file named in diagnostics). */
+tpl_form *tpl_parse(const char *xml, size_t len, const char *name, diag_list *dl);
 void tpl_free(tpl_form *t);
 
 /* Parse cell text with {{path|fmt:arg}} bindings into segments (exposed for
- * tests and for callers building templates in code). false + err on a bad
- * binding or unknown formatter. */
-bool tpl_parse_text(const char *s, tpl_seg **segs, size_t *nsegs, sbuf *err);
+ * tests and for callers building templates in code). false on a bad
+ * binding or unknown formatter, with the error added to dl at file:line
+ * (file may be NULL). */
+bool tpl_parse_text(const char *s, tpl_seg **segs, size_t *nsegs, diag_list *dl, const char *file, int line);
 void tpl_segs_free(tpl_seg *segs, size_t n);
 
 #endif

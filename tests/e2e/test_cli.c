@@ -820,3 +820,22 @@ Test(cli, final_line_names_the_units_without_forms)
     cr_assert(strstr(out, "完成：") && !strstr(out, "有错误的单位"), "%s", out);
     free(out);
 }
+
+/* A broken form template stops the run with its file, line and code, in
+ * the language of the run (the message catalog's text; the layout's
+ * warnings: a_character_no_font_has_is_reported_with_the_person). */
+Test(cli, template_errors_speak_the_runs_language)
+{
+    char *out;
+    cr_assert_eq(run(NULL, "cp -r ../templates %s/tpl && sed -i '15s/<cell colspan=\"5\">/<cell colspan=\"5\" font=\"comic\">/' "
+                           "%s/tpl/forms/notice.xml", outdir, outdir), 0);
+    int rc = run(&out, "KAOHE_TEMPLATES=%s/tpl %s build -q --lang en -o %s/o data/valid-small.xml", outdir, kaohe(),
+                 outdir);
+    cr_assert_neq(rc, 0, "a broken template must stop the run: %s", out);
+    assert_has(out, "notice.xml:15: unknown font \"comic\": use song, hei, kai or fang (TEMPLATE_BAD_FONT)");
+    free(out);
+    rc = run(&out, "KAOHE_TEMPLATES=%s/tpl %s build -q -o %s/o data/valid-small.xml", outdir, kaohe(), outdir);
+    cr_assert_neq(rc, 0);
+    assert_has(out, "notice.xml:15: 未知字体 \"comic\"，应为 song/hei/kai/fang (TEMPLATE_BAD_FONT)");
+    free(out);
+}

@@ -43,7 +43,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    sbuf err = { 0 };
+    diag_list err = { 0 };
     tpl_form *t = tpl_parse((const char *)data, size, "fuzz.xml", &err);
     if (t) {
         layout_source src = kv_source(kv);
@@ -53,16 +53,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sbuf_free(&e);
         tpl_free(t);
     }
-    sbuf_free(&err);
+    diag_list_free(&err);
 
     char *s = malloc(size + 1);
     memcpy(s, data, size);
     s[size] = '\0';
     tpl_seg *segs = NULL;
     size_t n = 0;
-    sbuf e2 = { 0 };
-    if (tpl_parse_text(s, &segs, &n, &e2)) tpl_segs_free(segs, n);
-    sbuf_free(&e2);
+    diag_list e2 = { 0 };
+    if (tpl_parse_text(s, &segs, &n, &e2, "fuzz.xml", 1)) tpl_segs_free(segs, n);
+    diag_list_free(&e2);
     free(s);
     return 0;
 }

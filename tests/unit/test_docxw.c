@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "unit_fixture.h"
 #include "docxw.h"
 #include "font.h"
 #include "form_fixture.h"
@@ -124,7 +125,7 @@ Test(docxw, demo_form_structure_reads_back)
 {
     if (system("/usr/bin/python3 -c 'import docx' 2>/dev/null") != 0) cr_skip_test("no python3-docx");
     sbuf err = {0};
-    tpl_form *t = tpl_load("../templates/forms/demo.xml", &err);
+    tpl_form *t = ufx_template("../templates/forms/demo.xml");
     cr_assert_not_null(t, "%s", err.data);
     kv_map *m = fixture_demo_data(45, 1500);
     kv_pager kp = {t, kv_source(m)};
@@ -191,7 +192,7 @@ Test(docxw, demo_form_structure_reads_back)
 Test(docxw, write_failure_leaves_nothing)
 {
     sbuf err = {0};
-    tpl_form *t = tpl_load("../templates/forms/demo.xml", &err);
+    tpl_form *t = ufx_template("../templates/forms/demo.xml");
     cr_assert_not_null(t, "%s", err.data);
     kv_map *m = fixture_demo_data(2, 20);
     layout_source src = kv_source(m);

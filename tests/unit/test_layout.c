@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "unit_fixture.h"
 #include "form_fixture.h"
 #include "layout.h"
 
@@ -113,13 +114,13 @@ static const lo_cell *find_cell(const lo_doc *d, size_t page, const char *prefix
 Test(layout, demo_pages_continuation_and_repeats, .init = setup, .fini = teardown)
 {
     sbuf err = {0};
-    tpl_form *t = tpl_load(DEMO, &err);
+    tpl_form *t = ufx_template(DEMO);
     cr_assert_not_null(t, "%s", err.data);
     kv_map *m = fixture_demo_data(45, 1500);
     layout_source src = kv_source(m);
     lo_doc *d = layout_run(t, &src, FS, &err);
     cr_assert_not_null(d, "%s", err.data);
-    cr_assert_eq(d->ndiags, 0, "diag: %s", d->ndiags ? d->diags[0] : "");
+    cr_assert_eq(d->diags.n, 0, "diag: %s", ufx_diags(&d->diags));
     cr_assert_geq(d->npages, 4);
     /* page 2 is the 续页 of the summary */
     cr_assert_not(d->pages[0].continuation);
@@ -207,7 +208,7 @@ Test(layout, demo_pages_continuation_and_repeats, .init = setup, .fini = teardow
 Test(layout, short_text_fits_on_one_page_and_empty_list, .init = setup, .fini = teardown)
 {
     sbuf err = {0};
-    tpl_form *t = tpl_load(DEMO, &err);
+    tpl_form *t = ufx_template(DEMO);
     kv_map *m = fixture_demo_data(0, 100);
     layout_source src = kv_source(m);
     lo_doc *d = layout_run(t, &src, FS, &err);
@@ -225,7 +226,7 @@ Test(layout, short_text_fits_on_one_page_and_empty_list, .init = setup, .fini = 
 Test(layout, bad_data_is_reported_not_dropped, .init = setup, .fini = teardown)
 {
     sbuf err = {0};
-    tpl_form *t = tpl_load(DEMO, &err);
+    tpl_form *t = ufx_template(DEMO);
     kv_map *m = fixture_demo_data(1, 50);
     kv_set(m, "person.name", "张\xff三𠀀");          /* invalid byte, non-BMP character */
     kv_set(m, "person.ethnicity", "\xe0\xb8\x81");   /* Thai ก */
@@ -233,10 +234,11 @@ Test(layout, bad_data_is_reported_not_dropped, .init = setup, .fini = teardown)
     layout_source src = kv_source(m);
     lo_doc *d = layout_run(t, &src, FS, &err);
     bool inval = false, nonbmp = false, badval = false;
-    for (size_t i = 0; i < d->ndiags; i++) {
-        if (strstr(d->diags[i], "INVALID_TEXT")) inval = true;
-        if (strstr(d->diags[i], "NON_BMP_CHAR") || strstr(d->diags[i], "FONT_MISSING_GLYPH")) nonbmp = true;
-        if (strstr(d->diags[i], "BAD_VALUE")) badval = true;
+    for (size_t i = 0; i < d->diags.n; i++) {
+        const char *code = d->diags.v[i].code;
+        if (!strcmp(code, "INVALID_TEXT")) inval = true;
+        if (!strcmp(code, "NON_BMP_CHAR") || !strcmp(code, "FONT_MISSING_GLYPH")) nonbmp = true;
+        if (!strcmp(code, "BAD_VALUE")) badval = true;
     }
     /* characters beyond the BMP print now (fallback faces); a character no
      * face has is charcheck's to report, with the person */
@@ -281,7 +283,7 @@ Test(layout, rows_shown_by_when_and_unless, .init = setup, .fini = teardown)
                     "<row height=\"10\" unless=\"n\"><cell colspan=\"2\">无人</cell></row>"
                     "<row height=\"10\"><cell colspan=\"2\">尾</cell></row></form>";
     sbuf err = {0};
-    tpl_form *t = tpl_parse(x, strlen(x), "c.xml", &err);
+    tpl_form *t = ufx_template_mem(x, strlen(x), "c.xml");
     cr_assert_not_null(t, "%s", err.data);
     const char *values[] = {"3", "0", "", NULL};
     const char *want[] = {"有3人甲乙尾", "无人尾", "无人尾", "无人尾"};
@@ -357,7 +359,7 @@ static void compare_page(void *ctx, const lo_doc *d, const lo_page *pg)
 static void check_stream(const char *tpl_path, kv_map *m, size_t min_pages)
 {
     sbuf err = {0};
-    tpl_form *t = tpl_load(tpl_path, &err);
+    tpl_form *t = ufx_template(tpl_path);
     cr_assert_not_null(t, "%s", err.data);
     layout_source src = kv_source(m);
     lo_doc *whole = layout_run(t, &src, FS, &err);
@@ -371,8 +373,11 @@ static void check_stream(const char *tpl_path, kv_map *m, size_t min_pages)
     cr_assert_eq(shell->npages, 0);
     cr_assert_null(shell->pages);
     cr_assert_eq(shell->nsheet_rows, whole->nsheet_rows);
-    cr_assert_eq(shell->ndiags, whole->ndiags);
-    for (size_t k = 0; k < shell->ndiags; k++) cr_assert_str_eq(shell->diags[k], whole->diags[k]);
+    cr_assert_eq(shell->diags.n, whole->diags.n);
+    sbuf a = {0};
+    sbuf_puts(&a, ufx_diags(&shell->diags));
+    cr_assert_str_eq(a.data, ufx_diags(&whole->diags));
+    sbuf_free(&a);
     cr_assert_eq(!shell->chart, !whole->chart);
     if (shell->chart) cr_assert_eq(shell->chart->ncats, whole->chart->ncats);
     lo_doc_free(shell);
@@ -404,7 +409,7 @@ static double summary_cpu(size_t chars, size_t *pages)
 {
     kv_map *m = fixture_summary_data(5, chars);
     sbuf err = {0};
-    tpl_form *t = tpl_load(SUMMARY, &err);
+    tpl_form *t = ufx_template(SUMMARY);
     cr_assert_not_null(t, "%s", err.data);
     layout_source src = kv_source(m);
     struct timespec a, b;
@@ -442,7 +447,7 @@ Test(layout, long_cell_continues_in_linear_time, .init = setup, .fini = teardown
 static tpl_form *parse_or_fail(const char *x)
 {
     sbuf err = {0};
-    tpl_form *t = tpl_parse(x, strlen(x), "d.xml", &err);
+    tpl_form *t = ufx_template_mem(x, strlen(x), "d.xml");
     cr_assert_not_null(t, "%s", err.data);
     sbuf_free(&err);
     return t;
@@ -599,7 +604,7 @@ Test(layout, centred_titles_break_into_balanced_lines, .init = setup, .fini = te
 Test(layout, long_name_continues_on_a_titled_page, .init = setup, .fini = teardown)
 {
     sbuf err = {0};
-    tpl_form *t = tpl_load(DEMO, &err);
+    tpl_form *t = ufx_template(DEMO);
     kv_map *m = fixture_demo_data(1, 50);
     sbuf name = {0};
     for (int i = 0; i < 120; i++) sbuf_puts(&name, "长名字");

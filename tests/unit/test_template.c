@@ -3,11 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "unit_fixture.h"
 #include "template.h"
 
 #define DEMO "../templates/forms/demo.xml"
 
-static tpl_form *parse(const char *body, sbuf *err)
+static tpl_form *parse(const char *body, diag_list *err)
 {
     sbuf x = {0};
     sbuf_printf(&x, "<form xmlns=\"urn:kaohe:form:1\" name=\"t\">%s</form>", body);
@@ -18,9 +19,9 @@ static tpl_form *parse(const char *body, sbuf *err)
 
 Test(template, demo_parses)
 {
-    sbuf err = {0};
+    diag_list err = {0};
     tpl_form *t = tpl_load(DEMO, &err);
-    cr_assert_not_null(t, "%s", err.data);
+    cr_assert_not_null(t, "%s", ufx_diags(&err));
     cr_assert_str_eq(t->name, "demo");
     cr_assert_eq(t->ncols, 7);
     cr_assert_float_eq(t->col_w[0], 22, 1e-9);
@@ -68,15 +69,15 @@ Test(template, demo_parses)
     cr_assert_eq(t->footer.npart[1], 5);
     cr_assert_str_eq(t->footer.part[1][1].text, "page");
     tpl_free(t);
-    sbuf_free(&err);
+    diag_list_free(&err);
 }
 
 Test(template, text_segments)
 {
     tpl_seg *s;
     size_t n;
-    sbuf err = {0};
-    cr_assert(tpl_parse_text("比例 {{ unit.ratio | percent:1 }}，等次{{g|grade:'institution'}}", &s, &n, &err));
+    diag_list err = {0};
+    cr_assert(tpl_parse_text("比例 {{ unit.ratio | percent:1 }}，等次{{g|grade:'institution'}}", &s, &n, &err, "t.xml", 1));
     cr_assert_eq(n, 4);
     cr_assert_str_eq(s[0].text, "比例 ");
     cr_assert_str_eq(s[1].text, "unit.ratio");
@@ -86,97 +87,97 @@ Test(template, text_segments)
     cr_assert(s[3].arg_literal);
     cr_assert_str_eq(s[3].arg, "institution");
     tpl_segs_free(s, n);
-    cr_assert_not(tpl_parse_text("{{x|nosuch}}", &s, &n, &err));
-    cr_assert(strstr(err.data, "TEMPLATE_BAD_FORMATTER"));
-    sbuf_clear(&err);
-    cr_assert_not(tpl_parse_text("{{x", &s, &n, &err));
-    cr_assert_not(tpl_parse_text("{{a b}}", &s, &n, &err));
-    cr_assert_not(tpl_parse_text("{{x|number:9}}", &s, &n, &err));
-    sbuf_free(&err);
+    cr_assert_not(tpl_parse_text("{{x|nosuch}}", &s, &n, &err, "t.xml", 1));
+    cr_assert(strstr(ufx_diags(&err), "TEMPLATE_BAD_FORMATTER"));
+    diag_list_free(&err);
+    cr_assert_not(tpl_parse_text("{{x", &s, &n, &err, "t.xml", 1));
+    cr_assert_not(tpl_parse_text("{{a b}}", &s, &n, &err, "t.xml", 1));
+    cr_assert_not(tpl_parse_text("{{x|number:9}}", &s, &n, &err, "t.xml", 1));
+    diag_list_free(&err);
 }
 
 Test(template, errors_name_the_line)
 {
-    sbuf err = {0};
+    diag_list err = {0};
     cr_assert_null(parse("<columns>10 10</columns>\n<row height=\"5\"><cell colspan=\"3\">a</cell></row>", &err));
-    cr_assert(strstr(err.data, "t.xml:2:"), "%s", err.data);
-    cr_assert(strstr(err.data, "TEMPLATE_GRID"));
-    sbuf_clear(&err);
+    cr_assert(strstr(ufx_diags(&err), "t.xml:2:"), "%s", ufx_diags(&err));
+    cr_assert(strstr(ufx_diags(&err), "TEMPLATE_GRID"));
+    diag_list_free(&err);
     /* a row not covering every column */
     cr_assert_null(parse("<columns>10 10</columns><row height=\"5\"><cell>a</cell></row>", &err));
-    cr_assert(strstr(err.data, "TEMPLATE_GRID"), "%s", err.data);
-    sbuf_clear(&err);
+    cr_assert(strstr(ufx_diags(&err), "TEMPLATE_GRID"), "%s", ufx_diags(&err));
+    diag_list_free(&err);
     /* rowspan leaving the block */
     cr_assert_null(parse("<columns>10</columns><row height=\"5\"><cell rowspan=\"2\">a</cell></row>", &err));
-    sbuf_clear(&err);
+    diag_list_free(&err);
     cr_assert_null(parse("<columns>10</columns><bogus/>", &err));
-    cr_assert(strstr(err.data, "TEMPLATE_UNEXPECTED"));
-    sbuf_clear(&err);
+    cr_assert(strstr(ufx_diags(&err), "TEMPLATE_UNEXPECTED"));
+    diag_list_free(&err);
     cr_assert_null(parse("<row height=\"5\"><cell>a</cell></row>", &err));
-    sbuf_clear(&err);
+    diag_list_free(&err);
     cr_assert_null(parse("<columns>300</columns>", &err), "wider than the page");
-    sbuf_clear(&err);
+    diag_list_free(&err);
     cr_assert_null(parse("<columns>10</columns><row height=\"5\"><cell font=\"comic\">a</cell></row>", &err));
-    cr_assert(strstr(err.data, "TEMPLATE_BAD_FONT"));
-    sbuf_clear(&err);
+    cr_assert(strstr(ufx_diags(&err), "TEMPLATE_BAD_FONT"));
+    diag_list_free(&err);
     cr_assert_null(parse("<columns>10</columns><row height=\"5\"><cell border=\"thin thin\">a</cell></row>", &err));
-    sbuf_clear(&err);
+    diag_list_free(&err);
     cr_assert_null(parse("<columns>10</columns><row height=\"x\"><cell>a</cell></row>", &err));
-    sbuf_clear(&err);
+    diag_list_free(&err);
     cr_assert_null(parse("<columns>10</columns><list source=\"p\"><head/></list>", &err), "list without item");
-    sbuf_clear(&err);
+    diag_list_free(&err);
     const char *dt = "<!DOCTYPE form [<!ENTITY x \"y\">]><form xmlns=\"urn:kaohe:form:1\" name=\"t\"/>";
     cr_assert_null(tpl_parse(dt, strlen(dt), "d.xml", &err));
-    cr_assert(strstr(err.data, "TEMPLATE_DOCTYPE"), "%s", err.data);
-    sbuf_clear(&err);
+    cr_assert(strstr(ufx_diags(&err), "TEMPLATE_DOCTYPE"), "%s", ufx_diags(&err));
+    diag_list_free(&err);
     cr_assert_null(tpl_parse("<form", 5, "bad.xml", &err));
-    cr_assert(strstr(err.data, "TEMPLATE_XML"));
-    sbuf_clear(&err);
+    cr_assert(strstr(ufx_diags(&err), "TEMPLATE_XML"));
+    diag_list_free(&err);
     cr_assert_null(tpl_load("../templates/forms/nonexistent.xml", &err));
-    cr_assert(strstr(err.data, "TEMPLATE_UNREADABLE"));
-    sbuf_free(&err);
+    cr_assert(strstr(ufx_diags(&err), "TEMPLATE_UNREADABLE"));
+    diag_list_free(&err);
 }
 
 /* when/unless: one of them, not empty, form-level rows only, and only on
  * the first row of a rowspan group (it shows or hides the group whole). */
 Test(template, row_conditions)
 {
-    sbuf err = {0};
+    diag_list err = {0};
     tpl_form *t = parse("<columns>10 10</columns><row height=\"5\" when=\"a.n\"><cell rowspan=\"2\">a</cell>"
                         "<cell>b</cell></row><row height=\"5\"><cell>c</cell></row>"
                         "<row height=\"5\" unless=\"a.n\"><cell colspan=\"2\">d</cell></row>", &err);
-    cr_assert_not_null(t, "%s", err.data);
+    cr_assert_not_null(t, "%s", ufx_diags(&err));
     cr_assert_str_eq(t->blocks[0].rows[0].cond, "a.n");
     cr_assert_not(t->blocks[0].rows[0].cond_negated);
     cr_assert_null(t->blocks[0].rows[1].cond);
     cr_assert(t->blocks[0].rows[2].cond_negated);
     tpl_free(t);
     cr_assert_null(parse("<columns>10</columns><row height=\"5\" when=\"a\" unless=\"b\"><cell>a</cell></row>", &err));
-    cr_assert(strstr(err.data, "TEMPLATE_UNEXPECTED"), "%s", err.data);
-    sbuf_clear(&err);
+    cr_assert(strstr(ufx_diags(&err), "TEMPLATE_UNEXPECTED"), "%s", ufx_diags(&err));
+    diag_list_free(&err);
     cr_assert_null(parse("<columns>10</columns><row height=\"5\" when=\"\"><cell>a</cell></row>", &err));
-    cr_assert(strstr(err.data, "TEMPLATE_MISSING"), "%s", err.data);
-    sbuf_clear(&err);
+    cr_assert(strstr(ufx_diags(&err), "TEMPLATE_MISSING"), "%s", ufx_diags(&err));
+    diag_list_free(&err);
     cr_assert_null(parse("<columns>10 10</columns><row height=\"5\"><cell rowspan=\"2\">a</cell><cell>b</cell></row>"
                          "<row height=\"5\" when=\"x\"><cell>c</cell></row>", &err));
-    cr_assert(strstr(err.data, "t.xml:1:") && strstr(err.data, "TEMPLATE_GRID"), "%s", err.data);
-    sbuf_clear(&err);
+    cr_assert(strstr(ufx_diags(&err), "t.xml:1:") && strstr(ufx_diags(&err), "TEMPLATE_GRID"), "%s", ufx_diags(&err));
+    diag_list_free(&err);
     cr_assert_null(parse("<columns>10</columns><list source=\"p\"><item><row height=\"5\" when=\"x\"><cell>a</cell>"
                          "</row></item></list>", &err));
-    cr_assert(strstr(err.data, "TEMPLATE_UNEXPECTED"), "%s", err.data);
-    sbuf_free(&err);
+    cr_assert(strstr(ufx_diags(&err), "TEMPLATE_UNEXPECTED"), "%s", ufx_diags(&err));
+    diag_list_free(&err);
 }
 
 Test(template, rowspans_and_borders)
 {
-    sbuf err = {0};
+    diag_list err = {0};
     tpl_form *t = parse("<style size=\"10\" min-size=\"8\" border=\"none\"/>"
                         "<columns>10 20 30</columns>"
                         "<row height=\"5\"><cell rowspan=\"2\" border=\"thin none medium thick\">a</cell>"
                         "<cell colspan=\"2\" size=\"7\">b</cell></row>"
                         "<row height=\"auto\" min-height=\"4\"><cell>c</cell><cell align=\"right\" valign=\"bottom\">d</cell></row>",
                         &err);
-    cr_assert_not_null(t, "%s", err.data);
+    cr_assert_not_null(t, "%s", ufx_diags(&err));
     const tpl_cell *a = &t->blocks[0].rows[0].cells[0];
     cr_assert_eq(a->st.border[TPL_SIDE_TOP], TPL_BORDER_THIN);
     cr_assert_eq(a->st.border[TPL_SIDE_RIGHT], TPL_BORDER_NONE);
@@ -192,7 +193,7 @@ Test(template, rowspans_and_borders)
     cr_assert_eq(t->blocks[0].rows[1].cells[1].st.halign, TPL_RIGHT);
     cr_assert_eq(t->blocks[0].rows[1].cells[1].st.valign, TPL_BOTTOM);
     tpl_free(t);
-    sbuf_free(&err);
+    diag_list_free(&err);
 }
 
 /* A form whose style has min-size above 9 still takes the default 9 pt page
@@ -200,16 +201,16 @@ Test(template, rowspans_and_borders)
  * size (read_style's size_sets_min was once ignored and this failed). */
 Test(template, header_footer_under_a_large_min_size)
 {
-    sbuf err = {0};
+    diag_list err = {0};
     tpl_form *t = parse("<style size=\"12\" min-size=\"10\"/>"
                         "<header center=\"第{{page}}页\"/><footer left=\"x\" size=\"8\"/>"
                         "<columns>10 20</columns><row height=\"8\"><cell>a</cell><cell>b</cell></row>",
                         &err);
-    cr_assert_not_null(t, "%s", err.data);
+    cr_assert_not_null(t, "%s", ufx_diags(&err));
     cr_assert_float_eq(t->header.size, 9, 1e-9);
     cr_assert_float_eq(t->footer.size, 8, 1e-9);
     tpl_free(t);
-    sbuf_free(&err);
+    diag_list_free(&err);
 }
 
 /* Issue 16: the shipped forms print no text below 7 pt (a cell's text never
@@ -217,17 +218,17 @@ Test(template, header_footer_under_a_large_min_size)
  * its binding edge (left; mirrored on even pages when printed on both sides). */
 Test(template, shipped_forms_are_print_ready)
 {
-    const char *forms[] = {"assessment", "ballot", "filing", "notice", "quota-application",
+    const char *forms[] = {"assessment", "ballot", "filing", "incompetent", "notice", "quota-application",
                            "quota-application-split", "ranking", "registration-civil-servant",
                            "registration-institution", "registration-managed", "registration-other",
-                           "rewards", "summary", "tally"};
+                           "result-notice", "rewards", "summary", "tally"};
     for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
         char path[256];
         snprintf(path, sizeof path, "../templates/forms/%s.xml", forms[f]);
-        sbuf err = {0};
+        diag_list err = {0};
         tpl_form *t = tpl_load(path, &err);
-        cr_assert_not_null(t, "%s: %s", path, err.data);
-        sbuf_free(&err);
+        cr_assert_not_null(t, "%s: %s", path, ufx_diags(&err));
+        diag_list_free(&err);
         cr_expect_geq(t->header.size, 7, "%s header", forms[f]);
         cr_expect_geq(t->footer.size, 7, "%s footer", forms[f]);
         for (size_t b = 0; b < t->nblocks; b++)

@@ -11,6 +11,7 @@
 
 #include <hb.h>
 
+#include "unit_fixture.h"
 #include "font.h"
 #include "form_fixture.h"
 #include "layout.h"
@@ -68,7 +69,7 @@ static char *run_py(const char *name, const char *script, const char *extra, con
 static lo_doc *demo_doc(kv_map **m_out, size_t npersons, size_t summary)
 {
     sbuf err = {0};
-    tpl_form *t = tpl_load(DEMO, &err);
+    tpl_form *t = ufx_template(DEMO);
     cr_assert_not_null(t, "%s", err.data);
     kv_map *m = fixture_demo_data(npersons, summary);
     layout_source src = kv_source(m);
@@ -226,7 +227,7 @@ Test(writers, pdf_600_distinct_characters_overhead_beyond_font_under_30k, .init 
         "<row height=\"240\"><cell align=\"left\" valign=\"top\" size=\"11\" min-size=\"8\">{{text}}</cell></row>"
         "</form>";
     sbuf err = {0};
-    tpl_form *t = tpl_parse(xml, strlen(xml), "dense.xml", &err);
+    tpl_form *t = ufx_template_mem(xml, strlen(xml), "dense.xml");
     cr_assert_not_null(t, "%s", err.data);
     sbuf text = {0};
     size_t n = 0;
@@ -401,7 +402,7 @@ Test(writers, xlsx_tall_rows_split_under_excel_limit, .init = setup, .fini = tea
         "<row height=\"10\"><cell colspan=\"2\" choices=\"是,否\">{{c}}</cell></row>"
         "</form>";
     sbuf err = {0};
-    tpl_form *t = tpl_parse(xml, strlen(xml), "tall.xml", &err);
+    tpl_form *t = ufx_template_mem(xml, strlen(xml), "tall.xml");
     cr_assert_not_null(t, "%s", err.data);
     kv_map *m = kv_new();
     kv_set(m, "a", "@甲");
@@ -742,7 +743,7 @@ Test(writers, pagers_write_what_the_whole_document_gives, .init = setup, .fini =
     sbuf err = {0};
     /* the demo: a 续页, list heads repeated as print titles, a row taller
      * than Excel allows */
-    tpl_form *t = tpl_load(DEMO, &err);
+    tpl_form *t = ufx_template(DEMO);
     cr_assert_not_null(t, "%s", err.data);
     kv_map *m = fixture_demo_data(45, 1500);
     check_pager(t, m, "demo");
@@ -751,7 +752,7 @@ Test(writers, pagers_write_what_the_whole_document_gives, .init = setup, .fini =
     /* the summary: formulas over the list, a chart sheet, and a unit whose
      * issues fill a page: its row (526 pt) is two sheet rows, every cell of
      * it merged over both, which a constant-memory sheet writes row by row */
-    t = tpl_load("../templates/forms/summary.xml", &err);
+    t = ufx_template("../templates/forms/summary.xml");
     cr_assert_not_null(t, "%s", err.data);
     m = fixture_summary_data(300, 3000);
     int multi = check_pager(t, m, "summary");

@@ -8,6 +8,33 @@
 
 #include "form_fixture.h"
 
+tpl_form *ufx_template(const char *path)
+{
+    diag_list dl = {0};
+    tpl_form *t = tpl_load(path, &dl);
+    cr_assert_not_null(t, "%s: %s", path, ufx_diags(&dl));
+    diag_list_free(&dl);
+    return t;
+}
+
+tpl_form *ufx_template_mem(const char *xml, size_t len, const char *name)
+{
+    diag_list dl = {0};
+    tpl_form *t = tpl_parse(xml, len, name, &dl);
+    cr_assert_not_null(t, "%s: %s", name, ufx_diags(&dl));
+    diag_list_free(&dl);
+    return t;
+}
+
+const char *ufx_diags(const diag_list *dl)
+{
+    static sbuf b;   /* a test is one process */
+    sbuf_clear(&b);
+    sbuf_puts(&b, "");
+    diag_render_all(dl, LANG_ZH, &b);
+    return b.data;
+}
+
 void ufx_free(unit_fixture *fx)
 {
     if (fx->u) {
@@ -60,7 +87,7 @@ void ufx_compute(unit_fixture *fx)
 void ufx_open_forms(unit_fixture *fx)
 {
     char err[512];
-    fx->fc = forms_ctx_new("../templates/forms", err, sizeof err);
+    fx->fc = forms_ctx_new("../templates/forms", LANG_ZH, err, sizeof err);
     cr_assert(fx->fc, "forms_ctx_new: %s", err);
     fx->dir = fixture_tmpdir();
     cr_assert(fx->dir);

@@ -26,6 +26,14 @@ typedef struct unit_fixture {
     char *dir;             /* ufx_open_forms: private temp directory (kept with KAOHE_FORMS_KEEP) */
 } unit_fixture;
 
+/* A template from a file, or from memory under name; asserts it parses. */
+tpl_form *ufx_template(const char *path);
+tpl_form *ufx_template_mem(const char *xml, size_t len, const char *name);
+
+/* The diagnostics of dl rendered in Chinese, one a line ("" for none);
+ * valid until the next call. */
+const char *ufx_diags(const diag_list *dl);
+
 /* Free everything the fixture holds and zero it (a test's .fini). */
 void ufx_free(unit_fixture *fx);
 
