@@ -22,6 +22,7 @@
 #include <xlsxwriter.h>
 
 #include "batch.h"
+#include "diag.h"
 #include "manifest.h"
 #include "outfile.h"
 #include "pdfa.h"
@@ -836,7 +837,10 @@ static bool load_contents(const archive_opts *o, tpl_form **t, font_set **fs, sb
 {
     sbuf path = {0};
     sbuf_printf(&path, "%s/forms/contents.xml", o->templates ? o->templates : "templates");
-    *t = tpl_load(path.data, err);
+    diag_list dl = {0};
+    *t = tpl_load(path.data, &dl);
+    if (!*t && dl.n) diag_render(&dl.v[0], o->lang, err);
+    diag_list_free(&dl);
     sbuf_free(&path);
     *fs = *t ? font_set_open(NULL, err) : NULL;
     return *fs != NULL;
