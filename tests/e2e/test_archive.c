@@ -147,6 +147,11 @@ Test(archive, scans_filed_reported_and_deterministic)
              "cmp j1-000.jpg j2-000.jpg && echo same; pdfimages -list arch/2025/U001/P0002.pdf | awk 'NR>2{print $6}'");
     cr_expect_str_eq(out, "same\ngray\ngray\nrgb\ngray\n", "%s", out);
     free(out);
+    /* a JPEG file goes in as it was too: U002's first unit form, its quota application */
+    sh(&out, "pdfimages -j -f 2 -l 2 arch/2025/U002/unit.pdf j3 && cmp scans/u2-quota-application-1.jpg j3-000.jpg "
+             "&& echo same");
+    cr_expect_str_eq(out, "same\n", "the JPEG file's bytes in the volume:\n%s", out);
+    free(out);
     /* 卷内目录: each document, its pages in the volume (after the contents), the scans; 缺 for the dropped page */
     sh(&out, "pdftotext -l 1 -layout arch/2025/U001/P0001.pdf - | grep -E '卷内目录|登记表|通知书' | tr -s ' '");
     cr_expect_str_eq(out, " 卷内目录\n 1 公务员年度考核登记表 2 第1页 reg.tif:1；第2页 缺\n"
