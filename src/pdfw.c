@@ -1069,6 +1069,7 @@ static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts 
         ok = false;
     }
     ok = ok && ps->draw(ps->ctx, &dw, &ch, pe, err);
+    ok = ok && (!opts->more || opts->more(opts->more_ctx, pdf, err));
     chars_free(&ch);
     if (ok && !opts->no_compress && !hpdfx_deflate_rest(pdf, &dw.z)) {
         libharu_failed(err, pe);
