@@ -30,6 +30,7 @@
 #include "scan.h"
 #include "sigcheck.h"
 #include "volume.h"
+#include "xlsxw.h"
 
 /* ---------------------------------------------------------------- the package */
 
@@ -687,7 +688,7 @@ static bool write_report_txt(const filing *f, outputs *out)
 }
 
 /* warnings.txt as a second sheet, with a header row. */
-static void warnings_sheet(lxw_workbook *wb, lxw_format *bold, const sbuf *w)
+static void warnings_sheet(lxw_workbook *wb, lxw_format *bold, lxw_format *quoted, const sbuf *w)
 {
     static const char *const head[9] = {"warning", "unit", "person", "form", "page", "place", "field", "ink",
                                         "scan"};
@@ -700,7 +701,7 @@ static void warnings_sheet(lxw_workbook *wb, lxw_format *bold, const sbuf *w)
         int n = split_tabs(l, c, 9);
         for (int k = 0; k < n; k++) {
             if (k == 4 || k == 5) worksheet_write_number(ws, row, (lxw_col_t)k, atof(c[k]), NULL);
-            else worksheet_write_string(ws, row, (lxw_col_t)k, c[k], NULL);
+            else xlsxw_write_text(ws, row, (lxw_col_t)k, c[k], NULL, quoted);
         }
         row++;
     }
@@ -729,6 +730,7 @@ static bool write_report_xlsx(const filing *f, const sbuf *w, outputs *out)
         lxw_worksheet *ws = workbook_add_worksheet(wb, "report");
         lxw_format *bold = workbook_add_format(wb);
         format_set_bold(bold);
+        lxw_format *quoted = xlsxw_quoted_format(wb);   /* a scan's file name may start like a formula */
         for (int c = 0; c < 8; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, HEAD[c], bold);
         sbuf cells[8] = {{0}};
         lxw_row_t row = 1;
@@ -736,7 +738,7 @@ static bool write_report_xlsx(const filing *f, const sbuf *w, outputs *out)
             report_cells(&f->pkg.v[i], cells);
             for (int c = 0; c < 8; c++) {
                 if (c == 3 || c == 4) worksheet_write_number(ws, row, (lxw_col_t)c, atof(cells[c].data), NULL);
-                else worksheet_write_string(ws, row, (lxw_col_t)c, cells[c].data, NULL);
+                else xlsxw_write_text(ws, row, (lxw_col_t)c, cells[c].data, NULL, quoted);
             }
         }
         worksheet_write_string(ws, row, 0, "unrecognised", bold);
@@ -744,12 +746,12 @@ static bool write_report_xlsx(const filing *f, const sbuf *w, outputs *out)
         for (size_t k = 0; k < f->nunrec; k++) {
             sbuf_clear(&cells[0]);
             unrec_entry(f, k, &cells[0]);
-            worksheet_write_string(ws, (lxw_row_t)(row + 1 + k), 0, cells[0].data, NULL);
+            xlsxw_write_text(ws, (lxw_row_t)(row + 1 + k), 0, cells[0].data, NULL, quoted);
         }
         for (int c = 0; c < 8; c++) sbuf_free(&cells[c]);
         worksheet_set_column(ws, 0, 2, 14, NULL);
         worksheet_set_column(ws, 3, 7, 12, NULL);
-        warnings_sheet(wb, bold, w);
+        warnings_sheet(wb, bold, quoted, w);
         ok = workbook_close(wb) == LXW_NO_ERROR && rename(tmp, path.data) == 0;
     }
     if (!ok) {
