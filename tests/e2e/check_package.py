@@ -1341,7 +1341,7 @@ class UnitCtx:
                 rep.ok(cat, isinstance(got, (int, float)) and abs(got - float(want)) < 1e-6, gw,
                        "比例 %r, expected %.6f" % (got, float(want)))
             else:
-                rep.ok(cat, got in (None, ""), gw, "比例 %r with no participants" % got)
+                rep.ok(cat, got == "—", gw, "比例 %r with no participants (— expected: no ratio)" % got)
             rep.ok(cat, exp["excellent_n"] <= exp["places"] or self.ru["status"] != "ok", gw,
                    "more excellent (%d) than places (%d) in an ok unit" % (exp["excellent_n"], exp["places"]))
         # the bucket table: one row per bucket of results.xml
