@@ -417,7 +417,7 @@ static void on_style(xmlTextReaderPtr r, void *arg)
 /* Excel writes characters XML cannot carry as _xHHHH_ (e.g. _x000D_). */
 static void unescape_x(sbuf *b, size_t from)
 {
-    if (!b->data || !strstr(b->data + from, "_x")) return;   /* the common case */
+    if (!b->data || !memmem(b->data + from, b->len - from, "_x", 2)) return;   /* the common case */
     char *s = b->data + from, *w = s;
     for (char *c = s; *c;) {
         unsigned v;
@@ -815,72 +815,162 @@ static bool row_has_value(const row_state *rs)
     return false;
 }
 
+/* What the t attribute of a <c> says its <v>/<is> text is. */
+typedef enum { CT_NUMBER, CT_SHARED, CT_BOOL, CT_ERROR, CT_INLINE, CT_STR, CT_OTHER } cell_kind;
+
+/* t="" and no t at all are numbers; "d" (an ISO date) and anything unknown
+ * are kept as text. */
+static cell_kind cell_kind_of(const xmlChar *v, size_t n)
+{
+    if (n == 0) return CT_NUMBER;
+    if (n == 1) {
+        switch (v[0]) {
+        case 'n': return CT_NUMBER;
+        case 's': return CT_SHARED;
+        case 'b': return CT_BOOL;
+        case 'e': return CT_ERROR;
+        default: return CT_OTHER;
+        }
+    }
+    if (n == 9 && !memcmp(v, "inlineStr", 9)) return CT_INLINE;
+    if (n == 3 && !memcmp(v, "str", 3)) return CT_STR;
+    return CT_OTHER;
+}
+
+/* A cell's number: plain digits (counts, years, indices: most of them) are
+ * read here, exactly, as a double holds every integer below 2^53; anything
+ * else (fractions, exponents, signs, blanks) goes to strtod as before. */
+static double parse_number(const char *s)
+{
+    double v = 0;
+    const char *p = s;
+    while (*p >= '0' && *p <= '9' && p - s < 15) v = v * 10 + (*p++ - '0');
+    return !*p && p > s ? v : strtod(s, NULL);
+}
+
 /* The typed value of a cell once its <v>/<is> text is in rs->text. */
-static void cell_finish(row_state *rs, xlsxr_cell *c, const char *t, long style)
+static void cell_finish(row_state *rs, xlsxr_cell *c, cell_kind t, long style)
 {
     size_t at = rs->text_at[rs->n - 1];
     const char *raw = rs->text.data ? rs->text.data + at : "";
-    if (!t || !strcmp(t, "n")) {
+    switch (t) {
+    case CT_NUMBER:
         if (!*raw) return;
         c->type = XC_NUMBER;
-        c->num = strtod(raw, NULL);
+        c->num = parse_number(raw);
         c->date = style >= 0 && style < rs->x->n_xf && rs->x->xf_date[style];
-    } else if (!strcmp(t, "s")) {
-        char *end;
-        long i = strtol(raw, &end, 10);
-        const char *s = *raw && !*end ? sst_get(rs->x, i) : NULL;
+        break;
+    case CT_SHARED: {
+        long i = 0;
+        const char *p = raw;
+        while (*p >= '0' && *p <= '9' && p - raw < 12) i = i * 10 + (*p++ - '0');
+        if (*p || p == raw) {   /* not plain digits: as strtol reads it */
+            char *end;
+            i = strtol(raw, &end, 10);
+            if (!*raw || *end) i = -1;
+        }
+        const char *s = sst_get(rs->x, i);
         rs->text.len = at;
         sbuf_puts(&rs->text, s ? s : "");
         c->type = XC_STRING;
-    } else if (!strcmp(t, "b")) {
+        break;
+    }
+    case CT_BOOL:
         c->type = XC_BOOL;
         c->num = !strcmp(raw, "1") || !strcmp(raw, "true");
-    } else if (!strcmp(t, "e")) {
+        break;
+    case CT_ERROR:
         c->type = XC_ERROR;
-    } else {
+        break;
+    default:
         /* str (a formula's text), inlineStr, d (an ISO date) */
         unescape_x(&rs->text, at);
         c->type = XC_STRING;
+        break;
     }
 }
 
-/* The sheet's rows go through libxml2's SAX2 push parser rather than the
+/* The sheet's rows go through libxml2's SAX2 parser rather than the
  * xmlTextReader the other parts use: the reader builds (and frees) a node
  * for every element and text, 7 per cell, which was 55% of an import; the
- * SAX events carry the same information with nothing built. Still one
- * inflated chunk at a time. */
+ * SAX events carry the same information with nothing built. The parser
+ * pulls the inflated part through part_read a few KB at a time (the push
+ * parser, fed 64 KB chunks, spent ~10% more looking ahead for whole tags).
+ * Element and attribute names arrive interned in the parser's dictionary,
+ * so they are told apart by pointer. */
+typedef struct sheet_names {
+    const xmlChar *row, *c, *v, *t, *rPh, *phoneticPr, *sheetData, *r, *s;
+} sheet_names;
+
 typedef struct sheet_sax {
     row_state rs;
     xlsxr_row_fn fn;
     void *arg;
+    xmlParserCtxtPtr pc;
+    sheet_names nm;
     int rc;
     long row;
     int col;
     bool in_row, in_value, in_phonetic, done, doctype;
     int depth, c_depth;
     xlsxr_cell *cell;
-    char t[16];
+    cell_kind t;
     long style;
 } sheet_sax;
 
-/* attribute `name` of a SAX2 start tag (no namespace on cell attributes) */
-static const char *sax_attr(const xmlChar **attrs, int n, const char *name, char *buf, size_t cap)
+static void sheet_names_of(xmlDictPtr d, sheet_names *n)
+{
+    n->row = xmlDictLookup(d, BAD_CAST "row", -1);
+    n->c = xmlDictLookup(d, BAD_CAST "c", -1);
+    n->v = xmlDictLookup(d, BAD_CAST "v", -1);
+    n->t = xmlDictLookup(d, BAD_CAST "t", -1);
+    n->rPh = xmlDictLookup(d, BAD_CAST "rPh", -1);
+    n->phoneticPr = xmlDictLookup(d, BAD_CAST "phoneticPr", -1);
+    n->sheetData = xmlDictLookup(d, BAD_CAST "sheetData", -1);
+    n->r = xmlDictLookup(d, BAD_CAST "r", -1);
+    n->s = xmlDictLookup(d, BAD_CAST "s", -1);
+}
+
+/* The value [*v, *end) of attribute `name` (interned, no namespace) of a
+ * SAX2 start tag; false when it is absent. */
+static bool sax_attr(const xmlChar **attrs, int n, const xmlChar *name, const xmlChar **v, const xmlChar **end)
 {
     for (int i = 0; i < n; i++) {
         const xmlChar **a = attrs + 5 * i;   /* localname, prefix, URI, value, end */
-        if (!a[1] && !strcmp((const char *)a[0], name)) {
-            size_t len = (size_t)(a[4] - a[3]);
-            if (len >= cap) len = cap - 1;
-            memcpy(buf, a[3], len);
-            buf[len] = '\0';
-            return buf;
+        if (a[0] == name && !a[1]) {
+            *v = a[3];
+            *end = a[4];
+            return true;
         }
     }
-    return NULL;
+    return false;
 }
 
-/* Element names of SpreadsheetML: compare the short ones without strcmp. */
-#define NAME_IS(n, lit) ((n)[0] == (lit)[0] && !strcmp((n) + 1, (lit) + 1))
+/* A row number or style index as strtol reads its first 63 characters:
+ * plain digits here, the rest by strtol. */
+static long attr_long(const xmlChar *v, const xmlChar *end)
+{
+    long r = 0;
+    const xmlChar *p = v;
+    while (p < end && *p >= '0' && *p <= '9' && p - v < 12) r = r * 10 + (*p++ - '0');
+    if (p == end && p > v) return r;
+    char buf[64];
+    size_t len = (size_t)(end - v) < sizeof buf - 1 ? (size_t)(end - v) : sizeof buf - 1;
+    memcpy(buf, v, len);
+    buf[len] = '\0';
+    return strtol(buf, NULL, 10);
+}
+
+/* The column of a cell reference ("F17" -> 5); false without letters. */
+static bool ref_col(const xmlChar *v, const xmlChar *end, int *col)
+{
+    int c = 0;
+    const xmlChar *p = v;
+    while (p < end && p - v < 63 && *p >= 'A' && *p <= 'Z' && c <= XLSXR_MAX_COLS) c = c * 26 + (*p++ - 'A' + 1);
+    if (p == v || c > XLSXR_MAX_COLS) return false;
+    *col = c - 1;
+    return true;
+}
 
 static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
                       const xmlChar **ns, int nattrs, int ndef, const xmlChar **attrs)
@@ -889,31 +979,31 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
     sheet_sax *sx = ctx;
     sx->depth++;
     if (sx->done || sx->rc) return;
-    const char *name = (const char *)local;
-    char ab[64];
-    if (NAME_IS(name, "row")) {
-        const char *ra = sax_attr(attrs, nattrs, "r", ab, sizeof ab);
-        long rn = ra ? strtol(ra, NULL, 10) : sx->row + 1;
+    const sheet_names *nm = &sx->nm;
+    const xmlChar *v, *end;
+    if (local == nm->c && sx->in_row) {
+        int cc;
+        sx->col = sax_attr(attrs, nattrs, nm->r, &v, &end) && ref_col(v, end, &cc) ? cc : sx->col + 1;
+        sx->style = sax_attr(attrs, nattrs, nm->s, &v, &end) ? attr_long(v, end) : -1;
+        sx->t = sax_attr(attrs, nattrs, nm->t, &v, &end) ? cell_kind_of(v, (size_t)(end - v)) : CT_NUMBER;
+        sx->cell = sx->col < XLSXR_MAX_COLS ? row_new_cell(&sx->rs, sx->col) : NULL;
+        sx->c_depth = sx->depth;
+    } else if (local == nm->v || local == nm->t) {
+        if (sx->cell) sx->in_value = !sx->in_phonetic;
+    } else if (local == nm->row) {
+        long rn = sax_attr(attrs, nattrs, nm->r, &v, &end) ? attr_long(v, end) : sx->row + 1;
         sx->row = rn > sx->row ? rn : sx->row + 1;
         sx->col = -1;
         sx->rs.n = 0;
         sbuf_clear(&sx->rs.text);
         sx->in_row = true;
-    } else if (NAME_IS(name, "c") && sx->in_row) {
-        const char *ref = sax_attr(attrs, nattrs, "r", ab, sizeof ab);
-        int cc;
-        sx->col = ref && parse_ref(ref, &cc, NULL) ? cc : sx->col + 1;
-        const char *sv = sax_attr(attrs, nattrs, "s", ab, sizeof ab);
-        sx->style = sv ? strtol(sv, NULL, 10) : -1;
-        if (!sax_attr(attrs, nattrs, "t", sx->t, sizeof sx->t)) sx->t[0] = '\0';
-        sx->cell = sx->col < XLSXR_MAX_COLS ? row_new_cell(&sx->rs, sx->col) : NULL;
-        sx->c_depth = sx->depth;
-    } else if (sx->cell && (NAME_IS(name, "rPh") || NAME_IS(name, "phoneticPr"))) {
+    } else if (sx->cell && (local == nm->rPh || local == nm->phoneticPr)) {
         sx->in_phonetic = true;
-    } else if (sx->cell && (NAME_IS(name, "v") || NAME_IS(name, "t"))) {
-        sx->in_value = !sx->in_phonetic;
     }
 }
+
+/* Stop reading: xmlStopParser may be called from inside a SAX callback. */
+static void sax_stop(sheet_sax *sx) { xmlStopParser(sx->pc); }
 
 static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
@@ -921,26 +1011,28 @@ static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, cons
     sheet_sax *sx = ctx;
     int depth = sx->depth--;
     if (sx->done || sx->rc) return;
-    const char *name = (const char *)local;
-    if (NAME_IS(name, "v") || NAME_IS(name, "t")) sx->in_value = false;
-    else if (NAME_IS(name, "rPh") || NAME_IS(name, "phoneticPr")) sx->in_phonetic = false;
-    else if (NAME_IS(name, "c") && sx->cell && depth == sx->c_depth) {
+    const sheet_names *nm = &sx->nm;
+    if (local == nm->v || local == nm->t) sx->in_value = false;
+    else if (local == nm->c) {
+        if (!sx->cell || depth != sx->c_depth) return;
         row_state *rs = &sx->rs;
         sbuf_putc(&rs->text, '\0');
         rs->text.len--;
         /* an element without a value (<c r="B2" s="1"/>) is no cell */
-        if (rs->text.len == rs->text_at[rs->n - 1] && strcmp(sx->t, "inlineStr") && strcmp(sx->t, "str")) rs->n--;
+        if (rs->text.len == rs->text_at[rs->n - 1] && sx->t != CT_INLINE && sx->t != CT_STR) rs->n--;
         else {
-            cell_finish(rs, sx->cell, sx->t[0] ? sx->t : NULL, sx->style);
+            cell_finish(rs, sx->cell, sx->t, sx->style);
             rs->text.len++;   /* keep the NUL: the next cell starts after it */
         }
         sx->cell = NULL;
-    } else if (NAME_IS(name, "row") && sx->in_row) {
+    } else if (local == nm->rPh || local == nm->phoneticPr) sx->in_phonetic = false;
+    else if (local == nm->row && sx->in_row) {
         sx->in_row = false;
         row_finish(&sx->rs, sx->row);
         if (row_has_value(&sx->rs)) sx->rc = sx->fn(sx->arg, sx->row, sx->rs.cells, sx->rs.n);
-    } else if (NAME_IS(name, "sheetData")) {
-        sx->done = true;   /* nothing after the rows concerns us */
+        if (sx->rc) sax_stop(sx);
+    } else if (local == nm->sheetData) {
+        sx->done = true;   /* nothing after the rows concerns us, but it must be well-formed */
     }
 }
 
@@ -953,10 +1045,28 @@ static void sax_chars(void *ctx, const xmlChar *ch, int len)
 static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
 {
     (void)name; (void)ext; (void)sys;
-    ((sheet_sax *)ctx)->doctype = true;   /* no DTDs in a package */
+    sheet_sax *sx = ctx;
+    sx->doctype = true;   /* no DTDs in a package */
+    sax_stop(sx);
 }
 
 static void sax_error(void *ctx, xmlErrorPtr err) { (void)ctx; (void)err; }
+
+/* The parser's input: part_read, except that a read error or the size cap
+ * ends the input instead of failing it (libxml2 would print an I/O error
+ * of its own); part_close_check reports it. */
+static int sheet_read(void *ctx, char *buf, int len)
+{
+    int n = part_read(ctx, buf, len);
+    return n < 0 ? 0 : n;
+}
+
+/* Inflate what is left of the part, so that its CRC is checked on close. */
+static void part_drain(part_in *p)
+{
+    char buf[16384];
+    while (!p->err && !p->bomb && part_read(p, buf, sizeof buf) > 0) {}
+}
 
 int xlsxr_read_sheet(xlsxr *x, int si, xlsxr_row_fn fn, void *arg, xlsxr_error *e)
 {
@@ -982,17 +1092,17 @@ int xlsxr_read_sheet(xlsxr *x, int si, xlsxr_row_fn fn, void *arg, xlsxr_error *
     h.cdataBlock = sax_chars;
     h.internalSubset = sax_doctype;
     h.serror = sax_error;
-    xmlParserCtxtPtr pc = xmlCreatePushParserCtxt(&h, &sx, NULL, 0, part);
+    xmlParserCtxtPtr pc = xmlCreateIOParserCtxt(&h, &sx, sheet_read, part_close, &p, XML_CHAR_ENCODING_NONE);
     bool xml_bad = !pc;
-    if (pc) xmlCtxtUseOptions(pc, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    char buf[65536];
-    int n;
-    while (pc && !sx.rc && !sx.done && !sx.doctype && (n = part_read(&p, buf, sizeof buf)) > 0)
-        if (xmlParseChunk(pc, buf, n, 0) != 0) { xml_bad = true; break; }
-    if (pc && !xml_bad && !sx.rc && !sx.done && !sx.doctype && !p.err && !p.bomb && xmlParseChunk(pc, NULL, 0, 1) != 0)
-        xml_bad = true;
-    if (pc && !pc->wellFormed && !sx.done && !sx.rc) xml_bad = true;
-    if (pc) xmlFreeParserCtxt(pc);
+    if (pc) {
+        xmlCtxtUseOptions(pc, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        sx.pc = pc;
+        sheet_names_of(pc->dict, &sx.nm);
+        int ret = xmlParseDocument(pc);
+        if (!sx.rc && !sx.doctype && (ret != 0 || !pc->wellFormed)) xml_bad = true;
+        xmlFreeParserCtxt(pc);
+    }
+    part_drain(&p);
     bool ok = part_close_check(&p, part, e);
     if (ok && (xml_bad || sx.doctype)) {
         set_err(e, "ROSTER_ZIP_CORRUPT", "%s: XML", part);
