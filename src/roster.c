@@ -312,6 +312,55 @@ static size_t cp_count(const char *s)
     return n;
 }
 
+/* At most `limit` code points: a text of no more bytes than that is short
+ * enough without counting (every value of a row is checked). */
+static bool cp_within(const char *s, size_t bytes, size_t limit)
+{
+    return bytes <= limit || cp_count(s) <= limit;
+}
+
+/* Append n bytes; sbuf_add's work inline when they fit (hot: every value
+ * and every piece of XML of every row goes through here). */
+static inline void buf_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) sbuf_reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void buf_lit(sbuf *b, const char *s) { buf_add(b, s, strlen(s)); }
+
+/* Append a non-negative number in decimal, zero-padded to `width` digits
+ * ("%0*d" without printf: it runs for every date and year of every row). */
+static void put_uint(sbuf *b, unsigned long long v, int width)
+{
+    char digits[24];
+    int k = 0;
+    do { digits[k++] = (char)('0' + v % 10); v /= 10; } while (v);
+    while (k < width && k < (int)sizeof digits) digits[k++] = '0';
+    char out[24];
+    for (int i = 0; i < k; i++) out[i] = digits[k - 1 - i];
+    buf_add(b, out, (size_t)k);
+}
+
+/* Does s[0..n) hold a byte below 0x20? Eight bytes at a time: a byte is
+ * below 0x20 when its top three bits are clear (exact zero-byte test). */
+static bool has_low_byte(const char *s, size_t n)
+{
+    const uint64_t hi3 = 0xE0E0E0E0E0E0E0E0ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t x = w & hi3;
+        if (~(((x & low7) + low7) | x | low7)) return true;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] < 0x20) return true;
+    return false;
+}
+
 /* Copy s without surrounding white space (ASCII and the ideographic space). */
 static void put_trimmed(sbuf *b, const char *s)
 {
@@ -403,25 +452,29 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
         sbuf_puts(out, cell->num ? "true" : "false");
         return NULL;
     }
+    bool blanks = false;   /* the text holds a line break or a tab */
     if (!num) {
         put_trimmed(out, cell->text);
         if (!out->len) return NULL;
-        for (const unsigned char *p = (const unsigned char *)out->data; *p; p++)
-            if (*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') {
-                *why = L(c, "含有控制字符", "holds a control character");
-                return "ROSTER_VALUE_INVALID";
+        if (has_low_byte(out->data, out->len))
+            for (const unsigned char *p = (const unsigned char *)out->data; *p; p++) {
+                if (*p == '\n' || *p == '\t' || *p == '\r') blanks = true;
+                else if (*p < 0x20) {
+                    *why = L(c, "含有控制字符", "holds a control character");
+                    return "ROSTER_VALUE_INVALID";
+                }
             }
     }
     switch (d->k) {
     case K_TEXT: case K_NAME: case K_LONG: {
         if (num) return "ROSTER_NUMBER_FOR_TEXT";
         size_t limit = d->k == K_LONG ? 20000 : 200;
-        if (cp_count(out->data) > limit) {
+        if (!cp_within(out->data, out->len, limit)) {
             *why = d->k == K_LONG ? L(c, "超过 20000 字", "longer than 20000 characters")
                                   : L(c, "超过 200 字", "longer than 200 characters");
             return "ROSTER_VALUE_INVALID";
         }
-        if (d->k != K_LONG)
+        if (d->k != K_LONG && blanks)
             for (char *p = out->data; *p; p++)
                 if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
         return NULL;
@@ -433,7 +486,7 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
             put_number(out, cell->num);
         }
         if (d->k == K_PHONE) {
-            if (cp_count(out->data) > 200) { *why = L(c, "超过 200 字", "longer than 200 characters"); return "ROSTER_VALUE_INVALID"; }
+            if (!cp_within(out->data, out->len, 200)) { *why = L(c, "超过 200 字", "longer than 200 characters"); return "ROSTER_VALUE_INVALID"; }
             return NULL;
         }
         size_t n = out->len;
@@ -464,7 +517,9 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
         }
         const char *hit = NULL;
         for (int i = 0; d->pub.labels[i]; i++)
-            if (!strcmp(v, d->pub.labels[i]) || !strcmp(v, d->values[i])) hit = d->values[i];
+            if ((v[0] == d->pub.labels[i][0] && !strcmp(v, d->pub.labels[i])) ||
+                (v[0] == d->values[i][0] && !strcmp(v, d->values[i])))
+                hit = d->values[i];
         bool flag;
         if (!hit && d->k == K_BOOL && value_boolean(v, &flag)) hit = flag ? "true" : "false";   /* 1/0/true/false */
         if (!hit && d->k == K_BOOL) {   /* Excel's CSV writes TRUE/FALSE */
@@ -494,13 +549,9 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
             return "ROSTER_VALUE_INVALID";
         }
         /* formatted by hand: this runs for every count cell of every row */
-        char digits[24];
-        int k = 0;
-        unsigned long long m = v < 0 ? (unsigned long long)(-v) : (unsigned long long)v;
-        do { digits[k++] = (char)('0' + m % 10); m /= 10; } while (m);
         sbuf_clear(out);
-        if (v < 0) sbuf_putc(out, '-');
-        while (k) sbuf_putc(out, digits[--k]);
+        if (v < 0) buf_add(out, "-", 1);
+        put_uint(out, v < 0 ? (unsigned long long)(-v) : (unsigned long long)v, 1);
         return NULL;
     }
     case K_DEC: case K_RATIO: {
@@ -557,9 +608,14 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
                                   : L(c, "应为年月，如 1980-05", "must be a year and month such as 1980-05");
             return "ROSTER_VALUE_INVALID";
         }
-        sbuf_clear(out);
-        if (d->k == K_DATE) sbuf_printf(out, "%04d-%02d-%02d", y, m, dd);
-        else sbuf_printf(out, "%04d-%02d", y, m);
+        sbuf_clear(out);   /* "%04d-%02d[-%02d]"; y, m, dd are in range here */
+        put_uint(out, (unsigned)y, 4);
+        buf_add(out, "-", 1);
+        put_uint(out, (unsigned)m, 2);
+        if (d->k == K_DATE) {
+            buf_add(out, "-", 1);
+            put_uint(out, (unsigned)dd, 2);
+        }
         return NULL;
     }
     case K_HISTORY: {
@@ -586,7 +642,11 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
                 if (n > best && !strncmp(p, L_GRADE[i], n)) { g = V_GRADE[i]; best = n; }
             }
             if (!g || yv < 1950 || yv > 2200 || ++count > 100) { p = NULL; break; }
-            sbuf_printf(&c->tmp, "<year value=\"%d\" grade=\"%s\"/>", yv, g);
+            buf_lit(&c->tmp, "<year value=\"");
+            put_uint(&c->tmp, (unsigned)yv, 1);
+            buf_lit(&c->tmp, "\" grade=\"");
+            buf_lit(&c->tmp, g);
+            buf_lit(&c->tmp, "\"/>");
             p += best;
         }
         if (!p || *p) {
@@ -714,39 +774,39 @@ static void report_missing_columns(ctx *c, long row)
  * attribute normalisation keeps them. */
 static void put_attr(sbuf *b, const char *name, const char *v)
 {
-    sbuf_putc(b, ' ');
-    sbuf_puts(b, name);
-    sbuf_add(b, "=\"", 2);
+    buf_add(b, " ", 1);
+    buf_lit(b, name);
+    buf_add(b, "=\"", 2);
     for (const char *p = v; *p;) {
         size_t run = strcspn(p, "&<>\"\n\r\t");   /* copy safe runs whole */
-        sbuf_add(b, p, run);
+        buf_add(b, p, run);
         p += run;
         switch (*p) {
-        case '&': sbuf_add(b, "&amp;", 5); break;
-        case '<': sbuf_add(b, "&lt;", 4); break;
-        case '>': sbuf_add(b, "&gt;", 4); break;
-        case '"': sbuf_add(b, "&quot;", 6); break;
-        case '\n': sbuf_add(b, "&#10;", 5); break;
-        case '\r': sbuf_add(b, "&#13;", 5); break;
-        case '\t': sbuf_add(b, "&#9;", 4); break;
+        case '&': buf_add(b, "&amp;", 5); break;
+        case '<': buf_add(b, "&lt;", 4); break;
+        case '>': buf_add(b, "&gt;", 4); break;
+        case '"': buf_add(b, "&quot;", 6); break;
+        case '\n': buf_add(b, "&#10;", 5); break;
+        case '\r': buf_add(b, "&#13;", 5); break;
+        case '\t': buf_add(b, "&#9;", 4); break;
         default: continue;
         }
         p++;
     }
-    sbuf_putc(b, '"');
+    buf_add(b, "\"", 1);
 }
 
 static void put_text(sbuf *b, const char *v)
 {
     for (const char *p = v; *p;) {
         size_t run = strcspn(p, "&<>\r");
-        sbuf_add(b, p, run);
+        buf_add(b, p, run);
         p += run;
         switch (*p) {
-        case '&': sbuf_add(b, "&amp;", 5); break;
-        case '<': sbuf_add(b, "&lt;", 4); break;
-        case '>': sbuf_add(b, "&gt;", 4); break;
-        case '\r': sbuf_add(b, "&#13;", 5); break;
+        case '&': buf_add(b, "&amp;", 5); break;
+        case '<': buf_add(b, "&lt;", 4); break;
+        case '>': buf_add(b, "&gt;", 4); break;
+        case '\r': buf_add(b, "&#13;", 5); break;
         default: continue;
         }
         p++;
