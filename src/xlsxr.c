@@ -1,10 +1,10 @@
 /* xlsxr — see xlsxr.h.
  * A workbook is read part by part: the package relationships lead to the
  * workbook part, its relationships to the sheets, the styles (which number
- * formats are dates) and the shared strings. A sheet is read twice when it
- * has merged cells: their list sits after the rows, so a first, raw pass
- * over the inflated bytes finds it (no XML parse), then the rows stream
- * through the XML reader. */
+ * formats are dates) and the shared strings. A sheet is inflated and
+ * parsed once; as its merged cells are listed after the rows, its rows wait
+ * in a spool (memory, then a temp file) until the end of the part, and are
+ * then handed over with the merged ranges applied. */
 #define _GNU_SOURCE   /* memmem */
 #include "xlsxr.h"
 
@@ -25,6 +25,8 @@
 #define XLSXR_RATIO_FLOOR (8LL << 20)      /* ... 8 MB (small parts compress very well) */
 #define XLSXR_SST_MEM     (24u << 20)      /* shared strings kept in memory up to this */
 #define XLSXR_MAX_MERGES  200000
+#define XLSXR_SPOOL_MEM   (4u << 20)       /* a sheet's rows kept in memory up to this */
+#define XLSXR_SPOOL_BUF   (1u << 20)       /* then written to a temp file in pieces of this */
 #define XLSXR_MAX_COLS    16384
 
 typedef struct merge_range { long r1, r2; int c1, c2; char *value; xlsxr_type type; double num; bool date; } merge_range;
@@ -417,7 +419,10 @@ static void on_style(xmlTextReaderPtr r, void *arg)
 /* Excel writes characters XML cannot carry as _xHHHH_ (e.g. _x000D_). */
 static void unescape_x(sbuf *b, size_t from)
 {
-    if (!b->data || !memmem(b->data + from, b->len - from, "_x", 2)) return;   /* the common case */
+    if (!b->data) return;
+    const char *u = b->data + from, *end = b->data + b->len;
+    while ((u = memchr(u, '_', (size_t)(end - u))) && u + 1 < end && u[1] != 'x') u++;
+    if (!u || u + 1 >= end) return;   /* no "_x": the common case */
     char *s = b->data + from, *w = s;
     for (char *c = s; *c;) {
         unsigned v;
@@ -674,7 +679,7 @@ bool xlsxr_serial_date(double serial, bool date1904, int *y, int *m, int *d)
     return true;
 }
 
-/* --- merged cells: the raw pass ------------------------------------------------ */
+/* --- merged cells ---------------------------------------------------------------- */
 
 typedef struct merges { merge_range *v; int n, cap; } merges;
 
@@ -692,53 +697,6 @@ static void merge_add(merges *ms, const char *ref)
     ms->v[ms->n++] = m;
 }
 
-/* Find every <mergeCell ref="..."> in the inflated bytes of a sheet. */
-static bool scan_merges(xlsxr *x, const char *part, merges *ms, xlsxr_error *e)
-{
-    part_in p;
-    if (!part_open(x, part, &p, e, true)) return false;
-    static const char key[] = "mergeCell ";
-    char buf[65536 + 512];
-    size_t keep = 0;
-    int n;
-    while ((n = part_read(&p, buf + keep, 65536)) > 0) {
-        size_t len = keep + (size_t)n;
-        size_t i = 0, cut = len > 300 ? len - 300 : 0;   /* a tag may straddle reads */
-        char *hit;
-        while (i < cut && (hit = memmem(buf + i, len - i, key, sizeof key - 1))) {
-            size_t at = (size_t)(hit - buf);
-            if (at >= cut) break;
-            char *end = memchr(hit, '>', len - at);
-            if (!end) break;
-            *end = '\0';
-            char *ref = strstr(hit, "ref=\"");
-            if (ref) {
-                char *q = strchr(ref + 5, '"');
-                if (q) {
-                    *q = '\0';
-                    merge_add(ms, ref + 5);
-                }
-            }
-            i = (size_t)(end - buf) + 1;
-        }
-        if (i < cut) i = cut;
-        keep = len - i;
-        memmove(buf, buf + i, keep);
-    }
-    /* the tail */
-    buf[keep] = '\0';
-    for (char *h = buf; (h = strstr(h, key)); h++) {
-        char *ref = strstr(h, "ref=\""), *q = ref ? strchr(ref + 5, '"') : NULL;
-        if (ref && q) {
-            *q = '\0';
-            merge_add(ms, ref + 5);
-            h = q;
-        }
-    }
-    if (n < 0) p.err = p.err ? p.err : -1;
-    return part_close_check(&p, part, e);
-}
-
 /* --- rows ---------------------------------------------------------------------- */
 
 typedef struct row_state {
@@ -748,6 +706,11 @@ typedef struct row_state {
     int n, cap;
     sbuf text;
     merges ms;
+    /* the ranges that reach the row being finished, in list order: rows
+     * come in increasing order, so each range enters and leaves once */
+    int *by_start;           /* range indices by first row (then list order) */
+    int next;                /* by_start[next] is the next range to enter */
+    int *active, n_active;
 } row_state;
 
 static xlsxr_cell *row_new_cell(row_state *rs, int col)
@@ -770,11 +733,51 @@ static int cmp_cell(const void *a, const void *b)
     return (x->col > y->col) - (x->col < y->col);
 }
 
+static int cmp_merge_start(const void *a, const void *b, void *arg)
+{
+    const merge_range *v = arg;
+    int i = *(const int *)a, j = *(const int *)b;
+    if (v[i].r1 != v[j].r1) return v[i].r1 < v[j].r1 ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+/* Once the ranges are known: their order of entry. */
+static void merges_index(row_state *rs)
+{
+    if (!rs->ms.n) return;
+    rs->by_start = xmalloc((size_t)rs->ms.n * sizeof *rs->by_start);
+    rs->active = xmalloc((size_t)rs->ms.n * sizeof *rs->active);
+    for (int k = 0; k < rs->ms.n; k++) rs->by_start[k] = k;
+    qsort_r(rs->by_start, (size_t)rs->ms.n, sizeof *rs->by_start, cmp_merge_start, rs->ms.v);
+}
+
+/* The ranges that reach `row` (rows increase): drop those that ended, take
+ * in those that start, keeping list order (the first range listed wins a
+ * cell two ranges claim, as when every range was tried for every row). */
+static void merges_advance(row_state *rs, long row)
+{
+    int w = 0;
+    for (int i = 0; i < rs->n_active; i++)
+        if (rs->ms.v[rs->active[i]].r2 >= row) rs->active[w++] = rs->active[i];
+    rs->n_active = w;
+    while (rs->next < rs->ms.n && rs->ms.v[rs->by_start[rs->next]].r1 <= row) {
+        int k = rs->by_start[rs->next++];
+        if (rs->ms.v[k].r2 < row) continue;
+        int i = rs->n_active++;
+        while (i > 0 && rs->active[i - 1] > k) {
+            rs->active[i] = rs->active[i - 1];
+            i--;
+        }
+        rs->active[i] = k;
+    }
+}
+
 /* Cells merged into a range get its top-left value; then pointers are fixed. */
 static void row_finish(row_state *rs, long row)
 {
-    for (int k = 0; k < rs->ms.n; k++) {
-        merge_range *m = &rs->ms.v[k];
+    if (rs->ms.n) merges_advance(rs, row);
+    for (int a = 0; a < rs->n_active; a++) {
+        merge_range *m = &rs->ms.v[rs->active[a]];
         if (row < m->r1 || row > m->r2) continue;
         if (row == m->r1) {
             free(m->value);
@@ -815,6 +818,130 @@ static bool row_has_value(const row_state *rs)
     return false;
 }
 
+/* --- the spool: rows waiting for the end of their sheet ---------------------------- */
+
+/* A row as spooled: its number, its cells (column, type, date flag, where
+ * its text starts) and their texts, each with its NUL. A number's or a
+ * boolean's value is read again from its text when the row comes back. */
+typedef struct spool_row { int64_t row; int32_t n; uint32_t text_len; } spool_row;
+typedef struct spool_cell { int32_t col; uint32_t text_at; uint8_t type, date; } spool_cell;
+
+typedef struct spool {
+    sbuf mem;                /* the rows while they fit in XLSXR_SPOOL_MEM */
+    FILE *f;                 /* then all of them here */
+    char *fbuf;              /* f's stdio buffer */
+    size_t at;               /* reading: position in mem */
+    bool failed;             /* the temp file could not be written or read */
+} spool;
+
+static void spool_put(spool *sp, const void *p, size_t n)
+{
+    if (sp->failed) return;
+    if (!sp->f && sp->mem.len + n <= XLSXR_SPOOL_MEM) {
+        sbuf_add(&sp->mem, p, n);
+        return;
+    }
+    if (!sp->f) {
+        sp->f = tmpfile();
+        if (!sp->f) {
+            sp->failed = true;
+            return;
+        }
+        sp->fbuf = xmalloc(XLSXR_SPOOL_BUF);
+        setvbuf(sp->f, sp->fbuf, _IOFBF, XLSXR_SPOOL_BUF);
+        if (sp->mem.len && fwrite(sp->mem.data, 1, sp->mem.len, sp->f) != sp->mem.len) sp->failed = true;
+        sbuf_free(&sp->mem);
+    }
+    if (fwrite(p, 1, n, sp->f) != n) sp->failed = true;
+}
+
+/* Back to the first row; false when the temp file fails. */
+static bool spool_rewind(spool *sp)
+{
+    sp->at = 0;
+    if (sp->f && (fflush(sp->f) != 0 || fseek(sp->f, 0, SEEK_SET) != 0)) sp->failed = true;
+    return !sp->failed;
+}
+
+/* Read n bytes; false at the end (or on a failure, then marked). */
+static bool spool_get(spool *sp, void *p, size_t n)
+{
+    if (!n) return true;
+    if (sp->f) {
+        size_t got = fread(p, 1, n, sp->f);
+        if (got != n && (got || ferror(sp->f))) sp->failed = true;
+        return got == n;
+    }
+    if (sp->at + n > sp->mem.len) return false;
+    memcpy(p, sp->mem.data + sp->at, n);
+    sp->at += n;
+    return true;
+}
+
+static void spool_free(spool *sp)
+{
+    if (sp->f) fclose(sp->f);
+    free(sp->fbuf);
+    sbuf_free(&sp->mem);
+}
+
+/* Spool the row read into rs (cells and texts as the parse left them). */
+static void spool_row_out(spool *sp, const row_state *rs, long row)
+{
+    spool_row h = { row, rs->n, (uint32_t)rs->text.len };
+    spool_put(sp, &h, sizeof h);
+    for (int i = 0; i < rs->n; i++) {
+        spool_cell c = { rs->cells[i].col, (uint32_t)rs->text_at[i], (uint8_t)rs->cells[i].type, rs->cells[i].date };
+        spool_put(sp, &c, sizeof c);
+    }
+    if (rs->text.len) spool_put(sp, rs->text.data, rs->text.len);
+}
+
+static double parse_number(const char *s);
+
+/* The next spooled row into rs; false at the end. */
+static bool spool_row_in(spool *sp, row_state *rs, long *row)
+{
+    spool_row h;
+    if (!spool_get(sp, &h, sizeof h)) return false;
+    if (h.n < 0 || h.n > XLSXR_MAX_COLS) {
+        sp->failed = true;
+        return false;
+    }
+    rs->n = 0;
+    sbuf_clear(&rs->text);
+    for (int i = 0; i < h.n; i++) {
+        spool_cell c;
+        if (!spool_get(sp, &c, sizeof c)) {
+            sp->failed = true;
+            return false;
+        }
+        xlsxr_cell *cell = row_new_cell(rs, c.col);
+        cell->type = (xlsxr_type)c.type;
+        cell->date = c.date;
+        rs->text_at[i] = c.text_at;
+    }
+    sbuf_reserve(&rs->text, h.text_len);
+    if (!spool_get(sp, rs->text.data, h.text_len)) {
+        sp->failed = true;
+        return false;
+    }
+    rs->text.len = h.text_len;
+    rs->text.data[rs->text.len] = '\0';
+    for (int i = 0; i < rs->n; i++) {
+        xlsxr_cell *cell = &rs->cells[i];
+        const char *t = rs->text.data + rs->text_at[i];
+        if (rs->text_at[i] >= h.text_len) {
+            sp->failed = true;
+            return false;
+        }
+        if (cell->type == XC_NUMBER) cell->num = parse_number(t);
+        else if (cell->type == XC_BOOL) cell->num = !strcmp(t, "1") || !strcmp(t, "true");
+    }
+    *row = (long)h.row;
+    return true;
+}
+
 /* What the t attribute of a <c> says its <v>/<is> text is. */
 typedef enum { CT_NUMBER, CT_SHARED, CT_BOOL, CT_ERROR, CT_INLINE, CT_STR, CT_OTHER } cell_kind;
 
@@ -848,16 +975,16 @@ static double parse_number(const char *s)
     return !*p && p > s ? v : strtod(s, NULL);
 }
 
-/* The typed value of a cell once its <v>/<is> text is in rs->text. */
+/* The type of a cell once its <v>/<is> text is in rs->text (a shared
+ * string's index replaced by the string). */
 static void cell_finish(row_state *rs, xlsxr_cell *c, cell_kind t, long style)
 {
     size_t at = rs->text_at[rs->n - 1];
     const char *raw = rs->text.data ? rs->text.data + at : "";
     switch (t) {
-    case CT_NUMBER:
+    case CT_NUMBER:   /* its value is read from the text when the row leaves the spool */
         if (!*raw) return;
         c->type = XC_NUMBER;
-        c->num = parse_number(raw);
         c->date = style >= 0 && style < rs->x->n_xf && rs->x->xf_date[style];
         break;
     case CT_SHARED: {
@@ -877,7 +1004,6 @@ static void cell_finish(row_state *rs, xlsxr_cell *c, cell_kind t, long style)
     }
     case CT_BOOL:
         c->type = XC_BOOL;
-        c->num = !strcmp(raw, "1") || !strcmp(raw, "true");
         break;
     case CT_ERROR:
         c->type = XC_ERROR;
@@ -899,16 +1025,14 @@ static void cell_finish(row_state *rs, xlsxr_cell *c, cell_kind t, long style)
  * Element and attribute names arrive interned in the parser's dictionary,
  * so they are told apart by pointer. */
 typedef struct sheet_names {
-    const xmlChar *row, *c, *v, *t, *rPh, *phoneticPr, *sheetData, *r, *s;
+    const xmlChar *row, *c, *v, *t, *rPh, *phoneticPr, *sheetData, *mergeCell, *r, *s, *ref;
 } sheet_names;
 
 typedef struct sheet_sax {
     row_state rs;
-    xlsxr_row_fn fn;
-    void *arg;
+    spool sp;
     xmlParserCtxtPtr pc;
     sheet_names nm;
-    int rc;
     long row;
     int col;
     bool in_row, in_value, in_phonetic, done, doctype;
@@ -927,8 +1051,10 @@ static void sheet_names_of(xmlDictPtr d, sheet_names *n)
     n->rPh = xmlDictLookup(d, BAD_CAST "rPh", -1);
     n->phoneticPr = xmlDictLookup(d, BAD_CAST "phoneticPr", -1);
     n->sheetData = xmlDictLookup(d, BAD_CAST "sheetData", -1);
+    n->mergeCell = xmlDictLookup(d, BAD_CAST "mergeCell", -1);
     n->r = xmlDictLookup(d, BAD_CAST "r", -1);
     n->s = xmlDictLookup(d, BAD_CAST "s", -1);
+    n->ref = xmlDictLookup(d, BAD_CAST "ref", -1);
 }
 
 /* The value [*v, *end) of attribute `name` (interned, no namespace) of a
@@ -978,9 +1104,19 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
     (void)prefix; (void)uri; (void)nns; (void)ns; (void)ndef;
     sheet_sax *sx = ctx;
     sx->depth++;
-    if (sx->done || sx->rc) return;
     const sheet_names *nm = &sx->nm;
     const xmlChar *v, *end;
+    if (local == nm->mergeCell) {   /* <mergeCells> follows <sheetData> */
+        char ref[64];
+        size_t len;
+        if (sax_attr(attrs, nattrs, nm->ref, &v, &end) && (len = (size_t)(end - v)) < sizeof ref) {
+            memcpy(ref, v, len);
+            ref[len] = '\0';
+            merge_add(&sx->rs.ms, ref);
+        }
+        return;
+    }
+    if (sx->done) return;
     if (local == nm->c && sx->in_row) {
         int cc;
         sx->col = sax_attr(attrs, nattrs, nm->r, &v, &end) && ref_col(v, end, &cc) ? cc : sx->col + 1;
@@ -1004,13 +1140,12 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
 
 /* Stop reading: xmlStopParser may be called from inside a SAX callback. */
 static void sax_stop(sheet_sax *sx) { xmlStopParser(sx->pc); }
-
 static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
     (void)prefix; (void)uri;
     sheet_sax *sx = ctx;
     int depth = sx->depth--;
-    if (sx->done || sx->rc) return;
+    if (sx->done) return;
     const sheet_names *nm = &sx->nm;
     if (local == nm->v || local == nm->t) sx->in_value = false;
     else if (local == nm->c) {
@@ -1028,9 +1163,7 @@ static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, cons
     } else if (local == nm->rPh || local == nm->phoneticPr) sx->in_phonetic = false;
     else if (local == nm->row && sx->in_row) {
         sx->in_row = false;
-        row_finish(&sx->rs, sx->row);
-        if (row_has_value(&sx->rs)) sx->rc = sx->fn(sx->arg, sx->row, sx->rs.cells, sx->rs.n);
-        if (sx->rc) sax_stop(sx);
+        spool_row_out(&sx->sp, &sx->rs, sx->row);
     } else if (local == nm->sheetData) {
         sx->done = true;   /* nothing after the rows concerns us, but it must be well-formed */
     }
@@ -1068,6 +1201,21 @@ static void part_drain(part_in *p)
     while (!p->err && !p->bomb && part_read(p, buf, sizeof buf) > 0) {}
 }
 
+/* Hand the spooled rows over, merged ranges applied. */
+static int sheet_replay(sheet_sax *sx, xlsxr_row_fn fn, void *arg)
+{
+    row_state *rs = &sx->rs;
+    merges_index(rs);
+    if (!spool_rewind(&sx->sp)) return -1;
+    long row;
+    int rc = 0;
+    while (!rc && spool_row_in(&sx->sp, rs, &row)) {
+        row_finish(rs, row);
+        if (row_has_value(rs)) rc = fn(arg, row, rs->cells, rs->n);
+    }
+    return sx->sp.failed ? -1 : rc;
+}
+
 int xlsxr_read_sheet(xlsxr *x, int si, xlsxr_row_fn fn, void *arg, xlsxr_error *e)
 {
     memset(e, 0, sizeof *e);
@@ -1076,13 +1224,9 @@ int xlsxr_read_sheet(xlsxr *x, int si, xlsxr_row_fn fn, void *arg, xlsxr_error *
         set_err(e, "ROSTER_NOT_WORKBOOK", "%s", si >= 0 && si < x->n_sheets ? x->sheets[si].name : "?");
         return -1;
     }
-    sheet_sax sx = { .rs = { .x = x }, .fn = fn, .arg = arg };
-    if (!scan_merges(x, part, &sx.rs.ms, e)) return -1;
     part_in p;
-    if (!part_open(x, part, &p, e, true)) {
-        free(sx.rs.ms.v);
-        return -1;
-    }
+    if (!part_open(x, part, &p, e, true)) return -1;
+    sheet_sax sx = { .rs = { .x = x } };
     xmlSAXHandler h;
     memset(&h, 0, sizeof h);
     h.initialized = XML_SAX2_MAGIC;
@@ -1099,7 +1243,7 @@ int xlsxr_read_sheet(xlsxr *x, int si, xlsxr_row_fn fn, void *arg, xlsxr_error *
         sx.pc = pc;
         sheet_names_of(pc->dict, &sx.nm);
         int ret = xmlParseDocument(pc);
-        if (!sx.rc && !sx.doctype && (ret != 0 || !pc->wellFormed)) xml_bad = true;
+        if (!sx.doctype && (ret != 0 || !pc->wellFormed)) xml_bad = true;
         xmlFreeParserCtxt(pc);
     }
     part_drain(&p);
@@ -1108,12 +1252,16 @@ int xlsxr_read_sheet(xlsxr *x, int si, xlsxr_row_fn fn, void *arg, xlsxr_error *
         set_err(e, "ROSTER_ZIP_CORRUPT", "%s: XML", part);
         ok = false;
     }
+    int rc = ok ? sheet_replay(&sx, fn, arg) : -1;
+    if (ok && sx.sp.failed) set_err(e, "INPUT_UNREADABLE", "%s", "temp file");
     row_state *rs = &sx.rs;
     for (int k = 0; k < rs->ms.n; k++) free(rs->ms.v[k].value);
     free(rs->ms.v);
+    free(rs->by_start);
+    free(rs->active);
     free(rs->cells);
     free(rs->text_at);
     sbuf_free(&rs->text);
-    if (!ok) return -1;
-    return sx.rc;
+    spool_free(&sx.sp);
+    return rc;
 }
