@@ -832,6 +832,7 @@ typedef struct spool {
     char *fbuf;              /* f's stdio buffer */
     size_t at;               /* reading: position in mem */
     bool failed;             /* the temp file could not be written or read */
+    sbuf rec;                /* one row's record being built or read */
 } spool;
 
 static void spool_put(spool *sp, const void *p, size_t n)
@@ -883,18 +884,25 @@ static void spool_free(spool *sp)
     if (sp->f) fclose(sp->f);
     free(sp->fbuf);
     sbuf_free(&sp->mem);
+    sbuf_free(&sp->rec);
 }
 
-/* Spool the row read into rs (cells and texts as the parse left them). */
+/* Spool the row read into rs (cells and texts as the parse left them), as
+ * one record. */
 static void spool_row_out(spool *sp, const row_state *rs, long row)
 {
     spool_row h = { row, rs->n, (uint32_t)rs->text.len };
-    spool_put(sp, &h, sizeof h);
-    for (int i = 0; i < rs->n; i++) {
-        spool_cell c = { rs->cells[i].col, (uint32_t)rs->text_at[i], (uint8_t)rs->cells[i].type, rs->cells[i].date };
-        spool_put(sp, &c, sizeof c);
-    }
-    if (rs->text.len) spool_put(sp, rs->text.data, rs->text.len);
+    sbuf *r = &sp->rec;
+    sbuf_clear(r);
+    sbuf_reserve(r, sizeof h + (size_t)rs->n * sizeof(spool_cell) + rs->text.len);
+    memcpy(r->data, &h, sizeof h);
+    spool_cell *c = (spool_cell *)(void *)(r->data + sizeof h);
+    for (int i = 0; i < rs->n; i++)
+        c[i] = (spool_cell){ rs->cells[i].col, (uint32_t)rs->text_at[i], (uint8_t)rs->cells[i].type, rs->cells[i].date };
+    r->len = sizeof h + (size_t)rs->n * sizeof *c;
+    if (rs->text.len) memcpy(r->data + r->len, rs->text.data, rs->text.len);
+    r->len += rs->text.len;
+    spool_put(sp, r->data, r->len);
 }
 
 static double parse_number(const char *s);
@@ -910,16 +918,19 @@ static bool spool_row_in(spool *sp, row_state *rs, long *row)
     }
     rs->n = 0;
     sbuf_clear(&rs->text);
+    sbuf *r = &sp->rec;
+    sbuf_clear(r);
+    sbuf_reserve(r, (size_t)h.n * sizeof(spool_cell));
+    if (!spool_get(sp, r->data, (size_t)h.n * sizeof(spool_cell))) {
+        sp->failed = true;
+        return false;
+    }
+    const spool_cell *sc = (const spool_cell *)(const void *)r->data;
     for (int i = 0; i < h.n; i++) {
-        spool_cell c;
-        if (!spool_get(sp, &c, sizeof c)) {
-            sp->failed = true;
-            return false;
-        }
-        xlsxr_cell *cell = row_new_cell(rs, c.col);
-        cell->type = (xlsxr_type)c.type;
-        cell->date = c.date;
-        rs->text_at[i] = c.text_at;
+        xlsxr_cell *cell = row_new_cell(rs, sc[i].col);
+        cell->type = (xlsxr_type)sc[i].type;
+        cell->date = sc[i].date;
+        rs->text_at[i] = sc[i].text_at;
     }
     sbuf_reserve(&rs->text, h.text_len);
     if (!spool_get(sp, rs->text.data, h.text_len)) {
