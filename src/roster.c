@@ -272,6 +272,7 @@ typedef struct ctx {
     long header_row;
     bool header_done, header_failed;
     sbuf val[P_N];           /* canonical values of the row being read */
+    const char *person_attr[P_N];   /* the attribute each 人员 column fills ("duty" of "person@duty") */
     bool has[P_N];
     sbuf xml, tmp;
     bool d1904;              /* the workbook's date system */
@@ -363,15 +364,17 @@ static bool has_low_byte(const char *s, size_t n)
 }
 
 /* Copy s without surrounding white space (ASCII and the ideographic space). */
+static bool ideographic_space(const char *s) { return s[0] == '\xE3' && s[1] == '\x80' && s[2] == '\x80'; }
+
 static void put_trimmed(sbuf *b, const char *s)
 {
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || !strncmp(s, "\xE3\x80\x80", 3))
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || ideographic_space(s))
         s += *s == '\xE3' ? 3 : 1;
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r' ||
-                 (n >= 3 && !memcmp(s + n - 3, "\xE3\x80\x80", 3))))
-        n -= s[n - 1] == '\x80' && n >= 3 && !memcmp(s + n - 3, "\xE3\x80\x80", 3) ? 3 : 1;
-    sbuf_add(b, s, n);
+                 (n >= 3 && s[n - 1] == '\x80' && ideographic_space(s + n - 3))))
+        n -= s[n - 1] == '\x80' ? 3 : 1;
+    buf_add(b, s, n);
 }
 
 /* A number as the schema's decimal lexical form: at most 6 fraction digits. */
@@ -984,8 +987,7 @@ static void assess_row(ctx *c, long row, const xlsxr_cell *cells, int n)
 static void put_field(ctx *c, sbuf *b, int f)
 {
     if (!c->has[f]) return;
-    const char *x = strchr(person_cols[f].pub.xml, '@');
-    put_attr(b, x + 1, c->val[f].data);
+    put_attr(b, c->person_attr[f], c->val[f].data);
 }
 
 /* The <person> element of a checked row. */
@@ -1446,6 +1448,10 @@ int roster_convert(char *const *paths, int n_paths, FILE *out, const roster_opts
 {
     memset(st, 0, sizeof *st);
     ctx c = { .o = o };
+    for (int f = 0; f < P_N; f++) {
+        const char *at = strchr(person_cols[f].pub.xml, '@');
+        c.person_attr[f] = at ? at + 1 : person_cols[f].pub.xml;
+    }
     xlsxr *x = NULL;
     sheet_src found[ROSTER_SHEET_COUNT];
     int rc = -1;
