@@ -346,21 +346,22 @@ static void put_uint(sbuf *b, unsigned long long v, int width)
     buf_add(b, out, (size_t)k);
 }
 
-/* Does s[0..n) hold a byte below 0x20? Eight bytes at a time: a byte is
- * below 0x20 when its top three bits are clear (exact zero-byte test). */
-static bool has_low_byte(const char *s, size_t n)
+/* The index of the first byte below 0x20 in s[from..n), or n. Eight bytes
+ * at a time: a byte is below 0x20 when its top three bits are clear (an
+ * exact zero-byte test on those bits). */
+static size_t next_low_byte(const char *s, size_t from, size_t n)
 {
     const uint64_t hi3 = 0xE0E0E0E0E0E0E0E0ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
-    size_t i = 0;
+    size_t i = from;
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
         uint64_t x = w & hi3;
-        if (~(((x & low7) + low7) | x | low7)) return true;
+        if (~(((x & low7) + low7) | x | low7)) break;
     }
     for (; i < n; i++)
-        if ((unsigned char)s[i] < 0x20) return true;
-    return false;
+        if ((unsigned char)s[i] < 0x20) return i;
+    return n;
 }
 
 /* Copy s without surrounding white space (ASCII and the ideographic space). */
@@ -460,14 +461,14 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
     if (!num) {
         put_trimmed(out, cell->text);
         if (!out->len) return NULL;
-        if (has_low_byte(out->data, out->len))
-            for (const unsigned char *p = (const unsigned char *)out->data; *p; p++) {
-                if (*p == '\n' || *p == '\t' || *p == '\r') blanks = true;
-                else if (*p < 0x20) {
-                    *why = L(c, "含有控制字符", "holds a control character");
-                    return "ROSTER_VALUE_INVALID";
-                }
+        for (size_t i = next_low_byte(out->data, 0, out->len); i < out->len; i = next_low_byte(out->data, i + 1, out->len)) {
+            char ch = out->data[i];
+            if (ch != '\n' && ch != '\t' && ch != '\r') {
+                *why = L(c, "含有控制字符", "holds a control character");
+                return "ROSTER_VALUE_INVALID";
             }
+            blanks = true;
+        }
     }
     switch (d->k) {
     case K_TEXT: case K_NAME: case K_LONG: {
