@@ -184,9 +184,15 @@ typedef struct lo_pager {
 } lo_pager;
 void lo_doc_free(lo_doc *d);
 
+/* The value a source gives where there is no value to print (a ratio of
+ * nobody, the establishment of a group that has none): every formatter
+ * prints it as it is, and an XLSX cell holds it as text. */
+#define LAYOUT_NO_VALUE "—"
+
 /* Apply a formatter to a value (exposed for tests). Appends to out; returns
  * false when the value does not parse for the formatter (then the raw value
- * is appended). category is used by TPL_FMT_GRADE, arg by the others. */
+ * is appended). category is used by TPL_FMT_GRADE, arg by the others;
+ * LAYOUT_NO_VALUE is appended as it is under every formatter. */
 bool layout_format(tpl_fmt fmt, const char *value, const char *arg, const char *category, sbuf *out);
 
 /* Grade labels for a person category: "civil-servant"/"managed" give
@@ -202,5 +208,15 @@ void kv_set(kv_map *m, const char *key, const char *value);
 const char *kv_get(const kv_map *m, const char *key);
 layout_source kv_source(kv_map *m);
 void kv_free(kv_map *m);
+
+/* The check "no text touches a cell border": every text line of page pg
+ * (its advance width, its em box: size high, `leading` apart, from
+ * text_top, placed by the cell's alignment as the writers place it) lies
+ * inside its cell less the padding (pad left and right, pad/2 top and
+ * bottom), within 0.01 mm. For each line that does not, appends
+ * "TEXT_OUTSIDE_CELL: …\n" (page pno, the cell's row and column, how far
+ * out, the start of its text) to problems when it is not NULL. Returns the
+ * number of such lines. */
+size_t layout_text_inside(const lo_page *pg, size_t pno, sbuf *problems);
 
 #endif

@@ -125,7 +125,7 @@ unsigned char *qr_modules(const char *text, int *width)
 #define QR_EDGE 4.5          /* text baseline above the paper's edge (printers leave ~4 mm blank) */
 #define QR_GAP 1.0           /* below the form's content, and between code and text beside it */
 #define QR_QUIET 2.0         /* between code and text under it: 5 modules of quiet zone */
-#define QR_TEXT_PT 6.0
+#define QR_TEXT_PT 7.0        /* no text on a form below 7 pt, the archive code included */
 
 /* Filled rectangles, one per horizontal run of dark modules. */
 static void draw_modules(HPDF_Page page, const unsigned char *m, int w, double x0, double top, double mod)

@@ -100,7 +100,7 @@ static void write_totals(sbuf *b, const layout_source *s)
         {"totals.excellent", "excellent", "拟定优秀"},
     };
     sbuf_printf(b, "<h1>%s 年度考核结果审阅</h1>\n<p class=\"meta\">考核政策：", lookup(s, "year"));
-    esc(b, lookup(s, "policy"));
+    esc(b, lookup(s, "policies"));   /* every policy of the run, "；" between */
     sbuf_printf(b, "　生成日期：%s</p>\n<div class=\"totals\" id=\"totals\">", lookup(s, "date"));
     for (size_t i = 0; i < sizeof boxes / sizeof boxes[0]; i++)
         sbuf_printf(b, "<div>%s<b data-total=\"%s\">%s</b></div>", boxes[i].label, boxes[i].key,

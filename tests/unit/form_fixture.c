@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <criterion/criterion.h>
+
 #include "util.h"
 
 static const char *const SENTENCES[] = {
@@ -204,4 +206,36 @@ char *fixture_squeeze(char *s)
     }
     *w = 0;
     return s;
+}
+
+void wfx_open(writer_fixture *w)
+{
+    sbuf err = {0};
+    w->fs = font_set_open(NULL, &err);
+    cr_assert_not_null(w->fs, "%s", err.data);
+    sbuf_free(&err);
+    w->dir = fixture_tmpdir();
+    cr_assert_not_null(w->dir);
+}
+
+void wfx_close(writer_fixture *w)
+{
+    font_set_free(w->fs);
+    if (w->dir) fixture_rmdir(w->dir);
+    free(w->dir);
+    *w = (writer_fixture){0};
+}
+
+char *wfx_path(const writer_fixture *w, const char *name)
+{
+    sbuf b = {0};
+    sbuf_printf(&b, "%s/%s", w->dir, name);
+    return b.data;
+}
+
+lo_doc *kv_pager_run(void *ctx, const lo_sink *sink, sbuf *err)
+{
+    kv_pager *kp = ctx;
+    kp->runs++;
+    return layout_stream(kp->t, &kp->src, kp->fs, sink, err);
 }

@@ -4,6 +4,7 @@
 #define KAOHE_FORM_FIXTURE_H
 
 #include <stddef.h>
+#include "font.h"
 #include "layout.h"
 
 /* Demo data: a unit, one person with a summary of about `summary_chars`
@@ -30,5 +31,29 @@ void fixture_rmdir(const char *dir);
 
 /* Remove all whitespace (ASCII and U+3000) from s in place; returns s. */
 char *fixture_squeeze(char *s);
+
+/* A writer test's state: the default fonts and a private temp directory,
+ * opened by wfx_open (a test's .init; asserts) and released by wfx_close. */
+typedef struct writer_fixture {
+    font_set *fs;
+    char *dir;
+} writer_fixture;
+
+void wfx_open(writer_fixture *w);
+void wfx_close(writer_fixture *w);
+/* dir/name (malloc'd). */
+char *wfx_path(const writer_fixture *w, const char *name);
+
+/* A template over a source laid out page by page, as often as a writer
+ * asks (the ctx of an lo_pager whose run is kv_pager_run); runs counts
+ * the layouts. */
+typedef struct kv_pager {
+    const tpl_form *t;
+    layout_source src;
+    const font_set *fs;
+    int runs;
+} kv_pager;
+
+lo_doc *kv_pager_run(void *ctx, const lo_sink *sink, sbuf *err);
 
 #endif

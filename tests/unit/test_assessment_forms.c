@@ -129,19 +129,19 @@ Test(assessment_forms, zhangzhou_sheet_pdf, .fini = teardown, .timeout = 60)
     HAS(t, "上下班迟到、早退（每人次）");   /* an untouched item is listed too */
     HAS(t, "效能评议");
     HAS(t, "综合评议");
-    /* rule, count, scored and counted points */
+    /* rule, count, scored and counted points, two decimals each (one format per column) */
     HAS(t, "扣15分/次");
-    HAS(t, "8-120-120");                  /* crime-section: 8 × 15 */
-    HAS(t, "3-3-3");                      /* late-meeting */
+    HAS(t, "8-120.00-120.00");                  /* crime-section: 8 × 15 */
+    HAS(t, "3-3.00-3.00");                      /* late-meeting */
     HAS(t, "加2分/次，最高加10分");
-    HAS(t, "71410已达本项上限");           /* innovation: 7 × 2 = 14, counted 10 */
+    HAS(t, "714.0010.00已达本项上限");           /* innovation: 7 × 2 = 14, counted 10 */
     HAS(t, "同组合计最高加10分");
-    HAS(t, "184已达同组上限");             /* research-prize-1: 8, 4 left in the group */
-    HAS(t, "421.5421.5");
+    HAS(t, "18.004.00已达同组上限");             /* research-prize-1: 8, 4 left in the group */
+    HAS(t, "421.50421.50");
     /* subtotals */
-    HAS(t, "小计满分100分，扣分超出部分从总分中扣除-1230超出23分从总分中扣除");
-    HAS(t, "小计满分100分5050");           /* 突出绩效: 30 + 10 + 6 + 4 */
-    HAS(t, "小计满分350分312312");
+    HAS(t, "小计满分100分，扣分超出部分从总分中扣除-123.000.00超出23分从总分中扣除");
+    HAS(t, "小计满分100分50.0050.00");           /* 突出绩效: 30 + 10 + 6 + 4 */
+    HAS(t, "小计满分350分312.00312.00");
     /* sums, total, rank, grade, signatures */
     HAS(t, "各考评项目得分合计783.50");
     HAS(t, "-23.00");
@@ -202,7 +202,7 @@ Test(assessment_forms, jishui_choice_and_veto, .fini = teardown, .timeout = 60)
     HASNT(t, "办公室");
     HASNT(t, "土地开发整理中心");
     HAS(t, "扣0.5分/次，最多扣2分");
-    HAS(t, "5-2.5-2已达本项上限");         /* 5 × 0.5 = 2.5, capped at 2 */
+    HAS(t, "5-2.50-2.00已达本项上限");         /* 5 × 0.5 = 2.5, capped at 2 */
     HAS(t, "3次及以上扣2分");
     HAS(t, "达3次，计2分");
     HAS(t, "加0.5分/次");
@@ -240,34 +240,12 @@ static const char *RESULTS =
     "  <totals units=\"6\" persons=\"0\" graded=\"0\" excellent=\"0\" errors=\"1\" warnings=\"0\"/>\n"
     "</results>\n";
 
-static void write_file(const char *name, const char *text)
-{
-    sbuf p = {0};
-    sbuf_printf(&p, "%s/%s", fx.dir, name);
-    FILE *f = fopen(p.data, "w");
-    cr_assert(f, "%s", p.data);
-    fputs(text, f);
-    fclose(f);
-    sbuf_free(&p);
-}
-
-static summary *read_back(void)
-{
-    sbuf p = {0}, err = {0};
-    sbuf_printf(&p, "%s/results.xml", fx.dir);
-    summary *s = summary_read(p.data, EPOCH, &err);
-    cr_assert(s, "summary_read: %s", err.data ? err.data : "");
-    sbuf_free(&p);
-    sbuf_free(&err);
-    return s;
-}
-
 Test(assessment_forms, ranking_source_order, .fini = teardown, .timeout = 30)
 {
     teardown();
     fx.dir = fixture_tmpdir();
-    write_file("results.xml", RESULTS);
-    summary *s = read_back();
+    ufx_write_file(&fx, "results.xml", RESULTS);
+    summary *s = ufx_read_results(&fx);
     cr_expect_eq(summary_units(s), 6);
     cr_expect_eq(summary_assessed(s), 5);
     layout_source src = summary_ranking_source(s);
@@ -288,8 +266,8 @@ Test(assessment_forms, ranking_forms, .fini = teardown, .timeout = 60)
 {
     teardown();
     open_shared();
-    write_file("results.xml", RESULTS);
-    summary *s = read_back();
+    ufx_write_file(&fx, "results.xml", RESULTS);
+    summary *s = ufx_read_results(&fx);
     layout_source src = summary_ranking_source(s);
     sbuf written = {0}, err = {0};
     int rc = forms_write_ranking(fx.fc, &src, fx.dir, &(forms_opts){true, true, false, EPOCH, LANG_ZH, NULL, false, false}, &written,
@@ -327,8 +305,8 @@ Test(assessment_forms, ranking_forms, .fini = teardown, .timeout = 60)
  * and in the manifest before results.xml; none without assessments. */
 static char *finish(const char *results)
 {
-    write_file("results.xml", results);
-    write_file("findings.txt", "");
+    ufx_write_file(&fx, "results.xml", results);
+    ufx_write_file(&fx, "findings.txt", "");
     sbuf p = {0}, err = {0};
     sbuf_printf(&p, "%s/MANIFEST.sha256", fx.dir);
     outfile man;

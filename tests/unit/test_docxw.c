@@ -18,34 +18,11 @@
 
 #define EPOCH 1766966400LL
 
-static font_set *FS;
-static char *DIR_;
-
-static void setup(void)
-{
-    sbuf err = {0};
-    FS = font_set_open(NULL, &err);
-    cr_assert_not_null(FS, "%s", err.data);
-    sbuf_free(&err);
-    DIR_ = fixture_tmpdir();
-    cr_assert_not_null(DIR_);
-}
-
-static void teardown(void)
-{
-    font_set_free(FS);
-    fixture_rmdir(DIR_);
-    free(DIR_);
-}
+static writer_fixture W;
+static void setup(void) { wfx_open(&W); }
+static void teardown(void) { wfx_close(&W); }
 
 TestSuite(docxw, .init = setup, .fini = teardown);
-
-static char *path_in(const char *name)
-{
-    sbuf b = {0};
-    sbuf_printf(&b, "%s/%s", DIR_, name);
-    return b.data;
-}
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -53,17 +30,6 @@ static char *slurp(const char *path, size_t *len)
     if (rfile_read(&b, path, 1u << 30) != 0) return NULL;
     *len = b.len;
     return b.data;
-}
-
-typedef struct kv_pager {
-    const tpl_form *t;
-    layout_source src;
-} kv_pager;
-
-static lo_doc *kv_pager_run(void *ctx, const lo_sink *sink, sbuf *err)
-{
-    kv_pager *kp = ctx;
-    return layout_stream(kp->t, &kp->src, FS, sink, err);
 }
 
 /* What python3-docx sees: pages (page-breaking paragraphs + 1), tables,
@@ -90,7 +56,7 @@ static const char *PY_READ =
 
 static char *read_back(const char *path)
 {
-    char *py = path_in("read.py");
+    char *py = wfx_path(&W, "read.py");
     FILE *f = fopen(py, "w");
     cr_assert_not_null(f);
     fputs(PY_READ, f);
@@ -128,16 +94,16 @@ Test(docxw, demo_form_structure_reads_back)
     tpl_form *t = ufx_template("../templates/forms/demo.xml");
     cr_assert_not_null(t, "%s", err.data);
     kv_map *m = fixture_demo_data(45, 1500);
-    kv_pager kp = {t, kv_source(m)};
-    lo_doc *d = layout_run(t, &kp.src, FS, &err);
+    kv_pager kp = {t, kv_source(m), W.fs, 0};
+    lo_doc *d = layout_run(t, &kp.src, W.fs, &err);
     cr_assert_not_null(d, "%s", err.data);
     cr_assert_gt(d->npages, 2, "the demo continues its summary and its list");
     docxw_opts o = {EPOCH, NULL};
-    char *whole = path_in("whole.docx"), *again = path_in("again.docx"), *paged = path_in("paged.docx");
-    cr_assert(docxw_write(d, FS, &o, whole, &err), "%s", err.data);
-    cr_assert(docxw_write(d, FS, &o, again, &err), "%s", err.data);
+    char *whole = wfx_path(&W, "whole.docx"), *again = wfx_path(&W, "again.docx"), *paged = wfx_path(&W, "paged.docx");
+    cr_assert(docxw_write(d, W.fs, &o, whole, &err), "%s", err.data);
+    cr_assert(docxw_write(d, W.fs, &o, again, &err), "%s", err.data);
     lo_pager pager = {kv_pager_run, &kp};
-    cr_assert(docxw_write_pager(&pager, FS, &o, paged, &err), "%s", err.data);
+    cr_assert(docxw_write_pager(&pager, W.fs, &o, paged, &err), "%s", err.data);
     size_t la = 0, lb = 0, lc = 0;
     char *a = slurp(whole, &la), *b = slurp(again, &lb), *c = slurp(paged, &lc);
     cr_assert(a && b && c);
@@ -165,15 +131,15 @@ Test(docxw, demo_form_structure_reads_back)
     cr_assert_eq(field(out, "HEADROWS"), (long)heads, "%s", out);
     cr_assert_gt(field(out, "ATLEAST"), 0, "the continued summary's row may grow: %s", out);
     cr_assert_gt(field(out, "EXACT"), 0, "%s", out);
-    cr_assert(strstr(out, font_sheet_name(FS, FONT_SONG)), "%s", out);
+    cr_assert(strstr(out, font_sheet_name(W.fs, FONT_SONG)), "%s", out);
     cr_assert(strstr(out, "' PAGE '"), "%s", out);
     cr_assert(fabs(field_d(out, "\nPAGE") - d->page_w) < 0.1, "the model's page width: %s", out);
     free(out);
 
     /* two documents: two sections, each counting its own pages */
     const lo_doc *docs[2] = {d, d};
-    char *two = path_in("two.docx");
-    cr_assert(docxw_write_docs(docs, 2, FS, &o, two, &err), "%s", err.data);
+    char *two = wfx_path(&W, "two.docx");
+    cr_assert(docxw_write_docs(docs, 2, W.fs, &o, two, &err), "%s", err.data);
     out = read_back(two);
     cr_assert_eq(field(out, "TABLES"), 2 * (long)d->npages, "%s", out);
     cr_assert(strstr(out, "SECTIONPAGES"), "%s", out);
@@ -196,9 +162,9 @@ Test(docxw, write_failure_leaves_nothing)
     cr_assert_not_null(t, "%s", err.data);
     kv_map *m = fixture_demo_data(2, 20);
     layout_source src = kv_source(m);
-    lo_doc *d = layout_run(t, &src, FS, &err);
+    lo_doc *d = layout_run(t, &src, W.fs, &err);
     cr_assert_not_null(d);
-    cr_assert_not(docxw_write(d, FS, NULL, "/nonexistent-dir/x.docx", &err));
+    cr_assert_not(docxw_write(d, W.fs, NULL, "/nonexistent-dir/x.docx", &err));
     cr_assert(strstr(err.data, "WRITE_FAILED"), "%s", err.data);
     cr_assert_neq(access("/nonexistent-dir/x.docx", F_OK), 0);
     lo_doc_free(d);

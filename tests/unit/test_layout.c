@@ -59,6 +59,10 @@ Test(layout, formatters)
     FMT_EQ(TPL_FMT_OR, "", "无", NULL, "无");
     FMT_EQ(TPL_FMT_OR, "有", "无", NULL, "有");
     FMT_EQ(TPL_FMT_MONTH, "", NULL, NULL, "");
+    /* "there is no value" prints as it is under every formatter, without a BAD_VALUE */
+    FMT_EQ(TPL_FMT_PERCENT, LAYOUT_NO_VALUE, "1", NULL, "—");
+    FMT_EQ(TPL_FMT_NUMBER, LAYOUT_NO_VALUE, "2", NULL, "—");
+    FMT_EQ(TPL_FMT_DATE, LAYOUT_NO_VALUE, NULL, NULL, "—");
     bool ok;
     char *s = fmt(TPL_FMT_DATE, "2025-02-30", NULL, NULL, &ok);
     cr_assert_not(ok);

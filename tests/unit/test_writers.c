@@ -21,38 +21,17 @@
 #define DEMO "../templates/forms/demo.xml"
 #define EPOCH 1766966400LL
 
-static font_set *FS;
-static char *DIR_;
-static void setup(void)
-{
-    sbuf err = {0};
-    FS = font_set_open(NULL, &err);
-    cr_assert_not_null(FS, "%s", err.data);
-    sbuf_free(&err);
-    DIR_ = fixture_tmpdir();
-    cr_assert_not_null(DIR_);
-}
-static void teardown(void)
-{
-    font_set_free(FS);
-    fixture_rmdir(DIR_);
-    free(DIR_);
-}
+static writer_fixture W;
+static void setup(void) { wfx_open(&W); }
+static void teardown(void) { wfx_close(&W); }
 
-static char *path_in(const char *name)
-{
-    sbuf b = {0};
-    sbuf_printf(&b, "%s/%s", DIR_, name);
-    return b.data;
-}
-
-/* Write `script` (then `extra`, if any) to DIR_/name and run it with
+/* Write `script` (then `extra`, if any) to W.dir/name and run it with
  * Debian's python3 (openpyxl) on `arg`: its stdout, exit status in *st and
  * stderr in *perr (both malloc'd, the caller frees them). */
 static char *run_py(const char *name, const char *script, const char *extra, const char *arg,
                     int *st, char **perr)
 {
-    char *py = path_in(name);
+    char *py = wfx_path(&W, name);
     FILE *f = fopen(py, "w");
     cr_assert_not_null(f, "%s", py);
     fputs(script, f);
@@ -73,7 +52,7 @@ static lo_doc *demo_doc(kv_map **m_out, size_t npersons, size_t summary)
     cr_assert_not_null(t, "%s", err.data);
     kv_map *m = fixture_demo_data(npersons, summary);
     layout_source src = kv_source(m);
-    lo_doc *d = layout_run(t, &src, FS, &err);
+    lo_doc *d = layout_run(t, &src, W.fs, &err);
     cr_assert_not_null(d, "%s", err.data);
     tpl_free(t);
     sbuf_free(&err);
@@ -113,10 +92,10 @@ Test(writers, pdf_text_fonts_structure, .init = setup, .fini = teardown)
 {
     kv_map *m;
     lo_doc *d = demo_doc(&m, 45, 1500);
-    char *pdf = path_in("demo.pdf");
+    char *pdf = wfx_path(&W, "demo.pdf");
     sbuf err = {0};
     pdfw_opts o = {NULL, NULL, EPOCH, false, NULL, false};
-    cr_assert(pdfw_write(d, FS, &o, pdf, &err), "%s", err.data);
+    cr_assert(pdfw_write(d, W.fs, &o, pdf, &err), "%s", err.data);
     cr_assert_eq(d->npages, 4, "form, 续页, two roster pages");
 
     /* text: every bound value, exactly (whitespace aside: lines are broken) */
@@ -189,7 +168,7 @@ Test(writers, pdf_text_fonts_structure, .init = setup, .fini = teardown)
 
     /* rendering prints no warning either */
     sbuf_clear(&cmd);
-    sbuf_printf(&cmd, "pdftoppm -r 20 -png '%s' '%s/pg'", pdf, DIR_);
+    sbuf_printf(&cmd, "pdftoppm -r 20 -png '%s' '%s/pg'", pdf, W.dir);
     q = fixture_run(cmd.data, &st, &perr);
     cr_assert_eq(st, 0);
     cr_assert_str_eq(perr, "", "%s", perr);
@@ -197,8 +176,8 @@ Test(writers, pdf_text_fonts_structure, .init = setup, .fini = teardown)
     free(perr);
 
     /* deterministic: same input, same bytes */
-    char *pdf2 = path_in("demo2.pdf");
-    cr_assert(pdfw_write(d, FS, &o, pdf2, &err), "%s", err.data);
+    char *pdf2 = wfx_path(&W, "demo2.pdf");
+    cr_assert(pdfw_write(d, W.fs, &o, pdf2, &err), "%s", err.data);
     size_t l1, l2;
     char *b1 = slurp(pdf, &l1), *b2 = slurp(pdf2, &l2);
     cr_assert_eq(l1, l2);
@@ -233,7 +212,7 @@ Test(writers, pdf_600_distinct_characters_overhead_beyond_font_under_30k, .init 
     size_t n = 0;
     for (uint32_t cp = 0x4E00; n < 600; cp += 7) {
         if (n == 560) cp = 0x20000 + (cp - 0x4E00) % 97;   /* on to Extension B */
-        if (n < 560 ? !font_own_face_has(FS, FONT_SONG, cp) : !font_has(FS, FONT_SONG, cp)) continue;
+        if (n < 560 ? !font_own_face_has(W.fs, FONT_SONG, cp) : !font_has(W.fs, FONT_SONG, cp)) continue;
         char u[4];
         sbuf_add(&text, u, text_utf8_encode(cp, u));
         if (++n % 40 == 0) sbuf_puts(&text, "。");
@@ -242,11 +221,11 @@ Test(writers, pdf_600_distinct_characters_overhead_beyond_font_under_30k, .init 
     kv_set(m, "title", "六百个不同汉字的单页表格");
     kv_set(m, "text", text.data);
     layout_source src = kv_source(m);
-    lo_doc *d = layout_run(t, &src, FS, &err);
+    lo_doc *d = layout_run(t, &src, W.fs, &err);
     cr_assert_eq(d->npages, 1);
-    char *pdf = path_in("dense.pdf");
+    char *pdf = wfx_path(&W, "dense.pdf");
     pdfw_opts o = {NULL, NULL, EPOCH, false, NULL, false};
-    cr_assert(pdfw_write(d, FS, &o, pdf, &err), "%s", err.data);
+    cr_assert(pdfw_write(d, W.fs, &o, pdf, &err), "%s", err.data);
     long size = file_size(pdf);
     /* the embedded font programs (FontFile2 streams) against everything else */
     sbuf fc = {0};
@@ -306,10 +285,10 @@ Test(writers, xlsx_values_merges_and_setup, .init = setup, .fini = teardown)
 {
     kv_map *m;
     lo_doc *d = demo_doc(&m, 45, 1500);
-    char *x = path_in("demo.xlsx");
+    char *x = wfx_path(&W, "demo.xlsx");
     sbuf err = {0};
     xlsxw_opts o = {EPOCH, NULL, NULL};
-    cr_assert(xlsxw_write(d, FS, &o, x, &err), "%s", err.data);
+    cr_assert(xlsxw_write(d, W.fs, &o, x, &err), "%s", err.data);
     int st;
     char *perr;
     char *out = run_py("check.py", PY_CHECK, NULL, x, &st, &perr);
@@ -353,8 +332,8 @@ Test(writers, xlsx_values_merges_and_setup, .init = setup, .fini = teardown)
     free(perr);
 
     /* deterministic */
-    char *x2 = path_in("demo2.xlsx");
-    cr_assert(xlsxw_write(d, FS, &o, x2, &err), "%s", err.data);
+    char *x2 = wfx_path(&W, "demo2.xlsx");
+    cr_assert(xlsxw_write(d, W.fs, &o, x2, &err), "%s", err.data);
     size_t l1, l2;
     char *b1 = slurp(x, &l1), *b2 = slurp(x2, &l2);
     cr_assert_eq(l1, l2);
@@ -370,11 +349,11 @@ Test(writers, xlsx_values_merges_and_setup, .init = setup, .fini = teardown)
         sbuf_clear(&cmd);
         sbuf_printf(&cmd,
                     "cd '%s' && HOME='%s' timeout 180 soffice --headless --convert-to pdf --outdir lo demo.xlsx",
-                    DIR_, DIR_);
+                    W.dir, W.dir);
         out = fixture_run(cmd.data, &st, &perr);
         free(out);
         free(perr);
-        char *lopdf = path_in("lo/demo.pdf");
+        char *lopdf = wfx_path(&W, "lo/demo.pdf");
         cr_assert_eq(st, 0);
         cr_assert_gt(file_size(lopdf), 0, "LibreOffice converted the XLSX");
         sbuf_clear(&cmd);
@@ -409,9 +388,9 @@ Test(writers, xlsx_tall_rows_split_under_excel_limit, .init = setup, .fini = tea
     kv_set(m, "b", "+1");
     kv_set(m, "c", "-2");
     layout_source src = kv_source(m);
-    lo_doc *d = layout_run(t, &src, FS, &err);
-    char *x = path_in("tall.xlsx");
-    cr_assert(xlsxw_write(d, FS, NULL, x, &err), "%s", err.data);
+    lo_doc *d = layout_run(t, &src, W.fs, &err);
+    char *x = wfx_path(&W, "tall.xlsx");
+    cr_assert(xlsxw_write(d, W.fs, NULL, x, &err), "%s", err.data);
     int st;
     char *perr;
     char *out = run_py("check.py", PY_CHECK,
@@ -443,16 +422,16 @@ Test(writers, write_failure_leaves_nothing, .init = setup, .fini = teardown)
     kv_map *m;
     lo_doc *d = demo_doc(&m, 2, 20);
     sbuf err = {0};
-    cr_assert_not(pdfw_write(d, FS, NULL, "/nonexistent-dir/x.pdf", &err));
+    cr_assert_not(pdfw_write(d, W.fs, NULL, "/nonexistent-dir/x.pdf", &err));
     cr_assert(strstr(err.data, "WRITE_FAILED"), "%s", err.data);
     sbuf_clear(&err);
-    cr_assert_not(xlsxw_write(d, FS, NULL, "/nonexistent-dir/x.xlsx", &err));
+    cr_assert_not(xlsxw_write(d, W.fs, NULL, "/nonexistent-dir/x.xlsx", &err));
     cr_assert(strstr(err.data, "WRITE_FAILED"), "%s", err.data);
     /* several forms in one PDF with an outline */
     const lo_doc *docs[2] = {d, d};
     const char *names[2] = {"张三", "李四"};
-    char *p = path_in("two.pdf");
-    cr_assert(pdfw_write_docs(docs, 2, names, FS, NULL, p, &err), "%s", err.data);
+    char *p = wfx_path(&W, "two.pdf");
+    cr_assert(pdfw_write_docs(docs, 2, names, W.fs, NULL, p, &err), "%s", err.data);
     sbuf cmd = {0};
     int st;
     sbuf_printf(&cmd, "pdfinfo '%s' | grep Pages; qpdf --check '%s' >/dev/null && echo QPDF_OK", p, p);
@@ -463,8 +442,8 @@ Test(writers, write_failure_leaves_nothing, .init = setup, .fini = teardown)
     cr_assert_not_null(strstr(out, "QPDF_OK"));
     free(out);
     /* and several sheets in one workbook, names made unique */
-    char *x = path_in("two.xlsx");
-    cr_assert(xlsxw_write_docs(docs, 2, NULL, FS, NULL, x, &err), "%s", err.data);
+    char *x = wfx_path(&W, "two.xlsx");
+    cr_assert(xlsxw_write_docs(docs, 2, NULL, W.fs, NULL, x, &err), "%s", err.data);
     sbuf_clear(&cmd);
     sbuf_printf(&cmd, "/usr/bin/python3 -c \"import openpyxl; print(openpyxl.load_workbook('%s').sheetnames)\"", x);
     out = fixture_run(cmd.data, &st, NULL);
@@ -507,9 +486,9 @@ Test(writers, pdf_from_a_source, .init = setup, .fini = teardown)
     lo_doc *d = demo_doc(&m, 2, 20);
     counting_src c = {d, 0, 0, (size_t)-1};
     pdfw_source src = {3, cs_get, cs_put, NULL, &c};
-    char *p = path_in("src.pdf");
+    char *p = wfx_path(&W, "src.pdf");
     sbuf err = {0};
-    cr_assert(pdfw_write_source(&src, FS, NULL, p, &err), "%s", err.data);
+    cr_assert(pdfw_write_source(&src, W.fs, NULL, p, &err), "%s", err.data);
     cr_assert_eq(c.gets, 6);
     cr_assert_eq(c.puts, 6);
     sbuf cmd = {0};
@@ -532,9 +511,9 @@ Test(writers, pdf_from_a_source, .init = setup, .fini = teardown)
     cr_assert_str_eq(out, want, "pages, distinct /Resources, ProcSets");
     free(out);
     /* a layout failing while drawing: nothing at the path, no message of pdfw's */
-    char *q = path_in("fail.pdf");
+    char *q = wfx_path(&W, "fail.pdf");
     c = (counting_src){d, 0, 0, 4};
-    cr_assert_not(pdfw_write_source(&src, FS, NULL, q, &err));
+    cr_assert_not(pdfw_write_source(&src, W.fs, NULL, q, &err));
     cr_assert_eq(err.len, 0, "%s", err.data);
     cr_assert_eq(c.puts, c.gets);
     cr_assert_eq(file_size(q), -1);
@@ -557,7 +536,7 @@ Test(writers, subsets_carry_a_nonempty_prep_table, .init = setup, .fini = teardo
         unsigned char *data;
         size_t len;
         sbuf err = { 0 };
-        cr_assert(font_subset(FS, (font_role)role, cps, sizeof cps / sizeof cps[0], &data, &len, &err), "%s",
+        cr_assert(font_subset(W.fs, (font_role)role, cps, sizeof cps / sizeof cps[0], &data, &len, &err), "%s",
                   err.data ? err.data : "");
         hb_blob_t *blob = hb_blob_create((const char *)data, (unsigned)len, HB_MEMORY_MODE_READONLY, NULL, NULL);
         hb_face_t *face = hb_face_create(blob, 0);
@@ -596,10 +575,10 @@ Test(writers, pdf_cids_are_the_characters_drawn, .init = setup, .fini = teardown
 {
     kv_map *m;
     lo_doc *d = demo_doc(&m, 45, 1500);
-    char *pdf = path_in("cids.pdf");
+    char *pdf = wfx_path(&W, "cids.pdf");
     sbuf err = {0};
     pdfw_opts o = {NULL, NULL, EPOCH, true, NULL, false};   /* uncompressed: streams readable */
-    cr_assert(pdfw_write(d, FS, &o, pdf, &err), "%s", err.data);
+    cr_assert(pdfw_write(d, W.fs, &o, pdf, &err), "%s", err.data);
 
     /* the distinct characters drawn, all fonts together (pdftotext's words) */
     sbuf cmd = {0};
@@ -641,19 +620,6 @@ Test(writers, pdf_cids_are_the_characters_drawn, .init = setup, .fini = teardown
 
 /* ---- pagers: a document laid out page by page, as often as a writer needs ---- */
 
-typedef struct kv_pager {
-    const tpl_form *t;
-    layout_source src;
-    int runs;
-} kv_pager;
-
-static lo_doc *kv_pager_run(void *ctx, const lo_sink *sink, sbuf *err)
-{
-    kv_pager *kp = ctx;
-    kp->runs++;
-    return layout_stream(kp->t, &kp->src, FS, sink, err);
-}
-
 /* Both workbooks as openpyxl reads them, compared: every cell's value
  * (formulas as text) and style, merges, row heights, column widths, print
  * setup, header/footer, validations, chart sheets. Prints SAME and the
@@ -694,8 +660,8 @@ static const char *PY_SAME_BOOK =
 static int check_pager(const tpl_form *t, kv_map *m, const char *stem)
 {
     sbuf err = {0};
-    kv_pager kp = {t, kv_source(m), 0};
-    lo_doc *whole = layout_run(t, &kp.src, FS, &err);
+    kv_pager kp = {t, kv_source(m), W.fs, 0};
+    lo_doc *whole = layout_run(t, &kp.src, W.fs, &err);
     cr_assert_not_null(whole, "%s", err.data);
     lo_pager pager = {kv_pager_run, &kp};
     pdfw_opts po = {NULL, NULL, EPOCH, false, NULL, false};
@@ -706,13 +672,13 @@ static int check_pager(const tpl_form *t, kv_map *m, const char *stem)
     for (int i = 0; i < 4; i++) {
         sbuf_clear(&name);
         sbuf_printf(&name, "%s%s", stem, suffix[i]);
-        f[i] = path_in(name.data);
+        f[i] = wfx_path(&W, name.data);
     }
-    cr_assert(pdfw_write(whole, FS, &po, f[0], &err), "%s", err.data);
-    cr_assert(pdfw_write_pager(&pager, FS, &po, f[1], &err), "%s", err.data);
+    cr_assert(pdfw_write(whole, W.fs, &po, f[0], &err), "%s", err.data);
+    cr_assert(pdfw_write_pager(&pager, W.fs, &po, f[1], &err), "%s", err.data);
     cr_assert_eq(kp.runs, 2, "characters, then drawing");
-    cr_assert(xlsxw_write(whole, FS, &xo, f[2], &err), "%s", err.data);
-    cr_assert(xlsxw_write_pager(&pager, FS, &xo, f[3], &err), "%s", err.data);
+    cr_assert(xlsxw_write(whole, W.fs, &xo, f[2], &err), "%s", err.data);
+    cr_assert(xlsxw_write_pager(&pager, W.fs, &xo, f[3], &err), "%s", err.data);
     cr_assert_eq(kp.runs, 4, "pages seen, then written");
     size_t la, lb;
     char *a = slurp(f[0], &la), *b = slurp(f[1], &lb);
@@ -721,7 +687,7 @@ static int check_pager(const tpl_form *t, kv_map *m, const char *stem)
     free(b);
     int st;
     char *perr;
-    char *prefix = path_in(stem);
+    char *prefix = wfx_path(&W, stem);
     char *out = run_py("same_book.py", PY_SAME_BOOK, NULL, prefix, &st, &perr);
     cr_assert_eq(st, 0, "%s: %s%s", stem, out, perr);
     int multi = -1;

@@ -142,3 +142,25 @@ char *ufx_xlsx_cells(const unit_fixture *fx, const char *rel)
     sbuf_free(&c);
     return out;
 }
+
+void ufx_write_file(const unit_fixture *fx, const char *name, const char *text)
+{
+    sbuf p = {0};
+    sbuf_printf(&p, "%s/%s", fx->dir, name);
+    FILE *f = fopen(p.data, "w");
+    cr_assert(f, "%s", p.data);
+    fputs(text, f);
+    fclose(f);
+    sbuf_free(&p);
+}
+
+summary *ufx_read_results(const unit_fixture *fx)
+{
+    sbuf p = {0}, err = {0};
+    sbuf_printf(&p, "%s/results.xml", fx->dir);
+    summary *s = summary_read(p.data, UFX_EPOCH, &err);
+    cr_assert(s, "summary_read: %s", err.data ? err.data : "");
+    sbuf_free(&p);
+    sbuf_free(&err);
+    return s;
+}

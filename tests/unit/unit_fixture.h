@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "rules.h"
 #include "scheme.h"
+#include "summary.h"
 
 /* SOURCE_DATE_EPOCH of the form tests: 2025-12-29. */
 #define UFX_EPOCH 1766966400LL
@@ -59,6 +60,12 @@ void ufx_write_unit(unit_fixture *fx, sbuf *written);
 
 /* pdftotext of fx->dir/rel with all white space removed (malloc'd);
  * asserts that poppler prints nothing and qpdf --check passes. */
+/* Write text to fx->dir/name (asserts). */
+void ufx_write_file(const unit_fixture *fx, const char *name, const char *text);
+
+/* fx->dir/results.xml read back as the summary (asserts). */
+summary *ufx_read_results(const unit_fixture *fx);
+
 char *ufx_pdf_text(const unit_fixture *fx, const char *rel);
 
 /* Every non-empty cell of the first sheet of fx->dir/rel as
