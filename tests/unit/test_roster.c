@@ -11,7 +11,10 @@
 #include <xlsxwriter.h>
 
 #include "csvr.h"
+#include "ingest.h"
 #include "roster.h"
+#include "rosterw.h"
+#include "sample.h"
 #include "xlsxr.h"
 
 Test(xlsxr, serial_dates_follow_both_date_systems)
@@ -518,4 +521,76 @@ Test(roster, text_checks_hold_wherever_the_bytes_fall)
     sbuf_free(&cjk200);
     sbuf_free(&cjk201);
     unlink(path);
+}
+
+/* How often `needle` occurs in s. */
+static long occurrences(const char *s, const char *needle)
+{
+    long n = 0;
+    for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle)) n++;
+    return n;
+}
+
+/* A roster whose sheet would need more rows than a worksheet holds is not
+ * written at all, with ROSTER_TOO_MANY_ROWS naming the sheet (it used to
+ * lose the rows past Excel's 1,048,576 without a word). The limit is
+ * lowered through max_rows; at exactly the rows needed the roster is
+ * written whole and reads back person for person. */
+Test(rosterw, a_sheet_past_the_row_limit_fails_the_roster)
+{
+    char xml[] = "/tmp/kaohe-rosterw-unit-XXXXXX.xml";
+    int fd = mkstemps(xml, 4);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    sample_opts so = { .units = 3, .persons = 40, .seed = 7, .year = 2025, .policy = NULL };
+    cr_assert_eq(sample_write(f, &so), 0);
+    cr_assert_eq(fclose(f), 0);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *in = fopen(xml, "rb");
+    cr_assert(in);
+    cr_assert_eq(getdelim(&text, &len, '\0', in) > 0, true);
+    fclose(in);
+    /* data rows each sheet takes; the largest decides the limit */
+    const long need[] = { occurrences(text, "<unit "), occurrences(text, "<person "), occurrences(text, "<item ") };
+    int big = 0;
+    for (int i = 1; i < 3; i++)
+        if (need[i] > need[big]) big = i;
+    cr_assert_eq(need[1], 40);
+    cr_assert_eq(big, 1, "the persons take the most rows (%ld %ld %ld)", need[0], need[1], need[2]);
+    free(text);
+
+    char e[512];
+    ingest_schema *schema = ingest_schema_load("../templates/appraisal.xsd", e, sizeof e);
+    cr_assert(schema, "%s", e);
+    char book[] = "/tmp/kaohe-rosterw-unit-XXXXXX.xlsx";
+    fd = mkstemps(book, 5);
+    cr_assert(fd >= 0);
+    close(fd);
+    unlink(book);
+    for (int lang = 0; lang < 2; lang++) {
+        sbuf err = { 0 };
+        int rc = rosterw_write(book, xml, schema, 1766966400LL, need[1], (msg_lang)lang, &err);
+        cr_assert_eq(rc, 3, "one row short (header + %ld persons in %ld rows)", need[1], need[1]);
+        cr_assert(err.data && strstr(err.data, "[ROSTER_TOO_MANY_ROWS]"), "%s", err.data ? err.data : "");
+        cr_assert(strstr(err.data, lang == LANG_ZH ? "“人员”表需要 41 行" : "sheet “人员” would need 41 rows"), "%s", err.data);
+        cr_assert(strstr(err.data, lang == LANG_ZH ? "上限 40 行" : "holds (40)"), "%s", err.data);
+        cr_assert_neq(access(book, F_OK), 0, "no workbook is left behind");
+        sbuf_free(&err);
+    }
+    sbuf err = { 0 };
+    cr_assert_eq(rosterw_write(book, xml, schema, 1766966400LL, need[1] + 1, LANG_ZH, &err), 0, "%s",
+                 err.data ? err.data : "");
+    sbuf_free(&err);
+    char *paths[] = { book };
+    int rc;
+    char *msgs, *out = convert(paths, 1, &rc, &msgs);
+    cr_assert_eq(rc, 0, "%s", msgs);
+    cr_assert_eq(occurrences(out, "<person "), need[1]);
+    cr_assert_eq(occurrences(out, "<unit "), need[0]);
+    free(out);
+    free(msgs);
+    ingest_schema_free(schema);
+    unlink(book);
+    unlink(xml);
 }
