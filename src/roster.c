@@ -242,6 +242,18 @@ typedef struct runit {
 
 typedef struct pidx { long unit, seq; off_t off; size_t len; } pidx;
 
+/* The cell field f was last converted from (d NULL: none, or it failed).
+ * A roster repeats most columns from row to row (the unit's code and name,
+ * category, role, the 是/否 columns, counts of 0), and a cell equal to the
+ * last one converts to the same value: it is not converted again. */
+typedef struct last_cell {
+    const coldef *d;
+    xlsxr_type type;
+    double num;
+    bool date;
+    sbuf text;
+} last_cell;
+
 typedef struct ctx {
     const roster_opts *o;
     const char *file;        /* the file being read */
@@ -272,6 +284,7 @@ typedef struct ctx {
     long header_row;
     bool header_done, header_failed;
     sbuf val[P_N];           /* canonical values of the row being read */
+    last_cell last[P_N];     /* what val[f] and has[f] were converted from */
     const char *person_attr[P_N];   /* the attribute each 人员 column fills ("duty" of "person@duty") */
     bool has[P_N];
     sbuf xml, tmp;
@@ -835,12 +848,24 @@ static const xlsxr_cell *cell_at(const xlsxr_cell *cells, int n, int col)
 static bool date1904_of(const ctx *c);
 
 /* Convert field f of the row into c->val[f]; report a problem at its cell. */
+/* Is `cell` what field f was last converted from? A number or a boolean
+ * converts from its value (and date style) alone, text from its text. */
+static bool same_as_last(const last_cell *l, const coldef *d, const xlsxr_cell *cell)
+{
+    if (l->d != d || l->type != cell->type) return false;
+    if (cell->type == XC_STRING) return l->text.len ? !strcmp(l->text.data, cell->text) : !cell->text[0];
+    return l->num == cell->num && l->date == cell->date;
+}
+
 static bool take(ctx *c, int f, const coldef *d, int col, long row, const xlsxr_cell *cells, int n)
 {
+    const xlsxr_cell *cell = col < 0 ? NULL : cell_at(cells, n, col);
+    last_cell *last = &c->last[f];
+    if (cell && same_as_last(last, d, cell)) return true;   /* val[f] and has[f] hold its conversion */
+    last->d = NULL;
     c->has[f] = false;
     sbuf_clear(&c->val[f]);
     if (col < 0) return true;
-    const xlsxr_cell *cell = cell_at(cells, n, col);
     const char *why;
     const char *code = convert(c, d, cell, date1904_of(c), &c->val[f], &why);
     if (code) {
@@ -858,6 +883,14 @@ static bool take(ctx *c, int f, const coldef *d, int col, long row, const xlsxr_
         return false;
     }
     c->has[f] = c->val[f].len > 0 || (d->k == K_HISTORY && cell && cell->text[0]);
+    if (cell && cell->type != XC_ERROR && d->k != K_POLICY) {   /* a policy's file is looked for each time */
+        last->d = d;
+        last->type = cell->type;
+        last->num = cell->num;
+        last->date = cell->date;
+        sbuf_clear(&last->text);
+        if (cell->type == XC_STRING) sbuf_puts(&last->text, cell->text);
+    }
     return true;
 }
 
@@ -1384,7 +1417,10 @@ static void ctx_free(ctx *c)
     free(c->col_of);
     for (int i = 0; i < c->score_cap; i++) free(c->score_names[i]);
     free(c->score_names);
-    for (int f = 0; f < P_N; f++) sbuf_free(&c->val[f]);
+    for (int f = 0; f < P_N; f++) {
+        sbuf_free(&c->val[f]);
+        sbuf_free(&c->last[f].text);
+    }
     sbuf_free(&c->xml);
     sbuf_free(&c->tmp);
 }

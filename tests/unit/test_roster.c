@@ -523,6 +523,53 @@ Test(roster, text_checks_hold_wherever_the_bytes_fall)
     unlink(path);
 }
 
+/* A value repeated down a column is taken as converted once, but only what
+ * converted cleanly: the same wrong value on two rows is named at both
+ * cells; a value after a wrong one, a number after the same text, and a
+ * date-styled number after the same plain number are each converted anew. */
+Test(roster, a_repeated_value_is_checked_on_every_row)
+{
+    char path[] = "/tmp/kaohe-roster-unit-XXXXXX.xlsx";
+    int fd = mkstemps(path, 5);
+    cr_assert(fd >= 0);
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_format *date = workbook_add_format(wb);
+    format_set_num_format(date, "yyyy-mm");
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "人员");
+    static const char *const heads[] = { "单位代码", "单位名称", "人员编号", "姓名", "人员类别", "性别", "出生年月", "请假月数" };
+    for (int i = 0; i < 8; i++) worksheet_write_string(ws, 0, (lxw_col_t)i, heads[i], NULL);
+    static const char *const gender[] = { "男", "中", "中", "男", "女", "女" };
+    for (int r = 1; r <= 6; r++) {
+        char id[16];
+        snprintf(id, sizeof id, "P%d", r);
+        worksheet_write_string(ws, (lxw_row_t)r, 0, "U1", NULL);
+        worksheet_write_string(ws, (lxw_row_t)r, 1, "甲单位", NULL);
+        worksheet_write_string(ws, (lxw_row_t)r, 2, id, NULL);
+        worksheet_write_string(ws, (lxw_row_t)r, 3, "张三", NULL);
+        worksheet_write_string(ws, (lxw_row_t)r, 4, "公务员", NULL);
+        worksheet_write_string(ws, (lxw_row_t)r, 5, gender[r - 1], NULL);
+    }
+    worksheet_write_number(ws, 5, 6, 29000, date);     /* a serial date: 1979-05 */
+    worksheet_write_number(ws, 6, 6, 29000, NULL);     /* the same number unstyled: not a year-month */
+    worksheet_write_string(ws, 5, 7, "3", NULL);       /* text "3", then the number 3: both fine */
+    worksheet_write_number(ws, 6, 7, 3, NULL);
+    cr_assert_eq(workbook_close(wb), LXW_NO_ERROR);
+    char *paths[] = { path };
+    int rc;
+    char *msgs, *out = convert(paths, 1, &rc, &msgs);
+    cr_assert_eq(rc, -1);
+    cr_assert(strstr(msgs, "人员!F3: "), "%s", msgs);
+    cr_assert(strstr(msgs, "人员!F4: "), "the same wrong value again: %s", msgs);
+    cr_assert_null(strstr(msgs, "人员!F5"), "%s", msgs);
+    cr_assert_null(strstr(msgs, "人员!G6"), "the date-styled number is a year-month: %s", msgs);
+    cr_assert(strstr(msgs, "人员!G7: "), "%s", msgs);
+    cr_assert_null(strstr(msgs, "人员!H"), "%s", msgs);
+    free(out);
+    free(msgs);
+    unlink(path);
+}
+
 /* How often `needle` occurs in s. */
 static long occurrences(const char *s, const char *needle)
 {
