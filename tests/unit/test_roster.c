@@ -304,8 +304,35 @@ static void zip_put(zipFile z, const char *name, const char *data, size_t len)
     cr_assert_eq(zipCloseFileInZip(z), ZIP_OK);
 }
 
+/* The sheet part deflated here and stored raw with its CRC-32, or with a
+ * wrong one (`right_crc` false): a part whose bytes inflate but do not match. */
+static void zip_put_crc(zipFile z, const char *name, const char *data, size_t len, bool right_crc)
+{
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    cr_assert_eq(deflateInit2(&zs, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&zs, (uLong)len);
+    unsigned char *out = malloc(cap);
+    zs.next_in = (Bytef *)data;
+    zs.avail_in = (uInt)len;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    cr_assert_eq(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    size_t clen = cap - zs.avail_out;
+    deflateEnd(&zs);
+    uLong crc = crc32(0L, (const Bytef *)data, (uInt)len);
+    zip_fileinfo fi;
+    memset(&fi, 0, sizeof fi);
+    cr_assert_eq(zipOpenNewFileInZip2(z, name, &fi, NULL, 0, NULL, 0, NULL, Z_DEFLATED, 6, 1), ZIP_OK);
+    cr_assert_eq(zipWriteInFileInZip(z, out, (unsigned)clen), ZIP_OK);
+    cr_assert_eq(zipCloseFileInZipRaw(z, (uLong)len, right_crc ? crc : crc ^ 1), ZIP_OK);
+    free(out);
+}
+
+typedef enum { CRC_BY_MINIZIP, CRC_RIGHT, CRC_WRONG } crc_mode;
+
 /* A workbook of one sheet "S" whose sheet part is `sheet` as given. */
-static void write_raw_workbook(const char *path, const char *sheet, size_t len)
+static void write_raw_workbook_crc(const char *path, const char *sheet, size_t len, crc_mode crc)
 {
     static const char types[] =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
@@ -326,27 +353,33 @@ static void write_raw_workbook(const char *path, const char *sheet, size_t len)
     zip_put(z, "_rels/.rels", rels, strlen(rels));
     zip_put(z, "xl/workbook.xml", wb, strlen(wb));
     zip_put(z, "xl/_rels/workbook.xml.rels", wbrels, strlen(wbrels));
-    zip_put(z, "xl/worksheets/sheet1.xml", sheet, len);
+    if (crc == CRC_BY_MINIZIP) zip_put(z, "xl/worksheets/sheet1.xml", sheet, len);
+    else zip_put_crc(z, "xl/worksheets/sheet1.xml", sheet, len, crc == CRC_RIGHT);
     cr_assert_eq(zipClose(z, NULL), ZIP_OK);
 }
 
 #define SHEET_HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
 
 /* Read sheet "S" of a raw workbook; returns xlsxr_read_sheet's value. */
-static int read_raw(const char *sheet, size_t len, xlsxr_row_fn fn, void *arg, xlsxr_error *e)
+static int read_raw_crc(const char *sheet, size_t len, crc_mode crc, xlsxr_row_fn fn, void *arg, xlsxr_error *e)
 {
     char path[] = "/tmp/kaohe-xlsxr-unit-XXXXXX.xlsx";
     int fd = mkstemps(path, 5);
     cr_assert(fd >= 0);
     close(fd);
     unlink(path);
-    write_raw_workbook(path, sheet, len);
+    write_raw_workbook_crc(path, sheet, len, crc);
     xlsxr *x = xlsxr_open(path, e);
     cr_assert(x, "%s %s", e->code, e->detail);
     int rc = xlsxr_read_sheet(x, 0, fn, arg, e);
     xlsxr_close(x);
     unlink(path);
     return rc;
+}
+
+static int read_raw(const char *sheet, size_t len, xlsxr_row_fn fn, void *arg, xlsxr_error *e)
+{
+    return read_raw_crc(sheet, len, CRC_BY_MINIZIP, fn, arg, e);
 }
 
 typedef struct typed { dump d; double num[16]; int type[16], n; } typed;
@@ -454,6 +487,47 @@ Test(xlsxr, a_fault_after_the_rows_is_a_corrupt_workbook)
     cr_assert_eq(d.rows, 0);
     sbuf_free(&s);
     sbuf_free(&d.s);
+}
+
+/* A sheet is inflated on a thread of its own, a few blocks ahead of the
+ * parser. Over a part many blocks long: every row arrives, in order; a part
+ * whose bytes do not match its CRC is refused after the parse has read it
+ * all; a part the parser gives up on early (a fault in its first row, the
+ * inflater then blocks ahead) is refused without hanging, its rest still
+ * inflated. No row is handed over from a refused part. */
+Test(xlsxr, a_sheet_inflated_alongside_the_parse_is_checked_to_its_end)
+{
+    const long rows = 30000;
+    sbuf s = { 0 };
+    sbuf_puts(&s, SHEET_HEAD);
+    for (long r = 1; r <= rows; r++)
+        sbuf_printf(&s, "<row r=\"%ld\"><c r=\"A%ld\" t=\"inlineStr\"><is><t>row %ld of the sheet</t></is></c></row>", r, r, r);
+    sbuf_puts(&s, "</sheetData></worksheet>");
+    cr_assert_gt(s.len, 2u << 20, "many blocks of the inflater");
+    dump d = { { 0 }, 0 };
+    xlsxr_error e;
+    cr_assert_eq(read_raw_crc(s.data, s.len, CRC_RIGHT, dump_row, &d, &e), 0, "%s %s", e.code, e.detail);
+    cr_assert_eq(d.rows, rows);
+    char last[64];
+    snprintf(last, sizeof last, "\n%ld:A%ld=row %ld of the sheet|\n", rows, rows, rows);
+    cr_assert(strstr(d.s.data, "1:A1=row 1 of the sheet|\n2:A2=row 2 of the sheet|\n"));
+    cr_assert(strstr(d.s.data, last), "the last row, in its place");
+    sbuf_free(&d.s);
+
+    memset(&d, 0, sizeof d);
+    cr_assert_eq(read_raw_crc(s.data, s.len, CRC_WRONG, dump_row, &d, &e), -1);
+    cr_assert_str_eq(e.code, "ROSTER_ZIP_CORRUPT");
+    cr_assert_eq(d.rows, 0);
+    sbuf_free(&d.s);
+
+    char *fault = strstr(s.data, "</c></row>");   /* the first row's end tags swapped */
+    memcpy(fault, "</row></c>", 10);
+    memset(&d, 0, sizeof d);
+    cr_assert_eq(read_raw_crc(s.data, s.len, CRC_RIGHT, dump_row, &d, &e), -1);
+    cr_assert_str_eq(e.code, "ROSTER_ZIP_CORRUPT");
+    cr_assert_eq(d.rows, 0);
+    sbuf_free(&d.s);
+    sbuf_free(&s);
 }
 
 /* Checks on text that take shortcuts (control characters looked for eight
