@@ -5,13 +5,14 @@
 CC       ?= cc
 BUILD    ?= build
 PKGS      = libxml-2.0 xlsxwriter harfbuzz harfbuzz-subset libcrypto libdeflate minizip libqrencode \
-            poppler-glib cairo zxing libtiff-4 libjpeg libpng
+            poppler-glib cairo zxing libtiff-4 libjpeg libpng libqpdf
 # Building and running: compiler, libraries, the fonts the forms embed.
 DEB_PKGS_BUILD = build-essential pkg-config libxml2-dev libxlsxwriter-dev libhpdf-dev \
             libharfbuzz-dev libssl-dev libdeflate-dev libminizip-dev libcsv-dev \
             fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei \
             fonts-hanazono fonts-babelstone-han fonts-dejavu-core fonts-unifont \
-            libqrencode-dev libpoppler-glib-dev libzxing-dev libtiff-dev libjpeg-dev libpng-dev icc-profiles-free
+            libqrencode-dev libpoppler-glib-dev libzxing-dev libtiff-dev libjpeg-dev libpng-dev icc-profiles-free \
+            libqpdf-dev
 # Testing: the test framework and the tools no one here wrote that check the
 # output (poppler, qpdf, xmllint, openpyxl, LibreOffice with its Calibri-metric font).
 DEB_PKGS_TEST = libcriterion-dev libxml2-utils poppler-utils qpdf python3-openpyxl \

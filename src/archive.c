@@ -18,17 +18,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <hpdf.h>
-#include <openssl/evp.h>
 #include <poppler.h>
 #include <xlsxwriter.h>
 
 #include "batch.h"
+#include "diag.h"
 #include "manifest.h"
 #include "outfile.h"
 #include "pdfa.h"
 #include "qr.h"
 #include "scan.h"
+#include "sigcheck.h"
+#include "volume.h"
+#include "xlsxw.h"
 
 /* ---------------------------------------------------------------- the package */
 
@@ -36,6 +38,8 @@
 typedef struct adoc {
     qr_ident id;                 /* page 1's identifier (page is unused) */
     long seq;                    /* order read (files sorted, pages in order) */
+    size_t file;                 /* the package PDF it was read from (package.files) */
+    int first;                   /* its first page there (0-based); its pages follow */
     long *scan;                  /* pages: index of the scanned page filed, -1 none */
     int *times;                  /* pages: times scanned */
 } adoc;
@@ -45,6 +49,9 @@ typedef struct package {
     size_t n, cap;
     int year;
     adoc **by_key;               /* v sorted by (unit, person, form) */
+    char **files;                /* the package PDFs read, paths */
+    char **titles;               /* and their titles (NULL: none) */
+    size_t nfiles;
 } package;
 
 static void package_free(package *p)
@@ -55,6 +62,12 @@ static void package_free(package *p)
     }
     free(p->v);
     free(p->by_key);
+    for (size_t i = 0; i < p->nfiles; i++) {
+        free(p->files[i]);
+        g_free(p->titles[i]);
+    }
+    free(p->files);
+    free(p->titles);
 }
 
 /* The code text on a printed page ("KH1 ..." up to the line's end). */
@@ -67,7 +80,7 @@ static bool page_ident(PopplerPage *pg, qr_ident *id)
     return ok;
 }
 
-static void package_add_page(package *p, const qr_ident *id)
+static void package_add_page(package *p, const qr_ident *id, int index)
 {
     adoc *last = p->n ? &p->v[p->n - 1] : NULL;
     if (last && !strcmp(last->id.unit, id->unit) && !strcmp(last->id.person, id->person) &&
@@ -75,7 +88,7 @@ static void package_add_page(package *p, const qr_ident *id)
         return;   /* a further page of the document just read */
     if (p->n == p->cap) p->v = xrealloc(p->v, (p->cap = p->cap ? 2 * p->cap : 64) * sizeof *p->v);
     adoc *d = &p->v[p->n];
-    *d = (adoc){*id, (long)p->n, NULL, NULL};
+    *d = (adoc){*id, (long)p->n, p->nfiles - 1, index, NULL, NULL};
     d->scan = xmalloc((size_t)id->pages * sizeof *d->scan);
     d->times = xcalloc((size_t)id->pages, sizeof *d->times);
     for (int k = 0; k < id->pages; k++) d->scan[k] = -1;
@@ -96,11 +109,15 @@ static bool read_package_pdf(package *p, const char *path, sbuf *err)
         if (ge) g_error_free(ge);
         return false;
     }
+    p->files = xrealloc(p->files, (p->nfiles + 1) * sizeof *p->files);
+    p->titles = xrealloc(p->titles, (p->nfiles + 1) * sizeof *p->titles);
+    p->titles[p->nfiles] = poppler_document_get_title(doc);   /* the form's title, for the contents */
+    p->files[p->nfiles++] = xstrdup(path);
     int n = poppler_document_get_n_pages(doc);
     for (int i = 0; i < n; i++) {
         PopplerPage *pg = poppler_document_get_page(doc, i);
         qr_ident id;
-        if (pg && page_ident(pg, &id)) package_add_page(p, &id);
+        if (pg && page_ident(pg, &id)) package_add_page(p, &id, i);
         if (pg) g_object_unref(pg);
     }
     g_object_unref(doc);
@@ -227,6 +244,8 @@ typedef struct apage {
     size_t file;
     int page;                    /* 0-based in its file */
     scan_code code;
+    sig_result sig;              /* its signature places (a current page of the package) */
+    enum { FILED_OK, NO_CODE, NOT_IN_PACKAGE, STALE } why_not;   /* unrecognised: why */
     bool unreadable;
     char why[256];               /* unreadable: the reader's message */
     bool filed;
@@ -234,6 +253,7 @@ typedef struct apage {
 
 typedef struct pool {
     const scan_list *scans;
+    const package *pkg;
     apage *pages;
     size_t n;
     atomic_size_t next;
@@ -241,10 +261,30 @@ typedef struct pool {
 
 enum { CHUNK_PAGES = 4 };   /* consecutive pages a worker takes: one open document serves them */
 
+/* The printed document of a decoded page: in the package, and current. */
+static const adoc *current_doc(const package *p, const scan_code *c, qr_ident *id)
+{
+    if (!c->text[0] || !qr_parse(c->text, strlen(c->text), id) || id->year != p->year) return NULL;
+    const adoc *d = package_find(p, id);
+    return d && !strcmp(d->id.check, id->check) && d->id.pages == id->pages ? d : NULL;
+}
+
+/* The signature places of a current page, judged on its scan
+ * (UNSIGNED_SUSPECT): against the page the package printed. */
+static void check_signatures(const pool *pl, sig_checker *sc, apage *pg, const scan_image *img)
+{
+    qr_ident id;
+    const adoc *d = current_doc(pl->pkg, &pg->code, &id);
+    if (d && !sig_check(sc, pl->pkg->files[d->file], d->first + id.page - 1, pg->code.text, img, pg->code.corners,
+                        &pg->sig))
+        memset(&pg->sig, 0, sizeof pg->sig);
+}
+
 static void *decode_worker(void *arg)
 {
     pool *pl = arg;
     scan_reader *r = scan_reader_new();
+    sig_checker *sc = sig_checker_new();
     sbuf err = {0};
     for (;;) {
         size_t from = atomic_fetch_add(&pl->next, CHUNK_PAGES);
@@ -253,16 +293,25 @@ static void *decode_worker(void *arg)
         for (size_t i = from; i < to; i++) {
             apage *pg = &pl->pages[i];
             const scan_image *img;
+            const scan_file *file = &pl->scans->v[pg->file];
             sbuf_clear(&err);
-            if (!scan_read(r, &pl->scans->v[pg->file], pg->page, &img, &err)) {
+            scan_reader_coarse(r, true);   /* cheaper; a page it does not decode is read again at full size */
+            bool ok = scan_read(r, file, pg->page, &img, &err), found = ok && scan_decode(img, &pg->code);
+            if (ok && !found && img->reduced) {
+                scan_reader_coarse(r, false);
+                ok = scan_read(r, file, pg->page, &img, &err);
+                found = ok && scan_decode(img, &pg->code);
+            }
+            if (!ok) {
                 pg->unreadable = true;
                 snprintf(pg->why, sizeof pg->why, "%s", err.data ? err.data : "");
                 continue;
             }
-            scan_decode(img, &pg->code);
+            if (found) check_signatures(pl, sc, pg, img);
         }
     }
     sbuf_free(&err);
+    sig_checker_free(sc);
     scan_reader_free(r);
     return NULL;
 }
@@ -292,6 +341,8 @@ typedef struct filing {
     size_t *unrec;               /* pages not filed, in scan order */
     size_t nunrec;
     bool unreadable;
+    const tpl_form *contents;    /* templates/forms/contents.xml: each volume's 卷内目录 */
+    const font_set *fs;
 } filing;
 
 static void say(const filing *f, const char *code, ...)
@@ -316,13 +367,17 @@ static void file_page(filing *f, size_t i)
         say(f, "ARCHIVE_SCAN_UNREADABLE", pg->why);
     } else if (!pg->code.text[0] || !qr_parse(pg->code.text, strlen(pg->code.text), &id)) {
         say(f, "ARCHIVE_NO_CODE", src, pg->page + 1);
+        pg->why_not = NO_CODE;
     } else {
         adoc *d = id.year == f->pkg.year ? package_find(&f->pkg, &id) : NULL;
         sbuf_printf(&who, "%d %s %s %s", id.year, id.unit, id.person, id.form);
-        if (!d) say(f, "ARCHIVE_NOT_IN_PACKAGE", src, pg->page + 1, who.data);
-        else if (strcmp(d->id.check, id.check) || d->id.pages != id.pages)
+        if (!d) {
+            say(f, "ARCHIVE_NOT_IN_PACKAGE", src, pg->page + 1, who.data);
+            pg->why_not = NOT_IN_PACKAGE;
+        } else if (strcmp(d->id.check, id.check) || d->id.pages != id.pages) {
             say(f, "ARCHIVE_STALE_PAGE", src, pg->page + 1, who.data, id.check, d->id.check);
-        else {
+            pg->why_not = STALE;
+        } else {
             int k = id.page - 1;
             if (d->times[k]++ == 0) d->scan[k] = (long)i;
             pg->filed = true;
@@ -334,92 +389,6 @@ static void file_page(filing *f, size_t i)
 
 /* ---------------------------------------------------------------- volumes */
 
-/* A scanned page to put into a volume. */
-typedef struct vpage {
-    size_t page;                 /* index into filing.pages */
-} vpage;
-
-static bool save_pdf(HPDF_Doc pdf, const char *path, sbuf *err)
-{
-    char *tmp = NULL;
-    int fd = outfile_mktemp(path, &tmp);
-    if (fd < 0) {
-        sbuf_printf(err, "%s: %s", path, strerror(errno));
-        return false;
-    }
-    close(fd);
-    bool ok = HPDF_SaveToFile(pdf, tmp) == HPDF_OK && rename(tmp, path) == 0;
-    if (!ok) {
-        sbuf_printf(err, "%s: %s", path, errno ? strerror(errno) : "PDF save failed");
-        unlink(tmp);
-    }
-    free(tmp);
-    return ok;
-}
-
-static void hpdf_error(HPDF_STATUS e, HPDF_STATUS d, void *u)
-{
-    (void)d;
-    *(HPDF_STATUS *)u = e;
-}
-
-/* The volume's /ID: an MD5 of its title and of each page's source and
- * code, the same for the same scans wherever they lie (PDF/A wants an /ID;
- * libharu's comes from the clock). */
-static void volume_id(const filing *f, const char *title, const vpage *v, size_t n, unsigned char id[16])
-{
-    sbuf b = {0};
-    sbuf_puts(&b, title);
-    for (size_t i = 0; i < n; i++) {
-        const apage *pg = &f->pages[v[i].page];
-        const char *path = f->scans->v[pg->file].path, *base = strrchr(path, '/');
-        /* the file's name, not its directory: the same scans elsewhere give the same /ID */
-        sbuf_printf(&b, "\n%s\t%d\t%s", base ? base + 1 : path, pg->page, pg->code.text);
-    }
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(b.data, b.len, md, &len, EVP_md5(), NULL);
-    memcpy(id, md, 16);
-    sbuf_free(&b);
-}
-
-/* A volume of scanned pages, each at its own size, turned upright by /Rotate
- * (the scan's pixels are kept as they are), as PDF/A-2b. */
-static bool write_volume(const filing *f, scan_reader *r, const vpage *v, size_t n, const char *title,
-                         const char *path, sbuf *err)
-{
-    HPDF_STATUS st = 0;
-    HPDF_Doc pdf = HPDF_New(hpdf_error, &st);
-    if (!pdf) {
-        sbuf_printf(err, "%s: PDF", path);
-        return false;
-    }
-    HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
-    bool ok = true;
-    for (size_t i = 0; ok && i < n; i++) {
-        const apage *pg = &f->pages[v[i].page];
-        double w, h;
-        HPDF_Image im = scan_embed(r, &f->scans->v[pg->file], pg->page, pdf, &w, &h, err);
-        HPDF_Page page = im ? HPDF_AddPage(pdf) : NULL;
-        if (!page) {
-            ok = false;
-            break;
-        }
-        HPDF_Page_SetWidth(page, (HPDF_REAL)w);
-        HPDF_Page_SetHeight(page, (HPDF_REAL)h);
-        HPDF_Page_DrawImage(page, im, 0, 0, (HPDF_REAL)w, (HPDF_REAL)h);
-        if (pg->code.turn) HPDF_Page_SetRotate(page, (HPDF_UINT16)(pg->code.turn * 90));
-        ok = st == 0;
-    }
-    if (ok) {
-        unsigned char id[16];
-        volume_id(f, title, v, n, id);
-        ok = pdfa_apply(pdf, title, f->o->epoch, id, err) && save_pdf(pdf, path, err);
-    } else if (!err->len) sbuf_printf(err, "%s: libharu 0x%04X", path, (unsigned)st);
-    HPDF_Free(pdf);
-    return ok;
-}
-
 typedef struct outputs {
     const char *year_dir;
     sbuf manifest;               /* "rel\n" of each file written */
@@ -429,25 +398,81 @@ typedef struct outputs {
 
 static void wrote(outputs *out, const char *rel) { sbuf_printf(&out->manifest, "%s\n", rel); }
 
-/* A volume's pages: the found pages of docs [from, to) that pass `take`. */
-static size_t gather(const filing *f, size_t from, size_t to, const char *person, vpage **v)
+/* A volume being gathered: its scanned pages and its contents' rows (their
+ * texts malloc'd). */
+typedef struct vbuild {
+    volume_page *pages;
+    size_t npages, cap;
+    volume_row *rows;
+    size_t nrows, rcap;
+} vbuild;
+
+static void vbuild_clear(vbuild *b)
 {
-    size_t n = 0;
-    for (size_t i = from; i < to; i++) {
-        const adoc *d = &f->pkg.v[i];
-        if (person ? strcmp(d->id.person, person) : strcmp(d->id.person, "-")) continue;
-        for (int k = 0; k < d->id.pages; k++)
-            if (d->scan[k] >= 0) {
-                *v = xrealloc(*v, (n + 1) * sizeof **v);
-                (*v)[n++] = (vpage){(size_t)d->scan[k]};
-            }
+    for (size_t i = 0; i < b->nrows; i++) {
+        free((char *)b->rows[i].doc);
+        free((char *)b->rows[i].scans);
     }
-    return n;
+    b->npages = b->nrows = 0;
 }
 
-static void volume(const filing *f, scan_reader *r, outputs *out, const char *rel, const vpage *v, size_t n)
+static void vbuild_free(vbuild *b)
 {
-    if (!n || out->failed) return;
+    vbuild_clear(b);
+    free(b->pages);
+    free(b->rows);
+}
+
+/* The scan's file name (not its folder: the same scans elsewhere give the
+ * same volume) and page, as the contents show it. */
+static void scan_ref(const filing *f, const apage *pg, sbuf *out)
+{
+    const char *path = f->scans->v[pg->file].path, *slash = strrchr(path, '/');
+    sbuf_printf(out, "%s:%d", slash ? slash + 1 : path, pg->page + 1);
+}
+
+static void add_page(const filing *f, vbuild *b, const apage *pg)
+{
+    if (b->npages == b->cap) b->pages = xrealloc(b->pages, (b->cap = b->cap ? 2 * b->cap : 16) * sizeof *b->pages);
+    b->pages[b->npages++] = (volume_page){&f->scans->v[pg->file], pg->page, pg->code.turn};
+}
+
+static void add_row(vbuild *b, const char *doc, int first, int last, sbuf *scans)
+{
+    if (b->nrows == b->rcap) b->rows = xrealloc(b->rows, (b->rcap = b->rcap ? 2 * b->rcap : 16) * sizeof *b->rows);
+    b->rows[b->nrows++] = (volume_row){xstrdup(doc), first, last, scans->data ? scans->data : xstrdup("")};
+    *scans = (sbuf){0};
+}
+
+/* A document's found pages into the volume and its row into the contents:
+ * the scan of each page, or 缺 where none was found. */
+static void add_doc(const filing *f, vbuild *b, const adoc *d)
+{
+    sbuf sc = {0};
+    int first = 0, last = 0;
+    for (int k = 0; k < d->id.pages; k++) {
+        if (d->id.pages > 1) sbuf_printf(&sc, "%s第%d页 ", k ? "；" : "", k + 1);
+        if (d->scan[k] < 0) {
+            sbuf_puts(&sc, "缺");
+            continue;
+        }
+        const apage *pg = &f->pages[d->scan[k]];
+        add_page(f, b, pg);
+        last = (int)b->npages;
+        if (!first) first = last;
+        scan_ref(f, pg, &sc);
+    }
+    const char *title = f->pkg.titles[d->file];
+    add_row(b, title && title[0] ? title : qr_form_base(d->id.form), first, last, &sc);
+}
+
+#define CONTENTS_NOTE "“扫描件”一栏为扫描文件的文件名及文件中的页次；“缺”为未收到扫描件的页。"
+
+/* ARCHIVE/<year>/<rel> from b (nothing when it has no page). */
+static void volume_out(const filing *f, scan_reader *r, outputs *out, const char *rel, const vbuild *b,
+                       const char *heading)
+{
+    if (!b->npages || out->failed) return;
     sbuf path = {0};
     sbuf_printf(&path, "%s/%s", out->year_dir, rel);
     char *slash = strrchr(path.data, '/');
@@ -457,10 +482,19 @@ static void volume(const filing *f, scan_reader *r, outputs *out, const char *re
     if (!dir) sbuf_printf(&out->err, "%s: %s", path.data, strerror(errno));
     sbuf title = {0};   /* "2025 U001/P0001" (ASCII: ids only) */
     sbuf_printf(&title, "%d %.*s", f->pkg.year, (int)(strlen(rel) - 4), rel);
-    if (dir && write_volume(f, r, v, n, title.data, path.data, &out->err)) wrote(out, rel);
+    volume v = {title.data, heading, CONTENTS_NOTE, b->rows, b->nrows, b->pages, b->npages};
+    if (dir && volume_write(f->contents, f->fs, f->o->epoch, r, &v, path.data, &out->err)) wrote(out, rel);
     else out->failed = true;
     sbuf_free(&title);
     sbuf_free(&path);
+}
+
+/* The documents of [from, to) of `person` ("-": the unit's) into b. */
+static void gather(const filing *f, size_t from, size_t to, const char *person, vbuild *b)
+{
+    vbuild_clear(b);
+    for (size_t i = from; i < to; i++)
+        if (!strcmp(f->pkg.v[i].id.person, person)) add_doc(f, b, &f->pkg.v[i]);
 }
 
 /* ARCHIVE/<year>/<unit>/<person>.pdf and unit.pdf for the unit's documents
@@ -468,25 +502,116 @@ static void volume(const filing *f, scan_reader *r, outputs *out, const char *re
 static void unit_volumes(const filing *f, scan_reader *r, outputs *out, size_t from, size_t to)
 {
     const char *unit = f->pkg.v[from].id.unit;
-    sbuf rel = {0};
-    vpage *v = NULL;
+    sbuf rel = {0}, head = {0};
+    vbuild b = {0};
     for (size_t i = from; i < to && !out->failed; i++) {
         const char *person = f->pkg.v[i].id.person;
         bool first = strcmp(person, "-") != 0;
         for (size_t j = from; first && j < i; j++)
             if (!strcmp(f->pkg.v[j].id.person, person)) first = false;
         if (!first) continue;
-        size_t n = gather(f, from, to, person, &v);
+        gather(f, from, to, person, &b);
         sbuf_clear(&rel);
         sbuf_printf(&rel, "%s/%s.pdf", unit, person);
-        volume(f, r, out, rel.data, v, n);
+        sbuf_clear(&head);
+        sbuf_printf(&head, "%d年度　单位 %s　人员 %s", f->pkg.year, unit, person);
+        volume_out(f, r, out, rel.data, &b, head.data);
     }
-    size_t n = gather(f, from, to, NULL, &v);
+    gather(f, from, to, "-", &b);
     sbuf_clear(&rel);
     sbuf_printf(&rel, "%s/unit.pdf", unit);
-    volume(f, r, out, rel.data, v, n);
-    free(v);
+    sbuf_clear(&head);
+    sbuf_printf(&head, "%d年度　单位 %s　单位文件", f->pkg.year, unit);
+    volume_out(f, r, out, rel.data, &b, head.data);
+    vbuild_free(&b);
     sbuf_free(&rel);
+    sbuf_free(&head);
+}
+
+/* unrecognised.pdf: a row a page, saying why it was not filed. */
+static void unrecognised_volume(const filing *f, scan_reader *r, outputs *out)
+{
+    static const char *const WHY[] = {"", "没有可识别的页码二维码", "不在本次考核结果中", "较早一次生成的打印页"};
+    vbuild b = {0};
+    sbuf doc = {0}, sc = {0};
+    for (size_t k = 0; k < f->nunrec; k++) {
+        const apage *pg = &f->pages[f->unrec[k]];
+        add_page(f, &b, pg);
+        sbuf_clear(&doc);
+        sbuf_puts(&doc, WHY[pg->why_not]);
+        if (pg->why_not != NO_CODE) sbuf_printf(&doc, "（%s）", pg->code.text);
+        scan_ref(f, pg, &sc);
+        add_row(&b, doc.data, (int)b.npages, (int)b.npages, &sc);
+    }
+    sbuf head = {0};
+    sbuf_printf(&head, "%d年度　未能归档的扫描页", f->pkg.year);
+    volume_out(f, r, out, "unrecognised.pdf", &b, head.data);
+    sbuf_free(&head);
+    sbuf_free(&doc);
+    sbuf_free(&sc);
+    vbuild_free(&b);
+}
+
+/* ---------------------------------------------------------------- warnings */
+
+/* One line per signature place that looks empty on its filed scan, in print
+ * order: UNSIGNED_SUSPECT, unit, person, form, page, place (its order on the
+ * page), its name, the share of it inked, and the scan it is on. */
+static void warning_lines(const filing *f, sbuf *out)
+{
+    for (size_t i = 0; i < f->pkg.n; i++) {
+        const adoc *d = &f->pkg.v[i];
+        for (int k = 0; k < d->id.pages; k++) {
+            const apage *pg = d->scan[k] >= 0 ? &f->pages[d->scan[k]] : NULL;
+            if (!pg || !pg->sig.empty) continue;
+            for (const char *l = pg->sig.empty; *l;) {   /* "n\tname\tink\n" */
+                const char *e = strchr(l, '\n');
+                const char *t1 = strchr(l, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+                if (!e || !t2 || t2 > e) break;
+                sbuf_printf(out, "UNSIGNED_SUSPECT\t%s\t%s\t%s\t%d\t%.*s\t%.*s\t%.1f%%\t%s:%d\n", d->id.unit,
+                            d->id.person, qr_form_base(d->id.form), k + 1, (int)(t1 - l), l, (int)(t2 - t1 - 1), t1 + 1,
+                            100 * atof(t2 + 1), f->scans->v[pg->file].path, pg->page + 1);
+                l = e + 1;
+            }
+        }
+    }
+}
+
+/* The cells of a warning line (tab-separated) into v; how many (at most max). */
+static int split_tabs(char *line, char **v, int max)
+{
+    int n = 0;
+    for (char *save = NULL, *c = strtok_r(line, "\t", &save); c && n < max; c = strtok_r(NULL, "\t", &save))
+        v[n++] = c;
+    return n;
+}
+
+/* Each warning on stderr too: person, form, page, place and scan. */
+static void say_warnings(const filing *f, const sbuf *w)
+{
+    if (!w->len) return;
+    char *copy = xstrdup(w->data);
+    for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        char *c[9];
+        if (split_tabs(l, c, 9) == 9) say(f, c[0], c[1], c[2], c[3], atoi(c[4]), c[6], c[8], c[7]);
+    }
+    free(copy);
+}
+
+static bool write_warnings_txt(const sbuf *w, outputs *out)
+{
+    sbuf path = {0};
+    sbuf_printf(&path, "%s/warnings.txt", out->year_dir);
+    outfile of;
+    bool ok = outfile_open(&of, path.data);
+    if (ok) {
+        if (w->len) fwrite(w->data, 1, w->len, of.fp);
+        ok = outfile_commit(&of);
+    }
+    if (ok) wrote(out, "warnings.txt");
+    else sbuf_printf(&out->err, "%s: %s", path.data, strerror(errno));
+    sbuf_free(&path);
+    return ok;
 }
 
 /* ---------------------------------------------------------------- report */
@@ -562,9 +687,33 @@ static bool write_report_txt(const filing *f, outputs *out)
     return ok;
 }
 
+/* warnings.txt as a second sheet, with a header row. */
+static void warnings_sheet(lxw_workbook *wb, lxw_format *bold, lxw_format *quoted, const sbuf *w)
+{
+    static const char *const head[9] = {"warning", "unit", "person", "form", "page", "place", "field", "ink",
+                                        "scan"};
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "warnings");
+    for (int c = 0; c < 9; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, head[c], bold);
+    char *copy = w->len ? xstrdup(w->data) : NULL;
+    lxw_row_t row = 1;
+    for (char *save = NULL, *l = copy ? strtok_r(copy, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save)) {
+        char *c[9];
+        int n = split_tabs(l, c, 9);
+        for (int k = 0; k < n; k++) {
+            if (k == 4 || k == 5) worksheet_write_number(ws, row, (lxw_col_t)k, atof(c[k]), NULL);
+            else xlsxw_write_text(ws, row, (lxw_col_t)k, c[k], NULL, quoted);
+        }
+        row++;
+    }
+    free(copy);
+    worksheet_set_column(ws, 0, 0, 18, NULL);
+    worksheet_set_column(ws, 6, 6, 36, NULL);
+    worksheet_set_column(ws, 8, 8, 24, NULL);
+}
+
 /* The same table as a sheet: numbers as numbers, a header row, and the
- * unrecognised pages below it. */
-static bool write_report_xlsx(const filing *f, outputs *out)
+ * unrecognised pages below it; the warnings on a second sheet. */
+static bool write_report_xlsx(const filing *f, const sbuf *w, outputs *out)
 {
     sbuf path = {0};
     sbuf_printf(&path, "%s/report.xlsx", out->year_dir);
@@ -581,6 +730,7 @@ static bool write_report_xlsx(const filing *f, outputs *out)
         lxw_worksheet *ws = workbook_add_worksheet(wb, "report");
         lxw_format *bold = workbook_add_format(wb);
         format_set_bold(bold);
+        lxw_format *quoted = xlsxw_quoted_format(wb);   /* a scan's file name may start like a formula */
         for (int c = 0; c < 8; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, HEAD[c], bold);
         sbuf cells[8] = {{0}};
         lxw_row_t row = 1;
@@ -588,7 +738,7 @@ static bool write_report_xlsx(const filing *f, outputs *out)
             report_cells(&f->pkg.v[i], cells);
             for (int c = 0; c < 8; c++) {
                 if (c == 3 || c == 4) worksheet_write_number(ws, row, (lxw_col_t)c, atof(cells[c].data), NULL);
-                else worksheet_write_string(ws, row, (lxw_col_t)c, cells[c].data, NULL);
+                else xlsxw_write_text(ws, row, (lxw_col_t)c, cells[c].data, NULL, quoted);
             }
         }
         worksheet_write_string(ws, row, 0, "unrecognised", bold);
@@ -596,11 +746,12 @@ static bool write_report_xlsx(const filing *f, outputs *out)
         for (size_t k = 0; k < f->nunrec; k++) {
             sbuf_clear(&cells[0]);
             unrec_entry(f, k, &cells[0]);
-            worksheet_write_string(ws, (lxw_row_t)(row + 1 + k), 0, cells[0].data, NULL);
+            xlsxw_write_text(ws, (lxw_row_t)(row + 1 + k), 0, cells[0].data, NULL, quoted);
         }
         for (int c = 0; c < 8; c++) sbuf_free(&cells[c]);
         worksheet_set_column(ws, 0, 2, 14, NULL);
         worksheet_set_column(ws, 3, 7, 12, NULL);
+        warnings_sheet(wb, bold, quoted, w);
         ok = workbook_close(wb) == LXW_NO_ERROR && rename(tmp, path.data) == 0;
     }
     if (!ok) {
@@ -672,14 +823,29 @@ static void write_all(filing *f, outputs *out)
         unit_volumes(f, r, out, i, j);
         i = j;
     }
-    if (!out->failed && f->nunrec) {
-        vpage *v = xmalloc(f->nunrec * sizeof *v);
-        for (size_t k = 0; k < f->nunrec; k++) v[k] = (vpage){f->unrec[k]};
-        volume(f, r, out, "unrecognised.pdf", v, f->nunrec);
-        free(v);
-    }
+    if (!out->failed && f->nunrec) unrecognised_volume(f, r, out);
     scan_reader_free(r);
-    if (!out->failed) out->failed = !write_report_txt(f, out) || !write_report_xlsx(f, out) || !write_manifest(out);
+    sbuf w = {0};
+    warning_lines(f, &w);
+    say_warnings(f, &w);
+    if (!out->failed)
+        out->failed = !write_report_txt(f, out) || !write_report_xlsx(f, &w, out) || !write_warnings_txt(&w, out) ||
+                      !write_manifest(out);
+    sbuf_free(&w);
+}
+
+/* The contents' template (templates/forms/contents.xml) and the fonts. */
+static bool load_contents(const archive_opts *o, tpl_form **t, font_set **fs, sbuf *err)
+{
+    sbuf path = {0};
+    sbuf_printf(&path, "%s/forms/contents.xml", o->templates ? o->templates : "templates");
+    diag_list dl = {0};
+    *t = tpl_load(path.data, &dl);
+    if (!*t && dl.n) diag_render(&dl.v[0], o->lang, err);
+    diag_list_free(&dl);
+    sbuf_free(&path);
+    *fs = *t ? font_set_open(NULL, err) : NULL;
+    return *fs != NULL;
 }
 
 int archive_run(const archive_opts *o, char *const *scans, int nscans)
@@ -695,11 +861,28 @@ int archive_run(const archive_opts *o, char *const *scans, int nscans)
         package_free(&f.pkg);
         return EXIT_INPUT;
     }
-    sbuf_free(&err);
     package_index(&f.pkg);
+    tpl_form *contents = NULL;
+    font_set *fs = NULL;
+    if (!load_contents(o, &contents, &fs, &err)) {
+        sbuf m = {0};
+        msg_format(&m, o->lang, "ARCHIVE_TEMPLATE_UNREADABLE", err.data ? err.data : "");
+        fprintf(o->err, "kaohe: %s [ARCHIVE_TEMPLATE_UNREADABLE]\n", m.data);
+        sbuf_free(&m);
+        sbuf_free(&err);
+        tpl_free(contents);
+        font_set_free(fs);
+        package_free(&f.pkg);
+        return EXIT_INPUT;
+    }
+    sbuf_free(&err);
+    f.contents = contents;
+    f.fs = fs;
     scan_list sl = {0};
     if (!list_scans(o, scans, nscans, &sl)) {
         scan_list_free(&sl);
+        tpl_free(contents);
+        font_set_free(fs);
         package_free(&f.pkg);
         return EXIT_INPUT;
     }
@@ -708,7 +891,7 @@ int archive_run(const archive_opts *o, char *const *scans, int nscans)
     f.pages = xcalloc(f.npages ? f.npages : 1, sizeof *f.pages);
     for (size_t i = 0, k = 0; i < sl.n; i++)
         for (int p = 0; p < sl.v[i].pages; p++) f.pages[k++] = (apage){.file = i, .page = p};
-    pool pl = {&sl, f.pages, f.npages, 0};
+    pool pl = {&sl, &f.pkg, f.pages, f.npages, 0};
     decode_all(&pl, o->jobs);
     f.unrec = xmalloc((f.npages ? f.npages : 1) * sizeof *f.unrec);
     for (size_t i = 0; i < f.npages; i++) file_page(&f, i);
@@ -742,8 +925,11 @@ int archive_run(const archive_opts *o, char *const *scans, int nscans)
     sbuf_free(&out.err);
     sbuf_free(&ydir);
     free(f.unrec);
+    for (size_t i = 0; i < f.npages; i++) free(f.pages[i].sig.empty);
     free(f.pages);
     scan_list_free(&sl);
+    tpl_free(contents);
+    font_set_free(fs);
     package_free(&f.pkg);
     return status;
 }

@@ -659,7 +659,7 @@ static int cmd_archive(cli_ctx *c, int argc, char **argv)
         { "help", no_argument, 0, OPT_HELP },    { 0, 0, 0, 0 },
     };
     const char *use = "kaohe archive -o DIR --package OUTPUT/<year> [-j N] SCAN...";
-    archive_opts o = { .jobs = online_cpus(), .lang = c->lang, .err = stderr,
+    archive_opts o = { .jobs = online_cpus(), .lang = c->lang, .err = stderr, .templates = c->templates,
                        .epoch = getenv("SOURCE_DATE_EPOCH") ? run_epoch() : -1 };
     int opt;
     optind = 1;

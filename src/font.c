@@ -1,6 +1,7 @@
 /* font — see font.h. */
 #include "font.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,14 @@ typedef struct face {
     uint64_t *has;               /* BMP coverage bitmap */
     uint16_t notdef_adv;
     char family[128];
+    /* A fallback face is subset from `lean` (lean_source), made on first
+     * use under `lean_lock`: runs that draw nothing from it never pay. */
+    bool fallback;
+    hb_blob_t *loca;             /* a fallback face's glyph offsets (glyph_drawn) */
+    bool loca_long;
+    pthread_mutex_t lean_lock;
+    bool lean_tried;
+    hb_face_t *lean;             /* NULL: not made (yet), or it could not be */
 } face;
 
 /* A role's measuring context (font_metrics): the set and the role. */
@@ -34,6 +43,7 @@ typedef struct role_ref {
 struct font_set {
     uint64_t attach[65536 / 64];              /* BMP marks and invisible characters (they join the cluster before) */
     uint64_t prints[65536 / 64];              /* BMP characters every role's chain has */
+    uint64_t shaped[65536 / 64];              /* BMP characters of the scripts shaped as runs */
     face faces[FONT_MAX_FACES];
     int nfaces;
     int role_face[FONT_NROLES];
@@ -47,11 +57,13 @@ struct font_set {
  * Hanazono Mincho B (Extensions B-F), Hanazono Mincho A (BMP ideographs,
  * Extension A), BabelStone Han (Extension G and what the others miss),
  * DejaVu Sans (Latin marks, Greek, Cyrillic, Arabic, Hebrew), the Unifont
- * sample (every other BMP script, bitmap-like). A file that is not
+ * sample (a few characters more: most of its glyphs are empty, and a face
+ * has a character only when its glyph is drawn). A file that is not
  * installed is skipped. Hanazono B comes first: it has nothing of the BMP
- * but 5 ideographs, and its compact cmap makes its subset ten times as
- * quick to cut as A's or BabelStone's (0.3 against 3 ms a PDF), and the
- * rare characters of names are mostly of Extension B. */
+ * but 5 ideographs, every ideograph of Extension B, and the rare characters
+ * of names are mostly of Extension B. (Its compact cmap once made its
+ * subsets ten times as quick to cut as A's or BabelStone's; every fallback
+ * face is now cut from a cmap of the space alone: see "lean" below.) */
 static const char *const fallback_paths[] = {
     "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
     "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
@@ -59,6 +71,22 @@ static const char *const fallback_paths[] = {
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/truetype/unifont/unifont_sample.ttf",
 };
+
+/* Scripts whose letters change with their neighbours or whose marks need
+ * placing (joining, reordering, stacking): their text is shaped as runs. */
+static bool shaped_script(hb_script_t sc)
+{
+    static const hb_script_t list[] = {
+        HB_SCRIPT_ARABIC,   HB_SCRIPT_HEBREW,   HB_SCRIPT_SYRIAC,   HB_SCRIPT_THAANA,    HB_SCRIPT_NKO,
+        HB_SCRIPT_DEVANAGARI, HB_SCRIPT_BENGALI, HB_SCRIPT_GURMUKHI, HB_SCRIPT_GUJARATI, HB_SCRIPT_ORIYA,
+        HB_SCRIPT_TAMIL,    HB_SCRIPT_TELUGU,   HB_SCRIPT_KANNADA,  HB_SCRIPT_MALAYALAM, HB_SCRIPT_SINHALA,
+        HB_SCRIPT_THAI,     HB_SCRIPT_LAO,      HB_SCRIPT_TIBETAN,  HB_SCRIPT_MYANMAR,   HB_SCRIPT_KHMER,
+        HB_SCRIPT_MONGOLIAN,
+    };
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
+        if (sc == list[i]) return true;
+    return false;
+}
 
 static const char *const role_names[FONT_NROLES] = {"song", "hei", "kai", "fang"};
 
@@ -91,6 +119,9 @@ const char *font_role_name(font_role r)
 
 static void face_close(face *f)
 {
+    if (f->fallback) pthread_mutex_destroy(&f->lean_lock);
+    if (f->lean) hb_face_destroy(f->lean);
+    if (f->loca) hb_blob_destroy(f->loca);
     if (f->font) hb_font_destroy(f->font);
     if (f->face) hb_face_destroy(f->face);
     if (f->blob) hb_blob_destroy(f->blob);
@@ -99,6 +130,30 @@ static void face_close(face *f)
     free(f->has);
     free(f->path);
     memset(f, 0, sizeof *f);
+}
+
+/* Has glyph gid of a fallback face an outline (loca gives it bytes)? Role
+ * faces are not asked: true. */
+static bool glyph_drawn(const face *f, hb_codepoint_t gid)
+{
+    if (!f->loca) return true;
+    unsigned n = 0;
+    const unsigned char *l = (const unsigned char *)hb_blob_get_data(f->loca, &n);
+    if (f->loca_long) {
+        if ((size_t)gid * 4 + 8 > n) return false;
+        const unsigned char *p = l + (size_t)gid * 4;
+        return memcmp(p, p + 4, 4) != 0;
+    }
+    if ((size_t)gid * 2 + 4 > n) return false;
+    const unsigned char *p = l + (size_t)gid * 2;
+    return memcmp(p, p + 2, 2) != 0;
+}
+
+/* Characters whose glyph is rightly empty: spaces and invisible controls. */
+static bool blank_char(uint32_t cp)
+{
+    return text_is_ignorable(cp) ||
+           hb_unicode_general_category(hb_unicode_funcs_get_default(), cp) == HB_UNICODE_GENERAL_CATEGORY_SPACE_SEPARATOR;
 }
 
 /* tables: build the BMP advance and glyph tables (a role's own face, read
@@ -151,13 +206,24 @@ static bool face_open(face *f, const char *path, unsigned index, bool tables, sb
     }
     f->has = xcalloc(65536 / 64, sizeof *f->has);
     f->notdef_adv = (uint16_t)hb_font_get_glyph_h_advance(f->font, 0);
+    if (!tables) {
+        hb_blob_t *head = hb_face_reference_table(f->face, HB_TAG('h', 'e', 'a', 'd'));
+        unsigned hl = 0;
+        const unsigned char *h = (const unsigned char *)hb_blob_get_data(head, &hl);
+        f->loca_long = hl >= 52 && (h[50] << 8 | h[51]) == 1;   /* indexToLocFormat */
+        hb_blob_destroy(head);
+        f->loca = hb_face_reference_table(f->face, HB_TAG('l', 'o', 'c', 'a'));
+    }
     hb_set_t *u = hb_set_create();
     hb_face_collect_unicodes(f->face, u);
     hb_codepoint_t cp = HB_SET_VALUE_INVALID;
     while (hb_set_next(u, &cp) && cp < 65536) {
         hb_codepoint_t gid;
         if (!tables) {
-            f->has[cp >> 6] |= (uint64_t)1 << (cp & 63);   /* the cmap says so */
+            /* the cmap says so, and the glyph is drawn (the Unifont sample
+             * maps every BMP character, most to an empty glyph) */
+            if (hb_font_get_nominal_glyph(f->font, cp, &gid) && (glyph_drawn(f, gid) || blank_char(cp)))
+                f->has[cp >> 6] |= (uint64_t)1 << (cp & 63);
         } else if (hb_font_get_nominal_glyph(f->font, cp, &gid)) {
             hb_position_t a = hb_font_get_glyph_h_advance(f->font, gid);
             f->adv[cp] = (uint16_t)(a < 0 ? 0 : a > 65535 ? 65535 : a);
@@ -167,6 +233,10 @@ static bool face_open(face *f, const char *path, unsigned index, bool tables, sb
     }
     hb_set_destroy(u);
     hb_font_make_immutable(f->font);
+    if (!tables) {
+        f->fallback = true;
+        pthread_mutex_init(&f->lean_lock, NULL);
+    }
     return true;
 }
 
@@ -214,6 +284,11 @@ font_set *font_set_open(const font_spec *specs, sbuf *err)
     for (uint32_t cp = 0x300; cp < 65536; cp++)
         if (text_is_ignorable(cp) || text_is_mark(cp)) fs->attach[cp >> 6] |= (uint64_t)1 << (cp & 63);
     fs->attach[0xAD >> 6] |= (uint64_t)1 << (0xAD & 63);   /* soft hyphen */
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    for (uint32_t cp = 0x590; cp < 65536; cp++) {
+        if (cp == 0x2000) cp = 0xA800;   /* the shaped scripts of the BMP lie outside 2000-A7FF */
+        if (shaped_script(hb_unicode_script(uf, cp))) fs->shaped[cp >> 6] |= (uint64_t)1 << (cp & 63);
+    }
     for (int r = 0; r < FONT_NROLES; r++) {
         fs->refs[r] = (role_ref){fs, r};
         fs->chain[r][fs->nchain[r]++] = fs->role_face[r];
@@ -249,7 +324,7 @@ static bool face_has(const face *f, uint32_t cp)
 {
     if (cp < 65536) return (f->has[cp >> 6] >> (cp & 63)) & 1;
     hb_codepoint_t gid;
-    return hb_font_get_nominal_glyph(f->font, cp, &gid);
+    return hb_font_get_nominal_glyph(f->font, cp, &gid) && (glyph_drawn(f, gid) || blank_char(cp));
 }
 
 static double face_advance(const face *f, uint32_t cp)
@@ -386,6 +461,129 @@ static bool attaches(const font_set *fs, const char *p, const char *e)
     return attach_bit(fs, text_utf8_next(&p, e));
 }
 
+static bool shaped_bit(const font_set *fs, uint32_t cp)
+{
+    return cp < 65536 && ((fs->shaped[cp >> 6] >> (cp & 63)) & 1);
+}
+
+/* Shape s[from..to) with face f (the text around it is the context that
+ * joining looks at) into out as placed glyphs. Each glyph carries the text
+ * of its cluster up to the next cluster drawn (removed invisible characters
+ * go with the cluster before them); the other glyphs of a cluster carry
+ * none. false when HarfBuzz gives no glyph or more than out holds. */
+static bool shape(const font_set *fs, int f, const char *s, size_t len, size_t from, size_t to,
+                  font_cluster *out)
+{
+    const face *fc = &fs->faces[f];
+    hb_buffer_t *b = hb_buffer_create();
+    hb_buffer_add_utf8(b, s, (int)len, (unsigned)from, (int)(to - from));
+    hb_buffer_guess_segment_properties(b);
+    /* marks keep clusters of their own: their text stays theirs */
+    hb_buffer_set_cluster_level(b, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS);
+    hb_buffer_set_flags(b, HB_BUFFER_FLAG_REMOVE_DEFAULT_IGNORABLES | (from == 0 ? HB_BUFFER_FLAG_BOT : 0) |
+                               (to == len ? HB_BUFFER_FLAG_EOT : 0));
+    hb_shape(fc->font, b, NULL, 0);
+    unsigned n = 0;
+    const hb_glyph_info_t *gi = hb_buffer_get_glyph_infos(b, &n);
+    const hb_glyph_position_t *gp = hb_buffer_get_glyph_positions(b, NULL);
+    bool ok = n > 0 && n <= FONT_CLUSTER_GLYPHS;
+    for (unsigned i = 0; ok && i < n; i++) {
+        size_t c = gi[i].cluster, next = to;
+        bool first = true;
+        for (unsigned j = 0; j < n; j++) {
+            if (gi[j].cluster > c && gi[j].cluster < next) next = gi[j].cluster;
+            if (j < i && gi[j].cluster == c) first = false;
+        }
+        const char *p = s + c;
+        font_glyph *g = &out->g[i];
+        *g = (font_glyph){f, gi[i].codepoint, text_utf8_next(&p, s + len), (double)gp[i].x_advance / fc->upem,
+                          c, first ? next : c, (double)gp[i].x_offset / fc->upem,
+                          (double)gp[i].y_offset / fc->upem};
+    }
+    if (ok) {
+        out->n = n;
+        out->placed = true;
+        out->missing = 0;
+        out->end = to;
+    }
+    hb_buffer_destroy(b);
+    return ok;
+}
+
+/* Does face f have every visible character of s[from..to)? */
+static bool face_has_all(const face *f, const char *s, size_t from, size_t to)
+{
+    const char *p = s + from, *e = s + to;
+    while (p < e) {
+        uint32_t c = text_utf8_next(&p, e);
+        if (!text_is_ignorable(c) && !face_has(f, c)) return false;
+    }
+    return true;
+}
+
+/* A run of the shaped script of s[pos] (see font_cluster_next), shaped into
+ * out with the first face of the chain that has all its characters (else
+ * the one that has the longest start of it, the run cut there). false when
+ * no face has its first character. */
+static bool shape_run(const font_set *fs, int r, const char *s, size_t len, size_t pos, font_cluster *out)
+{
+    hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
+    const char *p = s + pos, *e = s + len;
+    hb_script_t sc = hb_unicode_script(uf, text_utf8_next(&p, e));
+    size_t ends[FONT_RUN_CPS];   /* byte end of each code point of the run */
+    size_t n = 1, keep = 1;      /* keep: code points up to the last of the script (and its marks) */
+    ends[0] = (size_t)(p - s);
+    while (p < e && n < FONT_RUN_CPS) {
+        const char *q = p;
+        uint32_t c = text_utf8_next(&q, e);
+        hb_script_t cs = hb_unicode_script(uf, c);
+        bool same = cs == sc, joins = cs == HB_SCRIPT_INHERITED || text_is_ignorable(c) || text_is_mark(c);
+        if (!same && !joins && c != ' ' && c != 0xA0) break;
+        ends[n++] = (size_t)(q - s);
+        if (same || (joins && keep == n - 1)) keep = n;   /* spaces count only between letters */
+        p = q;
+    }
+    n = keep;
+    int best = -1;
+    size_t bestn = 0;
+    for (int k = 0; k < fs->nchain[r] && bestn < n; k++) {
+        const face *f = &fs->faces[fs->chain[r][k]];
+        size_t m = 0;
+        const char *a = s + pos;
+        while (m < n) {
+            uint32_t c = text_utf8_next(&a, e);
+            if (!text_is_ignorable(c) && !face_has(f, c)) break;
+            m++;
+        }
+        if (m > bestn) {
+            best = fs->chain[r][k];
+            bestn = m;
+        }
+    }
+    /* too many glyphs for out (an Indic run may give more than its code
+     * points): shape half as much */
+    for (; bestn > 0; bestn /= 2)
+        if (shape(fs, best, s, len, pos, ends[bestn - 1], out)) return true;
+    return false;
+}
+
+/* The marks left after composing a cluster, placed by HarfBuzz: with the
+ * face of the base when it has every mark, else the first face of the chain
+ * that has the base and every mark; out unchanged when none has. */
+static void shape_marks(const font_set *fs, int r, const char *s, size_t len, size_t pos, font_cluster *out)
+{
+    int f = out->g[0].face;
+    if (!face_has_all(&fs->faces[f], s, pos, out->end)) {
+        f = -1;
+        for (int k = 0; f < 0 && k < fs->nchain[r]; k++)
+            if (face_has_all(&fs->faces[fs->chain[r][k]], s, pos, out->end)) f = fs->chain[r][k];
+    }
+    if (f < 0) return;
+    font_cluster shaped;
+    shaped.simple = false;
+    if (shape(fs, f, s, len, pos, out->end, &shaped)) *out = shaped;
+}
+
 void font_cluster_next(const font_set *fs, font_role role, const char *s, size_t len, size_t pos,
                        font_cluster *out)
 {
@@ -395,10 +593,11 @@ void font_cluster_next(const font_set *fs, font_role role, const char *s, size_t
     out->n = 0;
     out->missing = 0;
     out->simple = false;
+    out->placed = false;
     out->end = (size_t)(p - s);
     const face *own = &fs->faces[fs->role_face[r]];
     if (base < 65536 && ((own->has[base >> 6] >> (base & 63)) & 1) && !attach_bit(fs, base) &&
-        !attaches(fs, p, e)) {
+        !shaped_bit(fs, base) && !attaches(fs, p, e)) {
         /* the common case: the role's own face has it, and no mark or
          * invisible character follows: its glyph from the tables, without
          * HarfBuzz */
@@ -409,6 +608,7 @@ void font_cluster_next(const font_set *fs, font_role role, const char *s, size_t
         return;
     }
     if (text_is_ignorable(base)) return;   /* drawn as nothing */
+    if (shaped_bit(fs, base) && shape_run(fs, r, s, len, pos, out)) return;
     /* the base, composed with the marks that follow where a face has the
      * composed character; the other marks as glyphs of their own */
     uint32_t cur = base, vs = 0;
@@ -468,6 +668,7 @@ void font_cluster_next(const font_set *fs, font_role role, const char *s, size_t
         g->from = mfrom[k];
         g->to = mto[k];
     }
+    if (nm && !out->missing) shape_marks(fs, r, s, len, pos, out);
 }
 
 uint32_t font_missing(const font_set *fs, font_role r, const char *s, size_t len)
@@ -592,10 +793,10 @@ bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
     return ok;
 }
 
-/* A subset plan of f for the unicodes cps[0..ncps) it has, and the
- * glyphs gids[0..n) when gids is not NULL. */
-static hb_subset_plan_t *subset_plan(const face *f, const uint32_t *cps, size_t ncps, const uint32_t *gids,
-                                     size_t n)
+/* A subset plan of src (the tables of f) for the unicodes cps[0..ncps)
+ * that f has, and the glyphs gids[0..n) when gids is not NULL. */
+static hb_subset_plan_t *subset_plan(const face *f, hb_face_t *src, const uint32_t *cps, size_t ncps,
+                                     const uint32_t *gids, size_t n)
 {
     hb_subset_input_t *in = subset_input();
     if (!in) return NULL;
@@ -603,9 +804,99 @@ static hb_subset_plan_t *subset_plan(const face *f, const uint32_t *cps, size_t 
     for (size_t i = 0; i < ncps; i++)
         if (face_has(f, cps[i])) hb_set_add(u, cps[i]);
     for (size_t i = 0; gids && i < n; i++) hb_set_add(g, gids[i]);
-    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(f->face, in);
+    hb_subset_plan_t *plan = hb_subset_plan_create_or_fail(src, in);
     hb_subset_input_destroy(in);
     return plan;
+}
+
+/* ---------------------------------------------------------------- lean
+ *
+ * hb-subset works through the source's whole cmap on every subset, however
+ * few the glyphs: it collects every code point of each subtable it copies,
+ * and walks every variation sequence of a format 14 subtable twice (glyph
+ * closure, then copy). The fallback faces have big cmaps (Hanazono Mincho A:
+ * 29,772 variation sequences; BabelStone Han: 15,265 ranges), so each PDF
+ * that drew one rare character from them paid ~5 M instructions for its
+ * subset (HarfBuzz 6.0), as much as a 50-person registration's own fonts.
+ * A PDF does not need the subset's cmap (its CIDToGIDMap and ToUnicode say
+ * what each glyph is, and hpdfx gives libharu a cmap of its own); so a
+ * fallback face is subset by glyph ids from a source whose cmap maps U+0020
+ * alone (the subset keeps a valid cmap for libharu to parse), every other
+ * table being the face's own: ~0.2 M instructions a subset. */
+typedef struct lean_src {
+    hb_face_t *face;     /* the face's own tables */
+    hb_blob_t *cmap;     /* its cmap cut to U+0020 */
+} lean_src;
+
+static hb_blob_t *lean_table(hb_face_t *unused, hb_tag_t tag, void *ud)
+{
+    (void)unused;
+    const lean_src *l = ud;
+    if (tag == HB_TAG('c', 'm', 'a', 'p')) return hb_blob_reference(l->cmap);
+    return hb_face_reference_table(l->face, tag);
+}
+
+static void lean_free(void *ud)
+{
+    lean_src *l = ud;
+    hb_blob_destroy(l->cmap);
+    hb_face_destroy(l->face);
+    free(l);
+}
+
+/* The cmap of f mapping U+0020 alone (glyph ids kept), from hb-subset itself;
+ * NULL when f has no space or hb-subset fails. */
+static hb_blob_t *space_cmap(const face *f)
+{
+    if (!face_has(f, ' ')) return NULL;
+    hb_subset_input_t *in = hb_subset_input_create_or_fail();
+    if (!in) return NULL;
+    hb_set_add(hb_subset_input_unicode_set(in), ' ');
+    hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING);
+    hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    hb_set_clear(drop);
+    hb_tag_t tags[64];
+    unsigned start = 0, count;
+    do {   /* every table but the cmap dropped: only the cmap is wanted */
+        count = sizeof tags / sizeof tags[0];
+        hb_face_get_table_tags(f->face, start, &count, tags);
+        for (unsigned i = 0; i < count; i++)
+            if (tags[i] != HB_TAG('c', 'm', 'a', 'p')) hb_set_add(drop, tags[i]);
+        start += count;
+    } while (count == sizeof tags / sizeof tags[0]);
+    hb_face_t *sub = hb_subset_or_fail(f->face, in);
+    hb_subset_input_destroy(in);
+    if (!sub) return NULL;
+    hb_blob_t *cmap = hb_face_reference_table(sub, HB_TAG('c', 'm', 'a', 'p'));
+    hb_face_destroy(sub);
+    if (hb_blob_get_length(cmap) == 0) {
+        hb_blob_destroy(cmap);
+        return NULL;
+    }
+    return cmap;
+}
+
+/* The lean source of a fallback face, made on first use; NULL for a
+ * role's own face (subset by code points, as it always was) and when it
+ * cannot be made. The face stays shared by threads: only this lock's holder
+ * writes lean, and hb_face_t is safe to use from any number of threads. */
+static hb_face_t *lean_source(face *f)
+{
+    if (!f->fallback) return NULL;
+    pthread_mutex_lock(&f->lean_lock);
+    if (!f->lean_tried) {
+        f->lean_tried = true;
+        hb_blob_t *cmap = space_cmap(f);
+        if (cmap) {
+            lean_src *l = xmalloc(sizeof *l);
+            *l = (lean_src){hb_face_reference(f->face), cmap};
+            hb_face_t *lf = hb_face_create_for_tables(lean_table, l, lean_free);
+            f->lean = lf == hb_face_get_empty() ? NULL : lf;
+        }
+    }
+    hb_face_t *lean = f->lean;
+    pthread_mutex_unlock(&f->lean_lock);
+    return lean;
 }
 
 /* newgids[i] for gids[i] by the plan's mapping; false when one is not kept. */
@@ -624,14 +915,25 @@ static bool plan_map(hb_subset_plan_t *plan, const uint32_t *gids, size_t n, uin
 bool font_subset_glyphs(const font_set *fs, int fid, const uint32_t *gids, size_t n, const uint32_t *cps,
                         size_t ncps, unsigned char **data, size_t *len, uint32_t *newgids, sbuf *err)
 {
-    const face *f = &fs->faces[fid];
+    face *f = (face *)&fs->faces[fid];   /* only its lean source is written, under its lock */
     *data = NULL;
     *len = 0;
-    hb_subset_plan_t *plan = subset_plan(f, cps, ncps, NULL, 0);
-    if (plan && !plan_map(plan, gids, n, newgids)) {   /* a glyph no code point reaches: name them all */
-        hb_subset_plan_destroy(plan);
-        plan = subset_plan(f, cps, ncps, gids, n);
-        if (plan) plan_map(plan, gids, n, newgids);
+    hb_face_t *lean = lean_source(f);
+    hb_subset_plan_t *plan = NULL;
+    if (lean) {   /* by glyph ids alone: the lean cmap has no code point of them */
+        plan = subset_plan(f, lean, NULL, 0, gids, n);
+        if (plan && !plan_map(plan, gids, n, newgids)) {
+            hb_subset_plan_destroy(plan);
+            plan = NULL;   /* (cannot happen: named glyphs are kept) the face itself then */
+        }
+    }
+    if (!plan) {
+        plan = subset_plan(f, f->face, cps, ncps, NULL, 0);
+        if (plan && !plan_map(plan, gids, n, newgids)) {   /* a glyph no code point reaches: name them all */
+            hb_subset_plan_destroy(plan);
+            plan = subset_plan(f, f->face, cps, ncps, gids, n);
+            if (plan) plan_map(plan, gids, n, newgids);
+        }
     }
     hb_face_t *sub = plan ? hb_subset_plan_execute_or_fail(plan) : NULL;
     if (plan) hb_subset_plan_destroy(plan);

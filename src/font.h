@@ -2,7 +2,8 @@
  * fang 仿宋) mapped to configurable TrueType (glyf) files; glyph advances and
  * coverage through HarfBuzz; subsetting with hb-subset to the characters a
  * document uses. A font_set is immutable once opened and may be shared by any
- * number of threads (measuring and subsetting only read it). */
+ * number of threads (measuring only reads it; subsetting a fallback face
+ * first makes that face's subsetting source, once, under a lock of its own). */
 #ifndef KAOHE_FONT_H
 #define KAOHE_FONT_H
 
@@ -71,14 +72,19 @@ int font_face_count(const font_set *fs);
 const char *font_face_path(const font_set *fs, int face);
 
 /* What a cluster draws: a base character with the combining marks,
- * variation selectors and invisible controls after it. */
-#define FONT_CLUSTER_GLYPHS 8
+ * variation selectors and invisible controls after it; or a run of a script
+ * that is shaped (Arabic, Hebrew, Thai, Indic, ...), at most FONT_RUN_CPS
+ * code points. */
+#define FONT_CLUSTER_GLYPHS 64
+#define FONT_RUN_CPS 32
 typedef struct font_glyph {
     int face;                /* face id */
     uint32_t gid;            /* glyph id in that face */
     uint32_t cp;             /* the code point whose glyph it is (composed, placeholder, mark) */
     double advance;          /* em; 0 for a mark drawn over the glyph before it */
-    size_t from, to;         /* bytes of the source this glyph stands for (its text when extracted) */
+    size_t from, to;         /* bytes of the source this glyph stands for (its text when extracted;
+                              * from == to: none, another glyph of its cluster carries it) */
+    double dx, dy;           /* em: where the glyph is drawn from the pen (placed clusters) */
 } font_glyph;
 
 typedef struct font_cluster {
@@ -87,13 +93,22 @@ typedef struct font_cluster {
     size_t end;              /* byte offset after the cluster */
     uint32_t missing;        /* a code point no face has (drawn as FONT_PLACEHOLDER), 0: none */
     bool simple;             /* one BMP character, g[0].cp, drawn as its own glyph of the role's face */
+    bool placed;             /* shaped by HarfBuzz: each glyph drawn at pen + (dx, dy), in visual
+                              * order (right-to-left scripts reversed), then the pen moves by advance */
 } font_cluster;
 
 /* The cluster of s[0..len) starting at byte pos, for the role: the base
  * composed with its marks where a face has the composed character (e +
  * U+0301 → é), the variant a variation selector picks where the face has it,
  * invisible characters not drawn (their text goes with the glyph before
- * them), each glyph from the first face of the role's chain that has it. */
+ * them), each glyph from the first face of the role's chain that has it.
+ * Marks left after composing are placed by HarfBuzz (hb_shape, the face's
+ * mark positioning) when one face has the base and every mark. A character
+ * of a script that is shaped starts a run: it, the characters of its script
+ * after it and the spaces, marks and invisible controls among them, shaped
+ * by HarfBuzz with the first face of the chain that has them all (joining
+ * forms, ligatures, mark positions), right-to-left scripts in visual order
+ * (placed). */
 void font_cluster_next(const font_set *fs, font_role r, const char *s, size_t len, size_t pos,
                        font_cluster *out);
 /* The first code point of s[0..len) that no face of the role's chain has
@@ -116,12 +131,16 @@ const char *font_path(const font_set *fs, font_role r);
 bool font_subset(const font_set *fs, font_role r, const uint32_t *cps, size_t n,
                  unsigned char **data, size_t *len, sbuf *err);
 
-/* Subset face `face` to the characters cps[0..ncps) it has (with their
- * variation sequences) and the glyphs gids[0..n) (ids of that face), glyphs
- * renumbered: newgids[i] is the subset's id of gids[i]. Glyphs reached from
- * cps (their font_glyph.cp) make it fast: hb-subset takes 3-4 times as long
- * when it is given glyph ids. On success *data (malloc'd) holds a TrueType
- * file. */
+/* Subset face `face` to the glyphs gids[0..n) (ids of that face), glyphs
+ * renumbered: newgids[i] is the subset's id of gids[i]. A role's own face
+ * is subset to the characters cps[0..ncps) it has (with their variation
+ * sequences; their font_glyph.cp), which reach the glyphs fast: hb-subset
+ * takes 3-4 times as long when it is given glyph ids; the glyph ids are
+ * added only when some glyph is not reached. A fallback face is subset by
+ * the glyph ids alone from its tables with a cmap of the space only (its
+ * own cmap would cost hb-subset ~5 M instructions a subset), so its subset
+ * maps no character: the PDF says what each glyph is (CIDToGIDMap,
+ * ToUnicode). On success *data (malloc'd) holds a TrueType file. */
 bool font_subset_glyphs(const font_set *fs, int face, const uint32_t *gids, size_t n, const uint32_t *cps,
                         size_t ncps, unsigned char **data, size_t *len, uint32_t *newgids, sbuf *err);
 

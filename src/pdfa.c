@@ -10,7 +10,6 @@
 #include "hpdf_patch.h"   /* libharu's private headers, behind the version guard */
 #include <hpdf_pdfa.h>
 
-#define PRODUCER "Haru Free PDF Library 2.3.0"   /* what libharu writes into /Producer */
 
 static void iso_date(long long epoch, char out[32])
 {
@@ -68,25 +67,6 @@ static bool add_metadata(HPDF_Doc pdf, const pdfa_meta *m)
     return ok;
 }
 
-static bool add_id(HPDF_Doc pdf, const unsigned char id[16])
-{
-    HPDF_Array a = HPDF_Array_New(pdf->mmgr);
-    if (!a) return false;
-    bool ok = HPDF_Array_Add(a, HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)id, 16)) == HPDF_OK &&
-              HPDF_Array_Add(a, HPDF_Binary_New(pdf->mmgr, (HPDF_BYTE *)id, 16)) == HPDF_OK;
-    if (HPDF_Dict_Add(pdf->trailer, "ID", a) != HPDF_OK) return false;
-    return ok;
-}
-
-static void set_date(HPDF_Doc pdf, HPDF_InfoType type, long long epoch)
-{
-    time_t t = (time_t)epoch;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    HPDF_Date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 'Z', 0, 0};
-    HPDF_SetInfoDateAttr(pdf, type, d);
-}
-
 bool pdfa_mark(HPDF_Doc pdf, const pdfa_meta *m, sbuf *err)
 {
     HPDF_OutputIntent icc = HPDF_LoadIccProfileFromFile(pdf, PDFA_ICC_PATH, 3);
@@ -96,23 +76,6 @@ bool pdfa_mark(HPDF_Doc pdf, const pdfa_meta *m, sbuf *err)
     }
     if (!add_metadata(pdf, m)) {
         sbuf_printf(err, "PDF/A metadata not written");
-        return false;
-    }
-    return true;
-}
-
-bool pdfa_apply(HPDF_Doc pdf, const char *title, long long epoch, const unsigned char id[16], sbuf *err)
-{
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, title);
-    HPDF_SetInfoAttr(pdf, HPDF_INFO_PRODUCER, PRODUCER);
-    if (epoch >= 0) {
-        set_date(pdf, HPDF_INFO_CREATION_DATE, epoch);
-        set_date(pdf, HPDF_INFO_MOD_DATE, epoch);
-    }
-    pdfa_meta m = {title, NULL, PRODUCER, epoch};
-    if (!pdfa_mark(pdf, &m, err)) return false;
-    if (!add_id(pdf, id)) {
-        sbuf_printf(err, "PDF/A /ID not written");
         return false;
     }
     return true;

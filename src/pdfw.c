@@ -220,9 +220,13 @@ static int gorder_cmp(const void *x, const void *y)
     return (p->gid > q->gid) - (p->gid < q->gid);
 }
 
+/* One CID for keys of one text and width, unless they are two glyphs of
+ * one face (a shaped letter's joining forms: the same text drawn two ways),
+ * which a CIDToGIDMap cannot tell apart. */
 static bool same_cid(const gorder *a, const gorder *b)
 {
-    return a->k->len == b->k->len && a->k->zw == b->k->zw && !memcmp(a->text, b->text, a->k->len);
+    return a->k->len == b->k->len && a->k->zw == b->k->zw && !memcmp(a->text, b->text, a->k->len) &&
+           (a->k->face != b->k->face || a->k->gid == b->k->gid);
 }
 
 /* CIDs 1..ncid in gorder_cmp order, one per text and width: the same text
@@ -300,6 +304,10 @@ static bool fix_tounicode(HPDF_Font font, const glyphs *gs, const uint32_t *keys
     size_t i = 0;
     while (i < n) {
         const gkey *k = &gs->v[keys[i]];
+        if (!k->len) {   /* a glyph whose cluster's text another glyph carries: no text */
+            i++;
+            continue;
+        }
         sbuf_clear(&u);
         sbuf_puts(&u, "");
         uint32_t a = gkey_utf16(gs, k, &u);
@@ -534,6 +542,16 @@ static void flush_run(drawer *dw, HPDF_Page page, int f, double size, double x, 
     sbuf_clear(&dw->hex);
 }
 
+/* CID cid appended to the run being gathered (as libharu's UTF-8 and as hex). */
+static void add_cid(drawer *dw, unsigned cid)
+{
+    char u[4];
+    sbuf_add(&dw->line, u, text_utf8_encode(hpdfx_cid_code(cid), u));
+    static const char hx[] = "0123456789ABCDEF";
+    char h4[4] = {hx[cid >> 12 & 15], hx[cid >> 8 & 15], hx[cid >> 4 & 15], hx[cid & 15]};
+    sbuf_add(&dw->hex, h4, 4);
+}
+
 /* s[0..len) in role r with its left end at x, baseline y (points): its
  * glyphs (pass 1 collected them) as runs of one face each, every glyph
  * written as the code point that stands for its CID (see "CIDs"). */
@@ -550,18 +568,19 @@ static void draw_text(drawer *dw, HPDF_Page page, font_role r, double size, doub
         for (size_t k = 0; k < c.n; k++) {
             const font_glyph *g = &c.g[k];
             long key = glyphs_key((glyphs *)dw->gs, &c, k, s, false);
-            if (key >= 0) {
+            if (key >= 0 && c.placed) {
+                /* a shaped glyph where HarfBuzz put it: a text run of its own */
+                flush_run(dw, page, run, size, rx, y, x - rx);
+                run = -1;
+                add_cid(dw, dw->gs->v[key].cid);
+                flush_run(dw, page, g->face, size, x + g->dx * size, y + g->dy * size, g->advance * size);
+            } else if (key >= 0) {
                 if (g->face != run) {
                     flush_run(dw, page, run, size, rx, y, x - rx);
                     run = g->face;
                     rx = x;
                 }
-                char u[4];
-                sbuf_add(&dw->line, u, text_utf8_encode(hpdfx_cid_code(dw->gs->v[key].cid), u));
-                static const char hx[] = "0123456789ABCDEF";
-                unsigned cid = dw->gs->v[key].cid;
-                char h4[4] = {hx[cid >> 12 & 15], hx[cid >> 8 & 15], hx[cid >> 4 & 15], hx[cid & 15]};
-                sbuf_add(&dw->hex, h4, 4);
+                add_cid(dw, dw->gs->v[key].cid);
             }
             x += g->advance * size;
         }
@@ -1050,6 +1069,7 @@ static HPDF_Doc build_doc(const passes *ps, const font_set *fs, const pdfw_opts 
         ok = false;
     }
     ok = ok && ps->draw(ps->ctx, &dw, &ch, pe, err);
+    ok = ok && (!opts->more || opts->more(opts->more_ctx, pdf, err));
     chars_free(&ch);
     if (ok && !opts->no_compress && !hpdfx_deflate_rest(pdf, &dw.z)) {
         libharu_failed(err, pe);

@@ -24,6 +24,12 @@ typedef struct pdfw_opts {
     bool no_compress;         /* uncompressed streams (debugging) */
     const qr_mark *mark;      /* the archive code on every page (qr.h), NULL: none */
     bool pdfa;                /* PDF/A-2b: XMP metadata and an sRGB output intent (pdfa.h) */
+    /* Pages of the caller's after the documents' (an archive volume's
+     * scanned pages after its contents): more(more_ctx, pdf, err) is called
+     * once the documents are drawn, before the streams are compressed and
+     * the file saved; false (err saying why) fails the write. NULL: none. */
+    bool (*more)(void *ctx, HPDF_Doc pdf, sbuf *err);
+    void *more_ctx;
 } pdfw_opts;
 
 /* Render several page models into one PDF (e.g. one registration form per

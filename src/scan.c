@@ -19,6 +19,7 @@
 #include <setjmp.h>
 #include <tiffio.h>
 
+#include "pdfimg.h"
 #include "zxread.h"
 
 #define DEFAULT_DPI 200.0   /* PDF pages are rendered at this resolution (of an A4 page) */
@@ -29,6 +30,9 @@ struct scan_reader {
     PopplerDocument *pdf;
     TIFF *tif;
     sbuf bytes;                  /* a JPEG or PNG file's bytes */
+    bool coarse;                 /* scan_reader_coarse */
+    pdfimg *pimg;                /* the PDF again, for its pages' own JPEG data (opened when embedding) */
+    bool pimg_tried;
     scan_image img;
     size_t cap;                  /* of img.px */
     char tiff_err[256];
@@ -194,12 +198,17 @@ scan_reader *scan_reader_new(void)
     return xcalloc(1, sizeof(scan_reader));
 }
 
+void scan_reader_coarse(scan_reader *r, bool on) { r->coarse = on; }
+
 static void reader_close(scan_reader *r)
 {
     if (r->pdf) g_object_unref(r->pdf);
     if (r->tif) TIFFClose(r->tif);
+    pdfimg_close(r->pimg);
     r->pdf = NULL;
     r->tif = NULL;
+    r->pimg = NULL;
+    r->pimg_tried = false;
     sbuf_clear(&r->bytes);
     r->open = NULL;
 }
@@ -253,6 +262,36 @@ static bool img_size(scan_reader *r, int w, int h)
     return true;
 }
 
+void scan_render_region(PopplerPage *pg, cairo_surface_t *rec, double scale, double x0, double y0, int w, int h,
+                        unsigned char *px)
+{
+    cairo_surface_t *cs = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(cs);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    cairo_scale(cr, scale, scale);
+    cairo_translate(cr, -x0, -y0);
+    if (rec) {
+        cairo_set_source_surface(cr, rec, 0, 0);
+        cairo_paint(cr);
+    } else
+        poppler_page_render_for_printing(pg, cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(cs);
+    const unsigned char *d = cairo_image_surface_get_data(cs);
+    int stride = cairo_image_surface_get_stride(cs);
+    if (!d) memset(px, 255, (size_t)w * h);   /* cairo could not make the surface */
+    for (int y = 0; d && y < h; y++) {
+        const uint32_t *row = (const uint32_t *)(d + (size_t)y * stride);
+        unsigned char *out = px + (size_t)y * w;
+        for (int x = 0; x < w; x++) {
+            uint32_t p = row[x];
+            out[x] = (unsigned char)((((p >> 16) & 255) * 77 + ((p >> 8) & 255) * 150 + (p & 255) * 29) >> 8);
+        }
+    }
+    cairo_surface_destroy(cs);
+}
+
 static bool read_pdf(scan_reader *r, const scan_file *f, int page, sbuf *err)
 {
     PopplerPage *pg = poppler_document_get_page(r->pdf, page);
@@ -268,26 +307,9 @@ static bool read_pdf(scan_reader *r, const scan_file *f, int page, sbuf *err)
     double s = lng > 0 ? 297.0 / 25.4 * DEFAULT_DPI / lng : DEFAULT_DPI / 72.0;
     int w = (int)ceil(pw * s), h = (int)ceil(ph * s);
     bool ok = img_size(r, w, h);
+    r->img.reduced = false;
     if (ok) {
-        cairo_surface_t *cs = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-        cairo_t *cr = cairo_create(cs);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_paint(cr);
-        cairo_scale(cr, s, s);
-        poppler_page_render_for_printing(pg, cr);
-        cairo_destroy(cr);
-        cairo_surface_flush(cs);
-        const unsigned char *d = cairo_image_surface_get_data(cs);
-        int stride = cairo_image_surface_get_stride(cs);
-        for (int y = 0; y < h; y++) {
-            const uint32_t *row = (const uint32_t *)(d + (size_t)y * stride);
-            unsigned char *out = r->img.px + (size_t)y * w;
-            for (int x = 0; x < w; x++) {
-                uint32_t p = row[x];
-                out[x] = (unsigned char)((((p >> 16) & 255) * 77 + ((p >> 8) & 255) * 150 + (p & 255) * 29) >> 8);
-            }
-        }
-        cairo_surface_destroy(cs);
+        scan_render_region(pg, NULL, s, 0, 0, w, h, r->img.px);
         r->img.dpi = 72.0 * s;
     } else
         sbuf_printf(err, "%s: page %d too large", f->path, page + 1);
@@ -304,19 +326,35 @@ static double tiff_dpi(TIFF *t)
     return unit == RESUNIT_CENTIMETER ? xr * 2.54 : unit == RESUNIT_NONE ? 0 : xr;
 }
 
-static bool read_tiff(scan_reader *r, const scan_file *f, int page, sbuf *err)
+/* Page `page` of the TIFF as RGBA, top row first (malloc'd), *w × *h; NULL
+ * with err. */
+static uint32_t *tiff_rgba(scan_reader *r, const scan_file *f, int page, uint32_t *w, uint32_t *h, sbuf *err)
 {
-    uint32_t w = 0, h = 0;
-    if (!TIFFSetDirectory(r->tif, (tdir_t)page) || !TIFFGetField(r->tif, TIFFTAG_IMAGEWIDTH, &w) ||
-        !TIFFGetField(r->tif, TIFFTAG_IMAGELENGTH, &h) || !img_size(r, (int)w, (int)h)) {
+    *w = *h = 0;
+    if (!TIFFSetDirectory(r->tif, (tdir_t)page) || !TIFFGetField(r->tif, TIFFTAG_IMAGEWIDTH, w) ||
+        !TIFFGetField(r->tif, TIFFTAG_IMAGELENGTH, h) || *w == 0 || *h == 0 || (double)*w * *h > MAX_PIXELS) {
         sbuf_printf(err, "%s: page %d unreadable", f->path, page + 1);
-        return false;
+        return NULL;
     }
-    uint32_t *rgba = malloc((size_t)w * h * 4);
+    uint32_t *rgba = malloc((size_t)*w * *h * 4);
     r->tiff_err[0] = 0;
-    if (!rgba || !TIFFReadRGBAImageOriented(r->tif, w, h, rgba, ORIENTATION_TOPLEFT, 0)) {
+    if (!rgba || !TIFFReadRGBAImageOriented(r->tif, *w, *h, rgba, ORIENTATION_TOPLEFT, 0)) {
         sbuf_printf(err, "%s: page %d: %s", f->path, page + 1, r->tiff_err[0] ? r->tiff_err : "unreadable");
         free(rgba);
+        return NULL;
+    }
+    return rgba;
+}
+
+static bool read_tiff(scan_reader *r, const scan_file *f, int page, sbuf *err)
+{
+    r->img.reduced = false;
+    uint32_t w, h;
+    uint32_t *rgba = tiff_rgba(r, f, page, &w, &h, err);
+    if (!rgba) return false;
+    if (!img_size(r, (int)w, (int)h)) {
+        free(rgba);
+        sbuf_printf(err, "%s: page %d unreadable", f->path, page + 1);
         return false;
     }
     for (size_t i = 0; i < (size_t)w * h; i++) {
@@ -326,6 +364,35 @@ static bool read_tiff(scan_reader *r, const scan_file *f, int page, sbuf *err)
     free(rgba);
     r->img.dpi = tiff_dpi(r->tif);
     return true;
+}
+
+/* A colour TIFF page (RGB, YCbCr, palette, CMYK...) as an RGB raw image,
+ * its resolution into *dpi; NULL when the page is grey or black-and-white
+ * (the grey image serves) or unreadable. */
+static HPDF_Image tiff_colour(scan_reader *r, const scan_file *f, int page, HPDF_Doc pdf, double *dpi)
+{
+    uint16_t photo = PHOTOMETRIC_MINISBLACK;
+    sbuf err = {0};
+    bool open = reader_open(r, f, &err);
+    if (!open || !TIFFSetDirectory(r->tif, (tdir_t)page) || !TIFFGetField(r->tif, TIFFTAG_PHOTOMETRIC, &photo) ||
+        photo == PHOTOMETRIC_MINISBLACK || photo == PHOTOMETRIC_MINISWHITE) {
+        sbuf_free(&err);
+        return NULL;
+    }
+    uint32_t w, h;
+    uint32_t *rgba = tiff_rgba(r, f, page, &w, &h, &err);
+    sbuf_free(&err);
+    if (!rgba) return NULL;
+    unsigned char *rgb = (unsigned char *)rgba;   /* packed in place: 3 bytes a pixel from 4 */
+    for (size_t i = 0; i < (size_t)w * h; i++) {
+        uint32_t p = rgba[i];
+        unsigned char c[3] = {(unsigned char)TIFFGetR(p), (unsigned char)TIFFGetG(p), (unsigned char)TIFFGetB(p)};
+        memcpy(rgb + 3 * i, c, 3);
+    }
+    HPDF_Image im = HPDF_LoadRawImageFromMem(pdf, rgb, w, h, HPDF_CS_DEVICE_RGB, 8);
+    free(rgba);
+    *dpi = tiff_dpi(r->tif);
+    return im;
 }
 
 typedef struct jerr {
@@ -353,11 +420,15 @@ static bool read_jpeg(scan_reader *r, const scan_file *f, sbuf *err)
     jpeg_read_header(&c, TRUE);
     double dpi = c.density_unit == 1 ? c.X_density : c.density_unit == 2 ? c.X_density * 2.54 : 0;
     c.out_color_space = JCS_GRAYSCALE;
-    /* a code's module is 4+ pixels above 300 dpi: decode those at half size */
-    if (dpi > 300 || (dpi == 0 && c.image_width > 4000)) {
-        c.scale_num = 1;
-        c.scale_denom = 2;
-    }
+    /* a code's module is 4+ pixels above 300 dpi: decode those at half
+     * size; coarse, down to ~100 dpi (2 pixels a module), the DCT scaled
+     * by libjpeg: a third fewer instructions a page at 200 dpi */
+    unsigned denom = 1;
+    if (r->coarse && dpi > 0) while (dpi / (denom * 2) >= 95 && denom < 8) denom *= 2;
+    else if (dpi > 300 || (dpi == 0 && c.image_width > 4000)) denom = 2;
+    c.scale_num = 1;
+    c.scale_denom = denom;
+    r->img.reduced = r->coarse && denom > 1;
     jpeg_start_decompress(&c);
     if (!img_size(r, (int)c.output_width, (int)c.output_height)) longjmp(je.jb, 1);
     while (c.output_scanline < c.output_height) {
@@ -385,6 +456,7 @@ static bool read_png(scan_reader *r, const scan_file *f, sbuf *err)
         return false;
     }
     r->img.dpi = 0;   /* pHYs is not read by the simplified API; the page size is guessed */
+    r->img.reduced = false;
     return true;
 }
 
@@ -408,8 +480,13 @@ bool scan_read(scan_reader *r, const scan_file *f, int page, const scan_image **
 static bool decode_window(const scan_image *img, int x0, int y0, int w, int h, scan_code *out)
 {
     int deg = 0;
-    if (!zxread_qr(img->px + (size_t)y0 * img->w + x0, w, h, img->w, "KH1 ", out->text, sizeof out->text, &deg))
+    if (!zxread_qr(img->px + (size_t)y0 * img->w + x0, w, h, img->w, "KH1 ", out->text, sizeof out->text, &deg,
+                   out->corners))
         return false;
+    for (int k = 0; k < 8; k += 2) {
+        out->corners[k] += x0;
+        out->corners[k + 1] += y0;
+    }
     /* the symbol is turned deg clockwise: the page turns back by as much */
     out->turn = (4 - deg / 90) % 4;
     return true;
@@ -440,29 +517,96 @@ static void page_size(int w, int h, double dpi, double *w_pt, double *h_pt)
     *h_pt = h * s;
 }
 
+/* The resolution a JPEG file declares (JFIF density), 0 when none: its
+ * header only, not its pixels. */
+static double jpeg_dpi(const scan_reader *r)
+{
+    struct jpeg_decompress_struct c;
+    jerr je;
+    c.err = jpeg_std_error(&je.mgr);
+    je.mgr.error_exit = jpeg_fail;
+    je.mgr.emit_message = jpeg_quiet;
+    if (setjmp(je.jb)) {
+        jpeg_destroy_decompress(&c);
+        return 0;
+    }
+    jpeg_create_decompress(&c);
+    jpeg_mem_src(&c, (const unsigned char *)r->bytes.data, (unsigned long)r->bytes.len);
+    jpeg_read_header(&c, TRUE);
+    double dpi = c.density_unit == 1 ? c.X_density : c.density_unit == 2 ? c.X_density * 2.54 : 0;
+    jpeg_destroy_decompress(&c);
+    return dpi;
+}
+
+/* A scanned PDF page's own JPEG data, when it is nothing else (pdfimg.h),
+ * and the page's size; NULL when it is not. */
+static HPDF_Image pdf_jpeg(scan_reader *r, const scan_file *f, int page, HPDF_Doc pdf, double *w_pt, double *h_pt)
+{
+    sbuf err = {0};
+    bool open = reader_open(r, f, &err);
+    sbuf_free(&err);
+    if (!open) return NULL;
+    if (!r->pimg_tried) {
+        r->pimg_tried = true;
+        r->pimg = pdfimg_open(f->path);
+    }
+    unsigned char *data;
+    size_t len;
+    if (!r->pimg || !pdfimg_page_jpeg(r->pimg, page, &data, &len, w_pt, h_pt)) return NULL;
+    HPDF_Image im = len <= UINT32_MAX ? HPDF_LoadJpegImageFromMem(pdf, data, (HPDF_UINT)len) : NULL;
+    free(data);
+    return im;
+}
+
+/* A PNG file's pixels as a raw image: RGB when it has colour, else grey. */
+static HPDF_Image embed_png(const scan_reader *r, HPDF_Doc pdf)
+{
+    png_image pi = {.version = PNG_IMAGE_VERSION};
+    if (!png_image_begin_read_from_memory(&pi, r->bytes.data, r->bytes.len)) return NULL;
+    bool colour = pi.format & PNG_FORMAT_FLAG_COLOR;
+    pi.format = colour ? PNG_FORMAT_RGB : PNG_FORMAT_GRAY;
+    double n = (double)pi.width * pi.height * (colour ? 3 : 1);
+    unsigned char *px = n > 0 && n <= MAX_PIXELS * 3 ? malloc((size_t)n) : NULL;
+    HPDF_Image im = NULL;
+    if (px && png_image_finish_read(&pi, NULL, px, 0, NULL))
+        im = HPDF_LoadRawImageFromMem(pdf, px, pi.width, pi.height, colour ? HPDF_CS_DEVICE_RGB : HPDF_CS_DEVICE_GRAY, 8);
+    else
+        png_image_free(&pi);
+    free(px);
+    return im;
+}
+
 HPDF_Image scan_embed(scan_reader *r, const scan_file *f, int page, HPDF_Doc pdf, double *w_pt, double *h_pt,
                       sbuf *err)
 {
-    const scan_image *img;
-    if (!scan_read(r, f, page, &img, err)) return NULL;
     HPDF_Image im;
-    if (f->kind == SCAN_JPEG)   /* DCTDecode: the scanner's JPEG data, not recompressed */
+    double dpi;
+    if (f->kind == SCAN_JPEG) {
+        /* the file's own data: DCTDecode as the scanner wrote it, not
+         * recompressed; its pixels are not decoded here */
+        if (!reader_open(r, f, err)) return NULL;
         im = HPDF_LoadJpegImageFromMem(pdf, (const HPDF_BYTE *)r->bytes.data, (HPDF_UINT)r->bytes.len);
-    else if (f->kind == SCAN_PNG)
-        im = HPDF_LoadPngImageFromMem(pdf, (const HPDF_BYTE *)r->bytes.data, (HPDF_UINT)r->bytes.len);
-    else
+        dpi = jpeg_dpi(r);
+    } else if (f->kind == SCAN_PNG) {
+        /* decoded here, colour kept: libharu's own PNG reader gives other
+         * bytes each run for a 1-bit PNG (a black-and-white scan) */
+        if (!reader_open(r, f, err)) return NULL;
+        im = embed_png(r, pdf);
+        dpi = 0;
+    } else if (f->kind == SCAN_PDF && (im = pdf_jpeg(r, f, page, pdf, w_pt, h_pt))) {
+        return im;
+    } else if (f->kind == SCAN_TIFF && (im = tiff_colour(r, f, page, pdf, &dpi))) {
+        /* colour kept */
+    } else {
+        const scan_image *img;
+        if (!scan_read(r, f, page, &img, err)) return NULL;
         im = HPDF_LoadRawImageFromMem(pdf, img->px, (HPDF_UINT)img->w, (HPDF_UINT)img->h, HPDF_CS_DEVICE_GRAY, 8);
+        dpi = img->dpi;
+    }
     if (!im) {
         sbuf_printf(err, "%s: page %d could not be put into the archive", f->path, page + 1);
         return NULL;
     }
-    double dpi = img->dpi;
-    int w = img->w, h = img->h;
-    if (f->kind == SCAN_JPEG) {   /* decoded at a reduced size maybe: the image's own size */
-        w = (int)HPDF_Image_GetWidth(im);
-        h = (int)HPDF_Image_GetHeight(im);
-        dpi = img->dpi ? img->dpi * w / img->w : 0;
-    }
-    page_size(w, h, dpi, w_pt, h_pt);
+    page_size((int)HPDF_Image_GetWidth(im), (int)HPDF_Image_GetHeight(im), dpi, w_pt, h_pt);
     return im;
 }

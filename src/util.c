@@ -67,6 +67,7 @@ void sbuf_putc(sbuf *b, char c) { sbuf_add(b, &c, 1); }
 
 void sbuf_vprintf(sbuf *b, const char *fmt, va_list ap)
 {
+    if (!fmt) return;   /* (gcc -O1 otherwise warns of a null format on some inlined path) */
     va_list ap2;
     va_copy(ap2, ap);
     char probe[1];

@@ -872,3 +872,16 @@ bool xlsxw_write(const lo_doc *doc, const font_set *fs, const xlsxw_opts *opts,
     const lo_doc *docs[1] = {doc};
     return xlsxw_write_docs(docs, 1, NULL, fs, opts, path, err);
 }
+
+lxw_format *xlsxw_quoted_format(lxw_workbook *wb)
+{
+    lxw_format *f = workbook_add_format(wb);
+    if (f) lxw_patch_quote_prefix(f);
+    return f;
+}
+
+lxw_error xlsxw_write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s, lxw_format *plain,
+                           lxw_format *quoted)
+{
+    return worksheet_write_string(ws, row, col, s, text_formula_like(s) ? quoted : plain);
+}

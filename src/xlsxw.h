@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <xlsxwriter.h>
+
 #include "font.h"
 #include "layout.h"
 #include "util.h"
@@ -59,5 +61,15 @@ bool xlsxw_write(const lo_doc *doc, const font_set *fs, const xlsxw_opts *opts,
 
 /* Excel's limit on a worksheet's rows. */
 #define XLSXW_MAX_ROWS 1048576UL
+
+/* For the program's other workbooks (rosters, the archive's report): a
+ * format of wb carrying the quote prefix (lxw_patch.h), made once per
+ * workbook, and a text cell written with it in place of `plain` when a
+ * spreadsheet would take the text for a formula once the cell is edited
+ * (text_formula_like: = + - @ first, after spaces too, full-width as well),
+ * so that such text stays text everywhere, as on the forms. */
+lxw_format *xlsxw_quoted_format(lxw_workbook *wb);
+lxw_error xlsxw_write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s, lxw_format *plain,
+                           lxw_format *quoted);
 
 #endif

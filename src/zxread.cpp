@@ -8,7 +8,7 @@
 #include <ZXing/ReadBarcode.h>
 
 extern "C" bool zxread_qr(const unsigned char *px, int w, int h, int stride, const char *prefix, char *out,
-                          size_t cap, int *degrees)
+                          size_t cap, int *degrees, double corners[8])
 {
     try {
         ZXing::ImageView iv(px, w, h, ZXing::ImageFormat::Lum, stride);
@@ -22,6 +22,10 @@ extern "C" bool zxread_qr(const unsigned char *px, int w, int h, int stride, con
             std::snprintf(out, cap, "%s", t.c_str());
             int o = ((r.orientation() % 360) + 360) % 360;
             *degrees = (o + 45) / 90 % 4 * 90;
+            for (int k = 0; corners && k < 4; k++) {
+                corners[2 * k] = r.position()[k].x;
+                corners[2 * k + 1] = r.position()[k].y;
+            }
             return true;
         }
     } catch (...) {   // no exception may cross into C

@@ -364,6 +364,20 @@ Test(hostile, formula_like_text_stays_text_in_xlsx)
      * unit's forms and in the summary */
     cr_expect(strncmp(line, "QUOTED ", 7) == 0 && atoi(line + 7) >= 20, "too few quoted cells: %s", line);
     free(cmd);
+    /* the archive's report.xlsx: a scan whose file name starts like a
+     * formula (the blank ballot, which carries no code: an unrecognised
+     * page, listed by its file name) */
+    cmd = h_printf("cd '%s' && pdftoppm -r 60 -png -f 1 -l 1 '%s/ballot.pdf' s && mv s-1.png '=1+2.png' && "
+                   "'%s' archive -o arch --package '%s' '=1+2.png' >/dev/null 2>&1; "
+                   "/usr/bin/python3 '%s' arch 2>&1", b.cap, dir, h_kaohe(), year, py);
+    f = popen(cmd, "r");
+    cr_assert(f);
+    got = fread(line, 1, sizeof line - 1, f);
+    line[got] = '\0';
+    st = pclose(f);
+    cr_expect_eq(st, 0, "archive report quote prefix: %s", line);
+    cr_expect(strncmp(line, "QUOTED ", 7) == 0 && atoi(line + 7) >= 1, "the scan's name is not quoted: %s", line);
+    free(cmd);
     free(py);
     free(year);
     free(dir);

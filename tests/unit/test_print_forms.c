@@ -281,7 +281,7 @@ Test(print_forms, tally_notes_explain_every_departure_from_the_votes, .fini = te
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) cr_expect(strstr(x, want[i]), "no %s in\n%s", want[i], x);
     cr_expect(!strstr(x, "戊五"), "a person not appraised on the tally");
     for (int i = 1; i <= 12; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "T%d", i);
         cr_expect(!strstr(x, id), "the internal id %s is shown:\n%s", id, x);
     }

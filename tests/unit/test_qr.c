@@ -6,6 +6,7 @@
  * page was turned. */
 #include <criterion/criterion.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,45 @@ Test(qr, drawn_codes_decode_from_renderings, .timeout = 120)
             cr_expect_eq(code.turn, (4 - rot / 90) % 4, "margin %g mm turned %d: turn %d", cases[i].mb, rot,
                          code.turn);
         }
+        unlink(path);
+        free(path);
+    }
+}
+
+/* Coarse reading (scan_reader_coarse): a 200 dpi JPEG is decoded at 100 dpi
+ * and says it is reduced; a code of 0.5 mm modules still decodes there, one
+ * shrunk to 0.33 mm (a 12 mm margin) does not, and the full read that the
+ * archive then makes finds it. */
+Test(qr, coarse_read_and_full_read_again, .timeout = 120)
+{
+    const char *text = "KH1 2025 U00001 P0000001 REG 1/2 D09723DA";
+    double margins[2] = {35, 12};
+    for (int i = 0; i < 2; i++) {
+        char *path = page_with_code(text, 210, 297, margins[i]);
+        char cmd[1200], jpg[300];
+        snprintf(jpg, sizeof jpg, "%s.jpg", path);
+        snprintf(cmd, sizeof cmd, "pdftoppm -r 200 -gray -singlefile %s %s.t && convert %s.t.pgm -units "
+                 "PixelsPerInch -density 200 -quality 75 %s && rm %s.t.pgm", path, path, path, jpg, path);
+        cr_assert_eq(system(cmd), 0, "%s", cmd);
+        scan_list l = {0};
+        sbuf err = {0};
+        cr_assert(scan_list_add(&l, jpg, &err), "%s", err.data);
+        scan_reader *r = scan_reader_new();
+        const scan_image *img;
+        scan_code code;
+        scan_reader_coarse(r, true);
+        cr_assert(scan_read(r, &l.v[0], 0, &img, &err), "%s", err.data);
+        cr_expect(img->reduced && img->w == 827 && fabs(img->dpi - 100) < 0.5, "%d px, %g dpi", img->w, img->dpi);
+        bool coarse = scan_decode(img, &code);
+        cr_expect_eq(coarse, i == 0, "margin %g mm: decoded at 100 dpi %d", margins[i], coarse);
+        scan_reader_coarse(r, false);
+        cr_assert(scan_read(r, &l.v[0], 0, &img, &err), "%s", err.data);
+        cr_expect(!img->reduced && img->w == 1654);
+        cr_expect(scan_decode(img, &code) && !strcmp(code.text, text), "margin %g mm at full size", margins[i]);
+        scan_reader_free(r);
+        scan_list_free(&l);
+        sbuf_free(&err);
+        unlink(jpg);
         unlink(path);
         free(path);
     }
