@@ -822,7 +822,7 @@ static int cmd_roster_template(cli_ctx *c, int argc, char **argv)
         return EXIT_OUTPUT;
     }
     sbuf err = { 0 };
-    int rc = rosterw_write(out, from, schema, run_epoch(), c->lang, &err);
+    int rc = rosterw_write(out, from, schema, run_epoch(), 0, c->lang, &err);
     if (rc == EXIT_INPUT) fprintf(stderr, "kaohe: %s\n", err.data ? err.data : from);
     else if (rc) fprintf(stderr, "kaohe: %s [OUTPUT_FAILED]\n", err.data ? err.data : out);
     sbuf_free(&err);
@@ -851,7 +851,7 @@ static int sample_roster(cli_ctx *c, const sample_opts *so, const char *out_path
     /* without -o the workbook goes to stdout (not a terminal) through a temp file */
     char book[PATH_MAX + 8];
     snprintf(book, sizeof book, "%s.xlsx", xml);
-    int rc = schema ? rosterw_write(out_path ? out_path : book, xml, schema, run_epoch(), c->lang, &err) : EXIT_OUTPUT;
+    int rc = schema ? rosterw_write(out_path ? out_path : book, xml, schema, run_epoch(), 0, c->lang, &err) : EXIT_OUTPUT;
     if (rc == 0 && !out_path) {
         FILE *in = fopen(book, "rb");
         char buf[65536];
@@ -863,11 +863,12 @@ static int sample_roster(cli_ctx *c, const sample_opts *so, const char *out_path
         if (fflush(stdout) != 0) rc = EXIT_OUTPUT;
         unlink(book);
     }
-    if (rc) fprintf(stderr, "kaohe: %s [OUTPUT_FAILED]\n", err.data ? err.data : e);
+    if (rc == EXIT_INPUT && err.data) fprintf(stderr, "kaohe: %s\n", err.data);   /* its code in the text */
+    else if (rc) fprintf(stderr, "kaohe: %s [OUTPUT_FAILED]\n", err.data ? err.data : e);
     sbuf_free(&err);
     ingest_schema_free(schema);
     unlink(xml);
-    return rc ? EXIT_OUTPUT : 0;
+    return rc == EXIT_INPUT ? EXIT_INPUT : rc ? EXIT_OUTPUT : 0;
 }
 
 static int cmd_sample(cli_ctx *c, int argc, char **argv)

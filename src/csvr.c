@@ -73,10 +73,20 @@ static void on_field(void *s, size_t len, void *arg)
     c->col = col;
     c->type = XC_STRING;
     st->at[st->n++] = st->text.len;
-    /* Excel's CSV has CRLF inside quoted fields too: one line break is LF */
-    const char *p = s;
-    for (size_t i = 0; i < len; i++)
-        if (!(p[i] == '\r' && i + 1 < len && p[i + 1] == '\n')) sbuf_putc(&st->text, p[i]);
+    /* Excel's CSV has CRLF inside quoted fields too: one line break is LF.
+     * Runs without a CR are copied whole (a call per byte was most of a
+     * CSV import). */
+    const char *p = s, *end = p + len;
+    while (p < end) {
+        const char *cr = memchr(p, '\r', (size_t)(end - p));
+        if (!cr) {
+            sbuf_add(&st->text, p, (size_t)(end - p));
+            break;
+        }
+        sbuf_add(&st->text, p, (size_t)(cr - p));
+        if (!(cr + 1 < end && cr[1] == '\n')) sbuf_putc(&st->text, '\r');
+        p = cr + 1;
+    }
     sbuf_putc(&st->text, '\0');
 }
 

@@ -195,6 +195,8 @@ static const msg_entry catalog[] = {
     { "ROSTER_YEAR_MISSING", "没有“考核”工作表或其中没有考核年度：请用 --year 指定考核年度",
       "no 考核 sheet or no 考核年度 in it: give the year with --year" },
     { "ROSTER_TOO_MANY", "……另有 %d 处问题未列出", "... and %d more problems not listed" },
+    { "ROSTER_TOO_MANY_ROWS", "花名册的“%s”表需要 %ld 行，超过 Excel 工作表的上限 %ld 行，未写出花名册；请把输入按单位分成几个文件，分别生成花名册",
+      "the roster's sheet “%s” would need %ld rows, more than an Excel sheet holds (%ld); no roster written: split the input by unit into several files and make a roster of each" },
     { "ROSTER_IMPORTED", "%s：人员 %ld 行，写出 %ld 人（%ld 个单位）", "%s: %ld person rows in, %ld persons out (%ld units)" },
     { "ROSTER_REJECTED", "%s：花名册有 %d 处错误，未作处理", "%s: the roster has %d errors; nothing of it was processed" },
     /* input guard (ingest.c) */

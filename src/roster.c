@@ -242,6 +242,18 @@ typedef struct runit {
 
 typedef struct pidx { long unit, seq; off_t off; size_t len; } pidx;
 
+/* The cell field f was last converted from (d NULL: none, or it failed).
+ * A roster repeats most columns from row to row (the unit's code and name,
+ * category, role, the 是/否 columns, counts of 0), and a cell equal to the
+ * last one converts to the same value: it is not converted again. */
+typedef struct last_cell {
+    const coldef *d;
+    xlsxr_type type;
+    double num;
+    bool date;
+    sbuf text;
+} last_cell;
+
 typedef struct ctx {
     const roster_opts *o;
     const char *file;        /* the file being read */
@@ -259,6 +271,7 @@ typedef struct ctx {
     pidx *persons;
     long n_persons, cap_persons;
     FILE *spill;
+    char *spill_buf;         /* its stdio buffer */
     off_t spill_len;
     long person_rows;
     /* the sheet being read */
@@ -271,6 +284,8 @@ typedef struct ctx {
     long header_row;
     bool header_done, header_failed;
     sbuf val[P_N];           /* canonical values of the row being read */
+    last_cell last[P_N];     /* what val[f] and has[f] were converted from */
+    const char *person_attr[P_N];   /* the attribute each 人员 column fills ("duty" of "person@duty") */
     bool has[P_N];
     sbuf xml, tmp;
     bool d1904;              /* the workbook's date system */
@@ -312,16 +327,68 @@ static size_t cp_count(const char *s)
     return n;
 }
 
+/* At most `limit` code points: a text of no more bytes than that is short
+ * enough without counting (every value of a row is checked). */
+static bool cp_within(const char *s, size_t bytes, size_t limit)
+{
+    return bytes <= limit || cp_count(s) <= limit;
+}
+
+/* Append n bytes; sbuf_add's work inline when they fit (hot: every value
+ * and every piece of XML of every row goes through here). */
+static inline void buf_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) sbuf_reserve(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void buf_lit(sbuf *b, const char *s) { buf_add(b, s, strlen(s)); }
+
+/* Append a non-negative number in decimal, zero-padded to `width` digits
+ * ("%0*d" without printf: it runs for every date and year of every row). */
+static void put_uint(sbuf *b, unsigned long long v, int width)
+{
+    char digits[24];
+    int k = 0;
+    do { digits[k++] = (char)('0' + v % 10); v /= 10; } while (v);
+    while (k < width && k < (int)sizeof digits) digits[k++] = '0';
+    char out[24];
+    for (int i = 0; i < k; i++) out[i] = digits[k - 1 - i];
+    buf_add(b, out, (size_t)k);
+}
+
+/* The index of the first byte below 0x20 in s[from..n), or n. Eight bytes
+ * at a time: a byte is below 0x20 when its top three bits are clear (an
+ * exact zero-byte test on those bits). */
+static size_t next_low_byte(const char *s, size_t from, size_t n)
+{
+    const uint64_t hi3 = 0xE0E0E0E0E0E0E0E0ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
+    size_t i = from;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t x = w & hi3;
+        if (~(((x & low7) + low7) | x | low7)) break;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] < 0x20) return i;
+    return n;
+}
+
 /* Copy s without surrounding white space (ASCII and the ideographic space). */
+static bool ideographic_space(const char *s) { return s[0] == '\xE3' && s[1] == '\x80' && s[2] == '\x80'; }
+
 static void put_trimmed(sbuf *b, const char *s)
 {
-    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || !strncmp(s, "\xE3\x80\x80", 3))
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || ideographic_space(s))
         s += *s == '\xE3' ? 3 : 1;
     size_t n = strlen(s);
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r' ||
-                 (n >= 3 && !memcmp(s + n - 3, "\xE3\x80\x80", 3))))
-        n -= s[n - 1] == '\x80' && n >= 3 && !memcmp(s + n - 3, "\xE3\x80\x80", 3) ? 3 : 1;
-    sbuf_add(b, s, n);
+                 (n >= 3 && s[n - 1] == '\x80' && ideographic_space(s + n - 3))))
+        n -= s[n - 1] == '\x80' ? 3 : 1;
+    buf_add(b, s, n);
 }
 
 /* A number as the schema's decimal lexical form: at most 6 fraction digits. */
@@ -403,25 +470,29 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
         sbuf_puts(out, cell->num ? "true" : "false");
         return NULL;
     }
+    bool blanks = false;   /* the text holds a line break or a tab */
     if (!num) {
         put_trimmed(out, cell->text);
         if (!out->len) return NULL;
-        for (const unsigned char *p = (const unsigned char *)out->data; *p; p++)
-            if (*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r') {
+        for (size_t i = next_low_byte(out->data, 0, out->len); i < out->len; i = next_low_byte(out->data, i + 1, out->len)) {
+            char ch = out->data[i];
+            if (ch != '\n' && ch != '\t' && ch != '\r') {
                 *why = L(c, "含有控制字符", "holds a control character");
                 return "ROSTER_VALUE_INVALID";
             }
+            blanks = true;
+        }
     }
     switch (d->k) {
     case K_TEXT: case K_NAME: case K_LONG: {
         if (num) return "ROSTER_NUMBER_FOR_TEXT";
         size_t limit = d->k == K_LONG ? 20000 : 200;
-        if (cp_count(out->data) > limit) {
+        if (!cp_within(out->data, out->len, limit)) {
             *why = d->k == K_LONG ? L(c, "超过 20000 字", "longer than 20000 characters")
                                   : L(c, "超过 200 字", "longer than 200 characters");
             return "ROSTER_VALUE_INVALID";
         }
-        if (d->k != K_LONG)
+        if (d->k != K_LONG && blanks)
             for (char *p = out->data; *p; p++)
                 if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
         return NULL;
@@ -433,7 +504,7 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
             put_number(out, cell->num);
         }
         if (d->k == K_PHONE) {
-            if (cp_count(out->data) > 200) { *why = L(c, "超过 200 字", "longer than 200 characters"); return "ROSTER_VALUE_INVALID"; }
+            if (!cp_within(out->data, out->len, 200)) { *why = L(c, "超过 200 字", "longer than 200 characters"); return "ROSTER_VALUE_INVALID"; }
             return NULL;
         }
         size_t n = out->len;
@@ -464,7 +535,9 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
         }
         const char *hit = NULL;
         for (int i = 0; d->pub.labels[i]; i++)
-            if (!strcmp(v, d->pub.labels[i]) || !strcmp(v, d->values[i])) hit = d->values[i];
+            if ((v[0] == d->pub.labels[i][0] && !strcmp(v, d->pub.labels[i])) ||
+                (v[0] == d->values[i][0] && !strcmp(v, d->values[i])))
+                hit = d->values[i];
         bool flag;
         if (!hit && d->k == K_BOOL && value_boolean(v, &flag)) hit = flag ? "true" : "false";   /* 1/0/true/false */
         if (!hit && d->k == K_BOOL) {   /* Excel's CSV writes TRUE/FALSE */
@@ -494,13 +567,9 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
             return "ROSTER_VALUE_INVALID";
         }
         /* formatted by hand: this runs for every count cell of every row */
-        char digits[24];
-        int k = 0;
-        unsigned long long m = v < 0 ? (unsigned long long)(-v) : (unsigned long long)v;
-        do { digits[k++] = (char)('0' + m % 10); m /= 10; } while (m);
         sbuf_clear(out);
-        if (v < 0) sbuf_putc(out, '-');
-        while (k) sbuf_putc(out, digits[--k]);
+        if (v < 0) buf_add(out, "-", 1);
+        put_uint(out, v < 0 ? (unsigned long long)(-v) : (unsigned long long)v, 1);
         return NULL;
     }
     case K_DEC: case K_RATIO: {
@@ -557,9 +626,14 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
                                   : L(c, "应为年月，如 1980-05", "must be a year and month such as 1980-05");
             return "ROSTER_VALUE_INVALID";
         }
-        sbuf_clear(out);
-        if (d->k == K_DATE) sbuf_printf(out, "%04d-%02d-%02d", y, m, dd);
-        else sbuf_printf(out, "%04d-%02d", y, m);
+        sbuf_clear(out);   /* "%04d-%02d[-%02d]"; y, m, dd are in range here */
+        put_uint(out, (unsigned)y, 4);
+        buf_add(out, "-", 1);
+        put_uint(out, (unsigned)m, 2);
+        if (d->k == K_DATE) {
+            buf_add(out, "-", 1);
+            put_uint(out, (unsigned)dd, 2);
+        }
         return NULL;
     }
     case K_HISTORY: {
@@ -586,7 +660,11 @@ static const char *convert(ctx *c, const coldef *d, const xlsxr_cell *cell, bool
                 if (n > best && !strncmp(p, L_GRADE[i], n)) { g = V_GRADE[i]; best = n; }
             }
             if (!g || yv < 1950 || yv > 2200 || ++count > 100) { p = NULL; break; }
-            sbuf_printf(&c->tmp, "<year value=\"%d\" grade=\"%s\"/>", yv, g);
+            buf_lit(&c->tmp, "<year value=\"");
+            put_uint(&c->tmp, (unsigned)yv, 1);
+            buf_lit(&c->tmp, "\" grade=\"");
+            buf_lit(&c->tmp, g);
+            buf_lit(&c->tmp, "\"/>");
             p += best;
         }
         if (!p || *p) {
@@ -714,39 +792,39 @@ static void report_missing_columns(ctx *c, long row)
  * attribute normalisation keeps them. */
 static void put_attr(sbuf *b, const char *name, const char *v)
 {
-    sbuf_putc(b, ' ');
-    sbuf_puts(b, name);
-    sbuf_add(b, "=\"", 2);
+    buf_add(b, " ", 1);
+    buf_lit(b, name);
+    buf_add(b, "=\"", 2);
     for (const char *p = v; *p;) {
         size_t run = strcspn(p, "&<>\"\n\r\t");   /* copy safe runs whole */
-        sbuf_add(b, p, run);
+        buf_add(b, p, run);
         p += run;
         switch (*p) {
-        case '&': sbuf_add(b, "&amp;", 5); break;
-        case '<': sbuf_add(b, "&lt;", 4); break;
-        case '>': sbuf_add(b, "&gt;", 4); break;
-        case '"': sbuf_add(b, "&quot;", 6); break;
-        case '\n': sbuf_add(b, "&#10;", 5); break;
-        case '\r': sbuf_add(b, "&#13;", 5); break;
-        case '\t': sbuf_add(b, "&#9;", 4); break;
+        case '&': buf_add(b, "&amp;", 5); break;
+        case '<': buf_add(b, "&lt;", 4); break;
+        case '>': buf_add(b, "&gt;", 4); break;
+        case '"': buf_add(b, "&quot;", 6); break;
+        case '\n': buf_add(b, "&#10;", 5); break;
+        case '\r': buf_add(b, "&#13;", 5); break;
+        case '\t': buf_add(b, "&#9;", 4); break;
         default: continue;
         }
         p++;
     }
-    sbuf_putc(b, '"');
+    buf_add(b, "\"", 1);
 }
 
 static void put_text(sbuf *b, const char *v)
 {
     for (const char *p = v; *p;) {
         size_t run = strcspn(p, "&<>\r");
-        sbuf_add(b, p, run);
+        buf_add(b, p, run);
         p += run;
         switch (*p) {
-        case '&': sbuf_add(b, "&amp;", 5); break;
-        case '<': sbuf_add(b, "&lt;", 4); break;
-        case '>': sbuf_add(b, "&gt;", 4); break;
-        case '\r': sbuf_add(b, "&#13;", 5); break;
+        case '&': buf_add(b, "&amp;", 5); break;
+        case '<': buf_add(b, "&lt;", 4); break;
+        case '>': buf_add(b, "&gt;", 4); break;
+        case '\r': buf_add(b, "&#13;", 5); break;
         default: continue;
         }
         p++;
@@ -770,12 +848,24 @@ static const xlsxr_cell *cell_at(const xlsxr_cell *cells, int n, int col)
 static bool date1904_of(const ctx *c);
 
 /* Convert field f of the row into c->val[f]; report a problem at its cell. */
+/* Is `cell` what field f was last converted from? A number or a boolean
+ * converts from its value (and date style) alone, text from its text. */
+static bool same_as_last(const last_cell *l, const coldef *d, const xlsxr_cell *cell)
+{
+    if (l->d != d || l->type != cell->type) return false;
+    if (cell->type == XC_STRING) return l->text.len ? !strcmp(l->text.data, cell->text) : !cell->text[0];
+    return l->num == cell->num && l->date == cell->date;
+}
+
 static bool take(ctx *c, int f, const coldef *d, int col, long row, const xlsxr_cell *cells, int n)
 {
+    const xlsxr_cell *cell = col < 0 ? NULL : cell_at(cells, n, col);
+    last_cell *last = &c->last[f];
+    if (cell && same_as_last(last, d, cell)) return true;   /* val[f] and has[f] hold its conversion */
+    last->d = NULL;
     c->has[f] = false;
     sbuf_clear(&c->val[f]);
     if (col < 0) return true;
-    const xlsxr_cell *cell = cell_at(cells, n, col);
     const char *why;
     const char *code = convert(c, d, cell, date1904_of(c), &c->val[f], &why);
     if (code) {
@@ -793,6 +883,14 @@ static bool take(ctx *c, int f, const coldef *d, int col, long row, const xlsxr_
         return false;
     }
     c->has[f] = c->val[f].len > 0 || (d->k == K_HISTORY && cell && cell->text[0]);
+    if (cell && cell->type != XC_ERROR && d->k != K_POLICY) {   /* a policy's file is looked for each time */
+        last->d = d;
+        last->type = cell->type;
+        last->num = cell->num;
+        last->date = cell->date;
+        sbuf_clear(&last->text);
+        if (cell->type == XC_STRING) sbuf_puts(&last->text, cell->text);
+    }
     return true;
 }
 
@@ -923,8 +1021,7 @@ static void assess_row(ctx *c, long row, const xlsxr_cell *cells, int n)
 static void put_field(ctx *c, sbuf *b, int f)
 {
     if (!c->has[f]) return;
-    const char *x = strchr(person_cols[f].pub.xml, '@');
-    put_attr(b, x + 1, c->val[f].data);
+    put_attr(b, c->person_attr[f], c->val[f].data);
 }
 
 /* The <person> element of a checked row. */
@@ -1198,6 +1295,44 @@ static void put_unit_open(sbuf *b, const runit *u)
     }
 }
 
+/* The persons' XML read back from the spill file: rows of a unit mostly sit
+ * one after the other there, so it is read 1 MB at a time and a person is
+ * usually in the block already read (one pread per person was 100,000
+ * system calls per 100,000 rows). */
+typedef struct spill_reader {
+    int fd;
+    sbuf buf;                /* the bytes of [at, at + buf.len) */
+    off_t at;
+} spill_reader;
+
+#define SPILL_BLOCK (1u << 20)
+
+static const char *spill_get(spill_reader *r, off_t off, size_t len)
+{
+    if (off >= r->at && off + (off_t)len <= r->at + (off_t)r->buf.len) return r->buf.data + (off - r->at);
+    size_t want = len > SPILL_BLOCK ? len : SPILL_BLOCK;
+    sbuf_clear(&r->buf);
+    sbuf_reserve(&r->buf, want);
+    ssize_t got = pread(r->fd, r->buf.data, want, off);
+    if (got < (ssize_t)len) {
+        r->buf.len = 0;
+        return NULL;
+    }
+    r->buf.len = (size_t)got;
+    r->at = off;
+    return r->buf.data;
+}
+
+/* Write out what `b` holds once it passes 256 KB (or at the end): the
+ * document leaves in a few large writes. */
+static bool out_flush(sbuf *b, FILE *out, bool last)
+{
+    if (!last && b->len < (256u << 10)) return true;
+    bool ok = fwrite(b->data, 1, b->len, out) == b->len;
+    sbuf_clear(b);
+    return ok;
+}
+
 static int write_xml(ctx *c, FILE *out, roster_stats *st)
 {
     sbuf b = { 0 };
@@ -1220,7 +1355,7 @@ static int write_xml(ctx *c, FILE *out, roster_stats *st)
         if (c->appraisal[A_FILED]) put_attr(&b, "filedOn", c->appraisal[A_FILED]);
         sbuf_puts(&b, "/>\n");
     }
-    bool ok = fwrite(b.data, 1, b.len, out) == b.len;
+    bool ok = true;
     /* persons by unit, in row order: a counting sort of the index */
     long *start = xcalloc((size_t)c->n_units + 1, sizeof *start);
     long *order = xmalloc((size_t)(c->n_persons ? c->n_persons : 1) * sizeof *order);
@@ -1230,26 +1365,28 @@ static int write_xml(ctx *c, FILE *out, roster_stats *st)
     for (long u = 0; u < c->n_units; u++) fill[u] = start[u];
     for (long i = 0; i < c->n_persons; i++) order[fill[c->persons[i].unit]++] = i;
     free(fill);
-    fflush(c->spill);
-    int fd = fileno(c->spill);
-    sbuf frag = { 0 };
+    ok = fflush(c->spill) == 0;
+    spill_reader sr = { .fd = fileno(c->spill) };
     for (long u = 0; ok && u < c->n_units; u++) {
-        sbuf_clear(&b);
         put_unit_open(&b, &c->units[u]);
-        ok = fwrite(b.data, 1, b.len, out) == b.len;
         for (long k = start[u]; ok && k < start[u + 1]; k++) {
             const pidx *p = &c->persons[order[k]];
-            sbuf_clear(&frag);
-            sbuf_reserve(&frag, p->len + 1);
-            ok = pread(fd, frag.data, p->len, p->off) == (ssize_t)p->len;
-            ok = ok && fputs("    ", out) >= 0 && fwrite(frag.data, 1, p->len, out) == p->len;
+            const char *xml = spill_get(&sr, p->off, p->len);
+            ok = xml != NULL;
+            if (ok) {
+                buf_add(&b, "    ", 4);
+                buf_add(&b, xml, p->len);
+                ok = out_flush(&b, out, false);
+            }
             st->persons_out += ok;
         }
-        ok = ok && fputs("  </unit>\n", out) >= 0;
+        buf_lit(&b, "  </unit>\n");
+        ok = ok && out_flush(&b, out, false);
         st->units_out += ok;
     }
-    ok = ok && fputs("</appraisal>\n", out) >= 0 && fflush(out) == 0 && !ferror(out);
-    sbuf_free(&frag);
+    buf_lit(&b, "</appraisal>\n");
+    ok = ok && out_flush(&b, out, true) && fflush(out) == 0 && !ferror(out);
+    sbuf_free(&sr.buf);
     sbuf_free(&b);
     free(start);
     free(order);
@@ -1276,10 +1413,14 @@ static void ctx_free(ctx *c)
     idmap_free(&c->person_ids);
     free(c->persons);
     if (c->spill) fclose(c->spill);
+    free(c->spill_buf);
     free(c->col_of);
     for (int i = 0; i < c->score_cap; i++) free(c->score_names[i]);
     free(c->score_names);
-    for (int f = 0; f < P_N; f++) sbuf_free(&c->val[f]);
+    for (int f = 0; f < P_N; f++) {
+        sbuf_free(&c->val[f]);
+        sbuf_free(&c->last[f].text);
+    }
     sbuf_free(&c->xml);
     sbuf_free(&c->tmp);
 }
@@ -1344,11 +1485,21 @@ int roster_convert(char *const *paths, int n_paths, FILE *out, const roster_opts
 {
     memset(st, 0, sizeof *st);
     ctx c = { .o = o };
+    for (int f = 0; f < P_N; f++) {
+        const char *at = strchr(person_cols[f].pub.xml, '@');
+        c.person_attr[f] = at ? at + 1 : person_cols[f].pub.xml;
+    }
     xlsxr *x = NULL;
     sheet_src found[ROSTER_SHEET_COUNT];
     int rc = -1;
     if (locate(&c, paths, n_paths, &x, found)) {
         c.spill = tmpfile();
+        /* a person's XML is ~0.5-3.5 KB: write the spill in 1 MB pieces
+         * (glibc sizes the buffer itself, 4 KB, unless given one) */
+        if (c.spill) {
+            c.spill_buf = xmalloc(SPILL_BLOCK);
+            setvbuf(c.spill, c.spill_buf, _IOFBF, SPILL_BLOCK);
+        }
         if (!c.spill) {
             c.file = paths[0];
             problem(&c, true, "INPUT_UNREADABLE", NULL, "tmpfile", strerror(errno));

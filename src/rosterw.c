@@ -27,6 +27,8 @@ typedef struct wctx {
     int col_score0;                   /* column of the first 评分: column on 人员 */
     const file_header *hdr;
     sbuf s;
+    long need[ROSTER_SHEET_COUNT];    /* data rows each sheet takes (counted by the first pass) */
+    lxw_error failed;                 /* the first cell libxlsxwriter refused */
 } wctx;
 
 static int cp_width(const char *s)
@@ -121,14 +123,19 @@ static void notes_sheet(wctx *w)
     }
 }
 
+/* A cell libxlsxwriter refuses (past its row or column limit, a string
+ * too long) fails the whole workbook rather than leaving a hole in it. */
 static void put_str(wctx *w, roster_sheet s, int col, const char *v)
 {
-    if (v && *v) worksheet_write_string(w->ws[s], (lxw_row_t)w->row[s], (lxw_col_t)col, v, NULL);
+    if (!v || !*v) return;
+    lxw_error le = worksheet_write_string(w->ws[s], (lxw_row_t)w->row[s], (lxw_col_t)col, v, NULL);
+    if (le != LXW_NO_ERROR && w->failed == LXW_NO_ERROR) w->failed = le;
 }
 
 static void put_num(wctx *w, roster_sheet s, int col, double v)
 {
-    worksheet_write_number(w->ws[s], (lxw_row_t)w->row[s], (lxw_col_t)col, v, NULL);
+    lxw_error le = worksheet_write_number(w->ws[s], (lxw_row_t)w->row[s], (lxw_col_t)col, v, NULL);
+    if (le != LXW_NO_ERROR && w->failed == LXW_NO_ERROR) w->failed = le;
 }
 
 /* The column index of a header on a sheet. */
@@ -169,9 +176,13 @@ static void example_rows(wctx *w)
 
 /* --- filled from XML -------------------------------------------------------------- */
 
+/* The first pass: the score components, and the rows each sheet will take. */
 static int collect_scores(unit *u, void *arg)
 {
     wctx *w = arg;
+    w->need[ROSTER_SHEET_UNITS]++;
+    w->need[ROSTER_SHEET_PERSONS] += u->n_persons;
+    if (u->assessment.present) w->need[ROSTER_SHEET_ASSESSMENT] += u->assessment.n_items;
     for (long i = 0; i < u->n_persons; i++)
         for (int k = 0; k < u->persons[i].n_components; k++) {
             const char *name = u->persons[i].components[k].name;
@@ -312,10 +323,33 @@ static void appraisal_rows(wctx *w, const file_header *h)
     }
 }
 
+/* A sheet that would need more rows than a worksheet holds: the roster
+ * cannot be written whole, and is not written at all (an officer would
+ * otherwise get a workbook short of persons, with nothing said). */
+static bool rows_fit(const wctx *w, long max_rows, msg_lang lang, sbuf *err)
+{
+    for (int s = 0; s < ROSTER_SHEET_COUNT; s++)
+        if (w->need[s] + 1 > max_rows) {   /* + the header row */
+            msg_format(err, lang, "ROSTER_TOO_MANY_ROWS", roster_sheet_name((roster_sheet)s), w->need[s] + 1, max_rows);
+            sbuf_puts(err, " [ROSTER_TOO_MANY_ROWS]");
+            return false;
+        }
+    return true;
+}
+
+static void scores_free(wctx *w)
+{
+    for (int i = 0; i < w->n_scores; i++) free(w->scores[i]);
+    free(w->scores);
+    w->scores = NULL;
+    w->n_scores = 0;
+}
+
 int rosterw_write(const char *path, const char *from, const ingest_schema *schema, long long epoch,
-                  msg_lang lang, sbuf *err)
+                  long max_rows, msg_lang lang, sbuf *err)
 {
     wctx w = { 0 };
+    if (max_rows <= 0 || max_rows > LXW_ROW_MAX) max_rows = LXW_ROW_MAX;
     if (from && ingest_validate(from, schema, lang, err) != 0) return 3;
     if (from) {
         file_header h;
@@ -323,7 +357,11 @@ int rosterw_write(const char *path, const char *from, const ingest_schema *schem
         int rc = ingest_read(from, &h, collect_scores, &w, lang, &e);
         ingest_header_free(&h);
         sbuf_free(&e);
-        if (rc != 0) return 3;
+        if (rc == 0 && !rows_fit(&w, max_rows, lang, err)) rc = 3;
+        if (rc != 0) {
+            scores_free(&w);
+            return 3;
+        }
     }
     char *tmp = NULL;
     int fd = outfile_mktemp(path, &tmp);
@@ -369,6 +407,7 @@ int rosterw_write(const char *path, const char *from, const ingest_schema *schem
     } else example_rows(&w);
     notes_sheet(&w);
     lxw_error le = workbook_close(w.wb);
+    if (le == LXW_NO_ERROR) le = w.failed;
     if (rc == 0 && le != LXW_NO_ERROR) {
         sbuf_printf(err, "%s: %s", path, lxw_strerror(le));
         rc = 4;
@@ -379,8 +418,7 @@ int rosterw_write(const char *path, const char *from, const ingest_schema *schem
     }
     if (rc) unlink(tmp);
     free(tmp);
-    for (int i = 0; i < w.n_scores; i++) free(w.scores[i]);
-    free(w.scores);
+    scores_free(&w);
     sbuf_free(&w.s);
     return rc;
 }

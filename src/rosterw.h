@@ -14,9 +14,12 @@
 /* Write the roster workbook to `path` (atomically: a temp file renamed).
  * `from`: an input XML to fill it with (validated against `schema` first),
  * or NULL for the template with example rows. `epoch` fixes the workbook's
- * creation time (byte-identical output). Returns 0; 3 when `from` is not a
- * valid input (message in err); 4 when the file cannot be written. */
+ * creation time (byte-identical output). `max_rows`: the rows a sheet may
+ * take, header included (0: a worksheet's limit, 1,048,576; tests set
+ * fewer). Returns 0; 3 when `from` is not a valid input or a sheet would
+ * need more than max_rows rows (ROSTER_TOO_MANY_ROWS: nothing written;
+ * message in err); 4 when the file cannot be written. */
 int rosterw_write(const char *path, const char *from, const ingest_schema *schema, long long epoch,
-                  msg_lang lang, sbuf *err);
+                  long max_rows, msg_lang lang, sbuf *err);
 
 #endif

@@ -1,15 +1,16 @@
 /* xlsxr — see xlsxr.h.
  * A workbook is read part by part: the package relationships lead to the
  * workbook part, its relationships to the sheets, the styles (which number
- * formats are dates) and the shared strings. A sheet is read twice when it
- * has merged cells: their list sits after the rows, so a first, raw pass
- * over the inflated bytes finds it (no XML parse), then the rows stream
- * through the XML reader. */
+ * formats are dates) and the shared strings. A sheet is inflated and
+ * parsed once; as its merged cells are listed after the rows, its rows wait
+ * in a spool (memory, then a temp file) until the end of the part, and are
+ * then handed over with the merged ranges applied. */
 #define _GNU_SOURCE   /* memmem */
 #include "xlsxr.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@
 #define XLSXR_RATIO_FLOOR (8LL << 20)      /* ... 8 MB (small parts compress very well) */
 #define XLSXR_SST_MEM     (24u << 20)      /* shared strings kept in memory up to this */
 #define XLSXR_MAX_MERGES  200000
+#define XLSXR_SPOOL_MEM   (4u << 20)       /* a sheet's rows kept in memory up to this */
+#define XLSXR_SPOOL_BUF   (1u << 20)       /* then written to a temp file in pieces of this */
 #define XLSXR_MAX_COLS    16384
 
 typedef struct merge_range { long r1, r2; int c1, c2; char *value; xlsxr_type type; double num; bool date; } merge_range;
@@ -417,7 +420,10 @@ static void on_style(xmlTextReaderPtr r, void *arg)
 /* Excel writes characters XML cannot carry as _xHHHH_ (e.g. _x000D_). */
 static void unescape_x(sbuf *b, size_t from)
 {
-    if (!b->data || !strstr(b->data + from, "_x")) return;   /* the common case */
+    if (!b->data) return;
+    const char *u = b->data + from, *end = b->data + b->len;
+    while ((u = memchr(u, '_', (size_t)(end - u))) && u + 1 < end && u[1] != 'x') u++;
+    if (!u || u + 1 >= end) return;   /* no "_x": the common case */
     char *s = b->data + from, *w = s;
     for (char *c = s; *c;) {
         unsigned v;
@@ -674,7 +680,7 @@ bool xlsxr_serial_date(double serial, bool date1904, int *y, int *m, int *d)
     return true;
 }
 
-/* --- merged cells: the raw pass ------------------------------------------------ */
+/* --- merged cells ---------------------------------------------------------------- */
 
 typedef struct merges { merge_range *v; int n, cap; } merges;
 
@@ -692,53 +698,6 @@ static void merge_add(merges *ms, const char *ref)
     ms->v[ms->n++] = m;
 }
 
-/* Find every <mergeCell ref="..."> in the inflated bytes of a sheet. */
-static bool scan_merges(xlsxr *x, const char *part, merges *ms, xlsxr_error *e)
-{
-    part_in p;
-    if (!part_open(x, part, &p, e, true)) return false;
-    static const char key[] = "mergeCell ";
-    char buf[65536 + 512];
-    size_t keep = 0;
-    int n;
-    while ((n = part_read(&p, buf + keep, 65536)) > 0) {
-        size_t len = keep + (size_t)n;
-        size_t i = 0, cut = len > 300 ? len - 300 : 0;   /* a tag may straddle reads */
-        char *hit;
-        while (i < cut && (hit = memmem(buf + i, len - i, key, sizeof key - 1))) {
-            size_t at = (size_t)(hit - buf);
-            if (at >= cut) break;
-            char *end = memchr(hit, '>', len - at);
-            if (!end) break;
-            *end = '\0';
-            char *ref = strstr(hit, "ref=\"");
-            if (ref) {
-                char *q = strchr(ref + 5, '"');
-                if (q) {
-                    *q = '\0';
-                    merge_add(ms, ref + 5);
-                }
-            }
-            i = (size_t)(end - buf) + 1;
-        }
-        if (i < cut) i = cut;
-        keep = len - i;
-        memmove(buf, buf + i, keep);
-    }
-    /* the tail */
-    buf[keep] = '\0';
-    for (char *h = buf; (h = strstr(h, key)); h++) {
-        char *ref = strstr(h, "ref=\""), *q = ref ? strchr(ref + 5, '"') : NULL;
-        if (ref && q) {
-            *q = '\0';
-            merge_add(ms, ref + 5);
-            h = q;
-        }
-    }
-    if (n < 0) p.err = p.err ? p.err : -1;
-    return part_close_check(&p, part, e);
-}
-
 /* --- rows ---------------------------------------------------------------------- */
 
 typedef struct row_state {
@@ -748,6 +707,11 @@ typedef struct row_state {
     int n, cap;
     sbuf text;
     merges ms;
+    /* the ranges that reach the row being finished, in list order: rows
+     * come in increasing order, so each range enters and leaves once */
+    int *by_start;           /* range indices by first row (then list order) */
+    int next;                /* by_start[next] is the next range to enter */
+    int *active, n_active;
 } row_state;
 
 static xlsxr_cell *row_new_cell(row_state *rs, int col)
@@ -770,11 +734,51 @@ static int cmp_cell(const void *a, const void *b)
     return (x->col > y->col) - (x->col < y->col);
 }
 
+static int cmp_merge_start(const void *a, const void *b, void *arg)
+{
+    const merge_range *v = arg;
+    int i = *(const int *)a, j = *(const int *)b;
+    if (v[i].r1 != v[j].r1) return v[i].r1 < v[j].r1 ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+/* Once the ranges are known: their order of entry. */
+static void merges_index(row_state *rs)
+{
+    if (!rs->ms.n) return;
+    rs->by_start = xmalloc((size_t)rs->ms.n * sizeof *rs->by_start);
+    rs->active = xmalloc((size_t)rs->ms.n * sizeof *rs->active);
+    for (int k = 0; k < rs->ms.n; k++) rs->by_start[k] = k;
+    qsort_r(rs->by_start, (size_t)rs->ms.n, sizeof *rs->by_start, cmp_merge_start, rs->ms.v);
+}
+
+/* The ranges that reach `row` (rows increase): drop those that ended, take
+ * in those that start, keeping list order (the first range listed wins a
+ * cell two ranges claim, as when every range was tried for every row). */
+static void merges_advance(row_state *rs, long row)
+{
+    int w = 0;
+    for (int i = 0; i < rs->n_active; i++)
+        if (rs->ms.v[rs->active[i]].r2 >= row) rs->active[w++] = rs->active[i];
+    rs->n_active = w;
+    while (rs->next < rs->ms.n && rs->ms.v[rs->by_start[rs->next]].r1 <= row) {
+        int k = rs->by_start[rs->next++];
+        if (rs->ms.v[k].r2 < row) continue;
+        int i = rs->n_active++;
+        while (i > 0 && rs->active[i - 1] > k) {
+            rs->active[i] = rs->active[i - 1];
+            i--;
+        }
+        rs->active[i] = k;
+    }
+}
+
 /* Cells merged into a range get its top-left value; then pointers are fixed. */
 static void row_finish(row_state *rs, long row)
 {
-    for (int k = 0; k < rs->ms.n; k++) {
-        merge_range *m = &rs->ms.v[k];
+    if (rs->ms.n) merges_advance(rs, row);
+    for (int a = 0; a < rs->n_active; a++) {
+        merge_range *m = &rs->ms.v[rs->active[a]];
         if (row < m->r1 || row > m->r2) continue;
         if (row == m->r1) {
             free(m->value);
@@ -815,72 +819,296 @@ static bool row_has_value(const row_state *rs)
     return false;
 }
 
-/* The typed value of a cell once its <v>/<is> text is in rs->text. */
-static void cell_finish(row_state *rs, xlsxr_cell *c, const char *t, long style)
+/* --- the spool: rows waiting for the end of their sheet ---------------------------- */
+
+/* A row as spooled: its number, its cells (column, type, date flag, where
+ * its text starts) and their texts, each with its NUL. A number's or a
+ * boolean's value is read again from its text when the row comes back. */
+typedef struct spool_row { int64_t row; int32_t n; uint32_t text_len; } spool_row;
+typedef struct spool_cell { int32_t col; uint32_t text_at; uint8_t type, date; } spool_cell;
+
+typedef struct spool {
+    sbuf mem;                /* the rows while they fit in XLSXR_SPOOL_MEM */
+    FILE *f;                 /* then all of them here */
+    char *fbuf;              /* f's stdio buffer */
+    size_t at;               /* reading: position in mem */
+    bool failed;             /* the temp file could not be written or read */
+    sbuf rec;                /* one row's record being built or read */
+} spool;
+
+static void spool_put(spool *sp, const void *p, size_t n)
+{
+    if (sp->failed) return;
+    if (!sp->f && sp->mem.len + n <= XLSXR_SPOOL_MEM) {
+        sbuf_add(&sp->mem, p, n);
+        return;
+    }
+    if (!sp->f) {
+        sp->f = tmpfile();
+        if (!sp->f) {
+            sp->failed = true;
+            return;
+        }
+        sp->fbuf = xmalloc(XLSXR_SPOOL_BUF);
+        setvbuf(sp->f, sp->fbuf, _IOFBF, XLSXR_SPOOL_BUF);
+        if (sp->mem.len && fwrite(sp->mem.data, 1, sp->mem.len, sp->f) != sp->mem.len) sp->failed = true;
+        sbuf_free(&sp->mem);
+    }
+    if (fwrite(p, 1, n, sp->f) != n) sp->failed = true;
+}
+
+/* Back to the first row; false when the temp file fails. */
+static bool spool_rewind(spool *sp)
+{
+    sp->at = 0;
+    if (sp->f && (fflush(sp->f) != 0 || fseek(sp->f, 0, SEEK_SET) != 0)) sp->failed = true;
+    return !sp->failed;
+}
+
+/* Read n bytes; false at the end (or on a failure, then marked). */
+static bool spool_get(spool *sp, void *p, size_t n)
+{
+    if (!n) return true;
+    if (sp->f) {
+        size_t got = fread(p, 1, n, sp->f);
+        if (got != n && (got || ferror(sp->f))) sp->failed = true;
+        return got == n;
+    }
+    if (sp->at + n > sp->mem.len) return false;
+    memcpy(p, sp->mem.data + sp->at, n);
+    sp->at += n;
+    return true;
+}
+
+static void spool_free(spool *sp)
+{
+    if (sp->f) fclose(sp->f);
+    free(sp->fbuf);
+    sbuf_free(&sp->mem);
+    sbuf_free(&sp->rec);
+}
+
+/* Spool the row read into rs (cells and texts as the parse left them), as
+ * one record. */
+static void spool_row_out(spool *sp, const row_state *rs, long row)
+{
+    spool_row h = { row, rs->n, (uint32_t)rs->text.len };
+    sbuf *r = &sp->rec;
+    sbuf_clear(r);
+    sbuf_reserve(r, sizeof h + (size_t)rs->n * sizeof(spool_cell) + rs->text.len);
+    memcpy(r->data, &h, sizeof h);
+    spool_cell *c = (spool_cell *)(void *)(r->data + sizeof h);
+    for (int i = 0; i < rs->n; i++)
+        c[i] = (spool_cell){ rs->cells[i].col, (uint32_t)rs->text_at[i], (uint8_t)rs->cells[i].type, rs->cells[i].date };
+    r->len = sizeof h + (size_t)rs->n * sizeof *c;
+    if (rs->text.len) memcpy(r->data + r->len, rs->text.data, rs->text.len);
+    r->len += rs->text.len;
+    spool_put(sp, r->data, r->len);
+}
+
+static double parse_number(const char *s);
+
+/* The next spooled row into rs; false at the end. */
+static bool spool_row_in(spool *sp, row_state *rs, long *row)
+{
+    spool_row h;
+    if (!spool_get(sp, &h, sizeof h)) return false;
+    if (h.n < 0 || h.n > XLSXR_MAX_COLS) {
+        sp->failed = true;
+        return false;
+    }
+    rs->n = 0;
+    sbuf_clear(&rs->text);
+    sbuf *r = &sp->rec;
+    sbuf_clear(r);
+    sbuf_reserve(r, (size_t)h.n * sizeof(spool_cell));
+    if (!spool_get(sp, r->data, (size_t)h.n * sizeof(spool_cell))) {
+        sp->failed = true;
+        return false;
+    }
+    const spool_cell *sc = (const spool_cell *)(const void *)r->data;
+    for (int i = 0; i < h.n; i++) {
+        xlsxr_cell *cell = row_new_cell(rs, sc[i].col);
+        cell->type = (xlsxr_type)sc[i].type;
+        cell->date = sc[i].date;
+        rs->text_at[i] = sc[i].text_at;
+    }
+    sbuf_reserve(&rs->text, h.text_len);
+    if (!spool_get(sp, rs->text.data, h.text_len)) {
+        sp->failed = true;
+        return false;
+    }
+    rs->text.len = h.text_len;
+    rs->text.data[rs->text.len] = '\0';
+    for (int i = 0; i < rs->n; i++) {
+        xlsxr_cell *cell = &rs->cells[i];
+        const char *t = rs->text.data + rs->text_at[i];
+        if (rs->text_at[i] >= h.text_len) {
+            sp->failed = true;
+            return false;
+        }
+        if (cell->type == XC_NUMBER) cell->num = parse_number(t);
+        else if (cell->type == XC_BOOL) cell->num = !strcmp(t, "1") || !strcmp(t, "true");
+    }
+    *row = (long)h.row;
+    return true;
+}
+
+/* What the t attribute of a <c> says its <v>/<is> text is. */
+typedef enum { CT_NUMBER, CT_SHARED, CT_BOOL, CT_ERROR, CT_INLINE, CT_STR, CT_OTHER } cell_kind;
+
+/* t="" and no t at all are numbers; "d" (an ISO date) and anything unknown
+ * are kept as text. */
+static cell_kind cell_kind_of(const xmlChar *v, size_t n)
+{
+    if (n == 0) return CT_NUMBER;
+    if (n == 1) {
+        switch (v[0]) {
+        case 'n': return CT_NUMBER;
+        case 's': return CT_SHARED;
+        case 'b': return CT_BOOL;
+        case 'e': return CT_ERROR;
+        default: return CT_OTHER;
+        }
+    }
+    if (n == 9 && !memcmp(v, "inlineStr", 9)) return CT_INLINE;
+    if (n == 3 && !memcmp(v, "str", 3)) return CT_STR;
+    return CT_OTHER;
+}
+
+/* A cell's number: plain digits (counts, years, indices: most of them) are
+ * read here, exactly, as a double holds every integer below 2^53; anything
+ * else (fractions, exponents, signs, blanks) goes to strtod as before. */
+static double parse_number(const char *s)
+{
+    double v = 0;
+    const char *p = s;
+    while (*p >= '0' && *p <= '9' && p - s < 15) v = v * 10 + (*p++ - '0');
+    return !*p && p > s ? v : strtod(s, NULL);
+}
+
+/* The type of a cell once its <v>/<is> text is in rs->text (a shared
+ * string's index replaced by the string). */
+static void cell_finish(row_state *rs, xlsxr_cell *c, cell_kind t, long style)
 {
     size_t at = rs->text_at[rs->n - 1];
     const char *raw = rs->text.data ? rs->text.data + at : "";
-    if (!t || !strcmp(t, "n")) {
+    switch (t) {
+    case CT_NUMBER:   /* its value is read from the text when the row leaves the spool */
         if (!*raw) return;
         c->type = XC_NUMBER;
-        c->num = strtod(raw, NULL);
         c->date = style >= 0 && style < rs->x->n_xf && rs->x->xf_date[style];
-    } else if (!strcmp(t, "s")) {
-        char *end;
-        long i = strtol(raw, &end, 10);
-        const char *s = *raw && !*end ? sst_get(rs->x, i) : NULL;
+        break;
+    case CT_SHARED: {
+        long i = 0;
+        const char *p = raw;
+        while (*p >= '0' && *p <= '9' && p - raw < 12) i = i * 10 + (*p++ - '0');
+        if (*p || p == raw) {   /* not plain digits: as strtol reads it */
+            char *end;
+            i = strtol(raw, &end, 10);
+            if (!*raw || *end) i = -1;
+        }
+        const char *s = sst_get(rs->x, i);
         rs->text.len = at;
         sbuf_puts(&rs->text, s ? s : "");
         c->type = XC_STRING;
-    } else if (!strcmp(t, "b")) {
+        break;
+    }
+    case CT_BOOL:
         c->type = XC_BOOL;
-        c->num = !strcmp(raw, "1") || !strcmp(raw, "true");
-    } else if (!strcmp(t, "e")) {
+        break;
+    case CT_ERROR:
         c->type = XC_ERROR;
-    } else {
+        break;
+    default:
         /* str (a formula's text), inlineStr, d (an ISO date) */
         unescape_x(&rs->text, at);
         c->type = XC_STRING;
+        break;
     }
 }
 
-/* The sheet's rows go through libxml2's SAX2 push parser rather than the
+/* The sheet's rows go through libxml2's SAX2 parser rather than the
  * xmlTextReader the other parts use: the reader builds (and frees) a node
  * for every element and text, 7 per cell, which was 55% of an import; the
- * SAX events carry the same information with nothing built. Still one
- * inflated chunk at a time. */
+ * SAX events carry the same information with nothing built. The parser
+ * pulls the inflated part through part_read a few KB at a time (the push
+ * parser, fed 64 KB chunks, spent ~10% more looking ahead for whole tags).
+ * Element and attribute names arrive interned in the parser's dictionary,
+ * so they are told apart by pointer. */
+typedef struct sheet_names {
+    const xmlChar *row, *c, *v, *t, *rPh, *phoneticPr, *sheetData, *mergeCell, *r, *s, *ref;
+} sheet_names;
+
 typedef struct sheet_sax {
     row_state rs;
-    xlsxr_row_fn fn;
-    void *arg;
-    int rc;
+    spool sp;
+    xmlParserCtxtPtr pc;
+    sheet_names nm;
     long row;
     int col;
     bool in_row, in_value, in_phonetic, done, doctype;
     int depth, c_depth;
     xlsxr_cell *cell;
-    char t[16];
+    cell_kind t;
     long style;
 } sheet_sax;
 
-/* attribute `name` of a SAX2 start tag (no namespace on cell attributes) */
-static const char *sax_attr(const xmlChar **attrs, int n, const char *name, char *buf, size_t cap)
+static void sheet_names_of(xmlDictPtr d, sheet_names *n)
+{
+    n->row = xmlDictLookup(d, BAD_CAST "row", -1);
+    n->c = xmlDictLookup(d, BAD_CAST "c", -1);
+    n->v = xmlDictLookup(d, BAD_CAST "v", -1);
+    n->t = xmlDictLookup(d, BAD_CAST "t", -1);
+    n->rPh = xmlDictLookup(d, BAD_CAST "rPh", -1);
+    n->phoneticPr = xmlDictLookup(d, BAD_CAST "phoneticPr", -1);
+    n->sheetData = xmlDictLookup(d, BAD_CAST "sheetData", -1);
+    n->mergeCell = xmlDictLookup(d, BAD_CAST "mergeCell", -1);
+    n->r = xmlDictLookup(d, BAD_CAST "r", -1);
+    n->s = xmlDictLookup(d, BAD_CAST "s", -1);
+    n->ref = xmlDictLookup(d, BAD_CAST "ref", -1);
+}
+
+/* The value [*v, *end) of attribute `name` (interned, no namespace) of a
+ * SAX2 start tag; false when it is absent. */
+static bool sax_attr(const xmlChar **attrs, int n, const xmlChar *name, const xmlChar **v, const xmlChar **end)
 {
     for (int i = 0; i < n; i++) {
         const xmlChar **a = attrs + 5 * i;   /* localname, prefix, URI, value, end */
-        if (!a[1] && !strcmp((const char *)a[0], name)) {
-            size_t len = (size_t)(a[4] - a[3]);
-            if (len >= cap) len = cap - 1;
-            memcpy(buf, a[3], len);
-            buf[len] = '\0';
-            return buf;
+        if (a[0] == name && !a[1]) {
+            *v = a[3];
+            *end = a[4];
+            return true;
         }
     }
-    return NULL;
+    return false;
 }
 
-/* Element names of SpreadsheetML: compare the short ones without strcmp. */
-#define NAME_IS(n, lit) ((n)[0] == (lit)[0] && !strcmp((n) + 1, (lit) + 1))
+/* A row number or style index as strtol reads its first 63 characters:
+ * plain digits here, the rest by strtol. */
+static long attr_long(const xmlChar *v, const xmlChar *end)
+{
+    long r = 0;
+    const xmlChar *p = v;
+    while (p < end && *p >= '0' && *p <= '9' && p - v < 12) r = r * 10 + (*p++ - '0');
+    if (p == end && p > v) return r;
+    char buf[64];
+    size_t len = (size_t)(end - v) < sizeof buf - 1 ? (size_t)(end - v) : sizeof buf - 1;
+    memcpy(buf, v, len);
+    buf[len] = '\0';
+    return strtol(buf, NULL, 10);
+}
+
+/* The column of a cell reference ("F17" -> 5); false without letters. */
+static bool ref_col(const xmlChar *v, const xmlChar *end, int *col)
+{
+    int c = 0;
+    const xmlChar *p = v;
+    while (p < end && p - v < 63 && *p >= 'A' && *p <= 'Z' && c <= XLSXR_MAX_COLS) c = c * 26 + (*p++ - 'A' + 1);
+    if (p == v || c > XLSXR_MAX_COLS) return false;
+    *col = c - 1;
+    return true;
+}
 
 static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri, int nns,
                       const xmlChar **ns, int nattrs, int ndef, const xmlChar **attrs)
@@ -888,59 +1116,68 @@ static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, co
     (void)prefix; (void)uri; (void)nns; (void)ns; (void)ndef;
     sheet_sax *sx = ctx;
     sx->depth++;
-    if (sx->done || sx->rc) return;
-    const char *name = (const char *)local;
-    char ab[64];
-    if (NAME_IS(name, "row")) {
-        const char *ra = sax_attr(attrs, nattrs, "r", ab, sizeof ab);
-        long rn = ra ? strtol(ra, NULL, 10) : sx->row + 1;
+    const sheet_names *nm = &sx->nm;
+    const xmlChar *v, *end;
+    if (local == nm->mergeCell) {   /* <mergeCells> follows <sheetData> */
+        char ref[64];
+        size_t len;
+        if (sax_attr(attrs, nattrs, nm->ref, &v, &end) && (len = (size_t)(end - v)) < sizeof ref) {
+            memcpy(ref, v, len);
+            ref[len] = '\0';
+            merge_add(&sx->rs.ms, ref);
+        }
+        return;
+    }
+    if (sx->done) return;
+    if (local == nm->c && sx->in_row) {
+        int cc;
+        sx->col = sax_attr(attrs, nattrs, nm->r, &v, &end) && ref_col(v, end, &cc) ? cc : sx->col + 1;
+        sx->style = sax_attr(attrs, nattrs, nm->s, &v, &end) ? attr_long(v, end) : -1;
+        sx->t = sax_attr(attrs, nattrs, nm->t, &v, &end) ? cell_kind_of(v, (size_t)(end - v)) : CT_NUMBER;
+        sx->cell = sx->col < XLSXR_MAX_COLS ? row_new_cell(&sx->rs, sx->col) : NULL;
+        sx->c_depth = sx->depth;
+    } else if (local == nm->v || local == nm->t) {
+        if (sx->cell) sx->in_value = !sx->in_phonetic;
+    } else if (local == nm->row) {
+        long rn = sax_attr(attrs, nattrs, nm->r, &v, &end) ? attr_long(v, end) : sx->row + 1;
         sx->row = rn > sx->row ? rn : sx->row + 1;
         sx->col = -1;
         sx->rs.n = 0;
         sbuf_clear(&sx->rs.text);
         sx->in_row = true;
-    } else if (NAME_IS(name, "c") && sx->in_row) {
-        const char *ref = sax_attr(attrs, nattrs, "r", ab, sizeof ab);
-        int cc;
-        sx->col = ref && parse_ref(ref, &cc, NULL) ? cc : sx->col + 1;
-        const char *sv = sax_attr(attrs, nattrs, "s", ab, sizeof ab);
-        sx->style = sv ? strtol(sv, NULL, 10) : -1;
-        if (!sax_attr(attrs, nattrs, "t", sx->t, sizeof sx->t)) sx->t[0] = '\0';
-        sx->cell = sx->col < XLSXR_MAX_COLS ? row_new_cell(&sx->rs, sx->col) : NULL;
-        sx->c_depth = sx->depth;
-    } else if (sx->cell && (NAME_IS(name, "rPh") || NAME_IS(name, "phoneticPr"))) {
+    } else if (sx->cell && (local == nm->rPh || local == nm->phoneticPr)) {
         sx->in_phonetic = true;
-    } else if (sx->cell && (NAME_IS(name, "v") || NAME_IS(name, "t"))) {
-        sx->in_value = !sx->in_phonetic;
     }
 }
 
+/* Stop reading: xmlStopParser may be called from inside a SAX callback. */
+static void sax_stop(sheet_sax *sx) { xmlStopParser(sx->pc); }
 static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
     (void)prefix; (void)uri;
     sheet_sax *sx = ctx;
     int depth = sx->depth--;
-    if (sx->done || sx->rc) return;
-    const char *name = (const char *)local;
-    if (NAME_IS(name, "v") || NAME_IS(name, "t")) sx->in_value = false;
-    else if (NAME_IS(name, "rPh") || NAME_IS(name, "phoneticPr")) sx->in_phonetic = false;
-    else if (NAME_IS(name, "c") && sx->cell && depth == sx->c_depth) {
+    if (sx->done) return;
+    const sheet_names *nm = &sx->nm;
+    if (local == nm->v || local == nm->t) sx->in_value = false;
+    else if (local == nm->c) {
+        if (!sx->cell || depth != sx->c_depth) return;
         row_state *rs = &sx->rs;
         sbuf_putc(&rs->text, '\0');
         rs->text.len--;
         /* an element without a value (<c r="B2" s="1"/>) is no cell */
-        if (rs->text.len == rs->text_at[rs->n - 1] && strcmp(sx->t, "inlineStr") && strcmp(sx->t, "str")) rs->n--;
+        if (rs->text.len == rs->text_at[rs->n - 1] && sx->t != CT_INLINE && sx->t != CT_STR) rs->n--;
         else {
-            cell_finish(rs, sx->cell, sx->t[0] ? sx->t : NULL, sx->style);
+            cell_finish(rs, sx->cell, sx->t, sx->style);
             rs->text.len++;   /* keep the NUL: the next cell starts after it */
         }
         sx->cell = NULL;
-    } else if (NAME_IS(name, "row") && sx->in_row) {
+    } else if (local == nm->rPh || local == nm->phoneticPr) sx->in_phonetic = false;
+    else if (local == nm->row && sx->in_row) {
         sx->in_row = false;
-        row_finish(&sx->rs, sx->row);
-        if (row_has_value(&sx->rs)) sx->rc = sx->fn(sx->arg, sx->row, sx->rs.cells, sx->rs.n);
-    } else if (NAME_IS(name, "sheetData")) {
-        sx->done = true;   /* nothing after the rows concerns us */
+        spool_row_out(&sx->sp, &sx->rs, sx->row);
+    } else if (local == nm->sheetData) {
+        sx->done = true;   /* nothing after the rows concerns us, but it must be well-formed */
     }
 }
 
@@ -953,10 +1190,140 @@ static void sax_chars(void *ctx, const xmlChar *ch, int len)
 static void sax_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
 {
     (void)name; (void)ext; (void)sys;
-    ((sheet_sax *)ctx)->doctype = true;   /* no DTDs in a package */
+    sheet_sax *sx = ctx;
+    sx->doctype = true;   /* no DTDs in a package */
+    sax_stop(sx);
 }
 
 static void sax_error(void *ctx, xmlErrorPtr err) { (void)ctx; (void)err; }
+
+/* The parser's input: part_read, except that a read error or the size cap
+ * ends the input instead of failing it (libxml2 would print an I/O error
+ * of its own); part_close_check reports it. */
+static int sheet_read(void *ctx, char *buf, int len)
+{
+    int n = part_read(ctx, buf, len);
+    return n < 0 ? 0 : n;
+}
+
+/* Inflate what is left of the part, so that its CRC is checked on close. */
+static void part_drain(part_in *p)
+{
+    char buf[16384];
+    while (!p->err && !p->bomb && part_read(p, buf, sizeof buf) > 0) {}
+}
+
+/* A sheet's part inflated on a thread of its own while the parser reads
+ * it: inflating (zlib and its CRC) is ~11% of an import, and the parse
+ * need not wait for it on a second core. The thread runs at most
+ * PIPE_BLOCKS blocks ahead; when the parser is done, it inflates the rest
+ * of the part without keeping it, so that the CRC is checked on close. Its
+ * part_in (counts, errors) is read by the caller only after the join. */
+#define PIPE_BLOCKS 4
+#define PIPE_BLOCK  (64 << 10)
+
+typedef struct part_pipe {
+    part_in *p;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *buf[PIPE_BLOCKS];
+    int len[PIPE_BLOCKS];
+    int head, count;          /* the oldest full block, and how many are full */
+    int pos;                  /* the parser's place in buf[head] */
+    bool end;                 /* the part is inflated to its end, or failed */
+    bool discard;             /* the parser wants no more */
+} part_pipe;
+
+static void *pipe_run(void *arg)
+{
+    part_pipe *pp = arg;
+    for (;;) {
+        pthread_mutex_lock(&pp->mu);
+        while (pp->count == PIPE_BLOCKS && !pp->discard) pthread_cond_wait(&pp->cv, &pp->mu);
+        int slot = (pp->head + pp->count) % PIPE_BLOCKS;   /* not read by the parser while not full */
+        pthread_mutex_unlock(&pp->mu);
+        int n = part_read(pp->p, pp->buf[slot], PIPE_BLOCK);
+        pthread_mutex_lock(&pp->mu);
+        if (n <= 0) pp->end = true;
+        else if (!pp->discard) {
+            pp->len[slot] = n;
+            pp->count++;
+        }
+        bool end = pp->end;
+        pthread_cond_broadcast(&pp->cv);
+        pthread_mutex_unlock(&pp->mu);
+        if (end) return NULL;
+    }
+}
+
+/* Start inflating p on a thread; false (nothing started) when no thread
+ * can be had: the part is then read on the caller's thread. */
+static bool pipe_start(part_pipe *pp, part_in *p)
+{
+    memset(pp, 0, sizeof *pp);
+    pp->p = p;
+    for (int i = 0; i < PIPE_BLOCKS; i++) pp->buf[i] = xmalloc(PIPE_BLOCK);
+    pthread_mutex_init(&pp->mu, NULL);
+    pthread_cond_init(&pp->cv, NULL);
+    if (pthread_create(&pp->th, NULL, pipe_run, pp) == 0) return true;
+    pthread_mutex_destroy(&pp->mu);
+    pthread_cond_destroy(&pp->cv);
+    for (int i = 0; i < PIPE_BLOCKS; i++) free(pp->buf[i]);
+    return false;
+}
+
+/* The parser's input: what the thread inflated; 0 at the end of the part
+ * or on an error (part_close_check reports it, as with sheet_read). */
+static int pipe_read(void *ctx, char *out, int len)
+{
+    part_pipe *pp = ctx;
+    pthread_mutex_lock(&pp->mu);
+    while (!pp->count && !pp->end) pthread_cond_wait(&pp->cv, &pp->mu);
+    int slot = pp->head, have = pp->count ? pp->len[slot] - pp->pos : 0;
+    pthread_mutex_unlock(&pp->mu);
+    if (!have) return 0;
+    int n = len < have ? len : have;
+    memcpy(out, pp->buf[slot] + pp->pos, (size_t)n);
+    pp->pos += n;
+    if (pp->pos == pp->len[slot]) {
+        pthread_mutex_lock(&pp->mu);
+        pp->head = (pp->head + 1) % PIPE_BLOCKS;
+        pp->count--;
+        pp->pos = 0;
+        pthread_cond_broadcast(&pp->cv);
+        pthread_mutex_unlock(&pp->mu);
+    }
+    return n;
+}
+
+/* The parser is done: the thread inflates the rest unkept and ends. */
+static void pipe_finish(part_pipe *pp)
+{
+    pthread_mutex_lock(&pp->mu);
+    pp->discard = true;
+    pthread_cond_broadcast(&pp->cv);
+    pthread_mutex_unlock(&pp->mu);
+    pthread_join(pp->th, NULL);
+    pthread_mutex_destroy(&pp->mu);
+    pthread_cond_destroy(&pp->cv);
+    for (int i = 0; i < PIPE_BLOCKS; i++) free(pp->buf[i]);
+}
+
+/* Hand the spooled rows over, merged ranges applied. */
+static int sheet_replay(sheet_sax *sx, xlsxr_row_fn fn, void *arg)
+{
+    row_state *rs = &sx->rs;
+    merges_index(rs);
+    if (!spool_rewind(&sx->sp)) return -1;
+    long row;
+    int rc = 0;
+    while (!rc && spool_row_in(&sx->sp, rs, &row)) {
+        row_finish(rs, row);
+        if (row_has_value(rs)) rc = fn(arg, row, rs->cells, rs->n);
+    }
+    return sx->sp.failed ? -1 : rc;
+}
 
 int xlsxr_read_sheet(xlsxr *x, int si, xlsxr_row_fn fn, void *arg, xlsxr_error *e)
 {
@@ -966,13 +1333,9 @@ int xlsxr_read_sheet(xlsxr *x, int si, xlsxr_row_fn fn, void *arg, xlsxr_error *
         set_err(e, "ROSTER_NOT_WORKBOOK", "%s", si >= 0 && si < x->n_sheets ? x->sheets[si].name : "?");
         return -1;
     }
-    sheet_sax sx = { .rs = { .x = x }, .fn = fn, .arg = arg };
-    if (!scan_merges(x, part, &sx.rs.ms, e)) return -1;
     part_in p;
-    if (!part_open(x, part, &p, e, true)) {
-        free(sx.rs.ms.v);
-        return -1;
-    }
+    if (!part_open(x, part, &p, e, true)) return -1;
+    sheet_sax sx = { .rs = { .x = x } };
     xmlSAXHandler h;
     memset(&h, 0, sizeof h);
     h.initialized = XML_SAX2_MAGIC;
@@ -982,28 +1345,36 @@ int xlsxr_read_sheet(xlsxr *x, int si, xlsxr_row_fn fn, void *arg, xlsxr_error *
     h.cdataBlock = sax_chars;
     h.internalSubset = sax_doctype;
     h.serror = sax_error;
-    xmlParserCtxtPtr pc = xmlCreatePushParserCtxt(&h, &sx, NULL, 0, part);
+    part_pipe pp;
+    bool piped = pipe_start(&pp, &p);
+    xmlParserCtxtPtr pc = piped ? xmlCreateIOParserCtxt(&h, &sx, pipe_read, part_close, &pp, XML_CHAR_ENCODING_NONE)
+                                : xmlCreateIOParserCtxt(&h, &sx, sheet_read, part_close, &p, XML_CHAR_ENCODING_NONE);
     bool xml_bad = !pc;
-    if (pc) xmlCtxtUseOptions(pc, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    char buf[65536];
-    int n;
-    while (pc && !sx.rc && !sx.done && !sx.doctype && (n = part_read(&p, buf, sizeof buf)) > 0)
-        if (xmlParseChunk(pc, buf, n, 0) != 0) { xml_bad = true; break; }
-    if (pc && !xml_bad && !sx.rc && !sx.done && !sx.doctype && !p.err && !p.bomb && xmlParseChunk(pc, NULL, 0, 1) != 0)
-        xml_bad = true;
-    if (pc && !pc->wellFormed && !sx.done && !sx.rc) xml_bad = true;
-    if (pc) xmlFreeParserCtxt(pc);
+    if (pc) {
+        xmlCtxtUseOptions(pc, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        sx.pc = pc;
+        sheet_names_of(pc->dict, &sx.nm);
+        int ret = xmlParseDocument(pc);
+        if (!sx.doctype && (ret != 0 || !pc->wellFormed)) xml_bad = true;
+        xmlFreeParserCtxt(pc);
+    }
+    if (piped) pipe_finish(&pp);
+    else part_drain(&p);
     bool ok = part_close_check(&p, part, e);
     if (ok && (xml_bad || sx.doctype)) {
         set_err(e, "ROSTER_ZIP_CORRUPT", "%s: XML", part);
         ok = false;
     }
+    int rc = ok ? sheet_replay(&sx, fn, arg) : -1;
+    if (ok && sx.sp.failed) set_err(e, "INPUT_UNREADABLE", "%s", "temp file");
     row_state *rs = &sx.rs;
     for (int k = 0; k < rs->ms.n; k++) free(rs->ms.v[k].value);
     free(rs->ms.v);
+    free(rs->by_start);
+    free(rs->active);
     free(rs->cells);
     free(rs->text_at);
     sbuf_free(&rs->text);
-    if (!ok) return -1;
-    return sx.rc;
+    spool_free(&sx.sp);
+    return rc;
 }

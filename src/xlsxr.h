@@ -1,6 +1,7 @@
 /* xlsxr — a streaming reader of XLSX workbooks (Office Open XML spreadsheets):
  * the zip through minizip, the parts through libxml2 (xmlTextReader, and
- * for the sheets, the bulk, its SAX2 push parser; never a DOM of a sheet).
+ * for the sheets, the bulk, its SAX2 parser pulling the part, which a
+ * thread of xlsxr's own inflates alongside; never a DOM of a sheet).
  * Owns the workbook's sheet list, the shared strings (spilled to a temp
  * file, an offset each in memory), the date styles, the 1900/1904 date
  * system and the package's size limits (zip bombs). Hands a

@@ -38,6 +38,7 @@ export LC_ALL=C
 die() { echo "bench: $*" >&2; exit 2; }
 [ -x "$KAOHE" ] || die "$KAOHE: not an executable (run make first)"
 KAOHE=$(cd "$(dirname "$KAOHE")" && pwd)/$(basename "$KAOHE")
+TOOLS=$(cd "$(dirname "$0")" && pwd)
 GNUTIME=/usr/bin/time
 "$GNUTIME" -f %M true >/dev/null 2>&1 || die "GNU time missing (Debian package 'time')"
 case "$CMD" in build|check) ;; *) die "BENCH_CMD must be build or check" ;; esac
@@ -136,11 +137,12 @@ done
 # Two rosters per size, both from `kaohe sample` through `roster-template
 # --from` (libxlsxwriter, inline strings): "full" carries the sample's
 # 个人总结 (~1,000 characters a person), "plain" is the same roster without
-# them, as HR rosters are usually kept. Rows/s by wall and by CPU seconds.
+# them, as HR rosters are usually kept; "csv" is the plain roster saved one
+# sheet a file (tools/roster-csv.py, UTF-8). Rows/s by wall and by CPU seconds.
 if [ -n "$ROSTER_ROWS" ]; then
     echo
     RHDR="%9s %6s %9s %8s %6s %7s %10s %10s %8s %6s %5s\n"
-    printf "$RHDR" rows roster "xlsx MB" "wall s" noise "cpu s" "rows/s" "rows/cpu-s" "RSS MB" load runs
+    printf "$RHDR" rows roster "file MB" "wall s" noise "cpu s" "rows/s" "rows/cpu-s" "RSS MB" load runs
     for R in $ROSTER_ROWS; do
         U=$(( R / 50 )); [ "$U" -ge 1 ] || U=1
         "$KAOHE" sample --units "$U" --persons "$R" > "$SCRATCH/r.xml" || die "kaohe sample failed"
@@ -148,12 +150,18 @@ if [ -n "$ROSTER_ROWS" ]; then
         "$KAOHE" roster-template --from "$SCRATCH/r.xml" -o "$SCRATCH/full.xlsx" || die "roster-template failed"
         "$KAOHE" roster-template --from "$SCRATCH/r-plain.xml" -o "$SCRATCH/plain.xlsx" || die "roster-template failed"
         rm -f "$SCRATCH/r.xml" "$SCRATCH/r-plain.xml"
+        kinds="plain full"
+        if python3 "$TOOLS/roster-csv.py" "$SCRATCH/plain.xlsx" "$SCRATCH/csv" 2>"$SCRATCH/stderr"; then kinds="$kinds csv"
+        else echo "bench: no CSV roster (tools/roster-csv.py failed):" >&2; tail -3 "$SCRATCH/stderr" >&2; fi
         runs=${BENCH_RUNS:-3}
-        for kind in plain full; do
+        for kind in $kinds; do
+            if [ "$kind" = csv ]; then roster=("$SCRATCH/csv/考核.csv" "$SCRATCH/csv/单位.csv" "$SCRATCH/csv/人员.csv")
+                mb=$(cat "${roster[@]}" | wc -c | awk '{print $1/1e6}')
+            else roster=("$SCRATCH/$kind.xlsx"); mb=$(awk -v b="$(stat -c %s "${roster[0]}")" 'BEGIN {print b/1e6}'); fi
             ld=$(load1)
             : > "$SCRATCH/walls"; : > "$SCRATCH/rss"; : > "$SCRATCH/cpus"
             for r in $(seq 1 "$runs"); do
-                "$GNUTIME" -f '%e %M %U %S' -o "$SCRATCH/time" "$KAOHE" import -q "$SCRATCH/$kind.xlsx" \
+                "$GNUTIME" -f '%e %M %U %S' -o "$SCRATCH/time" "$KAOHE" import -q "${roster[@]}" \
                     >"$SCRATCH/imported.xml" 2>"$SCRATCH/stderr" || { echo "bench: import $kind failed:" >&2; tail -3 "$SCRATCH/stderr" >&2; status=1; continue 2; }
                 read -r t_wall t_rss t_user t_sys < <(tail -1 "$SCRATCH/time")
                 echo "$t_wall" >> "$SCRATCH/walls"; echo "$t_rss" >> "$SCRATCH/rss"
@@ -163,12 +171,12 @@ if [ -n "$ROSTER_ROWS" ]; then
             [ "$n" = "$R" ] || { echo "bench: $kind: $n persons out of $R rows" >&2; status=1; }
             wall=$(median < "$SCRATCH/walls"); cpu=$(median < "$SCRATCH/cpus")
             printf "%9d %6s %9.1f %8.2f %6s %7.2f %10.0f %10.0f %8.1f %6s %5d\n" "$R" "$kind" \
-                "$(awk -v b="$(stat -c %s "$SCRATCH/$kind.xlsx")" 'BEGIN {print b/1e6}')" "$wall" "$(spread < "$SCRATCH/walls")" "$cpu" \
+                "$mb" "$wall" "$(spread < "$SCRATCH/walls")" "$cpu" \
                 "$(awk -v r="$R" -v w="$wall" 'BEGIN {print (w > 0 ? r/w : 0)}')" \
                 "$(awk -v r="$R" -v c="$cpu" 'BEGIN {print (c > 0 ? r/c : 0)}')" \
                 "$(sort -g "$SCRATCH/rss" | tail -1 | awk '{printf "%.1f", $1/1024}')" "$ld" "$runs"
         done
-        rm -f "$SCRATCH/full.xlsx" "$SCRATCH/plain.xlsx" "$SCRATCH/imported.xml"
+        rm -rf "$SCRATCH/full.xlsx" "$SCRATCH/plain.xlsx" "$SCRATCH/csv" "$SCRATCH/imported.xml"
     done
     echo "roster import: target 100,000 rows at >= 50,000 rows/s in <= 60 MB peak RSS (rows/s by wall; rows/cpu-s by user+sys)."
 fi
