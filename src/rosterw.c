@@ -14,6 +14,7 @@
 
 #include "outfile.h"
 #include "roster.h"
+#include "xlsxw.h"
 
 #define VALIDATE_ROWS 100000      /* drop-downs cover this many data rows */
 
@@ -21,6 +22,7 @@ typedef struct wctx {
     lxw_workbook *wb;
     lxw_worksheet *ws[ROSTER_SHEET_COUNT];
     lxw_format *head, *head_req;
+    lxw_format *quoted;               /* text a spreadsheet would take for a formula (xlsxw_write_text) */
     long row[ROSTER_SHEET_COUNT];     /* next row of each sheet */
     char **scores;                    /* score component names (评分: columns) */
     int n_scores;
@@ -128,7 +130,7 @@ static void notes_sheet(wctx *w)
 static void put_str(wctx *w, roster_sheet s, int col, const char *v)
 {
     if (!v || !*v) return;
-    lxw_error le = worksheet_write_string(w->ws[s], (lxw_row_t)w->row[s], (lxw_col_t)col, v, NULL);
+    lxw_error le = xlsxw_write_text(w->ws[s], (lxw_row_t)w->row[s], (lxw_col_t)col, v, NULL, w->quoted);
     if (le != LXW_NO_ERROR && w->failed == LXW_NO_ERROR) w->failed = le;
 }
 
@@ -318,7 +320,7 @@ static void appraisal_rows(wctx *w, const file_header *h)
         if (!vals[i] || !*vals[i]) continue;
         worksheet_write_string(ws, r, 0, roster_column_at(ROSTER_SHEET_APPRAISAL, i)->header, NULL);
         if (i == 0) worksheet_write_number(ws, r, 1, h->year, NULL);
-        else worksheet_write_string(ws, r, 1, vals[i], NULL);
+        else xlsxw_write_text(ws, r, 1, vals[i], NULL, w->quoted);
         r++;
     }
 }
@@ -387,6 +389,7 @@ int rosterw_write(const char *path, const char *from, const ingest_schema *schem
     format_set_bold(w.head);
     format_set_bg_color(w.head, 0xDDEBF7);
     format_set_border(w.head, LXW_BORDER_THIN);
+    w.quoted = xlsxw_quoted_format(w.wb);
     w.head_req = workbook_add_format(w.wb);
     format_set_bold(w.head_req);
     format_set_bg_color(w.head_req, 0xDDEBF7);

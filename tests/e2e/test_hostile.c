@@ -378,6 +378,20 @@ Test(hostile, formula_like_text_stays_text_in_xlsx)
     cr_expect_eq(st, 0, "archive report quote prefix: %s", line);
     cr_expect(strncmp(line, "QUOTED ", 7) == 0 && atoi(line + 7) >= 1, "the scan's name is not quoted: %s", line);
     free(cmd);
+    /* the roster written from the same input (roster-template --from): its
+     * names, unit name, posts and comments */
+    char *in = h_abs("hostile/formula-strings.xml");
+    cmd = h_printf("cd '%s' && mkdir roster && '%s' roster-template --from '%s' -o roster/r.xlsx >/dev/null 2>&1 && "
+                   "/usr/bin/python3 '%s' roster 2>&1", b.cap, h_kaohe(), in, py);
+    f = popen(cmd, "r");
+    cr_assert(f);
+    got = fread(line, 1, sizeof line - 1, f);
+    line[got] = '\0';
+    st = pclose(f);
+    cr_expect_eq(st, 0, "roster quote prefix: %s", line);
+    cr_expect(strncmp(line, "QUOTED ", 7) == 0 && atoi(line + 7) >= 10, "too few quoted roster cells: %s", line);
+    free(cmd);
+    free(in);
     free(py);
     free(year);
     free(dir);
