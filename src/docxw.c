@@ -65,6 +65,19 @@ typedef struct pstyle {
     tpl_halign jc;
 } pstyle;
 
+/* What a cached fragment depends on: its kind and its parameters (the
+ * struct is zeroed first, so equal parameters are equal bytes). */
+typedef struct fkey {
+    int kind;
+    long v[10];
+} fkey;
+
+typedef struct frag {
+    fkey key;
+    char *xml;
+    size_t len;
+} frag;
+
 typedef struct dx {
     zipFile z;
     xmlTextWriterPtr w;
@@ -94,6 +107,13 @@ typedef struct dx {
     size_t capocc;
     char title[512];
     sbuf tmp;
+    /* XML fragments every cell or row repeats (see "fragments") */
+    struct frag *frags;
+    size_t nfrags, capfrags;
+    xmlTextWriterPtr saved_w;           /* the entry's writer while a fragment is written */
+    xmlBufferPtr frag_buf;
+    fkey pending;                       /* the key of the fragment being written */
+    int nested;                         /* fragments begun inside it (written as part of it) */
 } dx;
 
 /* ---------------------------------------------------------------- XML */
@@ -142,6 +162,92 @@ static void empty(dx *x, const char *name)
 }
 
 static long tw(double mm) { return lround(mm * MM2TW); }
+
+/* ---------------------------------------------------------------- fragments */
+
+/* The properties of a cell, a row or a paragraph (tcPr, trPr, pPr) are the
+ * same on thousands of cells: each distinct one is written once per file by
+ * xmlTextWriter into a buffer and written again with xmlTextWriterWriteRaw,
+ * half the cost of writing the DOCX at their element and attribute calls.
+ * A fragment is a whole element, so the document is what xmlTextWriter
+ * would have written element by element.
+ *
+ *     fkey k = {...};
+ *     if (frag_use(x, &k)) return;   // written from the cache
+ *     ... write the element with st/at/en ...
+ *     frag_done(x);                  // cached, and written
+ */
+enum { FK_TCPR = 1, FK_TRPR, FK_PPR, FK_EMPTY_TC };
+
+static bool fkey_eq(const fkey *a, const fkey *b) { return !memcmp(a, b, sizeof *a); }
+
+static void fkey_init(fkey *k, int kind)
+{
+    memset(k, 0, sizeof *k);
+    k->kind = kind;
+}
+
+static void frag_write(dx *x, const frag *f)
+{
+    if (xmlTextWriterWriteRawLen(x->w, BAD_CAST f->xml, (int)f->len) < 0) x->failed = true;
+}
+
+/* Write the fragment of key k when it is cached (true); else point the
+ * writer at a buffer until frag_done. The fragments of a form are few (a
+ * few dozen), so a linear search from the newest is enough. */
+static bool frag_use(dx *x, const fkey *k)
+{
+    if (x->saved_w) {   /* inside another fragment: part of it */
+        x->nested++;
+        return false;
+    }
+    for (size_t i = x->nfrags; i-- > 0;)
+        if (fkey_eq(&x->frags[i].key, k)) {
+            frag_write(x, &x->frags[i]);
+            return true;
+        }
+    if (!x->frag_buf) x->frag_buf = xmlBufferCreate();
+    xmlTextWriterPtr fw = x->frag_buf ? xmlNewTextWriterMemory(x->frag_buf, 0) : NULL;
+    if (!fw) {   /* write it straight, uncached */
+        x->failed = true;
+        return false;
+    }
+    xmlBufferEmpty(x->frag_buf);
+    x->saved_w = x->w;
+    x->w = fw;
+    x->pending = *k;
+    return false;
+}
+
+static void frag_done(dx *x)
+{
+    if (x->nested) {
+        x->nested--;
+        return;
+    }
+    if (!x->saved_w) return;   /* frag_use failed: written straight */
+    xmlFreeTextWriter(x->w);   /* flushes into frag_buf */
+    x->w = x->saved_w;
+    x->saved_w = NULL;
+    if (x->nfrags == x->capfrags) {
+        x->capfrags = x->capfrags ? x->capfrags * 2 : 32;
+        x->frags = xrealloc(x->frags, x->capfrags * sizeof *x->frags);
+    }
+    frag *f = &x->frags[x->nfrags++];
+    f->key = x->pending;
+    f->len = (size_t)xmlBufferLength(x->frag_buf);
+    f->xml = xmalloc(f->len + 1);
+    memcpy(f->xml, xmlBufferContent(x->frag_buf), f->len);
+    f->xml[f->len] = 0;
+    frag_write(x, f);
+}
+
+static void frags_free(dx *x)
+{
+    for (size_t i = 0; i < x->nfrags; i++) free(x->frags[i].xml);
+    free(x->frags);
+    if (x->frag_buf) xmlBufferFree(x->frag_buf);
+}
 
 /* ---------------------------------------------------------------- zip */
 
@@ -326,11 +432,16 @@ static size_t cell_style(dx *x, const lo_cell *c)
 
 static void cell_ppr(dx *x, const lo_cell *c)
 {
+    fkey k;
+    fkey_init(&k, FK_PPR);
+    k.v[0] = (long)cell_style(x, c);
+    if (frag_use(x, &k)) return;
     char id[24];
-    snprintf(id, sizeof id, "P%zu", cell_style(x, c));
+    snprintf(id, sizeof id, "P%ld", k.v[0]);
     st(x, "w:pPr");
     val(x, "w:pStyle", id);
     en(x);
+    frag_done(x);
 }
 
 /* The cell's text, a paragraph per hard line break (Word wraps the rest
@@ -397,6 +508,11 @@ static void cell_borders(dx *x, const unsigned char b[4])
 
 static void empty_tc(dx *x, int span)
 {
+    fkey k;
+    fkey_init(&k, FK_EMPTY_TC);
+    k.v[0] = span;
+    k.v[1] = x->table_thin;
+    if (frag_use(x, &k)) return;
     st(x, "w:tc");
     st(x, "w:tcPr");
     if (span > 1) vall(x, "w:gridSpan", span);
@@ -404,35 +520,44 @@ static void empty_tc(dx *x, int span)
     en(x);
     empty(x, "w:p");
     en(x);
+    frag_done(x);
 }
 
-/* Cell c's part on page row r: its content on its first row, a vMerge
- * continuation on the rows below. The merged region keeps the cell's
- * borders on its outside only. */
-static void cell_tc(dx *x, const lo_cell *c, int r)
+/* The properties of cell c on page row r (first, last: its first and last
+ * row). The merged region keeps the cell's borders on its outside only. */
+static void tc_pr(dx *x, const lo_cell *c, bool first, bool last)
 {
-    bool first = r == c->row, last = r == c->row + c->rowspan - 1;
-    st(x, "w:tc");
-    st(x, "w:tcPr");   /* no tcW: a fixed table's widths are its grid's */
-    if (c->colspan > 1) vall(x, "w:gridSpan", c->colspan);
-    if (c->rowspan > 1) {
-        if (first) val(x, "w:vMerge", "restart");
-        else empty(x, "w:vMerge");
-    }
     unsigned char b[4] = {first ? c->border[TPL_SIDE_TOP] : 0, c->border[TPL_SIDE_LEFT],
                           last ? c->border[TPL_SIDE_BOTTOM] : 0, c->border[TPL_SIDE_RIGHT]};
     bool thin = b[0] == TPL_BORDER_THIN && b[1] == TPL_BORDER_THIN && b[2] == TPL_BORDER_THIN &&
                 b[3] == TPL_BORDER_THIN;
     /* a table of thin lines: only the cells that differ say so, every side */
-    if (x->table_thin ? !thin : (b[0] || b[1] || b[2] || b[3])) cell_borders(x, b);
+    bool borders = x->table_thin ? !thin : (b[0] || b[1] || b[2] || b[3]);
     /* margins where they differ from the table's (see table_pr) */
-    double mar[4] = {mar_top(c), c->pad, mar_bottom(c), c->pad};
-    if (mar[0] != 0 || mar[2] != 0 || tw(c->pad) != x->table_pad) {
+    long mar[4] = {tw(mar_top(c)), tw(c->pad), tw(mar_bottom(c)), tw(c->pad)};
+    bool margins = mar_top(c) != 0 || mar_bottom(c) != 0 || mar[1] != x->table_pad;
+    int vmerge = c->rowspan > 1 ? (first ? 1 : 2) : 0;
+    fkey k;
+    fkey_init(&k, FK_TCPR);
+    k.v[0] = c->colspan;
+    k.v[1] = vmerge;
+    k.v[2] = borders ? 1 + (x->table_thin ? 2 : 0) : 0;
+    k.v[3] = borders ? (long)b[0] | (long)b[1] << 8 | (long)b[2] << 16 | (long)b[3] << 24 : 0;
+    k.v[4] = margins;
+    for (int i = 0; i < 4 && margins; i++) k.v[5 + i] = mar[i];
+    k.v[9] = (long)c->valign;
+    if (frag_use(x, &k)) return;
+    st(x, "w:tcPr");   /* no tcW: a fixed table's widths are its grid's */
+    if (c->colspan > 1) vall(x, "w:gridSpan", c->colspan);
+    if (vmerge == 1) val(x, "w:vMerge", "restart");
+    else if (vmerge == 2) empty(x, "w:vMerge");
+    if (borders) cell_borders(x, b);
+    if (margins) {
         st(x, "w:tcMar");
         static const char *const side[4] = {"w:top", "w:left", "w:bottom", "w:right"};
-        for (int k = 0; k < 4; k++) {
-            st(x, side[k]);
-            atl(x, "w:w", tw(mar[k]));
+        for (int i = 0; i < 4; i++) {
+            st(x, side[i]);
+            atl(x, "w:w", mar[i]);
             at(x, "w:type", "dxa");
             en(x);
         }
@@ -440,6 +565,16 @@ static void cell_tc(dx *x, const lo_cell *c, int r)
     }
     if (c->valign != TPL_TOP) val(x, "w:vAlign", c->valign == TPL_BOTTOM ? "bottom" : "center");
     en(x);
+    frag_done(x);
+}
+
+/* Cell c's part on page row r: its content on its first row, a vMerge
+ * continuation on the rows below. */
+static void cell_tc(dx *x, const lo_cell *c, int r)
+{
+    bool first = r == c->row, last = r == c->row + c->rowspan - 1;
+    st(x, "w:tc");
+    tc_pr(x, c, first, last);
     if (first) cell_text(x, c);
     else {   /* sized as the cell's text, so an "at least" row does not grow for it */
         st(x, "w:p");
@@ -488,14 +623,21 @@ static void row_pr(dx *x, const lo_page *pg, const int *occ, size_t ncols, size_
         const lo_cell *c = &pg->cells[i];
         grow = c->row + c->rowspan - 1 == (int)r && cell_tight(c);
     }
+    fkey k;
+    fkey_init(&k, FK_TRPR);
+    k.v[0] = tw(pg->rows[r].h);
+    k.v[1] = grow;
+    k.v[2] = head;
+    if (frag_use(x, &k)) return;
     st(x, "w:trPr");
     if (!grow) empty(x, "w:cantSplit");
     st(x, "w:trHeight");
-    atl(x, "w:val", tw(pg->rows[r].h));
+    atl(x, "w:val", k.v[0]);
     at(x, "w:hRule", grow ? "atLeast" : "exact");
     en(x);
     if (head) empty(x, "w:tblHeader");
     en(x);
+    frag_done(x);
 }
 
 static void table_pr(dx *x, const lo_doc *d, const lo_page *pg)
@@ -1129,6 +1271,7 @@ static bool file_close(file *f, bool ok, const char *path, sbuf *err)
     free(x->hfs);
     free(x->occ);
     free(x->ps);
+    frags_free(x);
     sbuf_free(&x->tmp);
     sbuf_free(&x->xml);
     free(x->zout);
