@@ -396,13 +396,23 @@ static void text_run(dx *x, int f, double size, const char *s, size_t n)
 static double mar_top(const lo_cell *c) { return c->valign == TPL_TOP ? c->pad / 2 : 0; }
 static double mar_bottom(const lo_cell *c) { return c->valign == TPL_BOTTOM ? c->pad / 2 : 0; }
 
+/* Text the layout fitted to its cell by shrinking it, or continued on a
+ * 续页: written whole at the template's size in a row that grows (see
+ * row_pr), so it stays editable in Word instead of cut into parts. */
+static bool cell_grows(const lo_cell *c) { return c->whole || c->want_size > c->size + 1e-6; }
+
+static const char *cell_text_of(const lo_cell *c) { return c->whole ? c->whole : c->text; }
+
+static double cell_size(const lo_cell *c) { return cell_grows(c) ? c->want_size : c->size; }
+
 /* The line pitch in twips: the layout's (size × leading), or less when
  * its lines would not fit the cell at a full pitch each (the layout counts
- * the last line at its em height only; Word gives it a whole pitch). */
+ * the last line at its em height only; Word gives it a whole pitch). A
+ * growing cell keeps the full pitch: its row grows instead. */
 static long line_tw(const lo_cell *c)
 {
-    double pitch = c->size * c->leading * 20;
-    if (c->nlines) {
+    double pitch = cell_size(c) * c->leading * 20;
+    if (c->nlines && !cell_grows(c)) {
         double avail = (c->h - mar_top(c) - mar_bottom(c)) * MM2TW / (double)c->nlines;
         if (avail < pitch) pitch = floor(avail);
     }
@@ -412,7 +422,7 @@ static long line_tw(const lo_cell *c)
 /* The paragraph style of cell c's text (its index, made on first use). */
 static size_t cell_style(dx *x, const lo_cell *c)
 {
-    pstyle want = {c->font, half_points(c->size), line_tw(c), c->halign};
+    pstyle want = {c->font, half_points(cell_size(c)), line_tw(c), c->halign};
     if (x->last_ps < x->nps) {   /* neighbouring cells mostly share one */
         const pstyle *p = &x->ps[x->last_ps];
         if (p->font == want.font && p->hp == want.hp && p->line == want.line && p->jc == want.jc) return x->last_ps;
@@ -448,7 +458,7 @@ static void cell_ppr(dx *x, const lo_cell *c)
  * itself, so an edit rewraps). */
 static void cell_text(dx *x, const lo_cell *c)
 {
-    const char *s = c->text;
+    const char *s = cell_text_of(c);
     for (;;) {
         const char *nl = strchr(s, '\n');
         size_t n = nl ? (size_t)(nl - s) : strlen(s);
@@ -584,8 +594,8 @@ static void cell_tc(dx *x, const lo_cell *c, int r)
     en(x);
 }
 
-/* Does cell c's text fill its box (the layout fitted it to the height:
- * shrunk, continued on a 续页, or an auto height)? */
+/* Does cell c's text fill its box (an auto height, or a fit to the
+ * height that Word, with its own line breaks, may not match)? */
 static bool cell_tight(const lo_cell *c)
 {
     if (!c->text[0] || !c->nlines) return false;
@@ -621,7 +631,7 @@ static void row_pr(dx *x, const lo_page *pg, const int *occ, size_t ncols, size_
         int i = occ[r * ncols + k];
         if (i < 0) continue;
         const lo_cell *c = &pg->cells[i];
-        grow = c->row + c->rowspan - 1 == (int)r && cell_tight(c);
+        grow = c->row + c->rowspan - 1 == (int)r && (cell_grows(c) || cell_tight(c));
     }
     fkey k;
     fkey_init(&k, FK_TRPR);
@@ -740,14 +750,23 @@ static bool hf_same(const hf_part *p, const lo_hf *h)
     return true;
 }
 
+/* The pages of d in the DOCX: its 续页 left out (see doc_page). */
+static size_t doc_pages(const lo_doc *d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->npages; i++) n += !d->pages[i].continuation;
+    return n;
+}
+
 /* The part showing h (1-based index), reusing the last one of its kind when
  * it shows the same; 0 when h is empty. */
 static int hf_ref(dx *x, const lo_doc *d, const lo_hf *h, bool footer, int cur)
 {
     if (!hf_used(h)) return 0;
     double width = d->page_w - d->margin[TPL_SIDE_LEFT] - d->margin[TPL_SIDE_RIGHT];
+    size_t pages = x->multi ? doc_pages(d) : 0;
     if (cur && hf_same(&x->hfs[cur - 1], h) && fabs(x->hfs[cur - 1].width - width) < 0.01 &&
-        x->hfs[cur - 1].pages == (x->multi ? d->npages : 0))
+        x->hfs[cur - 1].pages == pages)
         return cur;
     if (x->nhfs == x->caphfs) {
         x->caphfs = x->caphfs ? x->caphfs * 2 : 4;
@@ -760,7 +779,7 @@ static int hf_ref(dx *x, const lo_doc *d, const lo_hf *h, bool footer, int cur)
     p->footer = footer;
     p->multi = x->multi;
     p->width = width;
-    p->pages = x->multi ? d->npages : 0;
+    p->pages = pages;
     return (int)x->nhfs;
 }
 
@@ -846,9 +865,12 @@ static void doc_begin(dx *x, const lo_doc *d)
     if (!x->title[0] && d->title) snprintf(x->title, sizeof x->title, "%s", d->title);
 }
 
+/* A 续页 holds the rest of a text its first part's cell holds whole here
+ * (lo_cell.whole), so the DOCX has none: Word runs that cell's row onto
+ * as many pages as the text needs. */
 static void doc_page(dx *x, const lo_doc *d, const lo_page *pg)
 {
-    if (x->failed) return;
+    if (x->failed || pg->continuation) return;
     if (x->doc_pages++) thin_para(x, true, NULL);
     write_table(x, d, pg);
 }

@@ -147,12 +147,17 @@ Test(docxw, demo_form_structure_reads_back)
     free(b);
     free(c);
 
+    /* the 续页 are left out: their text is whole in its first cell */
+    size_t conts = 0;
+    for (size_t p = 0; p < d->npages; p++) conts += d->pages[p].continuation;
+    cr_assert_gt(conts, 0, "the demo continues its summary");
     char *out = read_back(whole);
-    cr_assert_eq(field(out, "PAGES"), (long)d->npages, "%s", out);
-    cr_assert_eq(field(out, "TABLES"), (long)d->npages, "%s", out);
+    cr_assert_eq(field(out, "PAGES"), (long)(d->npages - conts), "%s", out);
+    cr_assert_eq(field(out, "TABLES"), (long)(d->npages - conts), "%s", out);
     size_t spans = 0, restarts = 0, heads = 0;
     for (size_t p = 0; p < d->npages; p++) {
         const lo_page *pg = &d->pages[p];
+        if (pg->continuation) continue;
         for (size_t i = 0; i < pg->ncells; i++) {
             spans += pg->cells[i].colspan > 1 ? (size_t)pg->cells[i].rowspan : 0;
             restarts += pg->cells[i].rowspan > 1;
@@ -175,7 +180,7 @@ Test(docxw, demo_form_structure_reads_back)
     char *two = path_in("two.docx");
     cr_assert(docxw_write_docs(docs, 2, FS, &o, two, &err), "%s", err.data);
     out = read_back(two);
-    cr_assert_eq(field(out, "TABLES"), 2 * (long)d->npages, "%s", out);
+    cr_assert_eq(field(out, "TABLES"), 2 * (long)(d->npages - conts), "%s", out);
     cr_assert(strstr(out, "SECTIONPAGES"), "%s", out);
     free(out);
 
@@ -185,6 +190,100 @@ Test(docxw, demo_form_structure_reads_back)
     free(paged);
     lo_doc_free(d);
     kv_free(m);
+    tpl_free(t);
+    sbuf_free(&err);
+}
+
+/* The demo's summary cell (the one that may be continued). */
+static const lo_cell *summary_cell(const lo_doc *d, const char *summary)
+{
+    for (size_t p = 0; p < d->npages; p++)
+        for (size_t i = 0; i < d->pages[p].ncells; i++) {
+            const lo_cell *c = &d->pages[p].cells[i];
+            const char *t = c->whole ? c->whole : c->text;
+            if (!d->pages[p].continuation && t[0] && !strncmp(t, summary, 30)) return c;
+        }
+    return NULL;
+}
+
+/* The size (half-points) and row rule of the DOCX cell holding `text`
+ * whole, as python3-docx reads them. */
+static char *docx_cell_of(const char *path, const char *text)
+{
+    char *txt = path_in("want.txt"), *py = path_in("cell.py");
+    FILE *f = fopen(txt, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    f = fopen(py, "w");
+    cr_assert_not_null(f);
+    fputs("import sys, docx\n"
+          "from docx.oxml.ns import qn\n"
+          "d = docx.Document(sys.argv[1])\n"
+          "sq = lambda s: ''.join(ch for ch in s if not ch.isspace())\n"
+          "want = sq(open(sys.argv[2], encoding='utf-8').read())\n"
+          "st = {s.get(qn('w:styleId')): s for s in d.styles.element.iter(qn('w:style'))}\n"
+          "for tr in d.element.body.iter(qn('w:tr')):\n"
+          "    for tc in tr.iter(qn('w:tc')):\n"
+          "        got = sq(''.join(t.text or '' for t in tc.iter(qn('w:t'))))\n"
+          "        if want in got:\n"
+          "            ps = tc.find('.//' + qn('w:pStyle')).get(qn('w:val'))\n"
+          "            print('CELL', got == want, st[ps].find('.//' + qn('w:sz')).get(qn('w:val')),\n"
+          "                  tr.find('.//' + qn('w:trHeight')).get(qn('w:hRule')))\n",
+          f);
+    fclose(f);
+    sbuf cmd = {0};
+    sbuf_printf(&cmd, "/usr/bin/python3 '%s' '%s' '%s'", py, path, txt);
+    int st;
+    char *perr = NULL;
+    char *out = fixture_run(cmd.data, &st, &perr);
+    cr_assert_eq(st, 0, "%s%s", out, perr);
+    free(perr);
+    sbuf_free(&cmd);
+    free(py);
+    free(txt);
+    return out;
+}
+
+/* Text the layout shrank or continued is, for the DOCX, the whole text at
+ * the template's size (lo_cell.want_size, .whole); the DOCX writes it so,
+ * once, in a row that grows. */
+Test(docxw, shrunk_or_continued_text_is_whole_at_its_size_in_a_growing_row)
+{
+    if (system("/usr/bin/python3 -c 'import docx' 2>/dev/null") != 0) cr_skip_test("no python3-docx");
+    sbuf err = {0};
+    tpl_form *t = ufx_template("../templates/forms/demo.xml");
+    cr_assert_not_null(t);
+    bool shrunk = false, continued = false;
+    /* summaries from short to long: one the layout shrinks, one it continues */
+    for (size_t chars = 100; chars <= 3000 && !(shrunk && continued); chars += 50) {
+        kv_map *m = fixture_demo_data(2, chars);
+        layout_source src = kv_source(m);
+        lo_doc *d = layout_run(t, &src, FS, &err);
+        cr_assert_not_null(d, "%s", err.data);
+        const char *summary = kv_get(m, "person.summary");
+        const lo_cell *c = summary_cell(d, summary);
+        cr_assert_not_null(c, "%zu chars: no summary cell", chars);
+        cr_assert_float_eq(c->want_size, 12, 1e-9, "the template's size");
+        bool is_cont = c->whole != NULL, is_shrunk = !is_cont && c->size < c->want_size - 1e-6;
+        if (is_cont) cr_assert_str_eq(c->whole, summary, "the whole text, as the data gives it");
+        if ((is_cont && !continued) || (is_shrunk && !shrunk)) {
+            char *path = path_in(is_cont ? "cont.docx" : "shrunk.docx");
+            docxw_opts o = {EPOCH, NULL, 0};
+            cr_assert(docxw_write(d, FS, &o, path, &err), "%s", err.data);
+            char *out = docx_cell_of(path, summary);
+            cr_assert(strstr(out, "CELL True 24 atLeast\n") && !strstr(strstr(out, "CELL") + 1, "CELL"),
+                      "%zu chars (%s): the whole text once, at 12 pt, its row at least: %s", chars,
+                      is_cont ? "continued" : "shrunk", out);
+            free(out);
+            free(path);
+        }
+        shrunk = shrunk || is_shrunk;
+        continued = continued || is_cont;
+        lo_doc_free(d);
+        kv_free(m);
+    }
+    cr_assert(shrunk && continued, "the demo's summary shrinks (%d), then continues (%d)", shrunk, continued);
     tpl_free(t);
     sbuf_free(&err);
 }
