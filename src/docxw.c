@@ -32,8 +32,8 @@
  * PDF's last row, so a page the form fills never spills it onto a page of
  * its own. */
 #define BOTTOM_SLACK_MM 2.0
-/* A cell whose text takes this close to its height (in mm) was fitted to it
- * (shrunk or continued by the layout): its row may grow in Word. */
+/* A cell whose text takes this close to its height (in mm) fills it, and
+ * Word's line breaks may need a little more: its row may grow in Word. */
 #define TIGHT_MM 0.6
 #define ZIP_LEVEL 1               /* deflate level: the XML is mostly markup */
 /* Bytes of an entry's XML held to be deflated whole (opts->hold = 0): about
@@ -68,7 +68,7 @@ typedef struct pstyle {
 /* What a cached fragment depends on: its kind and its parameters (the
  * struct is zeroed first, so equal parameters are equal bytes). */
 typedef struct fkey {
-    int kind;
+    long kind;                    /* long, as v: no padding, so the bytes are the key */
     long v[10];
 } fkey;
 
@@ -110,6 +110,8 @@ typedef struct dx {
     /* XML fragments every cell or row repeats (see "fragments") */
     struct frag *frags;
     size_t nfrags, capfrags;
+    size_t *slots;                      /* hash of frags: index + 1, 0 empty; nslots a power of 2 */
+    size_t nslots;
     xmlTextWriterPtr saved_w;           /* the entry's writer while a fragment is written */
     xmlBufferPtr frag_buf;
     fkey pending;                       /* the key of the fragment being written */
@@ -192,20 +194,38 @@ static void frag_write(dx *x, const frag *f)
     if (xmlTextWriterWriteRawLen(x->w, BAD_CAST f->xml, (int)f->len) < 0) x->failed = true;
 }
 
+static size_t fkey_hash(const fkey *k)
+{
+    const unsigned char *p = (const unsigned char *)k;
+    size_t h = 14695981039346656037u;   /* FNV-1a */
+    for (size_t i = 0; i < sizeof *k; i++) h = (h ^ p[i]) * 1099511628211u;
+    return h;
+}
+
+/* The slot of key k: where it is, or the empty one where it goes. */
+static size_t *frag_slot(dx *x, const fkey *k)
+{
+    size_t i = fkey_hash(k) & (x->nslots - 1);
+    while (x->slots[i] && !fkey_eq(&x->frags[x->slots[i] - 1].key, k)) i = (i + 1) & (x->nslots - 1);
+    return &x->slots[i];
+}
+
 /* Write the fragment of key k when it is cached (true); else point the
- * writer at a buffer until frag_done. The fragments of a form are few (a
- * few dozen), so a linear search from the newest is enough. */
+ * writer at a buffer until frag_done. A form has a few dozen (a list of
+ * rows of many heights a few hundred). */
 static bool frag_use(dx *x, const fkey *k)
 {
     if (x->saved_w) {   /* inside another fragment: part of it */
         x->nested++;
         return false;
     }
-    for (size_t i = x->nfrags; i-- > 0;)
-        if (fkey_eq(&x->frags[i].key, k)) {
-            frag_write(x, &x->frags[i]);
+    if (x->nslots) {
+        size_t *s = frag_slot(x, k);
+        if (*s) {
+            frag_write(x, &x->frags[*s - 1]);
             return true;
         }
+    }
     if (!x->frag_buf) x->frag_buf = xmlBufferCreate();
     xmlTextWriterPtr fw = x->frag_buf ? xmlNewTextWriterMemory(x->frag_buf, 0) : NULL;
     if (!fw) {   /* write it straight, uncached */
@@ -217,6 +237,16 @@ static bool frag_use(dx *x, const fkey *k)
     x->w = fw;
     x->pending = *k;
     return false;
+}
+
+/* Room for one more fragment in the hash (at most half full). */
+static void frag_room(dx *x)
+{
+    if ((x->nfrags + 1) * 2 <= x->nslots) return;
+    x->nslots = x->nslots ? x->nslots * 2 : 64;
+    free(x->slots);
+    x->slots = xcalloc(x->nslots, sizeof *x->slots);
+    for (size_t i = 0; i < x->nfrags; i++) *frag_slot(x, &x->frags[i].key) = i + 1;
 }
 
 static void frag_done(dx *x)
@@ -233,8 +263,10 @@ static void frag_done(dx *x)
         x->capfrags = x->capfrags ? x->capfrags * 2 : 32;
         x->frags = xrealloc(x->frags, x->capfrags * sizeof *x->frags);
     }
+    frag_room(x);
     frag *f = &x->frags[x->nfrags++];
     f->key = x->pending;
+    *frag_slot(x, &f->key) = x->nfrags;
     f->len = (size_t)xmlBufferLength(x->frag_buf);
     f->xml = xmalloc(f->len + 1);
     memcpy(f->xml, xmlBufferContent(x->frag_buf), f->len);
@@ -246,6 +278,7 @@ static void frags_free(dx *x)
 {
     for (size_t i = 0; i < x->nfrags; i++) free(x->frags[i].xml);
     free(x->frags);
+    free(x->slots);
     if (x->frag_buf) xmlBufferFree(x->frag_buf);
 }
 
