@@ -639,7 +639,9 @@ int forms_write_summary(const forms_ctx *fc, const layout_source *src, const cha
     layout_source ss = fview_summary_source(&sv, src, fc->policies_dir);
     wctx w = {fc, "", dir, o->want_pdf, o->want_xlsx, o->epoch, written, err, o->diags, o->simplex, o->approve,
               o->want_docx, NULL, src_year(src), o->pdfa};
-    return write_paged(&w, T_SUMMARY, &ss, "summary");
+    int rc = write_paged(&w, T_SUMMARY, &ss, "summary");
+    fview_summary_free(&sv);
+    return rc;
 }
 
 int forms_write_ranking(const forms_ctx *fc, const layout_source *src, const char *dir,

@@ -488,7 +488,14 @@ static const char *gstat_field(view *v, const gstat *s, const char *f)
     return NULL;
 }
 
-/* unit.quota.<group>[.leader|.staff].places|ratio */
+/* What the quota application prints where there is no value (templates/
+ * forms/README.md, "— and 0"): a count that is zero prints 0; a value that
+ * does not exist (the places and ratio of a group nobody of the unit takes
+ * part in, a ratio without participants) prints —. */
+#define NO_VALUE "—"
+
+/* unit.quota.<group>[.leader|.staff].places|participants|ratio|placesText
+ * (placesText: "N 名", or — when nobody of the unit takes part in it) */
 static const char *quota_field(view *v, const char *f)
 {
     static const char *const gk[] = {"admin", "institution", "other"};
@@ -513,6 +520,11 @@ static const char *quota_field(view *v, const char *f)
         }
         if (!strcmp(rest, "places")) return num(v, places);
         if (!strcmp(rest, "participants")) return num(v, part);
+        if (!strcmp(rest, "placesText")) {
+            if (part <= 0) return NO_VALUE;
+            snprintf(v->buf, sizeof v->buf, "%ld 名", places);
+            return v->buf;
+        }
         if (!strcmp(rest, "ratio")) return any ? fix(v, ratio) : NULL;
         return NULL;
     }
@@ -521,19 +533,19 @@ static const char *quota_field(view *v, const char *f)
 
 /* The unit's ratio: one value when every group taking part has the same,
  * else per group ("行政20%、事业20%、其他人员10%"), per bucket when a group's
- * leader and staff ratios differ. */
+ * leader and staff ratios differ; — when nobody takes part. */
 static const char *ratio_text(view *v)
 {
     static const char *const gl[] = {"行政", "事业", "其他人员"};
     const unit *u = v->u;
-    if (u->n_buckets == 0) return NULL;
     bool any_part = false;
     for (int b = 0; b < u->n_buckets; b++)
         if (u->buckets[b].participants > 0) any_part = true;
+    if (!any_part) return NO_VALUE;
     bool same = true, seen = false;
     fix6 first = 0;
     for (int b = 0; b < u->n_buckets; b++) {
-        if (any_part && u->buckets[b].participants == 0) continue;
+        if (u->buckets[b].participants == 0) continue;
         if (!seen) first = u->buckets[b].ratio;
         else if (u->buckets[b].ratio != first) same = false;
         seen = true;
@@ -550,7 +562,7 @@ static const char *ratio_text(view *v)
     for (int g = 0; g < GROUP_COUNT; g++) {
         int idx[2], k = 0;
         for (int b = 0; b < u->n_buckets && k < 2; b++)
-            if ((int)u->buckets[b].group == g && (!any_part || u->buckets[b].participants > 0)) idx[k++] = b;
+            if ((int)u->buckets[b].group == g && u->buckets[b].participants > 0) idx[k++] = b;
         if (!k) continue;
         if (k == 1 || u->buckets[idx[0]].ratio == u->buckets[idx[1]].ratio) {
             fix6_format_plain(u->buckets[idx[0]].ratio * 100, buf, sizeof buf);
@@ -993,16 +1005,27 @@ static const char *view_item(void *ctx, const char *list, size_t index, const ch
     return in->item ? in->item(in->ctx, list, index, field) : NULL;
 }
 
-/* The summary's source with the policy shown by its title (the policy
- * file's `title`) instead of the key results.xml carries: the officer
- * reads 考核政策：事业单位工作人员考核规定（2023）…, not "national". The key
- * stays when the policy no longer loads. */
+/* The summary's source with the policies shown by their titles (the policy
+ * files' `title`) instead of the keys results.xml carries: the officer
+ * reads 考核政策：事业单位工作人员考核规定（2023）…, not "national". A key
+ * stays when its policy no longer loads. `policies` lists every policy of
+ * the run (summary.h's order), joined by "；". */
 
 static const char *sv_lookup(void *ctx, const char *path)
 {
     const fview_summary *v = ctx;
     if (v->title[0] && !strcmp(path, "policy")) return v->title;
+    if (v->titles.len && !strcmp(path, "policies")) return v->titles.data;
     return view_lookup(ctx, path);
+}
+
+/* The title of the policy named `key` (the key itself when it does not load). */
+static void policy_title(const char *policies_dir, const char *key, char *out, size_t n)
+{
+    char perr[256];
+    policy *p = policy_load(key, policies_dir, perr, sizeof perr);
+    snprintf(out, n, "%s", p && p->title[0] ? p->title : key);
+    policy_free(p);
 }
 
 /* The ranking's source (summary.h) with what results.xml does not carry
@@ -1091,14 +1114,24 @@ layout_source fview_summary_source(fview_summary *sv, const layout_source *in, c
 {
     sv->in = in;
     sv->title[0] = '\0';
+    sv->titles = (sbuf){0};
     const char *key = in->lookup ? in->lookup(in->ctx, "policy") : NULL;
-    if (key && *key) {
-        char perr[256];
-        policy *p = policy_load(key, policies_dir, perr, sizeof perr);
-        if (p && p->title[0]) snprintf(sv->title, sizeof sv->title, "%s", p->title);
-        policy_free(p);
+    if (key && *key) policy_title(policies_dir, key, sv->title, sizeof sv->title);
+    size_t n = in->count ? in->count(in->ctx, "policies") : 0;
+    for (size_t i = 0; i < n && in->item; i++) {
+        const char *name = in->item(in->ctx, "policies", i, "name");
+        if (!name || !*name) continue;
+        char title[512];
+        policy_title(policies_dir, name, title, sizeof title);
+        if (sv->titles.len) sbuf_puts(&sv->titles, "；");
+        sbuf_puts(&sv->titles, title);
     }
     return (layout_source){sv_lookup, view_count, view_item, sv};
+}
+
+void fview_summary_free(fview_summary *sv)
+{
+    if (sv) sbuf_free(&sv->titles);
 }
 
 layout_source fview_ranking_source(fview_ranking *rv, const layout_source *in, const scheme_set *schemes)

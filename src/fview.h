@@ -51,13 +51,17 @@ void fview_set_ballot_kind(fview *v, int kind);
 
 /* The summary's source in with the policy shown by its title (the policy
  * file's `title`, read from policies_dir) instead of the key results.xml
- * carries; the key stays when the policy no longer loads. */
+ * carries, and `policies`: every policy of the run by title, joined by "；";
+ * a key stays when its policy no longer loads. fview_summary_free releases
+ * what the source holds once the summary is written. */
 typedef struct fview_summary {
     const layout_source *in;   /* first: the wrapped source (view_in) */
     char title[512];
+    sbuf titles;
 } fview_summary;
 
 layout_source fview_summary_source(fview_summary *sv, const layout_source *in, const char *policies_dir);
+void fview_summary_free(fview_summary *sv);
 
 /* The ranking's source in with each scheme's title (on the first row of
  * its group, schemeHead) and the grade rule's note where the row has none. */

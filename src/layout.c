@@ -384,6 +384,7 @@ static void resolve(L *l, const tpl_seg *segs, size_t n, bool force_text, bool i
 /* ---- pages ---- */
 
 static void close_page(L *l);
+static void check_inside(L *l, const lo_page *pg, size_t pno);
 
 /* Streaming: the finished pages to the sink, in order, then freed with
  * their arena. */
@@ -391,6 +392,7 @@ static void emit_pages(L *l)
 {
     lo_doc *d = l->d;
     for (size_t i = 0; i < d->npages; i++) {
+        check_inside(l, &d->pages[i], l->emitted + i + 1);
         l->sink->page(l->sink->ctx, d, &d->pages[i]);
         free(d->pages[i].rows);
         free(d->pages[i].cells);
@@ -1214,6 +1216,8 @@ lo_doc *layout_stream_print(const tpl_form *t, const layout_source *src, const f
         emit_pages(l);
         free(d->pages);
         d->pages = NULL;
+    } else {
+        for (size_t i = 0; i < d->npages; i++) check_inside(l, &d->pages[i], i + 1);
     }
     free(l->conts);
     free(l);
@@ -1236,4 +1240,103 @@ void lo_doc_free(lo_doc *d)
     diag_list_free(&d->diags);
     arena_free(&d->a);
     free(d);
+}
+
+/* ---- check: text inside its cell (issue 16) ---- */
+
+/* How far (mm) the line box [x0,x1]×[y0,y1] reaches beyond the box
+ * [l,r]×[t,b]; 0 when inside. */
+static double beyond(double x0, double x1, double y0, double y1, double l, double r, double t, double b)
+{
+    double d = 0;
+    if (l - x0 > d) d = l - x0;
+    if (x1 - r > d) d = x1 - r;
+    if (t - y0 > d) d = t - y0;
+    if (y1 - b > d) d = y1 - b;
+    return d;
+}
+
+/* One line of text outside its cell: where, how far (mm), its first
+ * characters (whole UTF-8 sequences, at most ~30 bytes). */
+typedef struct outside_line {
+    size_t page;
+    int row, col;
+    double mm;
+    const char *text;
+    int len;
+} outside_line;
+
+typedef void (*outside_fn)(void *ctx, const outside_line *o);
+
+/* Calls fn (when not NULL) for every text line of pg outside its cell;
+ * returns how many there are. */
+static size_t scan_outside(const lo_page *pg, size_t pno, outside_fn fn, void *ctx)
+{
+    const double eps = 0.01;   /* mm: rounding of the fitting arithmetic */
+    size_t n = 0;
+    for (size_t i = 0; pg && i < pg->ncells; i++) {
+        const lo_cell *c = &pg->cells[i];
+        double l = c->x + c->pad, r = c->x + c->w - c->pad;
+        double t = c->y + c->pad / 2, b = c->y + c->h - c->pad / 2;
+        double pitch = c->size * c->leading * PT2MM, em = c->size * PT2MM;
+        for (size_t k = 0; k < c->nlines; k++) {
+            const text_line *ln = &c->lines[k];
+            if (ln->end <= ln->start) continue;   /* an empty line draws nothing */
+            double w = ln->width * PT2MM, x0;
+            switch (c->halign) {
+            case TPL_CENTER: x0 = l + (r - l - w) / 2; break;
+            case TPL_RIGHT: x0 = r - w; break;
+            default: x0 = l; break;
+            }
+            double y0 = c->y + c->text_top + (double)k * pitch;
+            double d = beyond(x0, x0 + w, y0, y0 + em, l, r, t, b);
+            if (d <= eps) continue;
+            n++;
+            if (!fn) continue;
+            size_t len = ln->end - ln->start, cut = len < 30 ? len : 30;
+            while (cut < len && (c->text[ln->start + cut] & 0xC0) == 0x80) cut++;   /* whole characters */
+            outside_line o = {pno, c->row + 1, c->col + 1, d, c->text + ln->start, (int)cut};
+            fn(ctx, &o);
+        }
+    }
+    return n;
+}
+
+static void outside_text(void *ctx, const outside_line *o)
+{
+    sbuf_printf(ctx, "TEXT_OUTSIDE_CELL: 第 %zu 页第 %d 行第 %d 列的文字超出单元格 %.2f mm：“%.*s”\n",
+                o->page, o->row, o->col, o->mm, o->len, o->text);
+}
+
+size_t layout_text_inside(const lo_page *pg, size_t pno, sbuf *problems)
+{
+    return scan_outside(pg, pno, problems ? outside_text : NULL, problems);
+}
+
+/* Every finished page is checked: a line outside its cell becomes the
+ * document's TEXT_OUTSIDE_CELL warning, naming the form (the officer sees
+ * it among the unit's warnings), so no form goes out with text over a
+ * border unseen. A broken template would say it on every row: the first
+ * OUTSIDE_MAX lines of a document are enough to find it. */
+#define OUTSIDE_MAX 20
+
+static void outside_warn(void *ctx, const outside_line *o)
+{
+    L *l = ctx;
+    size_t told = 0;
+    for (size_t i = 0; i < l->d->diags.n; i++) told += !strcmp(l->d->diags.v[i].code, "TEXT_OUTSIDE_CELL");
+    if (told >= OUTSIDE_MAX) return;
+    char page[24], row[16], col[16], mm[32], text[128];
+    snprintf(page, sizeof page, "%zu", o->page);
+    snprintf(row, sizeof row, "%d", o->row);
+    snprintf(col, sizeof col, "%d", o->col);
+    snprintf(mm, sizeof mm, "%.2f", o->mm);
+    snprintf(text, sizeof text, "%.*s", o->len, o->text);
+    diag_add(&l->d->diags, DIAG_WARNING, "TEXT_OUTSIDE_CELL", NULL, 0, NULL, 6,
+             l->d->title ? l->d->title : "", page, row, col, mm, text);
+}
+
+static void check_inside(L *l, const lo_page *pg, size_t pno)
+{
+    scan_outside(pg, pno, outside_warn, l);
 }

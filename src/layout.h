@@ -212,4 +212,14 @@ const char *kv_get(const kv_map *m, const char *key);
 layout_source kv_source(kv_map *m);
 void kv_free(kv_map *m);
 
+/* The check "no text touches a cell border": every text line of page pg
+ * (its advance width, its em box: size high, `leading` apart, from
+ * text_top, placed by the cell's alignment as the writers place it) lies
+ * inside its cell less the padding (pad left and right, pad/2 top and
+ * bottom), within 0.01 mm. For each line that does not, appends
+ * "TEXT_OUTSIDE_CELL: …\n" (page pno, the cell's row and column, how far
+ * out, the start of its text) to problems when it is not NULL. Returns the
+ * number of such lines. */
+size_t layout_text_inside(const lo_page *pg, size_t pno, sbuf *problems);
+
 #endif

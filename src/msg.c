@@ -116,6 +116,8 @@ static const msg_entry catalog[] = {
     { "PAGE_OVERFLOW", "第 %s 页有一组 %s mm 高的行超过版心高度 %s mm",
       "page %s: a group of rows %s mm high is taller than the %s mm text area" },
     { "TEXT_OVERFLOW", "续页放不下一行文字，已截断", "not one line of text fits on a continuation page: the text is cut" },
+    { "TEXT_OUTSIDE_CELL", "《%s》第 %s 页第 %s 行第 %s 列的文字超出单元格 %s mm：“%s”",
+      "«%s» page %s, row %s, column %s: text outside its cell by %s mm: “%s”" },
     { "RESULT_NOTICE_PDF_ONLY", "单位有 %s 人（超过 %s 人），年度考核结果通知书只写 PDF，不写每人一个工作表的 XLSX",
       "the unit has %s persons (more than %s): the result notices are written as PDF only, not as an XLSX with a sheet each" },
     { "TEMPLATE_INVALID", "表格模板无法加载：%s", "cannot load the form templates: %s" },
@@ -323,6 +325,7 @@ static const msg_entry titles[] = {
     { "NO_CALENDAR", "缺少节假日安排", "no holiday calendar" },
     { "SCORE_INVALID", "评分项无法识别", "unreadable score component" },
     { "SCORE_OUT_OF_RANGE", "综合得分超出范围", "score out of range" },
+    { "TEXT_OUTSIDE_CELL", "文字超出单元格", "text outside its cell" },
 };
 
 const char *msg_title(msg_lang lang, const char *code)

@@ -47,6 +47,10 @@ bool package_finish_year(const forms_ctx *fc, const char *dir, const forms_opts 
     if (lines.len) fwrite(lines.data, 1, lines.len, manifest->fp);
     sbuf_free(&names);
     sbuf_free(&lines);
+    if (!ok || !hashed) {
+        outfile_abort(manifest);   /* a year with a failed output gets no manifest */
+        return false;
+    }
     /* every file of the year was committed without fsync: one syncfs puts
      * them all on disk before the manifest that lists them, so a manifest
      * that exists after a power loss vouches for files that exist too */
@@ -57,5 +61,5 @@ bool package_finish_year(const forms_ctx *fc, const char *dir, const forms_opts 
         sbuf_printf(err, "%s%s/MANIFEST.sha256: %s", err->len ? "; " : "", dir, msg_syserr(o->lang, errno));
         return false;
     }
-    return ok && hashed;
+    return true;
 }

@@ -17,8 +17,8 @@
  * place; `manifest` is open with the lines of every unit's files. Writes the
  * summary when `fc` is not NULL (in the formats of `o`), appends the last
  * lines and commits the manifest. False with a message in err when anything
- * failed (the manifest is still committed over the files that exist, unless
- * it is the manifest itself that failed). */
+ * failed; then the manifest is dropped, not committed: a manifest vouches
+ * for a complete year only. */
 bool package_finish_year(const forms_ctx *fc, const char *dir, const forms_opts *o, outfile *manifest,
                          sbuf *err);
 

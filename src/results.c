@@ -38,6 +38,7 @@ void results_unit_xml(sbuf *b, const unit *u, const policy *pol)
     attr(b, "status", u->n_errors ? "error" : "ok");
     attr(b, "name", u->name);
     attr_long(b, "seq", u->seq);
+    attr(b, "policy", pol->name);   /* the summary names every policy of the run */
     sbuf_puts(b, ">\n");
     if (u->assessment.computed) {
         char t[40];

@@ -7,7 +7,7 @@
  * line, without an XML parser, and refuse anything else as not ours):
  *  - results.xml: line 1 the XML declaration; line 2 the root
  *    `<results xmlns="urn:kaohe:results:1" …>` (a shard run adds shard="K/N");
- *    then each unit as `  <unit id=… name=… seq=… status=…>` on one line,
+ *    then each unit as `  <unit id=… status=… name=… seq=… policy=…>` on one line,
  *    its children one element per line, and `  </unit>` alone on a line;
  *    then `  <totals …/>` on one line and `</results>`. Attribute values
  *    are escaped, so no value holds a newline or a quote.

@@ -36,6 +36,9 @@ typedef struct summary_row {
 
 struct summary {
     char year[16], policy[80], date[16];
+    char **policies;              /* every unit's policy, each once, first seen first */
+    size_t n_policies;
+    sbuf policy_list;             /* policies joined by "；" */
     summary_row *rows;
     size_t n, capacity;
     long total[C_NCOUNTS];
@@ -125,6 +128,20 @@ static void read_assessment(xmlTextReaderPtr r, ranked *as)
     free(t);
 }
 
+/* Note the policy of a unit (results.xml's unit@policy; the root's for a
+ * file written before units carried one), once. */
+static void add_policy(summary *s, const char *name)
+{
+    if (!name || !*name) name = s->policy;
+    if (!*name) return;
+    for (size_t i = 0; i < s->n_policies; i++)
+        if (!strcmp(s->policies[i], name)) return;
+    s->policies = xrealloc(s->policies, (s->n_policies + 1) * sizeof *s->policies);
+    s->policies[s->n_policies++] = xstrdup(name);
+    if (s->policy_list.len) sbuf_puts(&s->policy_list, "；");
+    sbuf_puts(&s->policy_list, name);
+}
+
 static void count_person(summary_row *row, const char *code, const char *grade)
 {
     code = code ? code : "";
@@ -190,6 +207,9 @@ static bool read_results(summary *s, xmlTextReaderPtr r, sbuf *err, const char *
             char *st = get_attr(r, "status");
             row->error = st && !strcmp(st, "error");
             free(st);
+            char *pol = get_attr(r, "policy");
+            add_policy(s, pol);
+            free(pol);
             weight = 0;
             if (xmlTextReaderIsEmptyElement(r)) { finish_row(s, row, weight, &is); row = NULL; }
         } else if (row && !strcmp(name, "assessment")) {
@@ -283,6 +303,9 @@ void summary_free(summary *s)
         free(s->rows[i].as.label);
         free(s->rows[i].as.note);
     }
+    for (size_t i = 0; i < s->n_policies; i++) free(s->policies[i]);
+    free(s->policies);
+    sbuf_free(&s->policy_list);
     free(s->rows);
     free(s->ranking);
     free(s);
@@ -319,6 +342,7 @@ static const char *src_lookup(void *ctx, const char *path)
     summary *s = ctx;
     if (!strcmp(path, "year")) return s->year;
     if (!strcmp(path, "policy")) return s->policy;
+    if (!strcmp(path, "policies")) return s->policy_list.len ? s->policy_list.data : s->policy;
     if (!strcmp(path, "date")) return s->date;
     if (!strcmp(path, "units")) return fmt_long(s, (long)s->n);
     if (!strcmp(path, "assessed")) return fmt_long(s, (long)s->n_ranked);
@@ -342,6 +366,7 @@ static size_t src_count(void *ctx, const char *list)
 {
     summary *s = ctx;
     if (!strcmp(list, "ranking")) return s->n_ranked;
+    if (!strcmp(list, "policies")) return s->n_policies;
     return !strcmp(list, "units") ? s->n : 0;
 }
 
@@ -381,6 +406,7 @@ static const char *src_item(void *ctx, const char *list, size_t index, const cha
 {
     summary *s = ctx;
     if (!strcmp(list, "ranking")) return ranking_item(s, index, field);
+    if (!strcmp(list, "policies")) return index < s->n_policies && !strcmp(field, "name") ? s->policies[index] : NULL;
     if (strcmp(list, "units") || index >= s->n) return NULL;
     summary_row *row = &s->rows[index];
     if (!strcmp(field, "id")) return row->id;

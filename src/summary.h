@@ -24,10 +24,14 @@ void summary_free(summary *s);
 /* Number of units (rows). */
 size_t summary_units(const summary *s);
 
-/* The summary as a data source: `year`, `policy`, `date`, `units`,
- * `totals.<field>` and the list `units` with fields id, name,
- * participants, places, excellent, ratio, cap, competent, basic,
- * incompetent, undetermined, absent, status, issues. */
+/* The summary as a data source: `year`, `policy` (the root's: the first
+ * unit's), `policies` (every unit's policy, each once, in the order units
+ * first use them, joined by "；"), `date`, `units`, `totals.<field>`, the
+ * list `policies` (field name, same order) and the list `units` with fields
+ * id, name, participants, places, excellent, ratio, cap, competent, basic,
+ * incompetent, undetermined, absent, status, issues. A unit without a
+ * policy attribute (a results.xml of an earlier kaohe) counts under the
+ * root's policy. */
 layout_source summary_source(summary *s);
 
 /* Number of units with an <assessment> (rows of the ranking). */

@@ -264,7 +264,8 @@ def load_results(path):
     root = ET.parse(path).getroot()
     res = {"year": int(root.get("year")), "policy": root.get("policy"), "units": OrderedDict()}
     for u in root.findall(NS_RES + "unit"):
-        unit = {"id": u.get("id"), "status": u.get("status"), "name": u.get("name"), "buckets": [], "persons": OrderedDict(),
+        unit = {"id": u.get("id"), "status": u.get("status"), "name": u.get("name"), "policy": u.get("policy"),
+                "buckets": [], "persons": OrderedDict(),
                 "findings": [], "notice": None}
         for b in u.findall(NS_RES + "bucket"):
             unit["buckets"].append({"name": b.get("name"), "participants": int(b.get("participants")),
@@ -521,6 +522,9 @@ class Checker:
             ins = by_unit_in.get(uid, [])
             if ru.get("name") is not None and ins:
                 rep.eq("results", "%s/%s" % (rpath, uid), "name", ru["name"], ins[0]["name"])
+            if ins:   # the policy the unit's forms followed: its file's, or --policy
+                rep.eq("results", "%s/%s" % (rpath, uid), "policy", ru["policy"],
+                       self.policy(ins[0]["file"]["policy"])["name"])
             want = [p["id"] for u in ins for p in u["persons"]]
             rep.eq("results", "%s/%s" % (rpath, uid), "person ids", list(ru["persons"]), want)
 
@@ -941,39 +945,41 @@ class UnitCtx:
 
     # ------------------------------------------------ quota-application
     def quota_expect(self):
-        g = {k: {"participants": 0, "places": 0, "leader": 0, "staff": 0} for k in ("admin", "institution", "other")}
+        """Per group (and its leader/staff part): "N名", or "—" when nobody of the unit
+        takes part in it (issue 16: a count that is zero prints 0, a value that does
+        not exist prints —)."""
+        n = {k: {"": [0, 0], "leader": [0, 0], "staff": [0, 0]} for k in ("admin", "institution", "other")}
         for b in self.ru["buckets"]:
             grp, _, part = b["name"].partition("-")
-            g[grp]["participants"] += b["participants"]
-            g[grp]["places"] += b["places"]
-            if part:
-                g[grp][part] += b["places"]
-        return g
+            for k in {"", part}:
+                n[grp][k][0] += b["participants"]
+                n[grp][k][1] += b["places"]
+        return {grp: {k: ("%d名" % pl if pa > 0 else "—") for k, (pa, pl) in parts.items()}
+                for grp, parts in n.items()}
 
     def quota_sentences(self):
         g = self.quota_expect()
         out = []
         if self.pol["split-leaders"]:
             for grp, lab in (("admin", "行政"), ("institution", "事业")):
-                out.append("%s优秀等次指标：%d名（领导职务%d名，一般工作人员%d名）"
-                           % (lab, g[grp]["places"], g[grp]["leader"], g[grp]["staff"]))
-            out.append("优秀等次指标行政%d名（领导职务%d名、一般工作人员%d名）、事业%d名（领导职务%d名、一般工作人员%d名）、其他人员%d名"
-                       % (g["admin"]["places"], g["admin"]["leader"], g["admin"]["staff"],
-                          g["institution"]["places"], g["institution"]["leader"], g["institution"]["staff"],
-                          g["other"]["places"]))
+                out.append("%s优秀等次指标：%s（领导职务%s，一般工作人员%s）"
+                           % (lab, g[grp][""], g[grp]["leader"], g[grp]["staff"]))
+            out.append("优秀等次指标行政%s（领导职务%s、一般工作人员%s）、事业%s（领导职务%s、一般工作人员%s）、其他人员%s"
+                       % (g["admin"][""], g["admin"]["leader"], g["admin"]["staff"],
+                          g["institution"][""], g["institution"]["leader"], g["institution"]["staff"],
+                          g["other"][""]))
         else:
             for grp, lab in (("admin", "行政"), ("institution", "事业")):
-                out.append("%s优秀等次指标：%d名" % (lab, g[grp]["places"]))
-            out.append("优秀等次指标行政%d名、事业%d名、其他人员%d名"
-                       % (g["admin"]["places"], g["institution"]["places"], g["other"]["places"]))
-        out.append("其他人员优秀等次指标：%d名" % g["other"]["places"])
+                out.append("%s优秀等次指标：%s" % (lab, g[grp][""]))
+            out.append("优秀等次指标行政%s、事业%s、其他人员%s"
+                       % (g["admin"][""], g["institution"][""], g["other"][""]))
+        out.append("其他人员优秀等次指标：%s" % g["other"][""])
         return out
 
     def check_quota(self):
         rep, cat = self.rep, "quota-application"
         sentences = self.quota_sentences()
-        ratios = {pct_plain(b["ratio"]) for b in self.ru["buckets"] if b["participants"] > 0} or \
-            {pct_plain(b["ratio"]) for b in self.ru["buckets"]}
+        ratios = {pct_plain(b["ratio"]) for b in self.ru["buckets"] if b["participants"] > 0} or {"—"}
         pdf = self.pdf("quota-application.pdf")
         if pdf:
             w = self.where("quota-application.pdf")
@@ -1007,7 +1013,9 @@ class UnitCtx:
             for s in sentences:
                 if "：" in s or self.chk.approve:
                     rep.ok(cat, s in t, w, "missing %r" % s)
-            g = self.quota_expect()
+            part = {"admin": 0, "institution": 0, "other": 0}
+            for b in self.ru["buckets"]:
+                part[b["name"].partition("-")[0]] += b["participants"]
             hit = sh.find("参加考核人数")
             if rep.ok(cat, bool(hit), w, "no cell 参加考核人数"):
                 r0, c0 = hit[0]
@@ -1015,7 +1023,7 @@ class UnitCtx:
                 for r in range(r0, r0 + 3):
                     got[norm(sh.v(r, c0 + 1))] = int_or_none(sh.v(r, c0 + 2))
                 rep.eq(cat, w, "参加考核人数 行政/事业/其他", (got.get("行政"), got.get("事业"), got.get("其他")),
-                       (g["admin"]["participants"], g["institution"]["participants"], g["other"]["participants"]))
+                       (part["admin"], part["institution"], part["other"]))
             hit = sh.find("实有编制数")
             if rep.ok(cat, bool(hit), w, "no cell 实有编制数"):
                 r0, c0 = hit[0]

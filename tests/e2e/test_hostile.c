@@ -287,8 +287,28 @@ Test(hostile, corpus_processed_accounts_for_everyone)
     }
 }
 
-/* Text starting = + - @ stays text in every XLSX: it is a shared string,
- * never inside a formula. */
+/* openpyxl over every XLSX of a year: each string cell a spreadsheet would
+ * take for a formula once edited (= + - @ first, after spaces or U+3000, or
+ * full-width) has the quote prefix, no other cell has it; prints how many
+ * such cells, or the first wrong one (exit 1). */
+static const char *PY_QUOTE_PREFIX =
+    "import sys, glob, openpyxl\n"
+    "def like(v):\n"
+    "    v = v.lstrip(' \\u3000')\n"
+    "    return v[:1] in ('=', '+', '-', '@', '\\t', '\\r', '\\uff1d', '\\uff0b', '\\uff0d', '\\uff20')\n"
+    "n = 0\n"
+    "for p in sorted(glob.glob(sys.argv[1] + '/**/*.xlsx', recursive=True)):\n"
+    "    for ws in openpyxl.load_workbook(p).worksheets:\n"
+    "        for row in ws.iter_rows():\n"
+    "            for c in row:\n"
+    "                want = c.data_type == 's' and isinstance(c.value, str) and like(c.value)\n"
+    "                if bool(c.quotePrefix) != want: print('WRONG', p, ws.title, c.coordinate, repr(c.value)); sys.exit(1)\n"
+    "                n += want\n"
+    "print('QUOTED', n)\n";
+
+/* Text starting = + - @ stays text in every XLSX: it is a string cell,
+ * never inside a formula, with the quote prefix (so it stays text when the
+ * cell is edited). */
 Test(hostile, formula_like_text_stays_text_in_xlsx)
 {
     h_box b;
@@ -327,6 +347,25 @@ Test(hostile, formula_like_text_stays_text_in_xlsx)
         free(p);
     }
     cr_expect(seen_name, "the name '=1+2' is not a text cell in any XLSX");
+    char *year = h_printf("%s/2025", b.out), *py = h_printf("%s/quote.py", b.cap);
+    FILE *pf = fopen(py, "w");
+    cr_assert(pf);
+    fputs(PY_QUOTE_PREFIX, pf);
+    fclose(pf);
+    char *cmd = h_printf("/usr/bin/python3 '%s' '%s' 2>&1", py, year);
+    FILE *f = popen(cmd, "r");
+    cr_assert(f);
+    char line[4096] = "";
+    size_t got = fread(line, 1, sizeof line - 1, f);
+    line[got] = '\0';
+    int st = pclose(f);
+    cr_expect_eq(st, 0, "quote prefix: %s", line);
+    /* the unit's name, the persons' names, post, rank and comment, in the
+     * unit's forms and in the summary */
+    cr_expect(strncmp(line, "QUOTED ", 7) == 0 && atoi(line + 7) >= 20, "too few quoted cells: %s", line);
+    free(cmd);
+    free(py);
+    free(year);
     free(dir);
     h_result_free(&r);
     h_box_close(&b);

@@ -275,16 +275,20 @@ static void ink_span(const pgm *g, int *lo, int *hi)
 Test(print, binding_zone_stays_clear_and_mirrors_on_even_pages)
 {
     build("");
-    const char *forms[] = {"registration", "quota-application", "ballot", "tally", "rewards", "assessment", "notice"};
+    const char *forms[] = {"registration", "quota-application", "ballot", "tally", "rewards", "assessment", "notice",
+                           "result-notice", "incompetent"};
     char u[64][32];
-    size_t nu = units(u, 64), pages_seen = 0, mirrored = 0;
-    for (size_t k = 0; k < nu && k < 4; k++)
+    size_t nu = units(u, 64), pages_seen = 0, mirrored = 0, incompetent = 0;
+    for (size_t k = 0; k < nu; k++)
         for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
+            /* four units' forms, and the 不称职 register of every unit that has one */
+            if (k >= 4 && strcmp(forms[f], "incompetent")) continue;
             char pdf[400];
             snprintf(pdf, sizeof pdf, "%s/out/2025/%s/%s.pdf", dir, u[k], forms[f]);
             FILE *probe = fopen(pdf, "rb");
             if (!probe) continue;
             fclose(probe);
+            incompetent += !strcmp(forms[f], "incompetent");
             run(NULL, "rm -f %s/pg-*.pgm", dir);
             cr_assert_eq(run(NULL, "pdftoppm -r %d -gray '%s' %s/pg", DPI, pdf, dir), 0);
             char *list;
@@ -316,6 +320,7 @@ Test(print, binding_zone_stays_clear_and_mirrors_on_even_pages)
         }
     cr_expect(pages_seen > 50, "%zu pages", pages_seen);
     cr_expect(mirrored > 10, "even pages shifted to the left: %zu", mirrored);
+    cr_expect(incompetent > 0, "no 不称职 register in the sample");
 }
 
 /* A python check over a built package (Debian's python3, standard library
@@ -335,7 +340,9 @@ static void py_check(const char *what, const char *script)
 }
 
 /* The registration form prints each person's rank (职务职级 / 岗位等级) and
- * duty (从事或分管工作), on a generated input. */
+ * duty (从事或分管工作), on a generated input, under the official labels:
+ * 单位及职务职级 and 任现职务职级时间 (公务员 and the like), 现聘岗位（职务）及等级
+ * (事业单位). */
 Test(print, registration_prints_rank_and_duty)
 {
     cr_assert_eq(run(NULL, "%s sample --units 3 --persons 40 --seed 7 > %s/in.xml", kaohe(), dir), 0);
@@ -347,6 +354,11 @@ Test(print, registration_prints_rank_and_duty)
              "for u in ET.parse('in.xml').getroot().iter(NS + 'unit'):\n"
              "    pdf = glob.glob('out/*/%s/registration.pdf' % u.get('id'))[0]\n"
              "    text = re.sub(r'\\s', '', subprocess.run(['pdftotext', pdf, '-'], capture_output=True, text=True).stdout)\n"
+             "    cats = {p.get('category') for p in u.iter(NS + 'person')}\n"
+             "    labels = (['单位及职务职级', '任现职务职级时间'] if cats & {'civil-servant', 'managed'} else []) + \\\n"
+             "             (['现聘岗位（职务）及等级'] if 'institution' in cats else [])\n"
+             "    raw = re.sub(r'\\s', '', subprocess.run(['pdftotext', '-raw', pdf, '-'], capture_output=True, text=True).stdout)\n"
+             "    bad += [(u.get('id'), l) for l in labels if l not in raw]   # a label's lines in drawing order\n"
              "    for p in u.iter(NS + 'person'):\n"
              "        for k in ('rank', 'duty'):\n"
              "            v = p.get(k)\n"
@@ -479,4 +491,222 @@ Test(print, xlsx_print_one_page_wide_like_the_pdf, .timeout = 600)
         free(pdf_pages);
         free(lo_pages);
     }
+}
+
+/* The summary's header names every policy of the run, by title, in the
+ * order the units first use them: two input files under national and
+ * jiaozuo-2007 (the second's ids renamed so they do not repeat), built at
+ * once and as two shards merged; each unit of results.xml carries the
+ * policy its forms followed. With -p every unit follows the one given. */
+Test(print, summary_names_every_policy_of_the_run)
+{
+    const char *k = kaohe();
+    cr_assert_eq(run(NULL, "%s sample --units 3 --persons 30 --seed 5 --policy national > %s/a.xml && "
+                           "%s sample --units 3 --persons 30 --seed 6 --policy jiaozuo-2007 | "
+                           "sed 's/id=\"U0/id=\"V0/g; s/id=\"P0/id=\"Q0/g' > %s/b.xml", k, dir, k, dir), 0);
+    const char *opts[] = {"-o %s/whole", "--shard 1/2 -o %s/s1", "--shard 2/2 -o %s/s2", "-p zhangzhou -o %s/forced"};
+    for (size_t i = 0; i < sizeof opts / sizeof *opts; i++) {
+        char o[300];
+        snprintf(o, sizeof o, opts[i], dir);
+        cr_assert_eq(run(NULL, "%s build -q %s %s/a.xml %s/b.xml >/dev/null 2>&1", k, o, dir, dir), 0, "%s", o);
+    }
+    cr_assert_eq(run(NULL, "%s merge -o %s/merged %s/s1 %s/s2 >/dev/null 2>&1", k, dir, dir, dir), 0);
+    cr_assert_eq(run(NULL, "cp -r ../templates/policies %s/policies", dir), 0);   /* the titles */
+    py_check("policies",
+             "import glob, re, subprocess, xml.etree.ElementTree as ET\n"
+             "A, R = '{urn:kaohe:appraisal:1}', '{urn:kaohe:results:1}'\n"
+             "def title(name):\n"
+             "    for l in open('policies/%s.policy' % name, encoding='utf-8'):\n"
+             "        if l.startswith('title'): return l.split(None, 1)[1].strip()\n"
+             "want = {}\n"
+             "for f in ('a.xml', 'b.xml'):\n"
+             "    r = ET.parse(f).getroot()\n"
+             "    for u in r.iter(A + 'unit'): want[u.get('id')] = r.get('policy')\n"
+             "bad = []\n"
+             "def check(out, force=None):\n"
+             "    res = ET.parse(out + '/2025/results.xml').getroot()\n"
+             "    order = []\n"
+             "    for u in res.iter(R + 'unit'):\n"
+             "        p = force or want[u.get('id')]\n"
+             "        if u.get('policy') != p: bad.append((out, u.get('id'), u.get('policy'), p))\n"
+             "        if p not in order: order.append(p)\n"
+             "    t = re.sub(r'\\s', '', subprocess.run(['pdftotext', out + '/2025/summary.pdf', '-'], capture_output=True, text=True).stdout)\n"
+             "    head = '考核政策：' + '；'.join(re.sub(r'\\s', '', title(p)) for p in order)\n"
+             "    if head + '单位数' not in t: bad.append((out, head, t[:200]))\n"
+             "    return order\n"
+             "o = check('whole')\n"
+             "if len(o) != 2: bad.append(('whole', o))\n"
+             "if check('merged') != o: bad.append('merged order')\n"
+             "if check('forced', 'zhangzhou') != ['zhangzhou']: bad.append('forced')\n"
+             "print(bad[:5]); raise SystemExit(1 if bad else 0)\n");
+}
+
+/* The quota application (both variants, PDF and XLSX) prints "0" for a
+ * count that is zero and "—" where there is no value: 实有编制数 and
+ * 参加考核人数 are numbers (0 included) and 其他's 编制数 is —; a group's
+ * 优秀等次指标 (and its 领导职务 / 一般工作人员 parts) is "N 名" when someone
+ * of the unit takes part in it, 0 名 included, else —; 申请比例 is — when
+ * nobody takes part. Never a blank, never "— 名". Expectations from
+ * results.xml's buckets; inputs with zero places, absent groups, a unit
+ * where nobody takes part, a policy that counts leaders apart, and the
+ * sample; also the --approve text. */
+Test(print, quota_application_zero_and_dash)
+{
+    const char *in = "../input/*.xml data/quota-zeros.xml data/quota-zeros-split.xml";
+    cr_assert_eq(run(NULL, "%s build -q -o %s/out %s >/dev/null 2>&1", kaohe(), dir, in), 0);
+    cr_assert_eq(run(NULL, "%s build -q --approve -o %s/approved %s >/dev/null 2>&1", kaohe(), dir, in), 0);
+    py_check("quota application 0 and —",
+             "import re, subprocess, xml.etree.ElementTree as ET, openpyxl\n"
+             "R = '{urn:kaohe:results:1}'\n"
+             "GROUPS = [('admin', '行政'), ('institution', '事业'), ('other', '其他人员')]\n"
+             "def sq(s): return re.sub(r'\\s', '', s)\n"
+             "bad, seen = [], set()\n"
+             "for out in ('out', 'approved'):\n"
+             "    for u in ET.parse(out + '/2025/results.xml').getroot().iter(R + 'unit'):\n"
+             "        if u.get('status') != 'ok': continue\n"
+             "        uid = u.get('id')\n"
+             "        b = {k.get('name'): (int(k.get('participants')), int(k.get('places'))) for k in u.iter(R + 'bucket')}\n"
+             "        def places(names):\n"
+             "            p = sum(b[n][0] for n in names if n in b)\n"
+             "            seen.add('dash' if p == 0 else 'zero' if sum(b[n][1] for n in names if n in b) == 0 else 'n')\n"
+             "            return '—' if p == 0 else '%d名' % sum(b[n][1] for n in names if n in b)\n"
+             "        d = '%s/2025/%s/quota-application.' % (out, uid)\n"
+             "        t = sq(subprocess.run(['pdftotext', d + 'pdf', '-'], capture_output=True, text=True).stdout)\n"
+             "        ws = openpyxl.load_workbook(d + 'xlsx').active\n"
+             "        x = sq(''.join(str(c.value) for r in ws.iter_rows() for c in r if c.value is not None))\n"
+             "        split = any('-' in n for n in b)\n"
+             "        for g, label in GROUPS:\n"
+             "            names = [n for n in b if n == g or n.startswith(g + '-')]\n"
+             "            want = [label + '优秀等次指标：' + places(names)]\n"
+             "            if split and g != 'other':\n"
+             "                want.append('（领导职务%s，一般工作人员%s）' % (places([g + '-leader']), places([g + '-staff'])))\n"
+             "            if out == 'approved': want.append(('、' if g != 'admin' else '优秀等次指标') + label + places(names))\n"
+             "            for w in want:   # the approved PDF's two boxes interleave in pdftotext: the XLSX has them whole\n"
+             "                if w not in x or (out == 'out' and w not in t): bad.append((out, uid, w))\n"
+             "        nobody = not any(p for p, _ in b.values())\n"
+             "        seen.add('nobody' if nobody else 'some')\n"
+             "        for s in (t, x):\n"
+             "            if ('申请比例：—' in s) != nobody: bad.append((out, uid, 'ratio', nobody))\n"
+             "            for wrong in ('—名', '：名', '名名', '：<', '：）', '：，'):\n"
+             "                if wrong in s: bad.append((out, uid, wrong))\n"
+             "        # 实有编制数 (B label, C value) and 参加考核人数 (E label, F value): numbers; 其他's 编制数 —\n"
+             "        cells = 0\n"
+             "        for r in ws.iter_rows():\n"
+             "            v = {openpyxl.utils.get_column_letter(c.column): c.value for c in r}\n"
+             "            for lab, val in (('B', 'C'), ('E', 'F')):\n"
+             "                if v.get(lab) in ('行政', '事业', '其他'):\n"
+             "                    cells += 1\n"
+             "                    ok = v.get(val) == '—' if (lab, v[lab]) == ('B', '其他') else isinstance(v.get(val), int)\n"
+             "                    if not ok: bad.append((out, uid, lab + v[lab], v.get(val)))\n"
+             "        if cells != 6: bad.append((out, uid, 'cells', cells))\n"
+             "print(sorted(seen), bad[:8])\n"
+             "raise SystemExit(1 if bad or seen != {'dash', 'zero', 'n', 'nobody', 'some'} else 0)\n");
+}
+
+/* One number format per column: in every PDF and XLSX of the sample, of an
+ * input scored under each of the five schemes and of a generated input,
+ * the numbers of a table column all have the same decimals (390.10 and
+ * 857.10, not 390.1), and an XLSX column has one number format
+ * (e2e/check_columns.py says how it finds the columns). */
+Test(print, one_number_format_per_column)
+{
+    const char *k = kaohe();
+    cr_assert_eq(run(NULL, "%s sample --units 12 --persons 240 --seed 21 > %s/gen.xml", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/sample ../input/*.xml >/dev/null 2>&1", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/schemes data/five-schemes.xml >/dev/null 2>&1", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/gen %s/gen.xml >/dev/null 2>&1", k, dir, dir), 0);
+    char *out;
+    int rc = run(&out, "/usr/bin/python3 e2e/check_columns.py %s/sample/2025 %s/schemes/2025 %s/gen/2025 2>&1", dir,
+                 dir, dir);
+    cr_expect_eq(rc, 0, "%s", out);
+    /* every scheme's sheet was there to check */
+    for (int u = 1; u <= 5; u++) {
+        char pdf[300];
+        snprintf(pdf, sizeof pdf, "%s/schemes/2025/F0%d/assessment.pdf", dir, u);
+        FILE *f = fopen(pdf, "rb");
+        cr_expect(f, "%s", pdf);
+        if (f) fclose(f);
+    }
+    free(out);
+}
+
+/* No text touches a cell border: the layout checks every page it makes
+ * (layout_text_inside) and reports a line outside its cell less the padding
+ * as the unit's TEXT_OUTSIDE_CELL warning. None in the sample, none in an
+ * input whose every name, unit name, post, rank, duty, education and
+ * contact is long (up to the schema's 200 characters, Latin words and
+ * numbers mixed in), none in the names corpus. */
+Test(print, no_text_outside_its_cell)
+{
+    const char *k = kaohe();
+    cr_assert_eq(run(NULL, "%s sample --units 4 --persons 50 --seed 13 > %s/gen.xml", k, dir), 0);
+    py_check("long values",
+             "import re\n"
+             "s = open('gen.xml', encoding='utf-8').read()\n"
+             "def long(m):\n"
+             "    v = m.group(2)\n"
+             "    v = (v + 'Excellent-Grade-2025 第12345678号') * 8\n"
+             "    return '%s=\"%s\"' % (m.group(1), v[:200])\n"
+             "pat = re.compile(r'\\b(name|post|rank|duty|education|political|ethnicity)=\"([^\"]*)\"')\n"
+             "n = 0\n"
+             "def tag(m):   # the attributes of units, persons and contacts (not score components)\n"
+             "    global n\n"
+             "    t, k = pat.subn(long, m.group(0))\n"
+             "    n += k\n"
+             "    return t\n"
+             "s = re.sub(r'<(unit|person|contact) [^>]*>', tag, s)\n"
+             "open('long.xml', 'w', encoding='utf-8').write(s)\n"
+             "raise SystemExit(0 if n > 300 else 1)\n");
+    const char *inputs[] = {"../input/*.xml", "%s/long.xml", "data/names-corpus.xml"};
+    size_t units = 0;
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        char in[300], *out;
+        snprintf(in, sizeof in, inputs[i], dir);
+        run(NULL, "rm -rf %s/out", dir);
+        int rc = run(NULL, "%s build -q -o %s/out %s >/dev/null 2>&1", k, dir, in);
+        cr_assert(rc == 0 || rc == 1, "%s: exit %d", in, rc);
+        run(&out, "cat %s/out/*/findings.txt | grep TEXT_OUTSIDE_CELL | head -5", dir);
+        cr_expect_str_empty(out, "%s:\n%s", in, out);
+        free(out);
+        run(&out, "ls -d %s/out/*/*/ | wc -l", dir);
+        units += (size_t)atol(out);
+        free(out);
+    }
+    cr_expect_gt(units, 18, "unit directories written: %zu", units);
+    /* and it does report: the tally's 序号 column made 2 mm wide (the rest
+     * to the next column), too narrow for "10" between its paddings */
+    cr_assert_eq(run(NULL, "cp -r ../templates %s/tpl && sed -i 's|<columns>10 19 |<columns>2 27 |' "
+                           "%s/tpl/forms/tally.xml && grep -q '<columns>2 27 ' %s/tpl/forms/tally.xml", dir, dir, dir),
+                 0);
+    run(NULL, "rm -rf %s/out", dir);
+    int rc = run(NULL, "KAOHE_TEMPLATES=%s/tpl %s build -q -o %s/out ../input/*.xml >/dev/null 2>&1", dir, k, dir);
+    cr_assert(rc == 0 || rc == 1, "exit %d", rc);
+    char *out;
+    run(&out, "grep -h TEXT_OUTSIDE_CELL %s/out/2025/findings.txt | grep -c '第 1 列'", dir);
+    cr_expect_gt(atol(out), 0, "no TEXT_OUTSIDE_CELL for the narrow column");
+    free(out);
+    run(&out, "pdftotext %s/out/2025/summary.pdf - | grep -c 文字超出单元格", dir);
+    cr_expect_gt(atol(out), 0, "the summary's 问题 does not say it");
+    free(out);
+}
+
+/* CJK line breaking as printed: titles that take several lines are
+ * balanced (no 表 or 考核 alone), and no line inside a cell breaks a word
+ * of the engine's form vocabulary (参加考/核) or a number from its measure
+ * word (4 / 名): the sample, the five schemes' input and a generated input
+ * with long unit names (titles of several lines), read back with
+ * pdftotext -bbox-layout by e2e/check_breaks.py. */
+Test(print, titles_balanced_and_words_kept_whole)
+{
+    const char *k = kaohe();
+    cr_assert_eq(run(NULL, "%s sample --units 3 --persons 30 --seed 17 | sed 's/\\(<unit [^>]*name=\"\\)/\\1中共某某省某某市某某区委员会办公室机关事务服务中心/' "
+                           "> %s/long.xml", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/sample ../input/*.xml >/dev/null 2>&1", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/schemes data/five-schemes.xml >/dev/null 2>&1", k, dir), 0);
+    cr_assert_eq(run(NULL, "%s build -q -o %s/long %s/long.xml >/dev/null 2>&1", k, dir, dir), 0);
+    char *out;
+    int rc = run(&out, "/usr/bin/python3 e2e/check_breaks.py ../src/text.c %s/sample/2025 %s/schemes/2025 %s/long/2025 2>&1",
+                 dir, dir, dir);
+    cr_expect_eq(rc, 0, "%s", out);
+    free(out);
 }

@@ -129,19 +129,19 @@ Test(assessment_forms, zhangzhou_sheet_pdf, .fini = teardown, .timeout = 60)
     HAS(t, "上下班迟到、早退（每人次）");   /* an untouched item is listed too */
     HAS(t, "效能评议");
     HAS(t, "综合评议");
-    /* rule, count, scored and counted points */
+    /* rule, count, scored and counted points, two decimals each (one format per column) */
     HAS(t, "扣15分/次");
-    HAS(t, "8-120-120");                  /* crime-section: 8 × 15 */
-    HAS(t, "3-3-3");                      /* late-meeting */
+    HAS(t, "8-120.00-120.00");                  /* crime-section: 8 × 15 */
+    HAS(t, "3-3.00-3.00");                      /* late-meeting */
     HAS(t, "加2分/次，最高加10分");
-    HAS(t, "71410已达本项上限");           /* innovation: 7 × 2 = 14, counted 10 */
+    HAS(t, "714.0010.00已达本项上限");           /* innovation: 7 × 2 = 14, counted 10 */
     HAS(t, "同组合计最高加10分");
-    HAS(t, "184已达同组上限");             /* research-prize-1: 8, 4 left in the group */
-    HAS(t, "421.5421.5");
+    HAS(t, "18.004.00已达同组上限");             /* research-prize-1: 8, 4 left in the group */
+    HAS(t, "421.50421.50");
     /* subtotals */
-    HAS(t, "小计满分100分，扣分超出部分从总分中扣除-1230超出23分从总分中扣除");
-    HAS(t, "小计满分100分5050");           /* 突出绩效: 30 + 10 + 6 + 4 */
-    HAS(t, "小计满分350分312312");
+    HAS(t, "小计满分100分，扣分超出部分从总分中扣除-123.000.00超出23分从总分中扣除");
+    HAS(t, "小计满分100分50.0050.00");           /* 突出绩效: 30 + 10 + 6 + 4 */
+    HAS(t, "小计满分350分312.00312.00");
     /* sums, total, rank, grade, signatures */
     HAS(t, "各考评项目得分合计783.50");
     HAS(t, "-23.00");
@@ -202,7 +202,7 @@ Test(assessment_forms, jishui_choice_and_veto, .fini = teardown, .timeout = 60)
     HASNT(t, "办公室");
     HASNT(t, "土地开发整理中心");
     HAS(t, "扣0.5分/次，最多扣2分");
-    HAS(t, "5-2.5-2已达本项上限");         /* 5 × 0.5 = 2.5, capped at 2 */
+    HAS(t, "5-2.50-2.00已达本项上限");         /* 5 × 0.5 = 2.5, capped at 2 */
     HAS(t, "3次及以上扣2分");
     HAS(t, "达3次，计2分");
     HAS(t, "加0.5分/次");

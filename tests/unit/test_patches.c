@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <dlfcn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -101,4 +102,71 @@ Test(patches, xlsx_parts_are_deflated_at_level_1)
     cr_assert_gt(parts, 3, "read %d parts", parts);
     cr_assert_eq(fast, parts, "%d of %d parts at level 1", fast, parts);
     cr_assert_eq(lxw_patch_level_for(-1), 1);
+}
+
+/* Run a shell command: its stdout (malloc'd), exit status in *st. */
+static char *run(const char *cmd, int *st)
+{
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p, "%s", cmd);
+    sbuf b = {0};
+    sbuf_puts(&b, "");
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) sbuf_add(&b, buf, n);
+    *st = pclose(p);
+    return b.data;
+}
+
+/* libxlsxwriter 1.1.4 cannot write quotePrefix; lxw_patch's styles writer
+ * adds it to the xf of a marked format, and to no other: a marked format
+ * and its unmarked twin (same font, alignment, border) are two xfs, and
+ * openpyxl reads the prefix on the marked cells only. Fails when the
+ * replacement is not the one libxlsxwriter calls. */
+Test(patches, marked_formats_get_the_quote_prefix)
+{
+    cr_assert(strstr(defining_file("lxw_styles_assemble_xml_file"), "libxlsxwriter") == NULL,
+              "libxlsxwriter's own styles writer is in use");
+    char path[] = "/tmp/kaohe-patch-XXXXXX.xlsx";
+    int fd = mkstemps(path, 5);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    lxw_format *plain = workbook_add_format(wb), *quoted = workbook_add_format(wb);
+    lxw_format *const both[2] = {plain, quoted};
+    for (int i = 0; i < 2; i++) {
+        format_set_bold(both[i]);
+        format_set_border(both[i], LXW_BORDER_THIN);
+        format_set_text_wrap(both[i]);
+    }
+    lxw_patch_quote_prefix(quoted);
+    cr_assert(lxw_patch_has_quote_prefix(quoted));
+    cr_assert_not(lxw_patch_has_quote_prefix(plain));
+    worksheet_write_string(ws, 0, 0, "=1+2", quoted);
+    worksheet_write_string(ws, 1, 0, "=1+2", plain);
+    worksheet_write_string(ws, 2, 0, "@SUM(1)", quoted);
+    worksheet_write_string(ws, 3, 0, "text", NULL);
+    cr_assert_eq(workbook_close(wb), LXW_NO_ERROR);
+    sbuf cmd = {0};
+    sbuf_printf(&cmd,
+                "/usr/bin/python3 -c \"import sys, re, zipfile, openpyxl\n"
+                "p = sys.argv[1]\n"
+                "x = zipfile.ZipFile(p).read('xl/styles.xml').decode()\n"
+                "print('PREFIXES', x.count('quotePrefix'), len(re.findall(r'<xf [^>]*xfId=.0. quotePrefix=.1.', x)))\n"
+                "ws = openpyxl.load_workbook(p).active\n"
+                "for r in range(1, 5): c = ws.cell(r, 1); print(c.coordinate, c.value, c.data_type, c.quotePrefix, c.font.b)\n"
+                "\" '%s'",
+                path);
+    int st;
+    char *out = run(cmd.data, &st);
+    unlink(path);
+    cr_assert_eq(st, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "PREFIXES 1 1\n"), "one xf, with the prefix after its xfId: %s", out);
+    cr_assert_not_null(strstr(out, "A1 =1+2 s True True\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "A2 =1+2 s False True\n"), "the unmarked twin: %s", out);
+    cr_assert_not_null(strstr(out, "A3 @SUM(1) s True True\n"), "%s", out);
+    cr_assert_not_null(strstr(out, "A4 text s False False\n"), "%s", out);
+    free(out);
+    sbuf_free(&cmd);
 }

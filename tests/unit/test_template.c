@@ -218,10 +218,10 @@ Test(template, header_footer_under_a_large_min_size)
  * its binding edge (left; mirrored on even pages when printed on both sides). */
 Test(template, shipped_forms_are_print_ready)
 {
-    const char *forms[] = {"assessment", "ballot", "filing", "notice", "quota-application",
+    const char *forms[] = {"assessment", "ballot", "filing", "incompetent", "notice", "quota-application",
                            "quota-application-split", "ranking", "registration-civil-servant",
                            "registration-institution", "registration-managed", "registration-other",
-                           "rewards", "summary", "tally"};
+                           "result-notice", "rewards", "summary", "tally"};
     for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
         char path[256];
         snprintf(path, sizeof path, "../templates/forms/%s.xml", forms[f]);
