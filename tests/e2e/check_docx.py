@@ -6,17 +6,25 @@ usage: check_docx.py [--lo N] YEAR_DIR
 For every X.docx beside an X.pdf under YEAR_DIR:
   - the zip holds [Content_Types].xml, _rels/.rels, word/document.xml,
     word/styles.xml, word/settings.xml, word/fontTable.xml and what the rels name;
-  - python-docx (Debian's python3-docx) opens it; page k of the PDF is the
-    k-th table: the characters of its cells' text (each merged cell once),
-    plus the header and footer with their page fields filled in, are the
-    characters pdftotext finds on page k of kaohe's PDF (as multisets,
-    whitespace aside);
+  - python-docx (Debian's python3-docx) opens it; each page of the DOCX (a
+    table) is a page of the PDF together with the 续页 pages that follow it
+    (a continued text is written whole in the cell it starts in, so the
+    DOCX has no 续页): the characters of its cells' text (each merged cell
+    once), plus the header and footer with their page fields filled in,
+    are the characters pdftotext finds on those PDF pages (as multisets,
+    whitespace aside; in a section with 续页, less the pages' headers,
+    footers, 续页 titles and the continue mark);
   - rows are exact or at least as tall as the PDF's, fonts name East Asian
     families.
 With --lo N: the first N of those files (in a fixed order that mixes the
 kinds of form) are converted by one LibreOffice call; each must have the
-PDF's page count and each page its text (page numbers included), and page 1's long horizontal and vertical rules (found in
-150 dpi renders of both) must lie within 3 pt of each other.
+PDF's page count and each page its text (page numbers included), and page
+1's long horizontal and vertical rules (found in 150 dpi renders of both)
+must lie within 3 pt of each other. A file whose rows may grow (a text the
+PDF shrank or continued, written whole at its size) and that LibreOffice
+lays out otherwise is held to its own cells instead: at least the DOCX's
+pages, the body's text exactly the cells' text (nothing clipped or lost),
+and page 1's rules down to the first growing row; it is named in a note.
 Prints one line per problem and exits 1 if there is any.
 """
 import collections
@@ -118,7 +126,19 @@ def hf_parts(document, sect, kind, last):
 # "…（续页）…"; the part before it ends with the templates' continue-mark.
 # The DOCX has no 续页: the continued text is whole in its first cell.
 CONT_TITLE = re.compile(r"[^\n]*（续页）[^\n]*")
-CONT_MARK = "（转续页）"
+TEMPLATES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "templates", "forms")
+
+
+def continue_marks():
+    """The continue marks the form templates use (e.g. （转续页）)."""
+    marks = set()
+    for t in glob.glob(os.path.join(TEMPLATES, "*.xml")):
+        with open(t, encoding="utf-8") as f:
+            marks.update(re.findall(r'continue-mark="([^"]+)"', f.read()))
+    return sorted(marks, key=len, reverse=True) or ["（转续页）"]
+
+
+CONT_MARKS = continue_marks()
 
 
 def check_file(path, pdf):
@@ -174,7 +194,9 @@ def check_file(path, pdf):
                 # pages' text less their headers, footers, 续页 titles and mark
                 want = collections.Counter()
                 for q in mapped[page - 1]:
-                    body = texts[q].replace(CONT_MARK, "")
+                    body = texts[q]
+                    for m in CONT_MARKS:
+                        body = body.replace(m, "")
                     if conts[q]:
                         body = CONT_TITLE.sub("", body, count=1)
                     want.update(squeeze(body))
