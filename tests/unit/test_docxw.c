@@ -332,6 +332,57 @@ Test(docxw, entries_beyond_the_hold_stream_to_the_same_parts)
     sbuf_free(&err);
 }
 
+/* The properties a row repeats are cached by their key: with a height of
+ * its own on every row (hundreds of keys, the cache's table grown several
+ * times), each row still gets its own height, in order. */
+Test(docxw, every_row_keeps_its_height_among_hundreds_of_cached_ones)
+{
+    if (system("/usr/bin/python3 -c 'import zipfile' 2>/dev/null") != 0) cr_skip_test("no python3");
+    sbuf err = {0};
+    tpl_form *t = ufx_template("../templates/forms/demo.xml");
+    cr_assert_not_null(t);
+    kv_map *m = fixture_demo_data(400, 200);
+    layout_source src = kv_source(m);
+    lo_doc *d = layout_run(t, &src, FS, &err);
+    cr_assert_not_null(d, "%s", err.data);
+    sbuf want = {0};
+    size_t n = 0;
+    for (size_t p = 0; p < d->npages; p++) {
+        lo_page *pg = &d->pages[p];
+        if (pg->continuation) continue;
+        for (size_t r = 0; r < pg->nrows; r++, n++) {
+            pg->rows[r].h = 4.0 + 0.05 * (double)n;   /* 0.05 mm: 2.8 twips, a key each */
+            sbuf_printf(&want, "%ld ", lround(pg->rows[r].h * 1440.0 / 25.4));
+        }
+    }
+    cr_assert_gt(n, 200, "hundreds of rows: %zu", n);
+    char *path = path_in("heights.docx");
+    docxw_opts o = {EPOCH, NULL, 0};
+    cr_assert(docxw_write(d, FS, &o, path, &err), "%s", err.data);
+    sbuf cmd = {0};
+    sbuf_printf(&cmd,
+                "/usr/bin/python3 -c 'import sys, re, zipfile\n"
+                "x = zipfile.ZipFile(sys.argv[1]).read(\"word/document.xml\").decode()\n"
+                "print(\" \".join(re.findall(r\"<w:trHeight w:val=\\\"(\\d+)\\\"\", x)) + \" \")' '%s'",
+                path);
+    int st;
+    char *perr = NULL;
+    char *out = fixture_run(cmd.data, &st, &perr);
+    cr_assert_eq(st, 0, "%s%s", out, perr);
+    size_t len = strlen(out);
+    if (len && out[len - 1] == '\n') out[len - 1] = 0;
+    cr_assert_str_eq(out, want.data, "each row its own height, in order");
+    free(out);
+    free(perr);
+    sbuf_free(&cmd);
+    sbuf_free(&want);
+    free(path);
+    lo_doc_free(d);
+    kv_free(m);
+    tpl_free(t);
+    sbuf_free(&err);
+}
+
 Test(docxw, write_failure_leaves_nothing)
 {
     sbuf err = {0};
