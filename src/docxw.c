@@ -27,6 +27,7 @@
 
 #define MM2TW (1440.0 / 25.4)     /* twentieths of a point per mm */
 #define PT2MM (25.4 / 72.0)
+#define MM2PT (72.0 / 25.4)
 /* The paragraph that ends a section (or separates two pages' tables) is
  * 1 pt tall; the body's bottom margin gives it this much room below the
  * PDF's last row, so a page the form fills never spills it onto a page of
@@ -96,6 +97,7 @@ typedef struct dx {
     bool multi;                   /* more than one document (section) */
     bool begun;                   /* a document begun (its header and footer known) */
     size_t doc_pages;             /* pages of the current document so far */
+    size_t est_pages;             /* its pages in Word, estimated (multi only; else 0) */
     hf_part *hfs;
     size_t nhfs, caphfs;
     int cur_hdr, cur_ftr;         /* part index (1-based) of the current document's, 0: none */
@@ -105,6 +107,10 @@ typedef struct dx {
     long table_pad;               /* twips: the current table's left and right cell margins */
     bool table_thin;              /* the current table's borders are thin lines everywhere */
     size_t capocc;
+    double *rowh;                 /* a page's row heights as Word makes them (estimate) */
+    unsigned char *rowgrow;       /* ... and whether the row grows (breaks across pages) */
+    size_t caprowh;
+    text_lines lines;
     char title[512];
     sbuf tmp;
     /* XML fragments every cell or row repeats (see "fragments") */
@@ -783,21 +789,13 @@ static bool hf_same(const hf_part *p, const lo_hf *h)
     return true;
 }
 
-/* The pages of d in the DOCX: its 续页 left out (see doc_page). */
-static size_t doc_pages(const lo_doc *d)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < d->npages; i++) n += !d->pages[i].continuation;
-    return n;
-}
-
 /* The part showing h (1-based index), reusing the last one of its kind when
  * it shows the same; 0 when h is empty. */
 static int hf_ref(dx *x, const lo_doc *d, const lo_hf *h, bool footer, int cur)
 {
     if (!hf_used(h)) return 0;
     double width = d->page_w - d->margin[TPL_SIDE_LEFT] - d->margin[TPL_SIDE_RIGHT];
-    size_t pages = x->multi ? doc_pages(d) : 0;
+    size_t pages = x->est_pages;
     if (cur && hf_same(&x->hfs[cur - 1], h) && fabs(x->hfs[cur - 1].width - width) < 0.01 &&
         x->hfs[cur - 1].pages == pages)
         return cur;
@@ -887,12 +885,84 @@ static void thin_para(dx *x, bool page_break, const lo_doc *sect)
     en(x);
 }
 
+/* ---------------------------------------------------------------- page counts */
+
+/* Height (mm) growing cell c takes in Word: its text broken at its size
+ * in its width, a full pitch a line (line_tw), and its margins. */
+static double grown_h(dx *x, const lo_cell *c)
+{
+    const char *s = cell_text_of(c);
+    text_metrics m = font_metrics(x->fs, c->font);
+    double w = (c->w - 2 * c->pad) * MM2PT;
+    text_break(s, strlen(s), &m, (double)half_points(cell_size(c)) / 2, w > 1 ? w : 1, &x->lines);
+    return (double)x->lines.n * (double)line_tw(c) / MM2TW + mar_top(c) + mar_bottom(c);
+}
+
+/* Pages page pg's table takes in Word, estimated: its rows as tall as the
+ * PDF's but a growing cell's, which is as tall as its text needs and
+ * breaks across pages; another row that does not fit starts a page. 1 for
+ * a page without growing cells (the PDF's rows fit a page). */
+static size_t table_pages(dx *x, const lo_doc *d, const lo_page *pg)
+{
+    bool any = false;
+    for (size_t i = 0; i < pg->ncells && !any; i++) any = cell_grows(&pg->cells[i]) && pg->cells[i].text[0];
+    if (!any || !pg->nrows) return 1;
+    if (pg->nrows > x->caprowh) {
+        x->caprowh = pg->nrows;
+        x->rowh = xrealloc(x->rowh, x->caprowh * sizeof *x->rowh);
+        x->rowgrow = xrealloc(x->rowgrow, x->caprowh);
+    }
+    for (size_t r = 0; r < pg->nrows; r++) {
+        x->rowh[r] = pg->rows[r].h;
+        x->rowgrow[r] = 0;
+    }
+    for (size_t i = 0; i < pg->ncells; i++) {
+        const lo_cell *c = &pg->cells[i];
+        int last = c->row + c->rowspan - 1;
+        if (!cell_grows(c) || c->row < 0 || last >= (int)pg->nrows) continue;
+        double need = grown_h(x, c);
+        for (int r = c->row; r < last; r++) need -= x->rowh[r];
+        if (need > x->rowh[last]) x->rowh[last] = need;
+        x->rowgrow[last] = 1;
+    }
+    double body = d->page_h - d->margin[TPL_SIDE_TOP] - body_bottom(d) - PT2MM;
+    if (body < 10) return 1;
+    size_t pages = 1;
+    double y = 0;
+    for (size_t r = 0; r < pg->nrows; r++) {
+        double h = x->rowh[r];
+        if (x->rowgrow[r]) {   /* splits: fills the page, the rest on the next ones */
+            while (y + h > body + 1e-6) {
+                h -= body - y;
+                pages++;
+                y = 0;
+            }
+        } else if (y > 0 && y + h > body + 1e-6) {   /* cantSplit: moves whole */
+            pages++;
+            y = 0;
+        }
+        y += h;
+    }
+    return pages;
+}
+
+/* Pages document d takes in Word, estimated: the stored result of its
+ * section's page-count field, which LibreOffice shows as it is. */
+static size_t doc_pages_est(dx *x, const lo_doc *d)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < d->npages; p++)
+        if (!d->pages[p].continuation) n += table_pages(x, d, &d->pages[p]);
+    return n;
+}
+
 /* ---------------------------------------------------------------- document */
 
 static void doc_begin(dx *x, const lo_doc *d)
 {
     x->begun = true;
     x->doc_pages = 0;
+    x->est_pages = x->multi ? doc_pages_est(x, d) : 0;
     x->cur_hdr = hf_ref(x, d, &d->header, false, x->cur_hdr);
     x->cur_ftr = hf_ref(x, d, &d->footer, true, x->cur_ftr);
     if (!x->title[0] && d->title) snprintf(x->title, sizeof x->title, "%s", d->title);
@@ -1325,6 +1395,9 @@ static bool file_close(file *f, bool ok, const char *path, sbuf *err)
         for (int k = 0; k < 3; k++) free(x->hfs[i].part[k]);
     free(x->hfs);
     free(x->occ);
+    free(x->rowh);
+    free(x->rowgrow);
+    text_lines_free(&x->lines);
     free(x->ps);
     frags_free(x);
     sbuf_free(&x->tmp);

@@ -24,7 +24,9 @@ must lie within 3 pt of each other. A file whose rows may grow (a text the
 PDF shrank or continued, written whole at its size) and that LibreOffice
 lays out otherwise is held to its own cells instead: at least the DOCX's
 pages, the body's text exactly the cells' text (nothing clipped or lost),
-and page 1's rules down to the first growing row; it is named in a note.
+and page 1's rules down to the first growing row, and for a file of several
+sections as many pages as the sections' stored page counts (SECTIONPAGES,
+which LibreOffice shows as they are) add up to; it is named in a note.
 Prints one line per problem and exits 1 if there is any.
 """
 import collections
@@ -120,6 +122,26 @@ def hf_parts(document, sect, kind, last):
         return last
     rid = ref.get(qn("r:id"))
     return document.part.related_parts[rid].element
+
+
+def section_counts(document):
+    """The sum of the page counts the sections' footers (or headers) store
+    in their SECTIONPAGES fields, which LibreOffice shows as they are; None
+    when a section has no such field."""
+    total = 0
+    hdr = ftr = None
+    for sect, _ in sections(document):
+        hdr = hf_parts(document, sect, "header", hdr)
+        ftr = hf_parts(document, sect, "footer", ftr)
+        n = None
+        for part in (hdr, ftr):
+            for f in (part.iter(qn("w:fldSimple")) if part is not None else ()):
+                if f.get(qn("w:instr")).strip() == "SECTIONPAGES":
+                    n = int("".join(t.text or "" for t in f.iter(qn("w:t"))))
+        if n is None:
+            return None
+        total += n
+    return total
 
 
 # A 续页 of kaohe's PDF: its title row names the continued field
@@ -254,7 +276,8 @@ def grown_file(path, document, groups, pages, dropped):
     for tc in body.iter(qn("w:tc")):
         if tc.vMerge != "continue":
             text.update(squeeze("".join(t.text or "" for t in tc.iter(qn("w:t")))))
-    flowing[path] = {"pages": pages, "text": text, "cut": cut, "dropped": dropped,
+    counted = section_counts(document) if len(groups) > 1 else None
+    flowing[path] = {"pages": pages, "text": text, "cut": cut, "dropped": dropped, "counted": counted,
                      "box": (top, twips(size, "w:w") / 20.0, twips(size, "w:h") / 20.0 - top - bottom)}
 
 
@@ -337,6 +360,8 @@ def like_the_pdf(d, pdf, lo, tmp, i, grown):
         found.append("LibreOffice: %d pages, kaohe's PDF %d" % (b, a))
     if grown is not None and b < grown["pages"]:
         found.append("LibreOffice: %d pages, the DOCX has %d" % (b, grown["pages"]))
+    if grown is not None and grown["counted"] is not None and b != grown["counted"]:
+        found.append("LibreOffice: %d pages, the sections' page counts add up to %d" % (b, grown["counted"]))
     if grown is None:
         # the same text on each page, page numbers included (none clipped)
         for k, (x, y) in enumerate(zip(pdf_page_texts(pdf), pdf_page_texts(lo))):
