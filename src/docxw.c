@@ -1,9 +1,15 @@
 /* docxw — see docxw.h.
  *
  * The zip is written with minizip (the library libxlsxwriter already brings).
- * xlsxw.c interposes minizip's zipOpenNewFileInZip4_64 to turn libxlsxwriter's
- * default level (-1) into level 1; the entries here pass their level
- * explicitly, so that wrapper hands them on unchanged. */
+ * An entry's XML is written by xmlTextWriter into memory, deflated whole by
+ * libdeflate and handed to minizip as a raw entry with its size and CRC:
+ * zlib's per-entry setup (a 256 KB state, 64 KB of it cleared) and its
+ * slower match finder were a quarter of what a DOCX cost. An entry whose
+ * XML outgrows opts->hold (a registration of a few hundred persons) goes
+ * on through minizip's own zlib deflate from there, so memory stays
+ * bounded. xlsxw.c interposes minizip's zipOpenNewFileInZip4_64 to turn
+ * libxlsxwriter's default level (-1) into level 1; the entries here pass
+ * their level explicitly, so that wrapper hands them on unchanged. */
 #include "docxw.h"
 #include "outfile.h"
 
@@ -15,20 +21,25 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
 #include <libxml/xmlwriter.h>
 #include <zip.h>
 
 #define MM2TW (1440.0 / 25.4)     /* twentieths of a point per mm */
 #define PT2MM (25.4 / 72.0)
+#define MM2PT (72.0 / 25.4)
 /* The paragraph that ends a section (or separates two pages' tables) is
  * 1 pt tall; the body's bottom margin gives it this much room below the
  * PDF's last row, so a page the form fills never spills it onto a page of
  * its own. */
 #define BOTTOM_SLACK_MM 2.0
-/* A cell whose text takes this close to its height (in mm) was fitted to it
- * (shrunk or continued by the layout): its row may grow in Word. */
+/* A cell whose text takes this close to its height (in mm) fills it, and
+ * Word's line breaks may need a little more: its row may grow in Word. */
 #define TIGHT_MM 0.6
 #define ZIP_LEVEL 1               /* deflate level: the XML is mostly markup */
+/* Bytes of an entry's XML held to be deflated whole (opts->hold = 0): about
+ * 220 persons of a registration at ~18 KB of XML each. */
+#define HOLD_DEFAULT (4u << 20)
 
 static const char *const NS_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 static const char *const NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
@@ -55,15 +66,38 @@ typedef struct pstyle {
     tpl_halign jc;
 } pstyle;
 
+/* What a cached fragment depends on: its kind and its parameters (the
+ * struct is zeroed first, so equal parameters are equal bytes). */
+typedef struct fkey {
+    long kind;                    /* long, as v: no padding, so the bytes are the key */
+    long v[10];
+} fkey;
+
+typedef struct frag {
+    fkey key;
+    char *xml;
+    size_t len;
+} frag;
+
 typedef struct dx {
     zipFile z;
     xmlTextWriterPtr w;
     zip_fileinfo zi;
+    /* the open entry: its name, its XML held so far, and whether it
+     * outgrew hold and streams through minizip's deflate */
+    char part[64];
+    sbuf xml;
+    size_t hold;
+    bool streaming;
+    struct libdeflate_compressor *dc;   /* made on the first entry */
+    char *zout;                         /* deflated entry */
+    size_t zcap;
     const font_set *fs;
     bool failed;
     bool multi;                   /* more than one document (section) */
     bool begun;                   /* a document begun (its header and footer known) */
     size_t doc_pages;             /* pages of the current document so far */
+    size_t est_pages;             /* its pages in Word, estimated (multi only; else 0) */
     hf_part *hfs;
     size_t nhfs, caphfs;
     int cur_hdr, cur_ftr;         /* part index (1-based) of the current document's, 0: none */
@@ -73,8 +107,21 @@ typedef struct dx {
     long table_pad;               /* twips: the current table's left and right cell margins */
     bool table_thin;              /* the current table's borders are thin lines everywhere */
     size_t capocc;
+    double *rowh;                 /* a page's row heights as Word makes them (estimate) */
+    unsigned char *rowgrow;       /* ... and whether the row grows (breaks across pages) */
+    size_t caprowh;
+    text_lines lines;
     char title[512];
     sbuf tmp;
+    /* XML fragments every cell or row repeats (see "fragments") */
+    struct frag *frags;
+    size_t nfrags, capfrags;
+    size_t *slots;                      /* hash of frags: index + 1, 0 empty; nslots a power of 2 */
+    size_t nslots;
+    xmlTextWriterPtr saved_w;           /* the entry's writer while a fragment is written */
+    xmlBufferPtr frag_buf;
+    fkey pending;                       /* the key of the fragment being written */
+    int nested;                         /* fragments begun inside it (written as part of it) */
 } dx;
 
 /* ---------------------------------------------------------------- XML */
@@ -124,23 +171,158 @@ static void empty(dx *x, const char *name)
 
 static long tw(double mm) { return lround(mm * MM2TW); }
 
-/* ---------------------------------------------------------------- zip */
+/* ---------------------------------------------------------------- fragments */
 
-static int zip_out(void *ctx, const char *buf, int len)
+/* The properties of a cell, a row or a paragraph (tcPr, trPr, pPr) are the
+ * same on thousands of cells: each distinct one is written once per file by
+ * xmlTextWriter into a buffer and written again with xmlTextWriterWriteRaw,
+ * half the cost of writing the DOCX at their element and attribute calls.
+ * A fragment is a whole element, so the document is what xmlTextWriter
+ * would have written element by element.
+ *
+ *     fkey k = {...};
+ *     if (frag_use(x, &k)) return;   // written from the cache
+ *     ... write the element with st/at/en ...
+ *     frag_done(x);                  // cached, and written
+ */
+enum { FK_TCPR = 1, FK_TRPR, FK_PPR, FK_EMPTY_TC };
+
+static bool fkey_eq(const fkey *a, const fkey *b) { return !memcmp(a, b, sizeof *a); }
+
+static void fkey_init(fkey *k, int kind)
 {
-    return zipWriteInFileInZip(ctx, buf, (unsigned)len) == ZIP_OK ? len : -1;
+    memset(k, 0, sizeof *k);
+    k->kind = kind;
 }
 
-/* Open zip entry name and a writer on it, with the XML declaration. */
+static void frag_write(dx *x, const frag *f)
+{
+    if (xmlTextWriterWriteRawLen(x->w, BAD_CAST f->xml, (int)f->len) < 0) x->failed = true;
+}
+
+static size_t fkey_hash(const fkey *k)
+{
+    const unsigned char *p = (const unsigned char *)k;
+    size_t h = 14695981039346656037u;   /* FNV-1a */
+    for (size_t i = 0; i < sizeof *k; i++) h = (h ^ p[i]) * 1099511628211u;
+    return h;
+}
+
+/* The slot of key k: where it is, or the empty one where it goes. */
+static size_t *frag_slot(dx *x, const fkey *k)
+{
+    size_t i = fkey_hash(k) & (x->nslots - 1);
+    while (x->slots[i] && !fkey_eq(&x->frags[x->slots[i] - 1].key, k)) i = (i + 1) & (x->nslots - 1);
+    return &x->slots[i];
+}
+
+/* Write the fragment of key k when it is cached (true); else point the
+ * writer at a buffer until frag_done. A form has a few dozen (a list of
+ * rows of many heights a few hundred). */
+static bool frag_use(dx *x, const fkey *k)
+{
+    if (x->saved_w) {   /* inside another fragment: part of it */
+        x->nested++;
+        return false;
+    }
+    if (x->nslots) {
+        size_t *s = frag_slot(x, k);
+        if (*s) {
+            frag_write(x, &x->frags[*s - 1]);
+            return true;
+        }
+    }
+    if (!x->frag_buf) x->frag_buf = xmlBufferCreate();
+    xmlTextWriterPtr fw = x->frag_buf ? xmlNewTextWriterMemory(x->frag_buf, 0) : NULL;
+    if (!fw) {   /* write it straight, uncached */
+        x->failed = true;
+        return false;
+    }
+    xmlBufferEmpty(x->frag_buf);
+    x->saved_w = x->w;
+    x->w = fw;
+    x->pending = *k;
+    return false;
+}
+
+/* Room for one more fragment in the hash (at most half full). */
+static void frag_room(dx *x)
+{
+    if ((x->nfrags + 1) * 2 <= x->nslots) return;
+    x->nslots = x->nslots ? x->nslots * 2 : 64;
+    free(x->slots);
+    x->slots = xcalloc(x->nslots, sizeof *x->slots);
+    for (size_t i = 0; i < x->nfrags; i++) *frag_slot(x, &x->frags[i].key) = i + 1;
+}
+
+static void frag_done(dx *x)
+{
+    if (x->nested) {
+        x->nested--;
+        return;
+    }
+    if (!x->saved_w) return;   /* frag_use failed: written straight */
+    xmlFreeTextWriter(x->w);   /* flushes into frag_buf */
+    x->w = x->saved_w;
+    x->saved_w = NULL;
+    if (x->nfrags == x->capfrags) {
+        x->capfrags = x->capfrags ? x->capfrags * 2 : 32;
+        x->frags = xrealloc(x->frags, x->capfrags * sizeof *x->frags);
+    }
+    frag_room(x);
+    frag *f = &x->frags[x->nfrags++];
+    f->key = x->pending;
+    *frag_slot(x, &f->key) = x->nfrags;
+    f->len = (size_t)xmlBufferLength(x->frag_buf);
+    f->xml = xmalloc(f->len + 1);
+    memcpy(f->xml, xmlBufferContent(x->frag_buf), f->len);
+    f->xml[f->len] = 0;
+    frag_write(x, f);
+}
+
+static void frags_free(dx *x)
+{
+    for (size_t i = 0; i < x->nfrags; i++) free(x->frags[i].xml);
+    free(x->frags);
+    free(x->slots);
+    if (x->frag_buf) xmlBufferFree(x->frag_buf);
+}
+
+/* ---------------------------------------------------------------- zip */
+
+/* Open the held entry as one minizip deflates (level ZIP_LEVEL) and pass
+ * it what is held: the entry outgrew the hold. */
+static bool stream_start(dx *x)
+{
+    if (zipOpenNewFileInZip3_64(x->z, x->part, &x->zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED, ZIP_LEVEL, 0,
+                                -MAX_WBITS, DEF_MEM_LEVEL, Z_DEFAULT_STRATEGY, NULL, 0, 0) != ZIP_OK)
+        return false;
+    x->streaming = true;
+    bool ok = !x->xml.len || zipWriteInFileInZip(x->z, x->xml.data, (unsigned)x->xml.len) == ZIP_OK;
+    sbuf_clear(&x->xml);
+    return ok;
+}
+
+/* The writer's output: held, or once the entry outgrew the hold, into minizip. */
+static int part_out(void *ctx, const char *buf, int len)
+{
+    dx *x = ctx;
+    if (!x->streaming) {
+        sbuf_add(&x->xml, buf, (size_t)len);
+        if (x->xml.len <= x->hold) return len;
+        return stream_start(x) ? len : -1;
+    }
+    return zipWriteInFileInZip(x->z, buf, (unsigned)len) == ZIP_OK ? len : -1;
+}
+
+/* Start entry name: a writer into memory, with the XML declaration. */
 static void part_open(dx *x, const char *name)
 {
     if (x->failed) return;
-    if (zipOpenNewFileInZip3_64(x->z, name, &x->zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED, ZIP_LEVEL, 0,
-                                -MAX_WBITS, DEF_MEM_LEVEL, Z_DEFAULT_STRATEGY, NULL, 0, 0) != ZIP_OK) {
-        x->failed = true;
-        return;
-    }
-    xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(zip_out, NULL, x->z, NULL);
+    snprintf(x->part, sizeof x->part, "%s", name);
+    sbuf_clear(&x->xml);
+    x->streaming = false;
+    xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(part_out, NULL, x, NULL);
     x->w = ob ? xmlNewTextWriter(ob) : NULL;
     if (!x->w) {
         if (ob) xmlOutputBufferClose(ob);
@@ -150,13 +332,40 @@ static void part_open(dx *x, const char *name)
     if (xmlTextWriterStartDocument(x->w, NULL, "UTF-8", "yes") < 0) x->failed = true;
 }
 
+/* The held XML deflated by libdeflate into a raw entry (minizip writes its
+ * headers with the size and CRC given). */
+static bool part_store(dx *x)
+{
+    if (!x->dc && !(x->dc = libdeflate_alloc_compressor(ZIP_LEVEL))) return false;
+    const char *in = x->xml.data ? x->xml.data : "";
+    size_t bound = libdeflate_deflate_compress_bound(x->dc, x->xml.len);
+    if (bound > x->zcap) {
+        x->zout = xrealloc(x->zout, bound);
+        x->zcap = bound;
+    }
+    size_t got = libdeflate_deflate_compress(x->dc, in, x->xml.len, x->zout, x->zcap);
+    if (!got) return false;
+    if (zipOpenNewFileInZip3_64(x->z, x->part, &x->zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED, ZIP_LEVEL, 1,
+                                -MAX_WBITS, DEF_MEM_LEVEL, Z_DEFAULT_STRATEGY, NULL, 0, 0) != ZIP_OK)
+        return false;
+    bool ok = zipWriteInFileInZip(x->z, x->zout, (unsigned)got) == ZIP_OK;
+    uLong crc = (uLong)libdeflate_crc32(0, in, x->xml.len);
+    return zipCloseFileInZipRaw64(x->z, (ZPOS64_T)x->xml.len, crc) == ZIP_OK && ok;
+}
+
 static void part_close(dx *x)
 {
     if (!x->w) return;
     if (xmlTextWriterEndDocument(x->w) < 0) x->failed = true;
-    xmlFreeTextWriter(x->w);   /* flushes into the entry */
+    xmlFreeTextWriter(x->w);   /* flushes into part_out */
     x->w = NULL;
-    if (zipCloseFileInZip(x->z) != ZIP_OK) x->failed = true;
+    if (x->failed) {
+        if (x->streaming) zipCloseFileInZip(x->z);
+    } else if (x->streaming ? zipCloseFileInZip(x->z) != ZIP_OK : !part_store(x)) {
+        x->failed = true;
+    }
+    x->streaming = false;
+    sbuf_clear(&x->xml);
 }
 
 /* Entry times: the epoch as a DOS date (UTC; 1980-01-01 before 1980). */
@@ -226,13 +435,23 @@ static void text_run(dx *x, int f, double size, const char *s, size_t n)
 static double mar_top(const lo_cell *c) { return c->valign == TPL_TOP ? c->pad / 2 : 0; }
 static double mar_bottom(const lo_cell *c) { return c->valign == TPL_BOTTOM ? c->pad / 2 : 0; }
 
+/* Text the layout fitted to its cell by shrinking it, or continued on a
+ * 续页: written whole at the template's size in a row that grows (see
+ * row_pr), so it stays editable in Word instead of cut into parts. */
+static bool cell_grows(const lo_cell *c) { return c->whole || c->want_size > c->size + 1e-6; }
+
+static const char *cell_text_of(const lo_cell *c) { return c->whole ? c->whole : c->text; }
+
+static double cell_size(const lo_cell *c) { return cell_grows(c) ? c->want_size : c->size; }
+
 /* The line pitch in twips: the layout's (size × leading), or less when
  * its lines would not fit the cell at a full pitch each (the layout counts
- * the last line at its em height only; Word gives it a whole pitch). */
+ * the last line at its em height only; Word gives it a whole pitch). A
+ * growing cell keeps the full pitch: its row grows instead. */
 static long line_tw(const lo_cell *c)
 {
-    double pitch = c->size * c->leading * 20;
-    if (c->nlines) {
+    double pitch = cell_size(c) * c->leading * 20;
+    if (c->nlines && !cell_grows(c)) {
         double avail = (c->h - mar_top(c) - mar_bottom(c)) * MM2TW / (double)c->nlines;
         if (avail < pitch) pitch = floor(avail);
     }
@@ -242,7 +461,7 @@ static long line_tw(const lo_cell *c)
 /* The paragraph style of cell c's text (its index, made on first use). */
 static size_t cell_style(dx *x, const lo_cell *c)
 {
-    pstyle want = {c->font, half_points(c->size), line_tw(c), c->halign};
+    pstyle want = {c->font, half_points(cell_size(c)), line_tw(c), c->halign};
     if (x->last_ps < x->nps) {   /* neighbouring cells mostly share one */
         const pstyle *p = &x->ps[x->last_ps];
         if (p->font == want.font && p->hp == want.hp && p->line == want.line && p->jc == want.jc) return x->last_ps;
@@ -262,18 +481,23 @@ static size_t cell_style(dx *x, const lo_cell *c)
 
 static void cell_ppr(dx *x, const lo_cell *c)
 {
+    fkey k;
+    fkey_init(&k, FK_PPR);
+    k.v[0] = (long)cell_style(x, c);
+    if (frag_use(x, &k)) return;
     char id[24];
-    snprintf(id, sizeof id, "P%zu", cell_style(x, c));
+    snprintf(id, sizeof id, "P%ld", k.v[0]);
     st(x, "w:pPr");
     val(x, "w:pStyle", id);
     en(x);
+    frag_done(x);
 }
 
 /* The cell's text, a paragraph per hard line break (Word wraps the rest
  * itself, so an edit rewraps). */
 static void cell_text(dx *x, const lo_cell *c)
 {
-    const char *s = c->text;
+    const char *s = cell_text_of(c);
     for (;;) {
         const char *nl = strchr(s, '\n');
         size_t n = nl ? (size_t)(nl - s) : strlen(s);
@@ -333,6 +557,11 @@ static void cell_borders(dx *x, const unsigned char b[4])
 
 static void empty_tc(dx *x, int span)
 {
+    fkey k;
+    fkey_init(&k, FK_EMPTY_TC);
+    k.v[0] = span;
+    k.v[1] = x->table_thin;
+    if (frag_use(x, &k)) return;
     st(x, "w:tc");
     st(x, "w:tcPr");
     if (span > 1) vall(x, "w:gridSpan", span);
@@ -340,35 +569,44 @@ static void empty_tc(dx *x, int span)
     en(x);
     empty(x, "w:p");
     en(x);
+    frag_done(x);
 }
 
-/* Cell c's part on page row r: its content on its first row, a vMerge
- * continuation on the rows below. The merged region keeps the cell's
- * borders on its outside only. */
-static void cell_tc(dx *x, const lo_cell *c, int r)
+/* The properties of cell c on page row r (first, last: its first and last
+ * row). The merged region keeps the cell's borders on its outside only. */
+static void tc_pr(dx *x, const lo_cell *c, bool first, bool last)
 {
-    bool first = r == c->row, last = r == c->row + c->rowspan - 1;
-    st(x, "w:tc");
-    st(x, "w:tcPr");   /* no tcW: a fixed table's widths are its grid's */
-    if (c->colspan > 1) vall(x, "w:gridSpan", c->colspan);
-    if (c->rowspan > 1) {
-        if (first) val(x, "w:vMerge", "restart");
-        else empty(x, "w:vMerge");
-    }
     unsigned char b[4] = {first ? c->border[TPL_SIDE_TOP] : 0, c->border[TPL_SIDE_LEFT],
                           last ? c->border[TPL_SIDE_BOTTOM] : 0, c->border[TPL_SIDE_RIGHT]};
     bool thin = b[0] == TPL_BORDER_THIN && b[1] == TPL_BORDER_THIN && b[2] == TPL_BORDER_THIN &&
                 b[3] == TPL_BORDER_THIN;
     /* a table of thin lines: only the cells that differ say so, every side */
-    if (x->table_thin ? !thin : (b[0] || b[1] || b[2] || b[3])) cell_borders(x, b);
+    bool borders = x->table_thin ? !thin : (b[0] || b[1] || b[2] || b[3]);
     /* margins where they differ from the table's (see table_pr) */
-    double mar[4] = {mar_top(c), c->pad, mar_bottom(c), c->pad};
-    if (mar[0] != 0 || mar[2] != 0 || tw(c->pad) != x->table_pad) {
+    long mar[4] = {tw(mar_top(c)), tw(c->pad), tw(mar_bottom(c)), tw(c->pad)};
+    bool margins = mar_top(c) != 0 || mar_bottom(c) != 0 || mar[1] != x->table_pad;
+    int vmerge = c->rowspan > 1 ? (first ? 1 : 2) : 0;
+    fkey k;
+    fkey_init(&k, FK_TCPR);
+    k.v[0] = c->colspan;
+    k.v[1] = vmerge;
+    k.v[2] = borders ? 1 + (x->table_thin ? 2 : 0) : 0;
+    k.v[3] = borders ? (long)b[0] | (long)b[1] << 8 | (long)b[2] << 16 | (long)b[3] << 24 : 0;
+    k.v[4] = margins;
+    for (int i = 0; i < 4 && margins; i++) k.v[5 + i] = mar[i];
+    k.v[9] = (long)c->valign;
+    if (frag_use(x, &k)) return;
+    st(x, "w:tcPr");   /* no tcW: a fixed table's widths are its grid's */
+    if (c->colspan > 1) vall(x, "w:gridSpan", c->colspan);
+    if (vmerge == 1) val(x, "w:vMerge", "restart");
+    else if (vmerge == 2) empty(x, "w:vMerge");
+    if (borders) cell_borders(x, b);
+    if (margins) {
         st(x, "w:tcMar");
         static const char *const side[4] = {"w:top", "w:left", "w:bottom", "w:right"};
-        for (int k = 0; k < 4; k++) {
-            st(x, side[k]);
-            atl(x, "w:w", tw(mar[k]));
+        for (int i = 0; i < 4; i++) {
+            st(x, side[i]);
+            atl(x, "w:w", mar[i]);
             at(x, "w:type", "dxa");
             en(x);
         }
@@ -376,6 +614,16 @@ static void cell_tc(dx *x, const lo_cell *c, int r)
     }
     if (c->valign != TPL_TOP) val(x, "w:vAlign", c->valign == TPL_BOTTOM ? "bottom" : "center");
     en(x);
+    frag_done(x);
+}
+
+/* Cell c's part on page row r: its content on its first row, a vMerge
+ * continuation on the rows below. */
+static void cell_tc(dx *x, const lo_cell *c, int r)
+{
+    bool first = r == c->row, last = r == c->row + c->rowspan - 1;
+    st(x, "w:tc");
+    tc_pr(x, c, first, last);
     if (first) cell_text(x, c);
     else {   /* sized as the cell's text, so an "at least" row does not grow for it */
         st(x, "w:p");
@@ -385,8 +633,8 @@ static void cell_tc(dx *x, const lo_cell *c, int r)
     en(x);
 }
 
-/* Does cell c's text fill its box (the layout fitted it to the height:
- * shrunk, continued on a 续页, or an auto height)? */
+/* Does cell c's text fill its box (an auto height, or a fit to the
+ * height that Word, with its own line breaks, may not match)? */
 static bool cell_tight(const lo_cell *c)
 {
     if (!c->text[0] || !c->nlines) return false;
@@ -422,16 +670,23 @@ static void row_pr(dx *x, const lo_page *pg, const int *occ, size_t ncols, size_
         int i = occ[r * ncols + k];
         if (i < 0) continue;
         const lo_cell *c = &pg->cells[i];
-        grow = c->row + c->rowspan - 1 == (int)r && cell_tight(c);
+        grow = c->row + c->rowspan - 1 == (int)r && (cell_grows(c) || cell_tight(c));
     }
+    fkey k;
+    fkey_init(&k, FK_TRPR);
+    k.v[0] = tw(pg->rows[r].h);
+    k.v[1] = grow;
+    k.v[2] = head;
+    if (frag_use(x, &k)) return;
     st(x, "w:trPr");
     if (!grow) empty(x, "w:cantSplit");
     st(x, "w:trHeight");
-    atl(x, "w:val", tw(pg->rows[r].h));
+    atl(x, "w:val", k.v[0]);
     at(x, "w:hRule", grow ? "atLeast" : "exact");
     en(x);
     if (head) empty(x, "w:tblHeader");
     en(x);
+    frag_done(x);
 }
 
 static void table_pr(dx *x, const lo_doc *d, const lo_page *pg)
@@ -540,8 +795,9 @@ static int hf_ref(dx *x, const lo_doc *d, const lo_hf *h, bool footer, int cur)
 {
     if (!hf_used(h)) return 0;
     double width = d->page_w - d->margin[TPL_SIDE_LEFT] - d->margin[TPL_SIDE_RIGHT];
+    size_t pages = x->est_pages;
     if (cur && hf_same(&x->hfs[cur - 1], h) && fabs(x->hfs[cur - 1].width - width) < 0.01 &&
-        x->hfs[cur - 1].pages == (x->multi ? d->npages : 0))
+        x->hfs[cur - 1].pages == pages)
         return cur;
     if (x->nhfs == x->caphfs) {
         x->caphfs = x->caphfs ? x->caphfs * 2 : 4;
@@ -554,7 +810,7 @@ static int hf_ref(dx *x, const lo_doc *d, const lo_hf *h, bool footer, int cur)
     p->footer = footer;
     p->multi = x->multi;
     p->width = width;
-    p->pages = x->multi ? d->npages : 0;
+    p->pages = pages;
     return (int)x->nhfs;
 }
 
@@ -629,20 +885,95 @@ static void thin_para(dx *x, bool page_break, const lo_doc *sect)
     en(x);
 }
 
+/* ---------------------------------------------------------------- page counts */
+
+/* Height (mm) growing cell c takes in Word: its text broken at its size
+ * in its width, a full pitch a line (line_tw), and its margins. */
+static double grown_h(dx *x, const lo_cell *c)
+{
+    const char *s = cell_text_of(c);
+    text_metrics m = font_metrics(x->fs, c->font);
+    double w = (c->w - 2 * c->pad) * MM2PT;
+    text_break(s, strlen(s), &m, (double)half_points(cell_size(c)) / 2, w > 1 ? w : 1, &x->lines);
+    return (double)x->lines.n * (double)line_tw(c) / MM2TW + mar_top(c) + mar_bottom(c);
+}
+
+/* Pages page pg's table takes in Word, estimated: its rows as tall as the
+ * PDF's but a growing cell's, which is as tall as its text needs and
+ * breaks across pages; another row that does not fit starts a page. 1 for
+ * a page without growing cells (the PDF's rows fit a page). */
+static size_t table_pages(dx *x, const lo_doc *d, const lo_page *pg)
+{
+    bool any = false;
+    for (size_t i = 0; i < pg->ncells && !any; i++) any = cell_grows(&pg->cells[i]) && pg->cells[i].text[0];
+    if (!any || !pg->nrows) return 1;
+    if (pg->nrows > x->caprowh) {
+        x->caprowh = pg->nrows;
+        x->rowh = xrealloc(x->rowh, x->caprowh * sizeof *x->rowh);
+        x->rowgrow = xrealloc(x->rowgrow, x->caprowh);
+    }
+    for (size_t r = 0; r < pg->nrows; r++) {
+        x->rowh[r] = pg->rows[r].h;
+        x->rowgrow[r] = 0;
+    }
+    for (size_t i = 0; i < pg->ncells; i++) {
+        const lo_cell *c = &pg->cells[i];
+        int last = c->row + c->rowspan - 1;
+        if (!cell_grows(c) || c->row < 0 || last >= (int)pg->nrows) continue;
+        double need = grown_h(x, c);
+        for (int r = c->row; r < last; r++) need -= x->rowh[r];
+        if (need > x->rowh[last]) x->rowh[last] = need;
+        x->rowgrow[last] = 1;
+    }
+    double body = d->page_h - d->margin[TPL_SIDE_TOP] - body_bottom(d) - PT2MM;
+    if (body < 10) return 1;
+    size_t pages = 1;
+    double y = 0;
+    for (size_t r = 0; r < pg->nrows; r++) {
+        double h = x->rowh[r];
+        if (x->rowgrow[r]) {   /* splits: fills the page, the rest on the next ones */
+            while (y + h > body + 1e-6) {
+                h -= body - y;
+                pages++;
+                y = 0;
+            }
+        } else if (y > 0 && y + h > body + 1e-6) {   /* cantSplit: moves whole */
+            pages++;
+            y = 0;
+        }
+        y += h;
+    }
+    return pages;
+}
+
+/* Pages document d takes in Word, estimated: the stored result of its
+ * section's page-count field, which LibreOffice shows as it is. */
+static size_t doc_pages_est(dx *x, const lo_doc *d)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < d->npages; p++)
+        if (!d->pages[p].continuation) n += table_pages(x, d, &d->pages[p]);
+    return n;
+}
+
 /* ---------------------------------------------------------------- document */
 
 static void doc_begin(dx *x, const lo_doc *d)
 {
     x->begun = true;
     x->doc_pages = 0;
+    x->est_pages = x->multi ? doc_pages_est(x, d) : 0;
     x->cur_hdr = hf_ref(x, d, &d->header, false, x->cur_hdr);
     x->cur_ftr = hf_ref(x, d, &d->footer, true, x->cur_ftr);
     if (!x->title[0] && d->title) snprintf(x->title, sizeof x->title, "%s", d->title);
 }
 
+/* A 续页 holds the rest of a text its first part's cell holds whole here
+ * (lo_cell.whole), so the DOCX has none: Word runs that cell's row onto
+ * as many pages as the text needs. */
 static void doc_page(dx *x, const lo_doc *d, const lo_page *pg)
 {
-    if (x->failed) return;
+    if (x->failed || pg->continuation) return;
     if (x->doc_pages++) thin_para(x, true, NULL);
     write_table(x, d, pg);
 }
@@ -1010,6 +1341,7 @@ static bool file_open(file *f, const char *path, const font_set *fs, const docxw
     f->epoch = opts ? opts->epoch : -1;
     f->x.fs = fs;
     f->x.multi = multi;
+    f->x.hold = opts && opts->hold ? opts->hold : HOLD_DEFAULT;
     if (opts && opts->title) snprintf(f->x.title, sizeof f->x.title, "%s", opts->title);
     zip_time(&f->x.zi, f->epoch);
     /* outfile's temp name: the one pattern a later build sweeps */
@@ -1047,7 +1379,7 @@ static bool file_close(file *f, bool ok, const char *path, sbuf *err)
     }
     if (x->w) {   /* a part left open by a failure */
         xmlFreeTextWriter(x->w);
-        zipCloseFileInZip(x->z);
+        if (x->streaming) zipCloseFileInZip(x->z);
     }
     if (zipClose(x->z, NULL) != ZIP_OK) x->failed = true;
     if (ok && x->failed) {
@@ -1063,8 +1395,15 @@ static bool file_close(file *f, bool ok, const char *path, sbuf *err)
         for (int k = 0; k < 3; k++) free(x->hfs[i].part[k]);
     free(x->hfs);
     free(x->occ);
+    free(x->rowh);
+    free(x->rowgrow);
+    text_lines_free(&x->lines);
     free(x->ps);
+    frags_free(x);
     sbuf_free(&x->tmp);
+    sbuf_free(&x->xml);
+    free(x->zout);
+    if (x->dc) libdeflate_free_compressor(x->dc);
     free(f->tmp);
     return ok;
 }

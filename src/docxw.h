@@ -4,9 +4,11 @@
  * padding, alignment, list heads as w:tblHeader rows), each document a
  * section with the model's page size, orientation, margins and header/footer
  * (PAGE and page-count fields), fonts named per role for East Asian text.
- * XML through libxml2's xmlTextWriter streamed into a minizip entry, so a
- * document of any length needs one page's model in memory; deterministic
- * bytes (zip times and document dates from the epoch). */
+ * XML through libxml2's xmlTextWriter, zip through minizip: each entry's
+ * XML is held in memory and deflated whole by libdeflate (an entry longer
+ * than opts->hold streams through minizip's deflate instead), so a document
+ * of any length needs one page's model and at most hold bytes of XML in
+ * memory; deterministic bytes (zip times and document dates from the epoch). */
 #ifndef KAOHE_DOCXW_H
 #define KAOHE_DOCXW_H
 
@@ -20,6 +22,7 @@
 typedef struct docxw_opts {
     long long epoch;          /* zip entry times, dcterms:created/modified (SOURCE_DATE_EPOCH); < 0: 1980-01-01 */
     const char *title;        /* dc:title (UTF-8), NULL: the first model's title */
+    size_t hold;              /* bytes of an entry's XML held to deflate whole; beyond, it streams (0: 4 MB) */
 } docxw_opts;
 
 /* Several page models into one document, each a section starting on a new

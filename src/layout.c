@@ -625,6 +625,7 @@ static void fill_cell(L *l, lo_cell *c, const tpl_cell *tc, const char *text)
         cont_label(l, tc, &label);
         add_cont(l, text + rs, label.data, &tc->st);
         sbuf_free(&label);
+        c->whole = arena_strdup(l->pa, text);
     } else {
         c->text = arena_strdup(l->pa, text);
     }
@@ -790,6 +791,8 @@ static void group_place(L *l, group *g, bool repeat, const size_t *orig_sheet_ro
         size_t cn = l->nconts > conts0 ? l->nconts : prev;
         if (g->rows[gc->row].follows_text && cn && gc->r.text.len) text = follow(l, &l->conts[cn - 1], g, gc);
         fill_cell(l, c, tc, text);
+        c->want_size = tc->st.size;
+        if (text != gc->r.text.data) c->whole = arena_strdup(l->pa, gc->r.text.data);
         if (strlen(c->text) != strlen(text)) {
             /* continued: the spreadsheet value is text now */
             c->kind = LO_TEXT;

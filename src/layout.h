@@ -59,6 +59,15 @@ typedef struct lo_cell {
     const char *formula;
     bool has_range;
     size_t range_first, range_last;
+    /* For a writer whose text flows and grows its row instead (DOCX): the
+     * template's size (size below it: the layout shrank the text to fit),
+     * and the text the cell holds when nothing is continued, NULL: text.
+     * That is the whole of a text continued on 续页 pages (text is then its
+     * first part and the mark), or a follows-text row's text (签名/日期)
+     * that the layout moved to the end of the continuation. A 续页
+     * (lo_page.continuation) holds nothing but parts of those texts. */
+    double want_size;
+    const char *whole;
 } lo_cell;
 
 typedef struct lo_row {

@@ -17,11 +17,15 @@
 #   BENCH_JOBS="1 2"                  -j values
 #   BENCH_RUNS=N                      runs per cell (default 3 below 100,000 persons, else 1)
 #   BENCH_CMD=build|check             check: validate + compute only (no output, no pages)
-#   BENCH_FORMATS=pdf|xlsx|pdf,xlsx   passed as --formats (default: every format)
+#   BENCH_FORMATS=pdf|xlsx|pdf,xlsx|all   passed as --formats (default: kaohe's, pdf,xlsx)
 #   BENCH_TMP=DIR                     scratch (default $TMPDIR or /tmp); removed afterwards
 #   BENCH_KEEP=1                      keep the scratch directory
 #   BENCH_ROSTER_ROWS="100000"        rows of the roster-import bench ("" skips it);
 #                                     BENCH_SIZES="" runs the roster part alone
+#   BENCH_DOCX_SIZES="10000"          persons of the DOCX-overhead bench ("" skips it): the
+#                                     full build with --formats pdf,xlsx and pdf,xlsx,docx,
+#                                     run alternately (so both see the same load), at
+#   BENCH_DOCX_JOBS=2                 this -j, BENCH_DOCX_RUNS=5 runs of each (medians)
 # A size whose full output would not fit on the scratch disk (~16 KB per
 # person, plus the input) falls back to --formats pdf, then to check.
 set -euo pipefail
@@ -62,7 +66,7 @@ echo "kaohe bench: $("$KAOHE" --version 2>/dev/null | head -1) · $(nproc) CPUs 
 echo "scratch: $SCRATCH ($(df -Ph "$SCRATCH" | awk 'NR==2 {print $4}') free) · command: $CMD${FORMATS:+ --formats $FORMATS}"
 echo
 HDR="%9s %6s %4s %8s %6s %7s %9s %8s %9s %8s %7s %8s %7s %7s %6s %5s\n"
-printf "$HDR" persons units jobs "wall s" noise "cpu s" persons/s "reg pp" "reg pp/s" "MB" files "RSS MB" "KB/pp" speedup load runs
+[ -n "$SIZES" ] && printf "$HDR" persons units jobs "wall s" noise "cpu s" persons/s "reg pp" "reg pp/s" "MB" files "RSS MB" "KB/pp" speedup load runs
 ROW="%9d %6d %4d %8.2f %6s %7.2f %9.0f %8s %9s %8s %7s %8.1f %7s %7s %6s %5d\n"
 
 status=0
@@ -133,6 +137,58 @@ for P in $SIZES; do
     [ -n "$note" ] && echo "          $P persons: input ${in_kb} KB $note"
     rm -f "$IN"
 done
+# --- DOCX overhead: what --formats docx adds to a full build -----------------
+# The same input built with pdf,xlsx (the default) and pdf,xlsx,docx, one run
+# of each in turn, so a change in the machine's load falls on both alike.
+DOCX_SIZES=${BENCH_DOCX_SIZES-10000}
+if [ -n "$DOCX_SIZES" ]; then
+    DJ=${BENCH_DOCX_JOBS:-2}
+    DRUNS=${BENCH_DOCX_RUNS:-5}
+    echo
+    DHDR="%9s %4s %-15s %8s %6s %7s %8s %7s %8s %6s %5s\n"
+    printf "$DHDR" persons jobs formats "wall s" noise "cpu s" "MB" files "RSS MB" load runs
+    for P in $DOCX_SIZES; do
+        U=$(( P / 50 )); [ "$U" -ge 1 ] || U=1
+        IN="$SCRATCH/docx-$P.xml"
+        "$KAOHE" sample --units "$U" --persons "$P" > "$IN" || die "kaohe sample failed"
+        if [ "$(avail_kb)" -lt $(( P * 24 )) ]; then
+            echo "          $P persons: skipped (disk: ~24 KB a person needed)"; rm -f "$IN"; continue
+        fi
+        ld=$(load1)
+        for f in base docx; do : > "$SCRATCH/w-$f"; : > "$SCRATCH/c-$f"; : > "$SCRATCH/r-$f"; done
+        for r in $(seq 1 "$DRUNS"); do
+            for f in base docx; do
+                fmts=pdf,xlsx; [ "$f" = docx ] && fmts=pdf,xlsx,docx
+                OUT="$SCRATCH/out-$f"; rm -rf "$OUT"
+                rc=0
+                "$GNUTIME" -f '%e %M %U %S' -o "$SCRATCH/time" "$KAOHE" build "${QUIET[@]}" -j "$DJ" \
+                    --formats "$fmts" -o "$OUT" "$IN" >"$SCRATCH/stdout" 2>"$SCRATCH/stderr" || rc=$?
+                if [ "$rc" -gt 1 ]; then
+                    echo "bench: kaohe build --formats $fmts exited $rc:" >&2; tail -5 "$SCRATCH/stderr" >&2
+                    status=1; continue 3
+                fi
+                read -r t_wall t_rss t_user t_sys < <(tail -1 "$SCRATCH/time")
+                echo "$t_wall" >> "$SCRATCH/w-$f"; echo "$t_rss" >> "$SCRATCH/r-$f"
+                awk -v u="$t_user" -v s="$t_sys" 'BEGIN {print u + s}' >> "$SCRATCH/c-$f"
+                [ "$r" -lt "$DRUNS" ] && rm -rf "$OUT"
+            done
+        done
+        for f in base docx; do
+            fmts=pdf,xlsx; [ "$f" = docx ] && fmts=pdf,xlsx,docx
+            read -r bytes files < <(find "$SCRATCH/out-$f" -type f -printf '%s\n' | awk '{s+=$1; n++} END {print s+0, n+0}')
+            printf "%9d %4d %-15s %8.2f %6s %7.2f %8.1f %7d %8.1f %6s %5d\n" "$P" "$DJ" "$fmts" \
+                "$(median < "$SCRATCH/w-$f")" "$(spread < "$SCRATCH/w-$f")" "$(median < "$SCRATCH/c-$f")" \
+                "$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b/1e6}')" "$files" \
+                "$(sort -g "$SCRATCH/r-$f" | tail -1 | awk '{printf "%.1f", $1/1024}')" "$ld" "$DRUNS"
+            rm -rf "$SCRATCH/out-$f"
+        done
+        awk -v bw="$(median < "$SCRATCH/w-base")" -v dw="$(median < "$SCRATCH/w-docx")" \
+            -v bc="$(median < "$SCRATCH/c-base")" -v dc="$(median < "$SCRATCH/c-docx")" -v p="$P" \
+            'BEGIN {printf "%9d docx adds %+.1f%% wall, %+.1f%% cpu (medians; target: at most +30%%)\n", p,
+                    (bw > 0 ? 100 * (dw - bw) / bw : 0), (bc > 0 ? 100 * (dc - bc) / bc : 0)}'
+        rm -f "$IN"
+    done
+fi
 # --- roster import (SPEC 2.1): `kaohe import ROSTER.xlsx > input.xml` ---------
 # Two rosters per size, both from `kaohe sample` through `roster-template
 # --from` (libxlsxwriter, inline strings): "full" carries the sample's

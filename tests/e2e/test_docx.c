@@ -129,6 +129,84 @@ Test(docx, same_bytes_each_run_and_only_what_is_asked)
     free(out);
 }
 
+/* A 个人总结 of several pages: the PDF continues it on 续页; the DOCX has it
+ * whole, once, in its cell (a row that grows), and no 续页. The text is
+ * numbered sentence by sentence, so a part missing, repeated or out of
+ * order shows. LibreOffice lays the DOCX out with the text running on. */
+static const char *LONG_PY =
+    "import re, sys\n"
+    "src, out, txt = sys.argv[1:]\n"
+    "words = '思想政治业务学习纪律作风廉洁服务群众基层调研统筹协调创新'\n"
+    "paras = []\n"
+    "for p in range(1, 13):\n"
+    "    s = ''.join('第%d段第%d句，' % (p, k) + words[(p * 7 + k) % 20:] + words[:(p + k) % 20] + '。'\n"
+    "                for k in range(1, 13))\n"
+    "    paras.append(s)\n"
+    "text = '&#10;'.join(paras)\n"
+    "x = open(src, encoding='utf-8').read()\n"
+    "u = x.index('id=\"U00007\"')\n"
+    "a = x.index('<summary>', u) + len('<summary>')\n"
+    "b = x.index('</summary>', a)\n"
+    "open(out, 'w', encoding='utf-8').write(x[:a] + text + x[b:])\n"
+    "open(txt, 'w', encoding='utf-8').write(text.replace('&#10;', '\\n'))\n";
+
+static const char *ONCE_PY =
+    "import sys, docx\n"
+    "from docx.oxml.ns import qn\n"
+    "path, txt = sys.argv[1:]\n"
+    "sq = lambda s: ''.join(ch for ch in s if not ch.isspace())\n"
+    "want = sq(open(txt, encoding='utf-8').read())\n"
+    "d = docx.Document(path)\n"
+    "cells = [sq(''.join(t.text or '' for t in tc.iter(qn('w:t')))) for tc in d.element.body.iter(qn('w:tc'))]\n"
+    "whole = [c for c in cells if c == want]\n"
+    "print('WHOLE', len(whole), 'IN', sum(c.count(want) for c in cells))\n"
+    "print('PIECES', sum(c.count('第5段第3句') for c in cells))\n"
+    "print('CONT', sum(('续页' in c) for c in cells))\n"
+    "rows = [tr for tr in d.element.body.iter(qn('w:tr')) if any(sq(''.join(t.text or '' for t in tc.iter(qn('w:t')))) == want for tc in tr.iter(qn('w:tc')))]\n"
+    "print('RULE', [tr.find('.//' + qn('w:trHeight')).get(qn('w:hRule')) for tr in rows])\n";
+
+Test(docx, a_summary_continued_in_the_pdf_is_whole_once_in_the_docx)
+{
+    need_tools(true);
+    char *out;
+    FILE *f;
+    char py[300], py2[300];
+    snprintf(py, sizeof py, "%s/long.py", dir);
+    snprintf(py2, sizeof py2, "%s/once.py", dir);
+    cr_assert((f = fopen(py, "w")));
+    fputs(LONG_PY, f);
+    fclose(f);
+    cr_assert((f = fopen(py2, "w")));
+    fputs(ONCE_PY, f);
+    fclose(f);
+    int rc = sh(&out, PY " %s ../input/2025-city.xml %s/long.xml %s/long.txt", py, dir, dir);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    rc = sh(&out, "%s build -q --formats pdf,docx -o %s/long --unit U00007 %s/long.xml", kaohe(), dir, dir);
+    cr_assert_eq(rc, 0, "%s", out);
+    free(out);
+    /* the PDF continues it over several 续页 */
+    rc = sh(&out, "pdftotext %s/long/2025/U00007/registration.pdf - | grep -c '个人总结（续页）'", dir);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert_geq(atoi(out), 3, "the summary takes several 续页 in the PDF: %s", out);
+    free(out);
+    rc = sh(&out, PY " %s %s/long/2025/U00007/registration.docx %s/long.txt", py2, dir, dir);
+    cr_assert_eq(rc, 0, "%s", out);
+    cr_assert(strstr(out, "WHOLE 1 IN 1\n"), "the whole text once, in one cell: %s", out);
+    cr_assert(strstr(out, "PIECES 1\n"), "no part of it twice: %s", out);
+    cr_assert(strstr(out, "CONT 0\n"), "no 续页 in the DOCX: %s", out);
+    cr_assert(strstr(out, "RULE ['atLeast']"), "its row grows: %s", out);
+    free(out);
+    /* the checker on that registration alone: its pages and text against
+     * the PDF's less the 续页, and LibreOffice's against the DOCX's */
+    rc = sh(&out, "mkdir -p %s/reg/2025 && cp %s/long/2025/U00007/registration.* %s/reg/2025/ && "
+                  PY " " CHECKER " --lo 1 %s/reg/2025", dir, dir, dir, dir);
+    cr_assert_eq(rc, 0, "check_docx.py (exit %d):\n%s", rc, out);
+    cr_assert(strstr(out, "1 docx files checked, 0 problems"), "%s", out);
+    cr_assert(strstr(out, "note:") && strstr(out, "rows grew"), "%s", out);
+    free(out);
+}
+
 Test(docx, formats_all_is_a_word_and_unknown_formats_are_refused)
 {
     char *out;
