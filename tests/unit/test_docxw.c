@@ -176,7 +176,7 @@ static const lo_cell *summary_cell(const lo_doc *d, const char *summary)
  * whole, as python3-docx reads them. */
 static char *docx_cell_of(const char *path, const char *text)
 {
-    char *txt = path_in("want.txt"), *py = path_in("cell.py");
+    char *txt = wfx_path(&W, "want.txt"), *py = wfx_path(&W, "cell.py");
     FILE *f = fopen(txt, "w");
     cr_assert_not_null(f);
     fputs(text, f);
@@ -225,7 +225,7 @@ Test(docxw, shrunk_or_continued_text_is_whole_at_its_size_in_a_growing_row)
     for (size_t chars = 100; chars <= 3000 && !(shrunk && continued); chars += 50) {
         kv_map *m = fixture_demo_data(2, chars);
         layout_source src = kv_source(m);
-        lo_doc *d = layout_run(t, &src, FS, &err);
+        lo_doc *d = layout_run(t, &src, W.fs, &err);
         cr_assert_not_null(d, "%s", err.data);
         const char *summary = kv_get(m, "person.summary");
         const lo_cell *c = summary_cell(d, summary);
@@ -234,9 +234,9 @@ Test(docxw, shrunk_or_continued_text_is_whole_at_its_size_in_a_growing_row)
         bool is_cont = c->whole != NULL, is_shrunk = !is_cont && c->size < c->want_size - 1e-6;
         if (is_cont) cr_assert_str_eq(c->whole, summary, "the whole text, as the data gives it");
         if ((is_cont && !continued) || (is_shrunk && !shrunk)) {
-            char *path = path_in(is_cont ? "cont.docx" : "shrunk.docx");
+            char *path = wfx_path(&W, is_cont ? "cont.docx" : "shrunk.docx");
             docxw_opts o = {EPOCH, NULL, 0};
-            cr_assert(docxw_write(d, FS, &o, path, &err), "%s", err.data);
+            cr_assert(docxw_write(d, W.fs, &o, path, &err), "%s", err.data);
             char *out = docx_cell_of(path, summary);
             cr_assert(strstr(out, "CELL True 24 atLeast\n") && !strstr(strstr(out, "CELL") + 1, "CELL"),
                       "%zu chars (%s): the whole text once, at 12 pt, its row at least: %s", chars,
@@ -265,12 +265,12 @@ Test(docxw, entries_beyond_the_hold_stream_to_the_same_parts)
     cr_assert_not_null(t);
     kv_map *m = fixture_demo_data(45, 1500);
     layout_source src = kv_source(m);
-    lo_doc *d = layout_run(t, &src, FS, &err);
+    lo_doc *d = layout_run(t, &src, W.fs, &err);
     cr_assert_not_null(d, "%s", err.data);
     docxw_opts held = {EPOCH, NULL, 0}, streamed = {EPOCH, NULL, 1000};
-    char *a = path_in("held.docx"), *b = path_in("streamed.docx");
-    cr_assert(docxw_write(d, FS, &held, a, &err), "%s", err.data);
-    cr_assert(docxw_write(d, FS, &streamed, b, &err), "%s", err.data);
+    char *a = wfx_path(&W, "held.docx"), *b = wfx_path(&W, "streamed.docx");
+    cr_assert(docxw_write(d, W.fs, &held, a, &err), "%s", err.data);
+    cr_assert(docxw_write(d, W.fs, &streamed, b, &err), "%s", err.data);
     sbuf cmd = {0};
     sbuf_printf(&cmd,
                 "/usr/bin/python3 -c 'import sys, zipfile\n"
@@ -309,7 +309,7 @@ Test(docxw, every_row_keeps_its_height_among_hundreds_of_cached_ones)
     cr_assert_not_null(t);
     kv_map *m = fixture_demo_data(400, 200);
     layout_source src = kv_source(m);
-    lo_doc *d = layout_run(t, &src, FS, &err);
+    lo_doc *d = layout_run(t, &src, W.fs, &err);
     cr_assert_not_null(d, "%s", err.data);
     sbuf want = {0};
     size_t n = 0;
@@ -322,9 +322,9 @@ Test(docxw, every_row_keeps_its_height_among_hundreds_of_cached_ones)
         }
     }
     cr_assert_gt(n, 200, "hundreds of rows: %zu", n);
-    char *path = path_in("heights.docx");
+    char *path = wfx_path(&W, "heights.docx");
     docxw_opts o = {EPOCH, NULL, 0};
-    cr_assert(docxw_write(d, FS, &o, path, &err), "%s", err.data);
+    cr_assert(docxw_write(d, W.fs, &o, path, &err), "%s", err.data);
     sbuf cmd = {0};
     sbuf_printf(&cmd,
                 "/usr/bin/python3 -c 'import sys, re, zipfile\n"
