@@ -403,13 +403,20 @@ typedef struct jerr {
 static void jpeg_fail(j_common_ptr c) { longjmp(((jerr *)c->err)->jb, 1); }
 static void jpeg_quiet(j_common_ptr c, int level) { (void)c; (void)level; }
 
+/* libjpeg reports through je: an error jumps to je->jb (set by the caller,
+ * which must call setjmp itself), warnings are dropped. */
+static void jerr_init(struct jpeg_decompress_struct *c, jerr *je)
+{
+    c->err = jpeg_std_error(&je->mgr);
+    je->mgr.error_exit = jpeg_fail;
+    je->mgr.emit_message = jpeg_quiet;
+}
+
 static bool read_jpeg(scan_reader *r, const scan_file *f, sbuf *err)
 {
     struct jpeg_decompress_struct c;
     jerr je;
-    c.err = jpeg_std_error(&je.mgr);
-    je.mgr.error_exit = jpeg_fail;
-    je.mgr.emit_message = jpeg_quiet;
+    jerr_init(&c, &je);
     if (setjmp(je.jb)) {
         jpeg_destroy_decompress(&c);
         sbuf_printf(err, "%s: not a readable JPEG", f->path);
@@ -523,9 +530,7 @@ static double jpeg_dpi(const scan_reader *r)
 {
     struct jpeg_decompress_struct c;
     jerr je;
-    c.err = jpeg_std_error(&je.mgr);
-    je.mgr.error_exit = jpeg_fail;
-    je.mgr.emit_message = jpeg_quiet;
+    jerr_init(&c, &je);
     if (setjmp(je.jb)) {
         jpeg_destroy_decompress(&c);
         return 0;

@@ -306,6 +306,20 @@ static const char *PY_QUOTE_PREFIX =
     "                n += want\n"
     "print('QUOTED', n)\n";
 
+/* Run cmd, which ends in PY_QUOTE_PREFIX: it must succeed and find at
+ * least `least` quoted cells in what. */
+static void expect_quoted(const char *cmd, int least, const char *what)
+{
+    FILE *f = popen(cmd, "r");
+    cr_assert(f);
+    char line[4096] = "";
+    size_t got = fread(line, 1, sizeof line - 1, f);
+    line[got] = '\0';
+    int st = pclose(f);
+    cr_expect_eq(st, 0, "%s: quote prefix: %s", what, line);
+    cr_expect(strncmp(line, "QUOTED ", 7) == 0 && atoi(line + 7) >= least, "%s: too few quoted cells: %s", what, line);
+}
+
 /* Text starting = + - @ stays text in every XLSX: it is a string cell,
  * never inside a formula, with the quote prefix (so it stays text when the
  * cell is edited). */
@@ -352,17 +366,10 @@ Test(hostile, formula_like_text_stays_text_in_xlsx)
     cr_assert(pf);
     fputs(PY_QUOTE_PREFIX, pf);
     fclose(pf);
+    /* the forms and the summary: the unit's name, the persons' names,
+     * post, rank and comment */
     char *cmd = h_printf("/usr/bin/python3 '%s' '%s' 2>&1", py, year);
-    FILE *f = popen(cmd, "r");
-    cr_assert(f);
-    char line[4096] = "";
-    size_t got = fread(line, 1, sizeof line - 1, f);
-    line[got] = '\0';
-    int st = pclose(f);
-    cr_expect_eq(st, 0, "quote prefix: %s", line);
-    /* the unit's name, the persons' names, post, rank and comment, in the
-     * unit's forms and in the summary */
-    cr_expect(strncmp(line, "QUOTED ", 7) == 0 && atoi(line + 7) >= 20, "too few quoted cells: %s", line);
+    expect_quoted(cmd, 20, "the forms");
     free(cmd);
     /* the archive's report.xlsx: a scan whose file name starts like a
      * formula (the blank ballot, which carries no code: an unrecognised
@@ -370,26 +377,14 @@ Test(hostile, formula_like_text_stays_text_in_xlsx)
     cmd = h_printf("cd '%s' && pdftoppm -r 60 -png -f 1 -l 1 '%s/ballot.pdf' s && mv s-1.png '=1+2.png' && "
                    "'%s' archive -o arch --package '%s' '=1+2.png' >/dev/null 2>&1; "
                    "/usr/bin/python3 '%s' arch 2>&1", b.cap, dir, h_kaohe(), year, py);
-    f = popen(cmd, "r");
-    cr_assert(f);
-    got = fread(line, 1, sizeof line - 1, f);
-    line[got] = '\0';
-    st = pclose(f);
-    cr_expect_eq(st, 0, "archive report quote prefix: %s", line);
-    cr_expect(strncmp(line, "QUOTED ", 7) == 0 && atoi(line + 7) >= 1, "the scan's name is not quoted: %s", line);
+    expect_quoted(cmd, 1, "the archive's report");
     free(cmd);
     /* the roster written from the same input (roster-template --from): its
      * names, unit name, posts and comments */
     char *in = h_abs("hostile/formula-strings.xml");
     cmd = h_printf("cd '%s' && mkdir roster && '%s' roster-template --from '%s' -o roster/r.xlsx >/dev/null 2>&1 && "
                    "/usr/bin/python3 '%s' roster 2>&1", b.cap, h_kaohe(), in, py);
-    f = popen(cmd, "r");
-    cr_assert(f);
-    got = fread(line, 1, sizeof line - 1, f);
-    line[got] = '\0';
-    st = pclose(f);
-    cr_expect_eq(st, 0, "roster quote prefix: %s", line);
-    cr_expect(strncmp(line, "QUOTED ", 7) == 0 && atoi(line + 7) >= 10, "too few quoted roster cells: %s", line);
+    expect_quoted(cmd, 10, "the roster");
     free(cmd);
     free(in);
     free(py);

@@ -254,6 +254,20 @@ Test(docxw, shrunk_or_continued_text_is_whole_at_its_size_in_a_growing_row)
     sbuf_free(&err);
 }
 
+/* The demo form laid out whole over npersons roster rows and a summary
+ * of about summary_chars characters; its template and data in *t and *m. */
+static lo_doc *demo_doc(size_t npersons, size_t summary_chars, tpl_form **t, kv_map **m)
+{
+    sbuf err = {0};
+    *t = ufx_template("../templates/forms/demo.xml");
+    *m = fixture_demo_data(npersons, summary_chars);
+    layout_source src = kv_source(*m);
+    lo_doc *d = layout_run(*t, &src, W.fs, &err);
+    cr_assert_not_null(d, "%s", err.data);
+    sbuf_free(&err);
+    return d;
+}
+
 /* An entry whose XML outgrows the hold streams through minizip's deflate:
  * the same parts, byte for byte once unzipped, and the zip checks (CRCs,
  * sizes) as the held entries' does. */
@@ -261,12 +275,9 @@ Test(docxw, entries_beyond_the_hold_stream_to_the_same_parts)
 {
     if (system("/usr/bin/python3 -c 'import zipfile' 2>/dev/null") != 0) cr_skip_test("no python3");
     sbuf err = {0};
-    tpl_form *t = ufx_template("../templates/forms/demo.xml");
-    cr_assert_not_null(t);
-    kv_map *m = fixture_demo_data(45, 1500);
-    layout_source src = kv_source(m);
-    lo_doc *d = layout_run(t, &src, W.fs, &err);
-    cr_assert_not_null(d, "%s", err.data);
+    tpl_form *t;
+    kv_map *m;
+    lo_doc *d = demo_doc(45, 1500, &t, &m);
     docxw_opts held = {EPOCH, NULL, 0}, streamed = {EPOCH, NULL, 1000};
     char *a = wfx_path(&W, "held.docx"), *b = wfx_path(&W, "streamed.docx");
     cr_assert(docxw_write(d, W.fs, &held, a, &err), "%s", err.data);
@@ -305,12 +316,9 @@ Test(docxw, every_row_keeps_its_height_among_hundreds_of_cached_ones)
 {
     if (system("/usr/bin/python3 -c 'import zipfile' 2>/dev/null") != 0) cr_skip_test("no python3");
     sbuf err = {0};
-    tpl_form *t = ufx_template("../templates/forms/demo.xml");
-    cr_assert_not_null(t);
-    kv_map *m = fixture_demo_data(400, 200);
-    layout_source src = kv_source(m);
-    lo_doc *d = layout_run(t, &src, W.fs, &err);
-    cr_assert_not_null(d, "%s", err.data);
+    tpl_form *t;
+    kv_map *m;
+    lo_doc *d = demo_doc(400, 200, &t, &m);
     sbuf want = {0};
     size_t n = 0;
     for (size_t p = 0; p < d->npages; p++) {
