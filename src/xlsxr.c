@@ -898,8 +898,14 @@ static void spool_row_out(spool *sp, const row_state *rs, long row)
     sbuf_reserve(r, sizeof h + (size_t)rs->n * sizeof(spool_cell) + rs->text.len);
     memcpy(r->data, &h, sizeof h);
     spool_cell *c = (spool_cell *)(void *)(r->data + sizeof h);
-    for (int i = 0; i < rs->n; i++)
-        c[i] = (spool_cell){ rs->cells[i].col, (uint32_t)rs->text_at[i], (uint8_t)rs->cells[i].type, rs->cells[i].date };
+    /* zeroed first: the record is written byte for byte, padding included */
+    memset(c, 0, (size_t)rs->n * sizeof *c);
+    for (int i = 0; i < rs->n; i++) {
+        c[i].col = rs->cells[i].col;
+        c[i].text_at = (uint32_t)rs->text_at[i];
+        c[i].type = (uint8_t)rs->cells[i].type;
+        c[i].date = rs->cells[i].date;
+    }
     r->len = sizeof h + (size_t)rs->n * sizeof *c;
     if (rs->text.len) memcpy(r->data + r->len, rs->text.data, rs->text.len);
     r->len += rs->text.len;

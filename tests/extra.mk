@@ -114,7 +114,7 @@ VALGRIND_OPTS  = --leak-check=full --errors-for-leak-kinds=definite,indirect \
                  --suppressions=$(CURDIR)/tests/valgrind.supp
 
 check-valgrind: $(BUILD)/test-unit $(BUILD)/test-e2e
-	@rm -rf $(VALGRIND_LOGS) && mkdir -p $(VALGRIND_LOGS)
+	@rm -rf $(VALGRIND_LOGS) && mkdir -p $(VALGRIND_LOGS) && chmod 1777 $(VALGRIND_LOGS)
 	-cd tests && KAOHE_TEST_SLOW=1 $(VALGRIND) $(VALGRIND_OPTS) --log-file=$(CURDIR)/$(VALGRIND_LOGS)/unit.%p.log \
 	  ../$(BUILD)/test-unit --jobs $(VALGRIND_JOBS); echo $$? > $(CURDIR)/$(VALGRIND_LOGS)/unit.status
 	-cd tests && KAOHE_TEST_SLOW=1 KAOHE=../$(BUILD)/kaohe $(VALGRIND) $(VALGRIND_OPTS) \
