@@ -366,7 +366,9 @@ Test(faults, rerun_leaves_no_stale_forms)
     h_tree t = h_check_tree(b.out);
     cr_expect_eq(t.bad, 0);
     cr_expect_eq(t.temps, 0);
-    cr_expect_eq(h_results_persons(h_printf("%s/2025", b.out)), 7);
+    char *year = h_printf("%s/2025", b.out);
+    cr_expect_eq(h_results_persons(year), 7);
+    free(year);
     h_result_free(&r);
     free(u2);
     free(notice);
@@ -509,7 +511,9 @@ Test(faults, sweep_removes_only_our_staging)
     h_box_open(&b);
     resolve_inputs();
     char *docs = h_printf("%s/docs", b.out), *stage = h_printf("%s/.2025.staging-AbC123", b.out);
-    cr_assert_eq(system(h_printf("mkdir -p '%s' '%s/U001'", docs, stage)), 0);
+    char *mk = h_printf("mkdir -p '%s' '%s/U001'", docs, stage);
+    cr_assert_eq(system(mk), 0);
+    free(mk);
     char *theirs = h_printf("%s/.thesis.docx.tmp-a1B2c3", docs), *top = h_printf("%s/.notes.txt.tmp-Q1w2E3", b.out);
     char *left = h_printf("%s/U001/.notice.pdf.tmp-zzzzzz", stage);
     h_write(theirs, "x", 1);
